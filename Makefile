@@ -1,0 +1,145 @@
+# forkexec — GNU make.  `make` builds the libraries and fxrun, `make check`
+# runs the suite on both backends, `make bench` runs the benchmark.
+
+CC       ?= cc
+AR       ?= ar
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+LIBDIR   ?= $(PREFIX)/lib
+BINDIR   ?= $(PREFIX)/bin
+INCDIR   ?= $(PREFIX)/include
+PKGDIR   ?= $(LIBDIR)/pkgconfig
+
+VERSION  := 0.1.0
+SOMAJOR  := 0
+ARCH     := $(shell $(CC) -dumpmachine | cut -d- -f1)
+
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wpointer-arith -Wcast-align -Wno-unused-parameter
+ifeq ($(CI),true)
+WARN     += -Werror
+endif
+OPT      ?= -O2 -g
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -Isrc
+# _Fork() (glibc 2.34, musl 1.2.2) forks without running atfork handlers.
+HAVE__FORK := $(shell echo 'int main(void){return _Fork();}' | \
+                $(CC) -D_GNU_SOURCE -include unistd.h -x c - -o /dev/null 2>/dev/null && echo 1)
+ifeq ($(HAVE__FORK),1)
+LIB_DEFS += -DFX_HAVE__FORK
+endif
+CFLAGS   ?=
+BASE_CFLAGS := -std=gnu11 $(OPT) $(WARN) -fPIC
+# Sanitizer or coverage flags for everything but the child (see check-sanitize).
+INSTR    ?=
+
+LIB_SRCS   := $(filter-out src/child.c,$(wildcard src/*.c))
+CHILD_SRCS := src/child.c
+ASM_SRCS   := $(wildcard src/sys/$(ARCH)/*.S)
+
+# The child's code runs on a small private stack, shared with the parent's
+# memory, between clone and execve: no stack protector (it reads TLS),
+# no sanitizer or profiling hooks (they call into runtimes), no builtins
+# that could turn a loop into a call to memset/memcpy.
+CHILD_CFLAGS := -std=gnu11 $(OPT) $(WARN) -fPIC -fno-stack-protector \
+                -fno-sanitize=all -fno-builtin -ffreestanding \
+                -fno-tree-loop-distribute-patterns -fcf-protection=none \
+                -fno-asynchronous-unwind-tables -fno-exceptions \
+                -fno-stack-clash-protection -fno-profile-arcs -fno-test-coverage
+ifeq ($(findstring clang,$(shell $(CC) --version 2>/dev/null | head -n1)),clang)
+CHILD_CFLAGS := $(filter-out -fno-tree-loop-distribute-patterns,$(CHILD_CFLAGS))
+endif
+
+LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
+              $(patsubst %.c,$(BUILD)/obj/%.o,$(CHILD_SRCS)) \
+              $(patsubst %.S,$(BUILD)/obj/%.o,$(ASM_SRCS))
+
+FXRUN_SRCS := $(wildcard tools/*.c)
+TEST_SRCS  := $(filter-out tests/probe.c tests/fuzz_%.c,$(wildcard tests/*.c))
+BENCH_SRCS := $(filter-out bench/tiny.c,$(wildcard bench/*.c))
+
+STATIC_LIB := $(BUILD)/libforkexec.a
+SHARED_LIB := $(BUILD)/libforkexec.so.$(VERSION)
+
+.PHONY: all check bench clean install install-lib install-bin install-headers \
+        install-pc tidy cppcheck
+
+all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/fxrun
+
+$(BUILD)/obj/src/child.o: src/child.c $(wildcard src/*.h src/sys/*.h src/sys/$(ARCH)/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY $(CHILD_CFLAGS) -fvisibility=hidden -c -o $@ $<
+
+$(BUILD)/obj/src/%.o: src/%.c $(wildcard src/*.h src/sys/*.h src/sys/$(ARCH)/*.h) include/forkexec.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY $(LIB_DEFS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
+
+$(BUILD)/obj/src/sys/%.o: src/sys/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -fPIC -c -o $@ $<
+
+$(STATIC_LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED_LIB): $(LIB_OBJS) src/forkexec.map
+	$(CC) -shared -Wl,-soname,libforkexec.so.$(SOMAJOR) \
+	    -Wl,--version-script=src/forkexec.map $(INSTR) -o $@ $(LIB_OBJS)
+	ln -sf libforkexec.so.$(VERSION) $(BUILD)/libforkexec.so.$(SOMAJOR)
+	ln -sf libforkexec.so.$(SOMAJOR) $(BUILD)/libforkexec.so
+
+$(BUILD)/fxrun: $(FXRUN_SRCS) $(wildcard tools/*.h) $(STATIC_LIB)
+	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itools -o $@ $(FXRUN_SRCS) $(STATIC_LIB) $(LDFLAGS)
+
+# The probe runs inside chroots and under other users: linked statically so
+# it needs nothing from the file system.  musl-gcc can link it too.
+$(BUILD)/fxprobe: tests/probe.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=gnu11 -O1 -g $(WARN) -static -o $@ $<
+
+$(BUILD)/fxtest: $(TEST_SRCS) $(wildcard tests/*.h) $(STATIC_LIB)
+	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itests -o $@ $(TEST_SRCS) $(STATIC_LIB) -lpthread $(LDFLAGS)
+
+check: all $(BUILD)/fxtest $(BUILD)/fxprobe
+	$(BUILD)/fxtest
+
+# Configuration of the linters lives in .clang-tidy and .cppcheck-suppressions.
+tidy:
+	clang-tidy --quiet $(LIB_SRCS) $(CHILD_SRCS) $(FXRUN_SRCS) -- $(CPPFLAGS) -DFX_BUILDING_LIBRARY -std=gnu11
+
+cppcheck:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+	    --inline-suppr --suppressions-list=.cppcheck-suppressions \
+	    $(CPPFLAGS) -D__x86_64__ src tools
+
+$(BUILD)/forkexec.pc: forkexec.pc.in
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+install: install-lib install-bin install-headers install-pc
+
+install-lib: $(STATIC_LIB) $(SHARED_LIB)
+	install -d $(DESTDIR)$(LIBDIR)
+	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libforkexec.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libforkexec.so.$(SOMAJOR)
+	ln -sf libforkexec.so.$(SOMAJOR) $(DESTDIR)$(LIBDIR)/libforkexec.so
+
+install-bin: $(BUILD)/fxrun
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(BUILD)/fxrun $(DESTDIR)$(BINDIR)/
+
+install-headers:
+	install -d $(DESTDIR)$(INCDIR)
+	install -m 644 include/forkexec.h $(DESTDIR)$(INCDIR)/
+
+install-pc: $(BUILD)/forkexec.pc
+	install -d $(DESTDIR)$(PKGDIR)
+	install -m 644 $(BUILD)/forkexec.pc $(DESTDIR)$(PKGDIR)/
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(wildcard mk/*.mk)

@@ -1,0 +1,254 @@
+/*
+ * forkexec: start processes safely and fast.
+ *
+ * The child is created without running pthread_atfork handlers, runs only
+ * raw system calls between its creation and execve, and reports any failure
+ * back to the parent as {step, errno, index}.  Everything that can allocate
+ * or look something up (PATH search, argv/envp copies, the descriptor
+ * shuffle) is done by the parent before the child exists.
+ *
+ * Conventions: every function that can fail returns 0 (or a count) on
+ * success and a negative errno on failure; it never sets errno and never
+ * prints.  Objects are opaque, made with _new and released with _free;
+ * _free(NULL) does nothing.  Setters validate their argument and refuse a
+ * bad value at once, so a spawn does not fail later for it.
+ */
+#ifndef FORKEXEC_H
+#define FORKEXEC_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(FX_BUILDING_LIBRARY) && defined(__GNUC__)
+#define FX_EXTERN __attribute__((visibility("default")))
+#else
+#define FX_EXTERN
+#endif
+
+#define FX_VERSION_MAJOR 0
+#define FX_VERSION_MINOR 1
+#define FX_VERSION_PATCH 0
+#define FX_VERSION_HEX \
+	((FX_VERSION_MAJOR << 16) | (FX_VERSION_MINOR << 8) | FX_VERSION_PATCH)
+
+/* The version of the library actually loaded, as FX_VERSION_HEX encodes it. */
+FX_EXTERN unsigned fx_version(void);
+/* The same as "MAJOR.MINOR.PATCH". */
+FX_EXTERN const char *fx_version_string(void);
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Where a spawn failed.  Steps up to FX_STEP_CLONE happen in the parent;
+ * the others are the child's steps, listed in the order the child takes
+ * them.  Values are stable: new steps are added at the end.
+ */
+enum fx_step {
+	FX_STEP_NONE = 0,      /* no error */
+	FX_STEP_ARGS,          /* an argument of the call itself (argv, file) */
+	FX_STEP_LOOKUP,        /* PATH search for the program, in the parent */
+	FX_STEP_PLAN,          /* building the child's plan (memory, limits) */
+	FX_STEP_PIPE,          /* creating the error channel */
+	FX_STEP_STACK,         /* mapping the child's stack */
+	FX_STEP_CLONE,         /* creating the child (clone3, clone, fork) */
+	FX_STEP_FDTABLE,       /* child: getting a descriptor table of its own */
+	FX_STEP_SIGNALS,       /* child: resetting signal dispositions */
+	FX_STEP_PDEATHSIG,     /* child: PR_SET_PDEATHSIG, or the parent already gone */
+	FX_STEP_SETSID,        /* child: setsid */
+	FX_STEP_SETPGID,       /* child: setpgid */
+	FX_STEP_CHROOT,        /* child: chroot */
+	FX_STEP_SETGROUPS,     /* child: setgroups */
+	FX_STEP_SETGID,        /* child: setgid */
+	FX_STEP_SETUID,        /* child: setuid */
+	FX_STEP_CHDIR,         /* child: chdir */
+	FX_STEP_FD_MAP,        /* child: placing a mapped descriptor; index = child fd */
+	FX_STEP_CLOSE_FDS,     /* child: closing the descriptors not asked for */
+	FX_STEP_NOCTTY,        /* child: TIOCNOTTY */
+	FX_STEP_SETCTTY,       /* child: TIOCSCTTY; index = child fd */
+	FX_STEP_FOREGROUND,    /* child: TIOCSPGRP; index = child fd */
+	FX_STEP_SIGMASK,       /* child: setting the signal mask */
+	FX_STEP_PTRACE,        /* child: PTRACE_TRACEME */
+	FX_STEP_EXEC,          /* child: execve */
+	FX_STEP_PROTOCOL,      /* the child's report was malformed or cut short */
+	FX_STEP_COUNT_         /* not a step: one past the last */
+};
+
+/*
+ * What went wrong, filled by fx_spawn on failure.  `subject` holds the name
+ * the step worked on (a path, a user name), truncated to fit, or "".
+ */
+typedef struct fx_error {
+	int step;       /* enum fx_step */
+	int code;       /* positive errno value */
+	long index;     /* the fd, group, or argument concerned; -1 if none */
+	char subject[256];
+} fx_error;
+
+/* A short fixed name for a step ("chdir", "setuid", ...). */
+FX_EXTERN const char *fx_step_name(int step);
+
+/*
+ * Formats `err` as one line, e.g. `chdir "/nope": No such file or directory`,
+ * into buf (always NUL-terminated when len > 0).  Returns buf.
+ */
+FX_EXTERN char *fx_strerror(const fx_error *err, char *buf, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Attributes                                                          */
+/* ------------------------------------------------------------------ */
+
+typedef struct fx_attr fx_attr;
+
+/* Process creation backends. */
+enum fx_backend {
+	/* Linux: clone3 (or clone) with CLONE_VM|CLONE_VFORK on a private stack. */
+	FX_BACKEND_CLONE = 0,
+	/* Portable: _Fork() (or __fork, or fork) and a close-on-exec error pipe. */
+	FX_BACKEND_FORK = 1
+};
+
+/* Boolean behaviours, set together with fx_attr_set_flags. */
+#define FX_SETSID        (1u << 0) /* The child starts a new session (setsid). */
+#define FX_NOCTTY        (1u << 1) /* The child gives up its controlling terminal (TIOCNOTTY on fd 0). */
+#define FX_SETCTTY       (1u << 2) /* The terminal on the tty fd becomes the child's controlling terminal (needs FX_SETSID). */
+#define FX_FOREGROUND    (1u << 3) /* The child's process group becomes the foreground group of the terminal on the tty fd. */
+#define FX_PTRACE        (1u << 4) /* The child asks to be traced (PTRACE_TRACEME) just before execve. */
+#define FX_KEEP_FDS      (1u << 5) /* Descriptors open without O_CLOEXEC are inherited, as with plain fork+exec. */
+#define FX_CLEAN_SIGNALS (1u << 6) /* Every signal to its default disposition and an empty mask. */
+#define FX_FLAGS_ALL_    ((1u << 7) - 1)
+
+/* A new attribute set with the defaults described beside each setter. */
+FX_EXTERN int fx_attr_new(fx_attr **out);
+FX_EXTERN void fx_attr_free(fx_attr *attr);
+
+/* Replaces the flags (default 0).  Unknown bits: -EINVAL. */
+FX_EXTERN int fx_attr_set_flags(fx_attr *attr, unsigned flags);
+FX_EXTERN unsigned fx_attr_get_flags(const fx_attr *attr);
+
+/* enum fx_backend (default FX_BACKEND_CLONE). */
+FX_EXTERN int fx_attr_set_backend(fx_attr *attr, int backend);
+
+/* argv[0] seen by the child, instead of argv[0] of the call.  NULL: unset. */
+FX_EXTERN int fx_attr_set_argv0(fx_attr *attr, const char *argv0);
+
+/*
+ * The child's environment, copied.  NULL (the default) inherits the
+ * parent's `environ` as it is at spawn time.
+ */
+FX_EXTERN int fx_attr_set_env(fx_attr *attr, char *const envp[]);
+
+/*
+ * The directories searched for a program name without '/', copied.
+ * Default: PATH of the environment set with fx_attr_set_env if there is
+ * one, else the parent's PATH, else "/usr/bin:/bin".  Empty elements are
+ * skipped, never taken as the current directory.  NULL: back to default.
+ */
+FX_EXTERN int fx_attr_set_search_path(fx_attr *attr, const char *path);
+
+/* Working directory of the child (after chroot, if any).  NULL: unset. */
+FX_EXTERN int fx_attr_set_cwd(fx_attr *attr, const char *dir);
+
+/* Root directory of the child (chroot).  NULL: unset. */
+FX_EXTERN int fx_attr_set_chroot(fx_attr *attr, const char *dir);
+
+/* Credentials, applied as raw setgroups, setgid, setuid in that order. */
+FX_EXTERN int fx_attr_set_uid(fx_attr *attr, uid_t uid);
+FX_EXTERN int fx_attr_set_gid(fx_attr *attr, gid_t gid);
+/*
+ * An explicit supplementary group list, copied (n == 0 clears all groups).
+ * Without this call the groups are left untouched.
+ */
+FX_EXTERN int fx_attr_set_groups(fx_attr *attr, size_t n, const gid_t *groups);
+/* Forgets uid, gid and groups set before. */
+FX_EXTERN int fx_attr_clear_credentials(fx_attr *attr);
+
+/*
+ * Process group: 0 puts the child in a new group it leads, pgid > 0 joins
+ * that group, -1 (the default) stays in the parent's group.
+ */
+FX_EXTERN int fx_attr_set_pgid(fx_attr *attr, pid_t pgid);
+
+/* The child fd of the terminal used by FX_SETCTTY and FX_FOREGROUND (default 0). */
+FX_EXTERN int fx_attr_set_tty_fd(fx_attr *attr, int child_fd);
+
+/*
+ * Signal sent to the child when the thread that spawned it exits
+ * (PR_SET_PDEATHSIG); 0 (the default) for none.
+ */
+FX_EXTERN int fx_attr_set_pdeathsig(fx_attr *attr, int sig);
+
+/*
+ * Descriptor `parent_fd` of the parent becomes `child_fd` in the child,
+ * without close-on-exec.  parent_fd == -1 closes child_fd in the child.
+ * Any permutation works, cycles included.  Mapping a child_fd twice keeps
+ * the last.  Without a mapping, child fds 0, 1 and 2 are the parent's as
+ * they are; every other descriptor is closed unless FX_KEEP_FDS is set.
+ */
+FX_EXTERN int fx_attr_map_fd(fx_attr *attr, int child_fd, int parent_fd);
+
+/* The child's signal mask.  Default: the mask of the spawning thread. */
+FX_EXTERN int fx_attr_set_sigmask(fx_attr *attr, const sigset_t *mask);
+/*
+ * Signals reset to SIG_DFL in the child.  Caught signals are always reset;
+ * ignored ones stay ignored unless named here (POSIX's default).
+ */
+FX_EXTERN int fx_attr_set_sigdefault(fx_attr *attr, const sigset_t *set);
+
+/* ------------------------------------------------------------------ */
+/* Spawning and the process handle                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct fx_proc fx_proc;
+
+/*
+ * Starts `file` with `argv` (NULL-terminated, argv[0] required).  A file
+ * without '/' is searched as fx_attr_set_search_path says.  attr may be
+ * NULL for the defaults; err may be NULL.  On success *out is the running
+ * child.  On failure nothing is left behind: no child, no zombie, no
+ * descriptor, no memory; the return value is the negative errno and err
+ * says which step failed.
+ */
+FX_EXTERN int fx_spawn(fx_proc **out, const char *file, char *const argv[],
+                       const fx_attr *attr, fx_error *err);
+
+FX_EXTERN pid_t fx_proc_pid(const fx_proc *proc);
+/* The pidfd, owned by the handle; -1 where the kernel has none. */
+FX_EXTERN int fx_proc_pidfd(const fx_proc *proc);
+
+/*
+ * Waits for the child to terminate.  timeout_ms < 0 blocks, 0 polls,
+ * > 0 waits that long.  On termination returns 0 and stores the status
+ * (waitpid's encoding: use fx_status_* or the W* macros).  Returns
+ * -ETIMEDOUT if still running, -ECHILD if the status was taken by someone
+ * else (SIGCHLD ignored, or another waitpid).  After it returned 0 once,
+ * it returns the same status again.
+ */
+FX_EXTERN int fx_wait(fx_proc *proc, int *status, int timeout_ms);
+
+/* Sends sig through the pidfd; -ESRCH once the child was reaped. */
+FX_EXTERN int fx_kill(fx_proc *proc, int sig);
+
+/*
+ * Releases the handle and its pidfd.  A child not yet waited for is left
+ * running and must be reaped by the caller (waitpid on fx_proc_pid).
+ */
+FX_EXTERN void fx_proc_free(fx_proc *proc);
+
+/* Status decoding. */
+FX_EXTERN int fx_status_exited(int status);   /* 1 if it exited */
+FX_EXTERN int fx_status_code(int status);     /* exit code, or -1 */
+FX_EXTERN int fx_status_signal(int status);   /* terminating signal, or 0 */
+FX_EXTERN int fx_status_core(int status);     /* 1 if it dumped core */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FORKEXEC_H */

@@ -1,0 +1,292 @@
+/*
+ * The child: from its creation to execve.
+ *
+ * Contract.  This code runs in a process that may share the parent's
+ * memory (CLONE_VM|CLONE_VFORK) and its thread-local storage, on a small
+ * stack of our own, with every signal blocked.  It therefore calls no libc
+ * function at all: no malloc (the parent's heap locks may be held by other
+ * threads), no errno (it is the parent thread's), no stdio, no libc
+ * setuid() (glibc's broadcasts a signal to every thread of the parent).
+ * It only reads the plan the parent built and makes raw system calls
+ * (sys/rawsys.h), each of which returns -errno on failure.  It is built
+ * without stack protector or instrumentation (see the Makefile), and a
+ * test disassembles it to prove it calls nothing outside itself.
+ *
+ * On failure it writes one fx__report to the error pipe and exits 127.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include "plan.h"
+#include "sys/rawsys.h"
+
+#ifndef CLOSE_RANGE_UNSHARE
+#define CLOSE_RANGE_UNSHARE (1U << 1)
+#endif
+
+#define FX__PTRACE_TRACEME 0
+
+struct fx__dirent64 {
+	uint64_t ino;
+	int64_t off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
+__attribute__((noreturn)) static void fail(struct fx__child_ctx *ctx, const struct fx__op *op,
+                                           long rc, long index)
+{
+	struct fx__report rep;
+
+	rep.magic = FX__REPORT_MAGIC;
+	rep.step = op ? op->step : FX_STEP_PROTOCOL;
+	rep.code = (int32_t)-rc;
+	rep.pad = 0;
+	rep.index = index;
+	/* A pipe write of less than PIPE_BUF bytes is atomic; EINTR cannot
+	 * happen with every signal blocked. */
+	fx__sys_write(ctx->err_fd, &rep, sizeof rep);
+	fx__sys_exit_group(127);
+}
+
+static int is_signal_settable(int sig)
+{
+	return sig != SIGKILL && sig != SIGSTOP;
+}
+
+/* Resets every caught signal to SIG_DFL; ignored ones stay ignored. */
+static long reset_caught_handlers(void)
+{
+	struct fx__ksigaction old, dfl = { FX__KSIG_DFL, 0, 0, 0 };
+
+	for (int sig = 1; sig <= FX__NSIG; sig++) {
+		if (!is_signal_settable(sig))
+			continue;
+		if (fx__sys_rt_sigaction(sig, 0, &old) < 0)
+			continue; /* not a signal this kernel knows */
+		if (old.handler == FX__KSIG_DFL || old.handler == FX__KSIG_IGN)
+			continue;
+		long rc = fx__sys_rt_sigaction(sig, &dfl, 0);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static long set_default_handlers(uint64_t mask)
+{
+	struct fx__ksigaction dfl = { FX__KSIG_DFL, 0, 0, 0 };
+
+	for (int sig = 1; sig <= FX__NSIG; sig++) {
+		if (!(mask & (1ULL << (sig - 1))) || !is_signal_settable(sig))
+			continue;
+		long rc = fx__sys_rt_sigaction(sig, &dfl, 0);
+		if (rc < 0 && rc != -EINVAL)
+			return rc;
+	}
+	return 0;
+}
+
+static long parse_fd_name(const char *s)
+{
+	long v = 0;
+
+	if (*s == 0)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/* close_range(lo, hi) without close_range (Linux < 5.9, or a seccomp
+ * filter that refuses it): walk /proc/self/fd, else try every number up
+ * to the descriptor limit.  `keep` is the error channel. */
+static void close_range_by_hand(unsigned lo, unsigned hi, int keep)
+{
+	uint64_t limit[2] = { 1024, 1024 }; /* rlim_cur, rlim_max */
+	char buf[1024];
+	long dir = fx__sys_openat(AT_FDCWD, "/proc/self/fd",
+	                          O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+	if (dir >= 0) {
+		long n;
+		while ((n = fx__sys_getdents64((int)dir, buf, sizeof buf)) > 0) {
+			for (long off = 0; off < n;) {
+				struct fx__dirent64 *d = (struct fx__dirent64 *)(buf + off);
+				long fd = parse_fd_name(d->name);
+				off += d->reclen;
+				if (fd >= (long)lo && fd <= (long)hi && fd != dir && fd != keep)
+					fx__sys_close((int)fd);
+			}
+		}
+		fx__sys_close((int)dir);
+		if (n == 0)
+			return;
+	}
+	fx__sys_prlimit64(0, RLIMIT_NOFILE, 0, limit);
+	/* The kernel never allows more than fs.nr_open (at most 2^20 by
+	 * default) descriptors, whatever RLIMIT_NOFILE says. */
+	if (limit[0] == 0 || limit[0] > (1u << 20))
+		limit[0] = 1u << 20;
+	if (hi >= limit[0])
+		hi = (unsigned)(limit[0] - 1);
+	for (unsigned fd = lo; fd <= hi && fd >= lo; fd++)
+		if ((int)fd != keep)
+			fx__sys_close((int)fd);
+}
+
+static int close_range_unsupported(long rc)
+{
+	return rc == -ENOSYS || rc == -EPERM || rc == -EINVAL;
+}
+
+/* Closes lo..hi except the error channel. */
+static long close_fds(struct fx__child_ctx *ctx, unsigned lo, unsigned hi)
+{
+	int keep = ctx->err_fd;
+	long rc = 0;
+
+	if (lo > hi)
+		return 0;
+	if ((unsigned)keep >= lo && (unsigned)keep <= hi) {
+		if ((unsigned)keep > lo)
+			rc = fx__sys_close_range(lo, (unsigned)keep - 1, 0);
+		if (rc == 0 && (unsigned)keep < hi)
+			rc = fx__sys_close_range((unsigned)keep + 1, hi, 0);
+	} else {
+		rc = fx__sys_close_range(lo, hi, 0);
+	}
+	if (rc < 0 && close_range_unsupported(rc)) {
+		close_range_by_hand(lo, hi, keep);
+		rc = 0;
+	}
+	return rc;
+}
+
+/*
+ * Everything from fd `from` up is closed.  When the table is still the
+ * parent's (CLONE_FILES), CLOSE_RANGE_UNSHARE gives the child a copy of
+ * only the fds below `from`, so the parent's table is never touched and a
+ * parent with 10,000 open fds is not copied whole.  If that fails the
+ * parent retries without CLONE_FILES; nothing else may be done with a
+ * shared table, so the failure is reported at once.
+ */
+static long close_from(struct fx__child_ctx *ctx, unsigned from)
+{
+	if (ctx->files_shared)
+		return fx__sys_close_range(from, ~0U, CLOSE_RANGE_UNSHARE);
+	return close_fds(ctx, from, ~0U);
+}
+
+static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op)
+{
+	const struct fx__plan *plan = ctx->plan;
+	long rc;
+
+	switch (op->kind) {
+	case FX__OP_RESET_HANDLERS:
+		return ctx->handlers_cleared ? 0 : reset_caught_handlers();
+	case FX__OP_SIG_DEFAULT:
+		return set_default_handlers(*(const uint64_t *)op->ptr);
+	case FX__OP_PDEATHSIG:
+		rc = fx__sys_prctl(PR_SET_PDEATHSIG, op->a);
+		if (rc < 0)
+			return rc;
+		/* The parent may have died before the prctl: then we were
+		 * reparented and no signal will ever come. */
+		if (fx__sys_getppid() != ctx->parent_pid)
+			return -ESRCH;
+		return 0;
+	case FX__OP_SETSID:
+		return fx__sys_setsid();
+	case FX__OP_SETPGID:
+		return fx__sys_setpgid(0, op->a);
+	case FX__OP_CHROOT:
+		return fx__sys_chroot(op->ptr);
+	case FX__OP_SETGROUPS:
+		return fx__sys_setgroups((size_t)op->a, op->ptr);
+	case FX__OP_SETGID:
+		return fx__sys_setgid((unsigned)op->a);
+	case FX__OP_SETUID:
+		return fx__sys_setuid((unsigned)op->a);
+	case FX__OP_CHDIR:
+		return fx__sys_chdir(op->ptr);
+	case FX__OP_CLOSE_FROM:
+		return close_from(ctx, (unsigned)op->a);
+	case FX__OP_MOVE_ERR:
+		rc = fx__sys_fcntl(ctx->err_fd, F_DUPFD_CLOEXEC, op->a);
+		if (rc >= 0)
+			ctx->err_fd = (int)rc;
+		return rc;
+	case FX__OP_FD_TO_SLOT:
+		rc = fx__sys_fcntl(op->a, F_DUPFD_CLOEXEC, op->c);
+		if (rc >= 0)
+			ctx->slots[op->b] = (int)rc;
+		return rc;
+	case FX__OP_DUP_FD:
+		return fx__sys_dup3(op->a, op->b, 0);
+	case FX__OP_DUP_SLOT:
+		return fx__sys_dup3(ctx->slots[op->a], op->b, 0);
+	case FX__OP_INHERIT_FD:
+		return fx__sys_fcntl(op->a, F_SETFD, 0);
+	case FX__OP_CLOSE_FD:
+		rc = fx__sys_close(op->a);
+		return rc == -EBADF ? 0 : rc;
+	case FX__OP_CLOSE_RANGE:
+		return close_fds(ctx, (unsigned)op->a, (unsigned)op->b);
+	case FX__OP_NOCTTY:
+		return fx__sys_ioctl(0, TIOCNOTTY, 0);
+	case FX__OP_SETCTTY:
+		return fx__sys_ioctl(op->a, TIOCSCTTY, 0);
+	case FX__OP_FOREGROUND: {
+		/* Every signal is still blocked, SIGTTOU included, so the
+		 * kernel lets a background group take the terminal. */
+		int pgrp = (int)fx__sys_getpgid(0);
+		if (pgrp < 0)
+			return pgrp;
+		return fx__sys_ioctl(op->a, TIOCSPGRP, (long)&pgrp);
+	}
+	case FX__OP_SIGMASK:
+		return fx__sys_rt_sigprocmask(SIG_SETMASK,
+		                              plan->has_sigmask ? &plan->sigmask : &ctx->thread_mask,
+		                              0);
+	case FX__OP_PTRACE:
+		return fx__sys_ptrace(FX__PTRACE_TRACEME, 0, 0, 0);
+	case FX__OP_EXEC:
+		return fx__sys_execve(plan->path, plan->argv, plan->envp);
+	}
+	return -EINVAL;
+}
+
+__attribute__((noreturn)) void fx__child_main(struct fx__child_ctx *ctx)
+{
+	const struct fx__plan *plan = ctx->plan;
+
+	for (size_t i = 0; i < plan->nops; i++) {
+		const struct fx__op *op = &plan->ops[i];
+		long rc = run_op(ctx, op);
+		if (rc < 0)
+			fail(ctx, op, rc, op->index);
+	}
+	/* The plan always ends with FX__OP_EXEC, which only returns on error. */
+	fail(ctx, 0, -EPROTO, -1);
+}
+
+int fx__child_entry(void *ctx)
+{
+	fx__child_main(ctx);
+}
+
+int fx__vm_probe_entry(void *flag)
+{
+	*(volatile int *)flag = 1;
+	return 0;
+}

@@ -1,0 +1,71 @@
+/* Step names and one-line messages.  Never allocates, never prints. */
+#include <stdio.h>
+#include <string.h>
+
+#include "forkexec.h"
+
+static const char *const step_names[FX_STEP_COUNT_] = {
+	[FX_STEP_NONE] = "none",
+	[FX_STEP_ARGS] = "arguments",
+	[FX_STEP_LOOKUP] = "lookup",
+	[FX_STEP_PLAN] = "plan",
+	[FX_STEP_PIPE] = "error pipe",
+	[FX_STEP_STACK] = "child stack",
+	[FX_STEP_CLONE] = "clone",
+	[FX_STEP_FDTABLE] = "fd table",
+	[FX_STEP_SIGNALS] = "signal reset",
+	[FX_STEP_PDEATHSIG] = "pdeathsig",
+	[FX_STEP_SETSID] = "setsid",
+	[FX_STEP_SETPGID] = "setpgid",
+	[FX_STEP_CHROOT] = "chroot",
+	[FX_STEP_SETGROUPS] = "setgroups",
+	[FX_STEP_SETGID] = "setgid",
+	[FX_STEP_SETUID] = "setuid",
+	[FX_STEP_CHDIR] = "chdir",
+	[FX_STEP_FD_MAP] = "fd",
+	[FX_STEP_CLOSE_FDS] = "close fds",
+	[FX_STEP_NOCTTY] = "noctty",
+	[FX_STEP_SETCTTY] = "setctty",
+	[FX_STEP_FOREGROUND] = "foreground",
+	[FX_STEP_SIGMASK] = "sigmask",
+	[FX_STEP_PTRACE] = "ptrace",
+	[FX_STEP_EXEC] = "exec",
+	[FX_STEP_PROTOCOL] = "child report",
+};
+
+const char *fx_step_name(int step)
+{
+	if (step < 0 || step >= FX_STEP_COUNT_)
+		return "unknown step";
+	return step_names[step];
+}
+
+/* strerror is not thread-safe; strerror_r comes in two flavours. */
+static const char *errno_text(int code, char *buf, size_t len)
+{
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+	return strerror_r(code, buf, len);
+#else
+	if (strerror_r(code, buf, len) != 0)
+		snprintf(buf, len, "error %d", code);
+	return buf;
+#endif
+}
+
+char *fx_strerror(const fx_error *err, char *buf, size_t len)
+{
+	char text[128];
+
+	if (!buf || len == 0)
+		return buf;
+	if (!err || err->step == FX_STEP_NONE) {
+		snprintf(buf, len, "success");
+		return buf;
+	}
+	const char *what = errno_text(err->code, text, sizeof text);
+	if (err->subject[0])
+		snprintf(buf, len, "%s %s: %s", fx_step_name(err->step), err->subject, what);
+	else
+		snprintf(buf, len, "%s: %s", fx_step_name(err->step), what);
+	return buf;
+}

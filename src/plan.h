@@ -1,0 +1,118 @@
+/*
+ * The plan: what the parent prepares and the child executes.
+ *
+ * The parent turns an attribute set into a flat list of operations, each
+ * a single system call (or a short loop of them) with its arguments
+ * already computed, in the order the child must take them.  The child
+ * (child.c) only walks the list; it never allocates, looks anything up,
+ * or decides anything the parent could have decided.  New features
+ * (posix_spawn file actions, rlimits, namespaces) are new operation kinds.
+ */
+#ifndef FX_PLAN_H
+#define FX_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "forkexec.h"
+
+enum fx__op_kind {
+	FX__OP_RESET_HANDLERS,  /* caught signals -> SIG_DFL (skipped if the kernel did it) */
+	FX__OP_SIG_DEFAULT,     /* signals in mask -> SIG_DFL */
+	FX__OP_PDEATHSIG,       /* a = signal; then check the parent is still ours */
+	FX__OP_SETSID,
+	FX__OP_SETPGID,         /* a = pgid (0: own group) */
+	FX__OP_CHROOT,          /* path */
+	FX__OP_SETGROUPS,       /* a = count, groups */
+	FX__OP_SETGID,          /* a = gid */
+	FX__OP_SETUID,          /* a = uid */
+	FX__OP_CHDIR,           /* path */
+	FX__OP_CLOSE_FROM,      /* close every fd >= a; with a shared table, unshare it */
+	FX__OP_MOVE_ERR,        /* move the error channel to a free fd >= a */
+	FX__OP_FD_TO_SLOT,      /* slot b = a copy (close-on-exec) of fd a, at >= c */
+	FX__OP_DUP_FD,          /* dup fd a onto fd b, inheritable */
+	FX__OP_DUP_SLOT,        /* dup slot a onto fd b, inheritable */
+	FX__OP_INHERIT_FD,      /* clear close-on-exec on fd a (dup2(a, a) would not) */
+	FX__OP_CLOSE_FD,        /* close fd a; not being open is fine */
+	FX__OP_CLOSE_RANGE,     /* close fds a..b, but never the error channel */
+	FX__OP_NOCTTY,          /* TIOCNOTTY on fd 0 */
+	FX__OP_SETCTTY,         /* TIOCSCTTY on fd a */
+	FX__OP_FOREGROUND,      /* TIOCSPGRP on fd a with the child's own group */
+	FX__OP_SIGMASK,         /* the plan's mask, or the spawning thread's */
+	FX__OP_PTRACE,          /* PTRACE_TRACEME */
+	FX__OP_EXEC             /* execve(plan path, argv, envp) */
+};
+
+struct fx__op {
+	unsigned short kind;    /* enum fx__op_kind */
+	unsigned short step;    /* enum fx_step reported if it fails */
+	int a, b, c;
+	long index;             /* reported with the error: an fd, a count, ... */
+	const void *ptr;        /* path, group list or signal mask */
+};
+
+struct fx__plan {
+	struct fx__op *ops;
+	size_t nops;
+	size_t nslots;          /* temporary fds the shuffle needs */
+	int err_fd;             /* the error channel as the child starts with it */
+	/* Lowest fd the child may close without losing one it needs: every
+	 * source, target and the error channel lie below it. */
+	int fd_floor;
+	int closes_fds;         /* the plan closes unlisted fds (a shared table is fine) */
+	const char *path;       /* resolved program */
+	char *const *argv;
+	char *const *envp;
+	uint64_t sigmask;       /* used when has_sigmask */
+	int has_sigmask;
+	uint64_t sigdefault;    /* signals FX__OP_SIG_DEFAULT resets */
+	/* Owned memory. */
+	char **argv_owned;
+	char **envp_owned;
+};
+
+/* The report a failed child sends: fixed size, one write(2). */
+struct fx__report {
+	uint32_t magic;
+	uint32_t step;
+	int32_t code;           /* positive errno */
+	int32_t pad;
+	int64_t index;
+};
+#define FX__REPORT_MAGIC 0x66786572u /* "fxer" */
+
+/*
+ * Per-spawn state handed to the child.  The plan is read-only; the rest is
+ * the child's to write (slots) or the parent's to fill before the clone.
+ */
+struct fx__child_ctx {
+	const struct fx__plan *plan;
+	int *slots;             /* nslots ints, written by the child */
+	int err_fd;             /* write end of the error pipe */
+	int handlers_cleared;   /* CLONE_CLEAR_SIGHAND reset the handlers already */
+	int files_shared;       /* the fd table is the parent's (CLONE_FILES) */
+	int parent_pid;         /* for the PR_SET_PDEATHSIG check */
+	uint64_t thread_mask;   /* the spawning thread's signal mask */
+};
+
+struct fx_attr;
+
+/* Builds the plan; path and err_fd are the resolved program and error pipe. */
+/*
+ * Builds the plan.  `path` is the resolved program, borrowed like argv;
+ * err_fd/err_fd_read are the error pipe.  On -EBADF, *bad_fd is the child
+ * fd whose source is not open.
+ */
+int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char *path,
+                   char *const argv[], int err_fd, int err_fd_read, long *bad_fd);
+void fx__plan_free(struct fx__plan *plan);
+
+/* child.c: runs the plan; never returns. */
+__attribute__((noreturn)) void fx__child_main(struct fx__child_ctx *ctx);
+/* child.c: the entry the clone trampolines call. */
+int fx__child_entry(void *ctx);
+/* child.c: the one-time probe that shows whether CLONE_VM shares memory. */
+int fx__vm_probe_entry(void *flag);
+
+#endif /* FX_PLAN_H */

@@ -1,0 +1,184 @@
+/*
+ * The process handle: pid and pidfd.  Waiting and signalling go through
+ * the pidfd, which always names our child even after its pid is reused.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "forkexec.h"
+#include "proc.h"
+#include "sys/rawsys.h"
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+pid_t fx_proc_pid(const fx_proc *proc)
+{
+	return proc ? proc->pid : -1;
+}
+
+int fx_proc_pidfd(const fx_proc *proc)
+{
+	return proc ? proc->pidfd : -1;
+}
+
+void fx_proc_free(fx_proc *proc)
+{
+	if (!proc)
+		return;
+	if (proc->pidfd >= 0)
+		close(proc->pidfd);
+	free(proc);
+}
+
+/* waitpid's encoding of what waitid reports. */
+static int status_from_siginfo(const siginfo_t *si)
+{
+	switch (si->si_code) {
+	case CLD_EXITED:
+		return (si->si_status & 0xff) << 8;
+	case CLD_DUMPED:
+		return (si->si_status & 0x7f) | 0x80;
+	default:
+		return si->si_status & 0x7f;
+	}
+}
+
+/* One waitid; returns 1 if the child was reaped, 0 if still running. */
+static int wait_once(fx_proc *proc, int block)
+{
+	siginfo_t si;
+	int options = WEXITED | (block ? 0 : WNOHANG);
+	int rc;
+
+	si.si_pid = 0;
+	do {
+		if (proc->pidfd >= 0)
+			rc = waitid(P_PIDFD, (id_t)proc->pidfd, &si, options);
+		else
+			rc = waitid(P_PID, (id_t)proc->pid, &si, options);
+		/* P_PIDFD is Linux 5.4; the pid is still ours while unreaped. */
+		if (rc < 0 && errno == EINVAL && proc->pidfd >= 0)
+			rc = waitid(P_PID, (id_t)proc->pid, &si, options);
+	} while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		return -errno;
+	if (si.si_pid == 0)
+		return 0;
+	proc->status = status_from_siginfo(&si);
+	proc->reaped = 1;
+	return 1;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Without a pidfd there is nothing to poll: check at growing intervals. */
+static int wait_without_pidfd(fx_proc *proc, long long deadline)
+{
+	long delay_us = 100;
+	int rc;
+
+	while ((rc = wait_once(proc, 0)) == 0) {
+		long long left = deadline - now_ms();
+		if (left <= 0)
+			return -ETIMEDOUT;
+		struct timespec ts = { 0, (delay_us < left * 1000 ? delay_us : left * 1000) * 1000 };
+		nanosleep(&ts, NULL);
+		if (delay_us < 10000)
+			delay_us *= 2;
+	}
+	return rc;
+}
+
+int fx_wait(fx_proc *proc, int *status, int timeout_ms)
+{
+	int rc;
+
+	if (!proc)
+		return -EINVAL;
+	if (!proc->reaped) {
+		if (timeout_ms < 0) {
+			rc = wait_once(proc, 1);
+		} else if (timeout_ms == 0) {
+			rc = wait_once(proc, 0);
+		} else if (proc->pidfd < 0) {
+			rc = wait_without_pidfd(proc, now_ms() + timeout_ms);
+		} else {
+			/* The pidfd becomes readable when the child exits. */
+			long long deadline = now_ms() + timeout_ms;
+			struct pollfd pfd = { proc->pidfd, POLLIN, 0 };
+			for (;;) {
+				long long left = deadline - now_ms();
+				int n = poll(&pfd, 1, left > 0 ? (int)left : 0);
+				if (n < 0 && errno == EINTR)
+					continue;
+				break;
+			}
+			rc = wait_once(proc, 0);
+		}
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			return -ETIMEDOUT;
+	}
+	if (status)
+		*status = proc->status;
+	return 0;
+}
+
+int fx_kill(fx_proc *proc, int sig)
+{
+	long rc;
+
+	if (!proc || sig < 0 || sig > 64)
+		return -EINVAL;
+	if (proc->reaped)
+		return -ESRCH;
+	if (proc->pidfd >= 0) {
+		rc = fx__sys_pidfd_send_signal(proc->pidfd, sig);
+		if (rc != -ENOSYS)
+			return (int)rc;
+	}
+	return kill(proc->pid, sig) < 0 ? -errno : 0;
+}
+
+void fx__reap(pid_t pid, int pidfd)
+{
+	fx_proc tmp = { pid, pidfd, 0, 0 };
+
+	/* -ECHILD: reaped by someone else (SIGCHLD ignored, or a handler
+	 * calling waitpid(-1)); either way it is gone. */
+	wait_once(&tmp, 1);
+}
+
+int fx_status_exited(int status)
+{
+	return WIFEXITED(status);
+}
+
+int fx_status_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int fx_status_signal(int status)
+{
+	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+int fx_status_core(int status)
+{
+	return WIFSIGNALED(status) && WCOREDUMP(status);
+}

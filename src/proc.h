@@ -1,0 +1,16 @@
+#ifndef FX_PROC_H
+#define FX_PROC_H
+
+#include <sys/types.h>
+
+struct fx_proc {
+	pid_t pid;
+	int pidfd;              /* -1 if none */
+	int reaped;
+	int status;             /* valid once reaped */
+};
+
+/* Reaps a child known to have exited or to be exiting (a failed spawn). */
+void fx__reap(pid_t pid, int pidfd);
+
+#endif

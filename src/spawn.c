@@ -1,0 +1,232 @@
+/*
+ * fx_spawn: resolve the program, build the plan, let a backend create the
+ * child, and learn from the error pipe whether it reached execve.
+ *
+ * The pipe is close-on-exec on both ends: the child's write end closes by
+ * itself at a successful execve (the parent reads end-of-file) and
+ * carries one fx__report otherwise.  Shared memory could carry the report
+ * too, but a vfork-style clone may have been turned into a fork by an
+ * emulator, so the pipe is the one channel trusted.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "attr.h"
+#include "lookup.h"
+#include "plan.h"
+#include "proc.h"
+#include "spawn.h"
+
+static const struct fx_attr default_attr = {
+	.backend = FX_BACKEND_CLONE,
+	.pgid = -1,
+};
+
+static int set_error(fx_error *err, int step, int code, long index)
+{
+	err->step = step;
+	err->code = code;
+	err->index = index;
+	err->subject[0] = 0;
+	return -code;
+}
+
+static void quote_subject(fx_error *err, const char *s)
+{
+	snprintf(err->subject, sizeof err->subject, "\"%s\"", s ? s : "");
+}
+
+static int parent_fd_of(const struct fx_attr *attr, long child_fd)
+{
+	for (size_t i = 0; i < attr->nmaps; i++)
+		if (attr->maps[i].child_fd == child_fd)
+			return attr->maps[i].parent_fd;
+	return -1;
+}
+
+/* Names what the failed step worked on, for fx_strerror. */
+static void describe_subject(fx_error *err, const struct fx_attr *attr, const char *path)
+{
+	switch (err->step) {
+	case FX_STEP_CHDIR:
+		quote_subject(err, attr->cwd);
+		break;
+	case FX_STEP_CHROOT:
+		quote_subject(err, attr->root);
+		break;
+	case FX_STEP_EXEC:
+		quote_subject(err, path);
+		break;
+	case FX_STEP_SETUID:
+	case FX_STEP_SETGID:
+	case FX_STEP_SETPGID:
+		snprintf(err->subject, sizeof err->subject, "%ld", err->index);
+		break;
+	case FX_STEP_SETGROUPS:
+		snprintf(err->subject, sizeof err->subject, "(%ld groups)", err->index);
+		break;
+	case FX_STEP_FD_MAP:
+		if (err->index < 0)
+			break;
+		if (parent_fd_of(attr, err->index) >= 0)
+			snprintf(err->subject, sizeof err->subject, "%ld (from parent fd %d)",
+			         err->index, parent_fd_of(attr, err->index));
+		else
+			snprintf(err->subject, sizeof err->subject, "%ld", err->index);
+		break;
+	case FX_STEP_NOCTTY:
+	case FX_STEP_SETCTTY:
+	case FX_STEP_FOREGROUND:
+		snprintf(err->subject, sizeof err->subject, "on fd %ld", err->index);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Reads the child's report: 1 if it failed, 0 if it reached execve. */
+static int read_report(int fd, struct fx__report *rep)
+{
+	size_t got = 0;
+
+	while (got < sizeof *rep) {
+		ssize_t n = read(fd, (char *)rep + got, sizeof *rep - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got == 0)
+		return 0;
+	if (got != sizeof *rep || rep->magic != FX__REPORT_MAGIC ||
+	    rep->step >= FX_STEP_COUNT_ || rep->code <= 0) {
+		rep->step = FX_STEP_PROTOCOL;
+		rep->code = EPROTO;
+		rep->index = -1;
+	}
+	return 1;
+}
+
+/* Whether a failed child asks for another try without a shared fd table. */
+static int wants_private_table(const struct fx__child_ctx *ctx, const struct fx__report *rep)
+{
+	return ctx->files_shared && rep->step == FX_STEP_FDTABLE &&
+	       (rep->code == ENOSYS || rep->code == EINVAL || rep->code == EPERM);
+}
+
+/*
+ * One attempt.  Returns 0 with proc filled, a negative errno with err
+ * filled, or 1 when the kernel refused a shared fd table and the caller
+ * should try again (it has been remembered).
+ */
+static int spawn_attempt(fx_proc *proc, const struct fx_attr *attr, const char *path,
+                         char *const argv[], fx_error *err)
+{
+	struct fx__plan plan;
+	struct fx__child_ctx ctx;
+	struct fx__report rep;
+	int pipefd[2], pidfd = -1, step = FX_STEP_CLONE, rc;
+	long bad_fd = -1;
+	pid_t pid = -1;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return set_error(err, FX_STEP_PIPE, errno, -1);
+	rc = fx__plan_build(&plan, attr, path, argv, pipefd[1], pipefd[0], &bad_fd);
+	if (rc < 0) {
+		if (rc == -EBADF)
+			set_error(err, FX_STEP_FD_MAP, EBADF, bad_fd);
+		else
+			set_error(err, FX_STEP_PLAN, -rc, -1);
+		goto out_plan;
+	}
+	memset(&ctx, 0, sizeof ctx);
+	ctx.plan = &plan;
+	ctx.err_fd = pipefd[1];
+	if (plan.nslots) {
+		ctx.slots = calloc(plan.nslots, sizeof *ctx.slots);
+		if (!ctx.slots) {
+			rc = set_error(err, FX_STEP_PLAN, ENOMEM, -1);
+			goto out_plan;
+		}
+	}
+	if (attr->backend == FX_BACKEND_FORK)
+		rc = fx__backend_fork(&ctx, &pid, &pidfd, &step);
+	else
+		rc = fx__backend_clone(&ctx, &pid, &pidfd, &step);
+	close(pipefd[1]);
+	pipefd[1] = -1;
+	if (rc < 0) {
+		set_error(err, step, -rc, -1);
+		goto out_plan;
+	}
+	if (read_report(pipefd[0], &rep)) {
+		fx__reap(pid, pidfd);
+		if (pidfd >= 0)
+			close(pidfd);
+		if (wants_private_table(&ctx, &rep)) {
+			fx__kernel_lacks(FX__NO_SHARED_FILES);
+			rc = 1;
+		} else {
+			rc = set_error(err, (int)rep.step, rep.code, (long)rep.index);
+		}
+		goto out_plan;
+	}
+	proc->pid = pid;
+	proc->pidfd = pidfd;
+	proc->reaped = 0;
+	proc->status = 0;
+	rc = 0;
+out_plan:
+	free(ctx.slots);
+	fx__plan_free(&plan);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+	close(pipefd[0]);
+	return rc;
+}
+
+int fx_spawn(fx_proc **out, const char *file, char *const argv[], const fx_attr *attr,
+             fx_error *err)
+{
+	fx_error scratch;
+	fx_proc *proc;
+	char *path = NULL;
+	int rc;
+
+	if (!err)
+		err = &scratch;
+	set_error(err, FX_STEP_NONE, 0, -1);
+	if (!out || !file || !*file || !argv || !argv[0])
+		return set_error(err, FX_STEP_ARGS, EINVAL, -1);
+	*out = NULL;
+	if (!attr)
+		attr = &default_attr;
+	/* Allocated before the child exists, so that nothing can fail once
+	 * it runs. */
+	proc = malloc(sizeof *proc);
+	if (!proc)
+		return set_error(err, FX_STEP_PLAN, ENOMEM, -1);
+	rc = fx__lookup(file, attr, &path);
+	if (rc < 0) {
+		set_error(err, FX_STEP_LOOKUP, -rc, -1);
+		quote_subject(err, file);
+		free(proc);
+		return rc;
+	}
+	do {
+		rc = spawn_attempt(proc, attr, path, argv, err);
+	} while (rc == 1);
+	if (rc < 0) {
+		describe_subject(err, attr, path);
+		free(proc);
+	} else {
+		*out = proc;
+	}
+	free(path);
+	return rc;
+}

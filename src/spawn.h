@@ -1,0 +1,31 @@
+/* What fx_spawn (spawn.c) asks of a backend (spawn_linux.c, spawn_fork.c). */
+#ifndef FX_SPAWN_H
+#define FX_SPAWN_H
+
+#include <sys/types.h>
+
+#include "plan.h"
+
+/*
+ * Creates a child that runs fx__child_main(ctx).  The backend blocks every
+ * signal around the creation and records the spawning thread's mask in
+ * ctx->thread_mask.  It returns once the child no longer needs the
+ * parent's memory (CLONE_VFORK: it has exec'd or exited).  On success
+ * *pid is set, *pidfd too (-1 if the kernel gives none).  On failure it
+ * returns -errno and sets *step (FX_STEP_STACK or FX_STEP_CLONE).
+ */
+int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step);
+int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step);
+
+/* Blocks every signal (even libc's internal ones); returns the old mask. */
+uint64_t fx__block_all_signals(void);
+void fx__restore_signals(uint64_t mask);
+
+/* Cached kernel capabilities, learnt from refusals (spawn_linux.c). */
+#define FX__NO_CLONE3        (1u << 0)
+#define FX__NO_CLEAR_SIGHAND (1u << 1)
+#define FX__NO_CLONE_PIDFD   (1u << 2)
+#define FX__NO_SHARED_FILES  (1u << 3)
+void fx__kernel_lacks(unsigned what);
+
+#endif

@@ -1,0 +1,214 @@
+/*
+ * The Linux backend: the child is created with clone3 (or clone) and
+ * CLONE_VM|CLONE_VFORK, so no page table is copied whatever the parent's
+ * size, on a stack of our own so it never runs on the caller's frames.
+ * The calling thread sleeps until the child has exec'd or exited; other
+ * threads run on.
+ *
+ * Optional kernel features are tried and, once refused, remembered:
+ * clone3 (5.3; seccomp filters may answer ENOSYS or EPERM), its
+ * CLONE_CLEAR_SIGHAND (5.5), CLONE_PIDFD (5.2), and a shared descriptor
+ * table that the child unshares with close_range (5.9).
+ */
+#include <errno.h>
+#include <linux/sched.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "spawn.h"
+#include "sys/rawsys.h"
+
+#ifndef CLONE_CLEAR_SIGHAND
+#define CLONE_CLEAR_SIGHAND 0x100000000ULL
+#endif
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+
+/*
+ * The child needs little: a few frames and a 1 KiB buffer for the
+ * /proc/self/fd fallback.  64 KiB leaves a wide margin; a guard page
+ * below turns an overflow into a crash of the child, not corruption.
+ */
+#define FX__STACK_SIZE (64 * 1024)
+
+static atomic_uint kernel_lacks;
+
+void fx__kernel_lacks(unsigned what)
+{
+	atomic_fetch_or_explicit(&kernel_lacks, what, memory_order_relaxed);
+}
+
+static unsigned lacks(void)
+{
+	return atomic_load_explicit(&kernel_lacks, memory_order_relaxed);
+}
+
+uint64_t fx__block_all_signals(void)
+{
+	uint64_t all = ~0ULL, old = 0;
+
+	fx__sys_rt_sigprocmask(SIG_SETMASK, &all, &old);
+	return old;
+}
+
+void fx__restore_signals(uint64_t mask)
+{
+	fx__sys_rt_sigprocmask(SIG_SETMASK, &mask, 0);
+}
+
+/*
+ * One stack per thread, mapped on first use and kept: a spawning thread
+ * sleeps while its child runs, so two children never share one, and no
+ * mmap/munmap (which take the address space's lock) on the common path.
+ */
+static pthread_key_t stack_key;
+static pthread_once_t stack_once = PTHREAD_ONCE_INIT;
+static __thread char *thread_stack;
+
+static size_t guard_size(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	return page > 0 ? (size_t)page : 4096;
+}
+
+static void unmap_stack(void *base)
+{
+	munmap(base, guard_size() + FX__STACK_SIZE);
+}
+
+static void make_stack_key(void)
+{
+	pthread_key_create(&stack_key, unmap_stack);
+}
+
+/* Returns the lowest usable byte of this thread's child stack, or NULL. */
+static char *child_stack(void)
+{
+	size_t guard = guard_size();
+	char *base;
+
+	if (thread_stack)
+		return thread_stack + guard;
+	base = mmap(NULL, guard + FX__STACK_SIZE, PROT_READ | PROT_WRITE,
+	            MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (base == MAP_FAILED)
+		return NULL;
+	if (mprotect(base, guard, PROT_NONE) < 0) {
+		munmap(base, guard + FX__STACK_SIZE);
+		return NULL;
+	}
+	pthread_once(&stack_once, make_stack_key);
+	pthread_setspecific(stack_key, base);
+	thread_stack = base;
+	return base + guard;
+}
+
+/*
+ * Does CLONE_VM really share memory here?  Emulators (qemu-user) and
+ * valgrind quietly turn a vfork-style clone into a fork.  Nothing depends
+ * on the answer for correctness except sharing the descriptor table,
+ * which is only safe while the parent thread truly sleeps; so it is asked
+ * once, by a child that only writes a flag.
+ */
+static atomic_int vm_shared_state; /* 0 unknown, 1 shared, -1 not */
+
+static int vm_is_shared(char *stack)
+{
+	int state = atomic_load_explicit(&vm_shared_state, memory_order_acquire);
+	volatile int flag = 0;
+	long pid;
+
+	if (state)
+		return state > 0;
+	uint64_t old = fx__block_all_signals();
+	pid = fx__clone_run(CLONE_VM | CLONE_VFORK | SIGCHLD, stack + FX__STACK_SIZE, NULL,
+	                    fx__vm_probe_entry, (void *)&flag);
+	fx__restore_signals(old);
+	if (pid > 0)
+		while (waitpid((pid_t)pid, NULL, __WALL) < 0 && errno == EINTR)
+			;
+	state = (pid > 0 && flag) ? 1 : -1;
+	atomic_store_explicit(&vm_shared_state, state, memory_order_release);
+	return state > 0;
+}
+
+int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step)
+{
+	char *stack = child_stack();
+	int fd = -1;
+	long rc;
+
+	*pidfd = -1;
+	if (!stack) {
+		*step = FX_STEP_STACK;
+		return -ENOMEM;
+	}
+	ctx->files_shared = ctx->plan->closes_fds && !(lacks() & FX__NO_SHARED_FILES) &&
+	                    vm_is_shared(stack);
+	ctx->parent_pid = (int)fx__sys_getpid();
+	ctx->thread_mask = fx__block_all_signals();
+	for (;;) {
+		unsigned no = lacks();
+		unsigned long long flags = CLONE_VM | CLONE_VFORK;
+
+		if (!(no & FX__NO_CLONE_PIDFD))
+			flags |= CLONE_PIDFD;
+		if (ctx->files_shared)
+			flags |= CLONE_FILES;
+		fd = -1;
+		if (!(no & FX__NO_CLONE3)) {
+			struct clone_args args;
+			memset(&args, 0, sizeof args);
+			if (!(no & FX__NO_CLEAR_SIGHAND))
+				flags |= CLONE_CLEAR_SIGHAND;
+			ctx->handlers_cleared = !!(flags & CLONE_CLEAR_SIGHAND);
+			args.flags = flags;
+			args.pidfd = (unsigned long)&fd;
+			args.exit_signal = SIGCHLD;
+			args.stack = (unsigned long)stack;
+			args.stack_size = FX__STACK_SIZE;
+			rc = fx__clone3_run(&args, sizeof args, fx__child_entry, ctx);
+			if (rc == -ENOSYS || rc == -EPERM) {
+				fx__kernel_lacks(FX__NO_CLONE3);
+				continue;
+			}
+			if (rc == -EINVAL && (flags & CLONE_CLEAR_SIGHAND)) {
+				fx__kernel_lacks(FX__NO_CLEAR_SIGHAND);
+				continue;
+			}
+		} else {
+			ctx->handlers_cleared = 0;
+			rc = fx__clone_run((unsigned long)flags | SIGCHLD, stack + FX__STACK_SIZE,
+			                   &fd, fx__child_entry, ctx);
+			if (rc == -EINVAL && (flags & CLONE_PIDFD)) {
+				fx__kernel_lacks(FX__NO_CLONE_PIDFD);
+				continue;
+			}
+		}
+		/* valgrind, for one, refuses CLONE_FILES with CLONE_VFORK. */
+		if (rc == -EINVAL && ctx->files_shared) {
+			fx__kernel_lacks(FX__NO_SHARED_FILES);
+			ctx->files_shared = 0;
+			continue;
+		}
+		break;
+	}
+	fx__restore_signals(ctx->thread_mask);
+	if (rc < 0) {
+		*step = FX_STEP_CLONE;
+		return (int)rc;
+	}
+	if (fd < 0) {
+		long r = fx__sys_pidfd_open((int)rc, 0);
+		fd = r >= 0 ? (int)r : -1;
+	}
+	*pid = (pid_t)rc;
+	*pidfd = fd;
+	return 0;
+}

@@ -1,0 +1,212 @@
+/*
+ * Raw system calls for the child and for the parent's hot path.
+ *
+ * Each fx__sys_* wrapper traps straight into the kernel and returns the
+ * kernel's answer: a result >= 0, or -errno.  No libc function is called
+ * and errno is never touched, so they are safe in a child that shares the
+ * parent's memory (CLONE_VM) and its thread-local storage.
+ */
+#ifndef FX_SYS_RAWSYS_H
+#define FX_SYS_RAWSYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+
+#if defined(__x86_64__)
+#include "sys/x86_64/syscall_arch.h"
+#elif defined(__aarch64__)
+#include "sys/aarch64/syscall_arch.h"
+#else
+#error "forkexec: no raw system call stubs for this architecture (see src/sys/)"
+#endif
+
+/* Calls newer than some C libraries' headers; numbers are shared by all
+ * architectures since Linux 5.1 (the unified table from 424 on). */
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+/* The kernel's struct sigaction (not libc's): a 64-bit mask, no padding. */
+struct fx__ksigaction {
+	void *handler;
+	unsigned long flags;
+	void *restorer;
+	uint64_t mask;
+};
+
+#define FX__KSIG_DFL ((void *)0)
+#define FX__KSIG_IGN ((void *)1)
+#define FX__NSIG 64
+
+static inline long fx__sys_write(int fd, const void *buf, size_t len)
+{
+	return fx__syscall3(SYS_write, fd, (long)buf, (long)len);
+}
+
+static inline long fx__sys_read(int fd, void *buf, size_t len)
+{
+	return fx__syscall3(SYS_read, fd, (long)buf, (long)len);
+}
+
+static inline long fx__sys_close(int fd)
+{
+	return fx__syscall1(SYS_close, fd);
+}
+
+static inline long fx__sys_close_range(unsigned lo, unsigned hi, unsigned flags)
+{
+	return fx__syscall3(SYS_close_range, lo, hi, flags);
+}
+
+static inline long fx__sys_dup3(int oldfd, int newfd, int flags)
+{
+	return fx__syscall3(SYS_dup3, oldfd, newfd, flags);
+}
+
+static inline long fx__sys_fcntl(int fd, int cmd, long arg)
+{
+	return fx__syscall3(SYS_fcntl, fd, cmd, arg);
+}
+
+static inline long fx__sys_openat(int dirfd, const char *path, int flags, int mode)
+{
+	return fx__syscall4(SYS_openat, dirfd, (long)path, flags, mode);
+}
+
+static inline long fx__sys_getdents64(int fd, void *buf, size_t len)
+{
+	return fx__syscall3(SYS_getdents64, fd, (long)buf, (long)len);
+}
+
+static inline long fx__sys_rt_sigaction(int sig, const struct fx__ksigaction *act,
+                                        struct fx__ksigaction *old)
+{
+	return fx__syscall4(SYS_rt_sigaction, sig, (long)act, (long)old, 8);
+}
+
+static inline long fx__sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *old)
+{
+	return fx__syscall4(SYS_rt_sigprocmask, how, (long)set, (long)old, 8);
+}
+
+static inline long fx__sys_prctl(int option, long arg)
+{
+	return fx__syscall5(SYS_prctl, option, arg, 0, 0, 0);
+}
+
+static inline long fx__sys_getpid(void)
+{
+	return fx__syscall0(SYS_getpid);
+}
+
+static inline long fx__sys_getppid(void)
+{
+	return fx__syscall0(SYS_getppid);
+}
+
+static inline long fx__sys_getpgid(int pid)
+{
+	return fx__syscall1(SYS_getpgid, pid);
+}
+
+static inline long fx__sys_setsid(void)
+{
+	return fx__syscall0(SYS_setsid);
+}
+
+static inline long fx__sys_setpgid(int pid, int pgid)
+{
+	return fx__syscall2(SYS_setpgid, pid, pgid);
+}
+
+static inline long fx__sys_chroot(const char *path)
+{
+	return fx__syscall1(SYS_chroot, (long)path);
+}
+
+static inline long fx__sys_chdir(const char *path)
+{
+	return fx__syscall1(SYS_chdir, (long)path);
+}
+
+static inline long fx__sys_setgroups(size_t n, const unsigned *groups)
+{
+	return fx__syscall2(SYS_setgroups, (long)n, (long)groups);
+}
+
+static inline long fx__sys_setgid(unsigned gid)
+{
+	return fx__syscall1(SYS_setgid, gid);
+}
+
+static inline long fx__sys_setuid(unsigned uid)
+{
+	return fx__syscall1(SYS_setuid, uid);
+}
+
+static inline long fx__sys_ioctl(int fd, unsigned long req, long arg)
+{
+	return fx__syscall3(SYS_ioctl, fd, (long)req, arg);
+}
+
+static inline long fx__sys_ptrace(long req, long pid, long addr, long data)
+{
+	return fx__syscall4(SYS_ptrace, req, pid, addr, data);
+}
+
+static inline long fx__sys_execve(const char *path, char *const argv[], char *const envp[])
+{
+	return fx__syscall3(SYS_execve, (long)path, (long)argv, (long)envp);
+}
+
+static inline long fx__sys_prlimit64(int pid, int resource, const void *new_limit,
+                                     void *old_limit)
+{
+	return fx__syscall4(SYS_prlimit64, pid, resource, (long)new_limit, (long)old_limit);
+}
+
+static inline long fx__sys_kill(int pid, int sig)
+{
+	return fx__syscall2(SYS_kill, pid, sig);
+}
+
+__attribute__((noreturn)) static inline void fx__sys_exit_group(int code)
+{
+	for (;;)
+		fx__syscall1(SYS_exit_group, code);
+}
+
+/* Parent-side calls that libc may lack or would wrap with errno. */
+static inline long fx__sys_pidfd_open(int pid, unsigned flags)
+{
+	return fx__syscall2(SYS_pidfd_open, pid, flags);
+}
+
+static inline long fx__sys_pidfd_send_signal(int pidfd, int sig)
+{
+	return fx__syscall4(SYS_pidfd_send_signal, pidfd, sig, 0, 0);
+}
+
+/*
+ * The clone trampolines (src/sys/ARCH/clone.S).  The child starts on
+ * `stack`, calls fn(arg) and leaves with the exit system call should fn
+ * ever return; the parent gets the child's pid or -errno.
+ */
+struct clone_args;
+long fx__clone3_run(struct clone_args *args, size_t size, int (*fn)(void *), void *arg)
+	__attribute__((visibility("hidden")));
+long fx__clone_run(unsigned long flags, void *stack_top, int *parent_tid,
+                   int (*fn)(void *), void *arg)
+	__attribute__((visibility("hidden")));
+
+#endif /* FX_SYS_RAWSYS_H */
