@@ -48,9 +48,15 @@ __attribute__((noreturn)) static void fail(struct fx__child_ctx *ctx, const stru
 	rep.code = (int32_t)-rc;
 	rep.pad = 0;
 	rep.index = index;
-	/* A pipe write of less than PIPE_BUF bytes is atomic; EINTR cannot
-	 * happen with every signal blocked. */
-	fx__sys_write(ctx->err_fd, &rep, sizeof rep);
+	if (ctx->err_fd < 0) {
+		/* Detached from the pipe: memory is shared (the parent checked)
+		 * and it sleeps until we exit, so it reads this afterwards. */
+		ctx->report = rep;
+	} else {
+		/* A pipe write of less than PIPE_BUF bytes is atomic; EINTR
+		 * cannot happen with every signal blocked. */
+		fx__sys_write(ctx->err_fd, &rep, sizeof rep);
+	}
 	fx__sys_exit_group(127);
 }
 
@@ -156,7 +162,7 @@ static long close_fds(struct fx__child_ctx *ctx, unsigned lo, unsigned hi)
 
 	if (lo > hi)
 		return 0;
-	if ((unsigned)keep >= lo && (unsigned)keep <= hi) {
+	if (keep >= 0 && (unsigned)keep >= lo && (unsigned)keep <= hi) {
 		if ((unsigned)keep > lo)
 			rc = fx__sys_close_range(lo, (unsigned)keep - 1, 0);
 		if (rc == 0 && (unsigned)keep < hi)
@@ -181,9 +187,18 @@ static long close_fds(struct fx__child_ctx *ctx, unsigned lo, unsigned hi)
  */
 static long close_from(struct fx__child_ctx *ctx, unsigned from)
 {
-	if (ctx->files_shared)
+	long rc;
+
+	if (!ctx->files_shared)
+		return close_fds(ctx, from, ~0U);
+	if (!ctx->detach_channel)
 		return fx__sys_close_range(from, ~0U, CLOSE_RANGE_UNSHARE);
-	return close_fds(ctx, from, ~0U);
+	/* The error pipe sits far above every fd we keep: leave it (and the
+	 * fds around it) in the parent's table rather than copy them all. */
+	rc = fx__sys_close_range((unsigned)ctx->plan->detach_floor, ~0U, CLOSE_RANGE_UNSHARE);
+	if (rc == 0)
+		ctx->err_fd = -1;
+	return rc;
 }
 
 static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op)
@@ -222,6 +237,8 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op)
 	case FX__OP_CLOSE_FROM:
 		return close_from(ctx, (unsigned)op->a);
 	case FX__OP_MOVE_ERR:
+		if (ctx->err_fd < 0)
+			return 0;
 		rc = fx__sys_fcntl(ctx->err_fd, F_DUPFD_CLOEXEC, op->a);
 		if (rc >= 0)
 			ctx->err_fd = (int)rc;

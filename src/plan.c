@@ -18,6 +18,10 @@ extern char **environ;
  * one range a gap between targets, one move of the error channel). */
 #define FX__FIXED_OPS 24
 
+/* How far above the fds the child keeps the error pipe must sit before
+ * the child leaves it behind (copying a table costs per open fd). */
+#define FX__DETACH_DISTANCE 64
+
 static struct fx__op *push(struct fx__plan *plan, unsigned kind, unsigned step)
 {
 	struct fx__op *op = &plan->ops[plan->nops++];
@@ -83,6 +87,14 @@ static int plan_fds(struct fx__plan *plan, const struct fx_attr *attr, int err_f
 	}
 	plan->fd_floor = floor;
 	plan->closes_fds = closes;
+	/* A parent with thousands of fds gets its error pipe above all of
+	 * them; keeping it would make the child copy the whole table. */
+	int floor_without_err = 3;
+	for (size_t i = 0; i < attr->nmaps; i++)
+		floor_without_err = max_int(floor_without_err,
+		                            max_int(attr->maps[i].child_fd, attr->maps[i].parent_fd) + 1);
+	if (closes && err_fd >= floor_without_err + FX__DETACH_DISTANCE)
+		plan->detach_floor = floor_without_err;
 
 	if (closes)
 		push(plan, FX__OP_CLOSE_FROM, FX_STEP_FDTABLE)->a = floor;
@@ -223,8 +235,10 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 		plan->sigdefault = attr->sigdefault;
 	if (plan->sigdefault)
 		push(plan, FX__OP_SIG_DEFAULT, FX_STEP_SIGNALS)->ptr = &plan->sigdefault;
-	if (attr->pdeathsig)
+	if (attr->pdeathsig) {
 		push(plan, FX__OP_PDEATHSIG, FX_STEP_PDEATHSIG)->a = attr->pdeathsig;
+		plan->checks_parent = 1;
+	}
 
 	if (flags & FX_SETSID)
 		push(plan, FX__OP_SETSID, FX_STEP_SETSID);

@@ -61,6 +61,10 @@ struct fx__plan {
 	 * source, target and the error channel lie below it. */
 	int fd_floor;
 	int closes_fds;         /* the plan closes unlisted fds (a shared table is fine) */
+	/* Lowest fd above every source and target, the error channel left
+	 * out; 0 unless the channel sits far above them (see child.c). */
+	int detach_floor;
+	int checks_parent;      /* the plan compares getppid() with ctx->parent_pid */
 	const char *path;       /* resolved program */
 	char *const *argv;
 	char *const *envp;
@@ -94,6 +98,11 @@ struct fx__child_ctx {
 	int files_shared;       /* the fd table is the parent's (CLONE_FILES) */
 	int parent_pid;         /* for the PR_SET_PDEATHSIG check */
 	uint64_t thread_mask;   /* the spawning thread's signal mask */
+	/* Set by the parent when CLONE_VM is known to share memory and the
+	 * plan has a detach_floor: the child then leaves the error pipe
+	 * behind with the parent's table and reports in `report` instead. */
+	int detach_channel;
+	struct fx__report report;
 };
 
 struct fx_attr;

@@ -6,7 +6,9 @@
  * itself at a successful execve (the parent reads end-of-file) and
  * carries one fx__report otherwise.  Shared memory could carry the report
  * too, but a vfork-style clone may have been turned into a fork by an
- * emulator, so the pipe is the one channel trusted.
+ * emulator, so the pipe is the channel trusted; shared memory is read
+ * only where the pipe would cost a copy of a huge fd table and the
+ * process has proved that CLONE_VM shares memory (spawn_linux.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -112,6 +114,24 @@ static int read_report(int fd, struct fx__report *rep)
 	return 1;
 }
 
+/*
+ * A child that left the pipe behind (detach_channel) reports in shared
+ * memory; it has exec'd or exited by now (CLONE_VFORK), so the report is
+ * complete if it is there at all.
+ */
+static int detached_report(const struct fx__child_ctx *ctx, struct fx__report *rep)
+{
+	if (!ctx->detach_channel || ctx->report.magic != FX__REPORT_MAGIC)
+		return 0;
+	*rep = ctx->report;
+	if (rep->step >= FX_STEP_COUNT_ || rep->code <= 0) {
+		rep->step = FX_STEP_PROTOCOL;
+		rep->code = EPROTO;
+		rep->index = -1;
+	}
+	return 1;
+}
+
 /* Whether a failed child asks for another try without a shared fd table. */
 static int wants_private_table(const struct fx__child_ctx *ctx, const struct fx__report *rep)
 {
@@ -164,7 +184,7 @@ static int spawn_attempt(fx_proc *proc, const struct fx_attr *attr, const char *
 		set_error(err, step, -rc, -1);
 		goto out_plan;
 	}
-	if (read_report(pipefd[0], &rep)) {
+	if (read_report(pipefd[0], &rep) || detached_report(&ctx, &rep)) {
 		fx__reap(pid, pidfd);
 		if (pidfd >= 0)
 			close(pidfd);

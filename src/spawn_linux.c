@@ -151,7 +151,9 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 	}
 	ctx->files_shared = ctx->plan->closes_fds && !(lacks() & FX__NO_SHARED_FILES) &&
 	                    vm_is_shared(stack);
-	ctx->parent_pid = (int)fx__sys_getpid();
+	/* Only a child that truly shares our memory may report through it. */
+	ctx->detach_channel = ctx->files_shared && ctx->plan->detach_floor > 0;
+	ctx->parent_pid = ctx->plan->checks_parent ? (int)fx__sys_getpid() : 0;
 	ctx->thread_mask = fx__block_all_signals();
 	for (;;) {
 		unsigned no = lacks();
@@ -195,6 +197,7 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		if (rc == -EINVAL && ctx->files_shared) {
 			fx__kernel_lacks(FX__NO_SHARED_FILES);
 			ctx->files_shared = 0;
+			ctx->detach_channel = 0;
 			continue;
 		}
 		break;
