@@ -81,8 +81,8 @@ enum fx_step {
 };
 
 /*
- * What went wrong, filled by fx_spawn on failure.  `subject` holds the name
- * the step worked on (a path, a user name), truncated to fit, or "".
+ * What went wrong, filled by fx_spawn on failure.  `subject` holds what the
+ * step worked on (a path, an id, an fd), truncated to fit, or "".
  */
 typedef struct fx_error {
 	int step;       /* enum fx_step */
@@ -115,7 +115,7 @@ enum fx_backend {
 };
 
 /* Boolean behaviours, set together with fx_attr_set_flags. */
-#define FX_SETSID        (1u << 0) /* The child starts a new session (setsid). */
+#define FX_SETSID        (1u << 0) /* The child starts a new session (setsid); excludes a pgid. */
 #define FX_NOCTTY        (1u << 1) /* The child gives up its controlling terminal (TIOCNOTTY on fd 0). */
 #define FX_SETCTTY       (1u << 2) /* The terminal on the tty fd becomes the child's controlling terminal (needs FX_SETSID). */
 #define FX_FOREGROUND    (1u << 3) /* The child's process group becomes the foreground group of the terminal on the tty fd. */
@@ -152,10 +152,12 @@ FX_EXTERN int fx_attr_set_env(fx_attr *attr, char *const envp[]);
  */
 FX_EXTERN int fx_attr_set_search_path(fx_attr *attr, const char *path);
 
-/* Working directory of the child (after chroot, if any).  NULL: unset. */
+/* Working directory of the child (after chroot, if any).  NULL: unset
+ * (the parent's, or "/" when a chroot is set). */
 FX_EXTERN int fx_attr_set_cwd(fx_attr *attr, const char *dir);
 
-/* Root directory of the child (chroot).  NULL: unset. */
+/* Root directory of the child (chroot), followed by chdir to the working
+ * directory or "/", so that the child's cwd is inside it.  NULL: unset. */
 FX_EXTERN int fx_attr_set_chroot(fx_attr *attr, const char *dir);
 
 /* Credentials, applied as raw setgroups, setgid, setuid in that order. */
@@ -171,7 +173,8 @@ FX_EXTERN int fx_attr_clear_credentials(fx_attr *attr);
 
 /*
  * Process group: 0 puts the child in a new group it leads, pgid > 0 joins
- * that group, -1 (the default) stays in the parent's group.
+ * that group, -1 (the default) stays in the parent's group.  A pgid >= 0
+ * with FX_SETSID is refused (-EINVAL): a session leader cannot change group.
  */
 FX_EXTERN int fx_attr_set_pgid(fx_attr *attr, pid_t pgid);
 

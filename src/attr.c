@@ -87,6 +87,9 @@ int fx_attr_set_flags(fx_attr *attr, unsigned flags)
 	 * contradicts taking one. */
 	if ((flags & FX_NOCTTY) && (flags & (FX_SETSID | FX_SETCTTY)))
 		return -EINVAL;
+	/* A session leader may not change its process group. */
+	if ((flags & FX_SETSID) && attr->pgid >= 0)
+		return -EINVAL;
 	attr->flags = flags;
 	return 0;
 }
@@ -218,6 +221,9 @@ int fx_attr_clear_credentials(fx_attr *attr)
 int fx_attr_set_pgid(fx_attr *attr, pid_t pgid)
 {
 	if (!attr || pgid < -1)
+		return -EINVAL;
+	/* A session leader may not change its process group. */
+	if (pgid >= 0 && (attr->flags & FX_SETSID))
 		return -EINVAL;
 	attr->pgid = pgid;
 	return 0;

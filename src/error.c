@@ -52,6 +52,12 @@ static const char *errno_text(int code, char *buf, size_t len)
 #endif
 }
 
+static int names_a_path(int step)
+{
+	return step == FX_STEP_LOOKUP || step == FX_STEP_CHROOT || step == FX_STEP_CHDIR ||
+	       step == FX_STEP_EXEC;
+}
+
 char *fx_strerror(const fx_error *err, char *buf, size_t len)
 {
 	char text[128];
@@ -63,7 +69,9 @@ char *fx_strerror(const fx_error *err, char *buf, size_t len)
 		return buf;
 	}
 	const char *what = errno_text(err->code, text, sizeof text);
-	if (err->subject[0])
+	if (names_a_path(err->step))
+		snprintf(buf, len, "%s \"%s\": %s", fx_step_name(err->step), err->subject, what);
+	else if (err->subject[0])
 		snprintf(buf, len, "%s %s: %s", fx_step_name(err->step), err->subject, what);
 	else
 		snprintf(buf, len, "%s: %s", fx_step_name(err->step), what);

@@ -265,8 +265,10 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 		op->a = (int)attr->uid;
 		op->index = attr->uid;
 	}
-	if (attr->cwd)
-		push(plan, FX__OP_CHDIR, FX_STEP_CHDIR)->ptr = attr->cwd;
+	/* A chroot without chdir would leave the child's cwd outside its
+	 * new root, where "..", walked far enough, leads back out. */
+	if (attr->cwd || attr->root)
+		push(plan, FX__OP_CHDIR, FX_STEP_CHDIR)->ptr = attr->cwd ? attr->cwd : "/";
 
 	if ((rc = plan_fds(plan, attr, err_fd, err_fd_read, bad_fd)) < 0)
 		return rc;

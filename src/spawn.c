@@ -37,9 +37,9 @@ static int set_error(fx_error *err, int step, int code, long index)
 	return -code;
 }
 
-static void quote_subject(fx_error *err, const char *s)
+static void set_subject(fx_error *err, const char *s)
 {
-	snprintf(err->subject, sizeof err->subject, "\"%s\"", s ? s : "");
+	snprintf(err->subject, sizeof err->subject, "%s", s ? s : "");
 }
 
 static int parent_fd_of(const struct fx_attr *attr, long child_fd)
@@ -55,13 +55,13 @@ static void describe_subject(fx_error *err, const struct fx_attr *attr, const ch
 {
 	switch (err->step) {
 	case FX_STEP_CHDIR:
-		quote_subject(err, attr->cwd);
+		set_subject(err, attr->cwd ? attr->cwd : "/");
 		break;
 	case FX_STEP_CHROOT:
-		quote_subject(err, attr->root);
+		set_subject(err, attr->root);
 		break;
 	case FX_STEP_EXEC:
-		quote_subject(err, path);
+		set_subject(err, path);
 		break;
 	case FX_STEP_SETUID:
 	case FX_STEP_SETGID:
@@ -154,6 +154,7 @@ static int spawn_attempt(fx_proc *proc, const struct fx_attr *attr, const char *
 	long bad_fd = -1;
 	pid_t pid = -1;
 
+	memset(&ctx, 0, sizeof ctx);
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return set_error(err, FX_STEP_PIPE, errno, -1);
 	rc = fx__plan_build(&plan, attr, path, argv, pipefd[1], pipefd[0], &bad_fd);
@@ -164,7 +165,6 @@ static int spawn_attempt(fx_proc *proc, const struct fx_attr *attr, const char *
 			set_error(err, FX_STEP_PLAN, -rc, -1);
 		goto out_plan;
 	}
-	memset(&ctx, 0, sizeof ctx);
 	ctx.plan = &plan;
 	ctx.err_fd = pipefd[1];
 	if (plan.nslots) {
@@ -221,9 +221,14 @@ int fx_spawn(fx_proc **out, const char *file, char *const argv[], const fx_attr 
 	if (!err)
 		err = &scratch;
 	set_error(err, FX_STEP_NONE, 0, -1);
-	if (!out || !file || !*file || !argv || !argv[0])
+	if (!out || !file || !argv || !argv[0])
 		return set_error(err, FX_STEP_ARGS, EINVAL, -1);
 	*out = NULL;
+	/* As execve and execvp say of an empty name. */
+	if (!*file) {
+		set_error(err, FX_STEP_LOOKUP, ENOENT, -1);
+		return -ENOENT;
+	}
 	if (!attr)
 		attr = &default_attr;
 	/* Allocated before the child exists, so that nothing can fail once
@@ -234,7 +239,7 @@ int fx_spawn(fx_proc **out, const char *file, char *const argv[], const fx_attr 
 	rc = fx__lookup(file, attr, &path);
 	if (rc < 0) {
 		set_error(err, FX_STEP_LOOKUP, -rc, -1);
-		quote_subject(err, file);
+		set_subject(err, file);
 		free(proc);
 		return rc;
 	}
