@@ -21,7 +21,9 @@ ifeq ($(CI),true)
 WARN     += -Werror
 endif
 OPT      ?= -O2 -g
-CPPFLAGS += -D_GNU_SOURCE -Iinclude -Isrc
+# src/ is searched for "quoted" includes only, so that no private header
+# can shadow a system one (<spawn.h>, <sys/...>).
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -iquote src
 # _Fork() (glibc 2.34, musl 1.2.2) forks without running atfork handlers.
 HAVE__FORK := $(shell echo 'int main(void){return _Fork();}' | \
                 $(CC) -D_GNU_SOURCE -include unistd.h -x c - -o /dev/null 2>/dev/null && echo 1)

@@ -41,6 +41,8 @@ const char *fx__search_path(const struct fx_attr *attr)
 /*
  * Is `path` (seen from the parent's root, below `root` if the child will
  * chroot) a regular file we may execute?  Returns 0, -EACCES or -ENOENT.
+ * access() answers for the parent's credentials; a child that changes
+ * them may still fail at execve, and then says so.
  */
 static int check_candidate(const char *root, const char *path)
 {
@@ -55,8 +57,10 @@ static int check_candidate(const char *root, const char *path)
 		memcpy(buf + rlen, path, plen + 1);
 		path = buf;
 	}
+	/* A directory we may not search hides nothing we could run: that is
+	 * "not found", as with Go's LookPath, not "permission denied". */
 	if (stat(path, &st) < 0)
-		return errno == EACCES ? -EACCES : -ENOENT;
+		return -ENOENT;
 	if (!S_ISREG(st.st_mode))
 		return -EACCES;
 	return access(path, X_OK) == 0 ? 0 : -EACCES;

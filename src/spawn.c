@@ -21,7 +21,7 @@
 #include "lookup.h"
 #include "plan.h"
 #include "proc.h"
-#include "spawn.h"
+#include "backend.h"
 
 static const struct fx_attr default_attr = {
 	.backend = FX_BACKEND_CLONE,

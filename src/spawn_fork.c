@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "spawn.h"
+#include "backend.h"
 #include "sys/rawsys.h"
 
 #if defined(FX_HAVE__FORK)

@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "spawn.h"
+#include "backend.h"
 #include "sys/rawsys.h"
 
 #ifndef CLONE_CLEAR_SIGHAND

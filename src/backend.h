@@ -1,6 +1,6 @@
 /* What fx_spawn (spawn.c) asks of a backend (spawn_linux.c, spawn_fork.c). */
-#ifndef FX_SPAWN_H
-#define FX_SPAWN_H
+#ifndef FX_BACKEND_H
+#define FX_BACKEND_H
 
 #include <sys/types.h>
 

@@ -1,0 +1,99 @@
+/*
+ * fxrun's command line, parsed into a plain structure.
+ *
+ * Parsing is pure: it prints nothing, exits nowhere, reads no global state
+ * and looks nothing up, so a fuzzer can drive it with any argv.  Names of
+ * users and groups are stored as given and resolved later, by the caller.
+ */
+#ifndef FXRUN_ARGS_H
+#define FXRUN_ARGS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* What the command line asks fxrun to do. */
+enum fxrun_action {
+	FXRUN_RUN = 0,          /* spawn cmd[0] */
+	FXRUN_HELP,             /* -h / --help seen: print the usage */
+	FXRUN_VERSION           /* --version seen */
+};
+
+/* One -e or -U, kept in command-line order: later ones win. */
+enum fxrun_env_kind { FXRUN_ENV_SET, FXRUN_ENV_UNSET };
+struct fxrun_env_op {
+	int kind;               /* enum fxrun_env_kind */
+	const char *arg;        /* "NAME=VALUE" for SET, "NAME" for UNSET */
+};
+
+/* One --fd CHILD=PARENT; parent_fd -1 means "close CHILD in the child". */
+struct fxrun_fd_map {
+	int child_fd;
+	int parent_fd;
+};
+
+/*
+ * Every string points into the argv given to fxrun_parse (nothing is
+ * copied), so argv must outlive the structure.  NULL means "not given".
+ */
+struct fxrun_opts {
+	int action;             /* enum fxrun_action */
+
+	const char *chdir;      /* -C */
+	const char *chroot;     /* --chroot */
+	const char *user;       /* -u, a name or a decimal uid */
+	const char *group;      /* -g, a name or a decimal gid */
+	const char *groups;     /* -G, comma-separated; "" clears the groups */
+
+	unsigned flags;         /* FX_* flags from forkexec.h */
+	int pgid_set;
+	pid_t pgid;             /* --pgid, when pgid_set */
+	int tty_fd;             /* --ctty, or -1 */
+	int pdeathsig;          /* --pdeathsig, 0 for none */
+	int backend;            /* enum fx_backend */
+	const char *argv0;      /* --argv0 */
+
+	int clear_env;          /* -i */
+	struct fxrun_env_op *env_ops;
+	size_t n_env_ops;
+
+	struct fxrun_fd_map *fds;
+	size_t n_fds;
+
+	/*
+	 * PROGRAM and its arguments: the tail of argv, so NULL-terminated
+	 * when argv[argc] is NULL, as it is for main().  NULL unless action
+	 * is FXRUN_RUN.
+	 */
+	char **cmd;
+	int n_cmd;
+};
+
+/*
+ * Parses argv[1..argc-1] into *o (which needs no initialisation).
+ * Options stop at "--" or at the first argument that is not an option:
+ * that argument is PROGRAM and the rest are its arguments, untouched.
+ *
+ * Returns 0 on success; -EINVAL for bad usage and -ENOMEM when out of
+ * memory, with a one-line reason (no "fxrun:" prefix, no newline) in
+ * errbuf.  In every case *o must be released with fxrun_opts_free.
+ */
+int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
+                char *errbuf, size_t errlen);
+
+/* Releases what fxrun_parse allocated; the strings belong to argv. */
+void fxrun_opts_free(struct fxrun_opts *o);
+
+/*
+ * A decimal number with no sign, space or suffix, at most max: 0 and the
+ * value in *out, or -EINVAL.  Shared with the uid/gid resolution, which
+ * treats an all-digit USER or GROUP as a number.
+ */
+int fxrun_parse_number(const char *s, unsigned long max, unsigned long *out);
+
+/*
+ * A signal given as a number ("15") or a name with or without "SIG"
+ * ("TERM", "SIGTERM", any case): the number, or -EINVAL.
+ */
+int fxrun_parse_signal(const char *s);
+
+#endif /* FXRUN_ARGS_H */

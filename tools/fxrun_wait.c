@@ -1,0 +1,193 @@
+/*
+ * Signal forwarding and waiting for fxrun (see fxrun_wait.h).
+ *
+ * The handlers only write one byte to a non-blocking self-pipe; all the
+ * work (deciding, fx_kill) happens in the wait loop.  The loop sleeps in
+ * poll() on that pipe and on the child's pidfd.  SIGCHLD also writes to the
+ * pipe, so a kernel without pidfds still wakes us, and a child that exits
+ * between the fx_wait check and poll() leaves its byte in the pipe: no
+ * wake-up is lost.
+ */
+#include "fxrun_wait.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Set in a pipe byte when the kernel, not a process, sent the signal. */
+#define FROM_KERNEL 0x80
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+#define N_FORWARDED (sizeof forwarded / sizeof forwarded[0])
+
+static int sig_pipe[2] = { -1, -1 };
+static struct sigaction saved[N_FORWARDED + 1]; /* + SIGCHLD, last */
+static int installed[N_FORWARDED + 1];
+
+static void on_signal(int sig, siginfo_t *si, void *uc)
+{
+	int saved_errno = errno;
+	/*
+	 * Terminal-generated signals (^C, ^\, hang-up) come with SI_KERNEL;
+	 * kill(1) and friends with SI_USER, SI_QUEUE or SI_TKILL.
+	 */
+	unsigned char b = (unsigned char)sig |
+	                  (si->si_code == SI_KERNEL ? FROM_KERNEL : 0);
+
+	(void)uc;
+	/* A full pipe drops the byte: there are already plenty to read. */
+	if (write(sig_pipe[1], &b, 1) < 0) {
+		/* nothing to do, and nothing safe to do it with */
+	}
+	errno = saved_errno;
+}
+
+static int install(int i, int sig)
+{
+	struct sigaction sa = { 0 };
+
+	if (sigaction(sig, NULL, &saved[i]) < 0)
+		return -errno;
+	/* An ignored SIGHUP (nohup) or SIGINT (a background job) stays so. */
+	if (sig != SIGCHLD && saved[i].sa_handler == SIG_IGN)
+		return 0;
+	sa.sa_sigaction = on_signal;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART | (sig == SIGCHLD ? SA_NOCLDSTOP : 0);
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(sig, &sa, NULL) < 0)
+		return -errno;
+	installed[i] = 1;
+	return 0;
+}
+
+int fxrun_signals_start(void)
+{
+	size_t i;
+	int r;
+
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
+	for (i = 0; i < N_FORWARDED; i++) {
+		r = install((int)i, forwarded[i]);
+		if (r < 0)
+			return r;
+	}
+	/*
+	 * A SIGCHLD ignored by whoever started fxrun would make the kernel
+	 * reap the child and lose its status, so it is caught regardless;
+	 * the child therefore starts with SIGCHLD at its default.
+	 */
+	return install(N_FORWARDED, SIGCHLD);
+}
+
+void fxrun_signals_stop(void)
+{
+	size_t i;
+
+	for (i = 0; i <= N_FORWARDED; i++) {
+		if (installed[i])
+			sigaction(i < N_FORWARDED ? forwarded[i] : SIGCHLD,
+			          &saved[i], NULL);
+		installed[i] = 0;
+	}
+	/* Only now: a handler still installed would write to a closed fd. */
+	for (i = 0; i < 2; i++) {
+		if (sig_pipe[i] >= 0)
+			close(sig_pipe[i]);
+		sig_pipe[i] = -1;
+	}
+}
+
+/*
+ * Would the terminal that sent a signal to fxrun have sent it to the child
+ * too?  It signals a whole process group: fxrun's (the child is in it
+ * unless it moved) or, for a hang-up reaching fxrun as session leader,
+ * the foreground group (the child's, with --foreground).
+ */
+static int terminal_reaches_child(fx_proc *proc, int foreground)
+{
+	pid_t pg;
+
+	if (foreground)
+		return 1;
+	pg = getpgid(fx_proc_pid(proc));
+	return pg >= 0 && pg == getpgrp();
+}
+
+static void forward_pending(fx_proc *proc, int foreground)
+{
+	unsigned char buf[64];
+	ssize_t n, i;
+
+	while ((n = read(sig_pipe[0], buf, sizeof buf)) > 0) {
+		for (i = 0; i < n; i++) {
+			int sig = buf[i] & ~FROM_KERNEL;
+
+			if (sig == SIGCHLD)
+				continue;
+			if ((buf[i] & FROM_KERNEL) &&
+			    terminal_reaches_child(proc, foreground))
+				continue;
+			/* -ESRCH: it ended meanwhile; the wait loop sees it. */
+			fx_kill(proc, sig);
+		}
+	}
+}
+
+int fxrun_ptrace_handoff(fx_proc *proc, int *status)
+{
+	pid_t pid = fx_proc_pid(proc);
+	int st;
+
+	for (;;) {
+		/* __WALL: a traced child's stops are reported whatever its exit signal. */
+		if (waitpid(pid, &st, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (!WIFSTOPPED(st)) {
+			*status = st;
+			return 0;
+		}
+		if (WSTOPSIG(st) == SIGTRAP)
+			break;
+		/* A signal that came before exec: let it through and wait on. */
+		if (ptrace(PTRACE_CONT, pid, NULL, (void *)(long)WSTOPSIG(st)) < 0)
+			return -errno;
+	}
+	/*
+	 * Detaching with SIGSTOP leaves the child stopped but untraced, so a
+	 * debugger can attach and let it run from its first instruction.
+	 */
+	if (ptrace(PTRACE_DETACH, pid, NULL, (void *)(long)SIGSTOP) < 0 &&
+	    errno != ESRCH)
+		return -errno;
+	fprintf(stderr, "fxrun: pid %d stopped at exec; attach a debugger\n",
+	        (int)pid);
+	return 1;
+}
+
+int fxrun_wait(fx_proc *proc, int foreground, int *status)
+{
+	int pidfd = fx_proc_pidfd(proc);
+
+	for (;;) {
+		struct pollfd pf[2] = {
+			{ .fd = sig_pipe[0], .events = POLLIN },
+			{ .fd = pidfd, .events = POLLIN },
+		};
+		int r = fx_wait(proc, status, 0);
+
+		if (r != -ETIMEDOUT)
+			return r;
+		if (poll(pf, pidfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+			return -errno;
+		forward_pending(proc, foreground);
+	}
+}
