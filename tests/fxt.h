@@ -1,0 +1,194 @@
+/*
+ * The harness every test includes: the runner's TEST() and assertions,
+ * the library's header, and helpers to spawn build/fxprobe and read what
+ * it reports about itself.
+ *
+ * A typical test:
+ *
+ *     TEST(spawn_cwd)
+ *     {
+ *         fx_attr *attr = fxt_attr();           // backend under test set
+ *         char *dir = fxt_tmpdir();
+ *         ASSERT_OK(fx_attr_set_cwd(attr, dir));
+ *         fxt_report *r = fxt_probe_ok(attr, NULL);  // spawned, exit 0
+ *         ASSERT_STR_EQ(fxt_get(r, "cwd"), dir);
+ *         fxt_report_free(r);
+ *         fx_attr_free(attr);
+ *     }
+ *
+ * Helpers whose name says "assert" or "_ok" fail the test themselves, with
+ * the caller's file and line.
+ */
+#ifndef FXT_H
+#define FXT_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "forkexec.h"
+#include "runner.h"
+
+/* ------------------------------------------------------------------ */
+/* Where things are                                                    */
+/* ------------------------------------------------------------------ */
+
+/* The directory of the running fxtest binary (build/), absolute. */
+const char *fxt_build_dir(void);
+/* build/fxprobe, absolute; fails the test if it was not built. */
+const char *fxt_probe_path(void);
+/* build/fxrun, absolute (not checked: use access() to skip without it). */
+const char *fxt_fxrun_path(void);
+
+/* ------------------------------------------------------------------ */
+/* Files                                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A new empty directory (mode 0755) under the test's scratch directory;
+ * the runner removes it when the test ends.  The string is malloc'd.
+ */
+char *fxt_tmpdir(void);
+/* dir + "/" + name, malloc'd. */
+char *fxt_join(const char *dir, const char *name);
+/* Creates (or truncates) path with `text` and the given mode. */
+#define fxt_write_file(path, text, mode)                                      \
+	fxt_write_file_(__FILE__, __LINE__, (path), (text), (mode))
+void fxt_write_file_(const char *file, int line, const char *path,
+                     const char *text, mode_t mode);
+/* Copies a regular file, e.g. the static probe into a chroot. */
+#define fxt_copy_file(from, to, mode)                                         \
+	fxt_copy_file_(__FILE__, __LINE__, (from), (to), (mode))
+void fxt_copy_file_(const char *file, int line, const char *from,
+                    const char *to, mode_t mode);
+
+/* ------------------------------------------------------------------ */
+/* Attributes and spawn results                                        */
+/* ------------------------------------------------------------------ */
+
+/* A new attribute set with the backend under test; the caller frees it. */
+#define fxt_attr() fxt_attr_(__FILE__, __LINE__)
+fx_attr *fxt_attr_(const char *file, int line);
+
+/* Fails with fx_strerror's text unless rc >= 0 (err may be NULL). */
+#define ASSERT_SPAWNED(rc, err)                                               \
+	fxt_assert_spawned_(__FILE__, __LINE__, (rc), (err))
+void fxt_assert_spawned_(const char *file, int line, int rc,
+                         const fx_error *err);
+
+/* fx_wait(proc, &status, -1) that must succeed; returns the status. */
+#define fxt_wait_ok(proc) fxt_wait_ok_(__FILE__, __LINE__, (proc))
+int fxt_wait_ok_(const char *file, int line, fx_proc *proc);
+
+/* pipe2(O_CLOEXEC) that must succeed. */
+#define fxt_pipe(fds) fxt_pipe_(__FILE__, __LINE__, (fds))
+void fxt_pipe_(const char *file, int line, int fds[2]);
+
+/* Bit of `sig` in the probe's 64-bit signal masks. */
+#define FXT_SIGBIT(sig) (1ull << ((sig) - 1))
+
+/* ------------------------------------------------------------------ */
+/* The probe                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The child fd the probe reports on.  fxt_probe* maps it to a new pipe
+ * in `attr` (which therefore keeps that mapping: reuse the attr only with
+ * fxt_probe*, which replaces it each time).
+ */
+#define FXT_REPORT_FD 100
+
+typedef struct fxt_report fxt_report;
+
+/*
+ * Spawns build/fxprobe with attr and `--report-fd=100` followed by
+ * extra_args (NULL-terminated, or NULL), reads its whole report, waits for
+ * it and stores its status (status may be NULL).  Returns fx_spawn's
+ * result: on failure *out is NULL and err (may be NULL) says why.
+ * attr must not be NULL.
+ */
+int fxt_probe(fx_attr *attr, const char *const *extra_args,
+              fxt_report **out, int *status, fx_error *err);
+
+/*
+ * The same with another program file, e.g. "/fxprobe" inside a chroot or
+ * "fxprobe" for a PATH search.  It is also argv[0].
+ */
+int fxt_probe_file(const char *file, fx_attr *attr,
+                   const char *const *extra_args, fxt_report **out,
+                   int *status, fx_error *err);
+
+/*
+ * Spawns and reads the report but does not wait: for a probe that waits
+ * on stdin (--wait-stdin) or sleeps after reporting.  The probe closes its
+ * report fd before it waits, so this returns as soon as the report is
+ * complete.  file NULL means build/fxprobe.  The caller waits and frees
+ * *proc.
+ */
+int fxt_probe_start(const char *file, fx_attr *attr,
+                    const char *const *extra_args, fx_proc **proc,
+                    fxt_report **out, fx_error *err);
+
+/* fxt_probe that must spawn and exit 0; returns the report. */
+#define fxt_probe_ok(attr, extra_args)                                        \
+	fxt_probe_ok_(__FILE__, __LINE__, (attr), (extra_args))
+fxt_report *fxt_probe_ok_(const char *file, int line, fx_attr *attr,
+                          const char *const *extra_args);
+
+/* Parses report text ("key=value" lines, escaped values). */
+fxt_report *fxt_report_parse(const char *text, size_t len);
+void fxt_report_free(fxt_report *r);
+
+/* The unescaped value of key, or NULL if the report has no such key. */
+const char *fxt_get(const fxt_report *r, const char *key);
+/* A decimal value; fails the test if key is absent or not a number. */
+#define fxt_get_ll(r, key) fxt_get_ll_(__FILE__, __LINE__, (r), (key))
+long long fxt_get_ll_(const char *file, int line, const fxt_report *r,
+                      const char *key);
+/* A hexadecimal mask (sigmask, capeff...); fails like fxt_get_ll. */
+#define fxt_get_hex(r, key) fxt_get_hex_(__FILE__, __LINE__, (r), (key))
+unsigned long long fxt_get_hex_(const char *file, int line,
+                                const fxt_report *r, const char *key);
+
+/*
+ * Iterates, in report order, over the keys starting with prefix:
+ *
+ *     size_t i = 0;
+ *     const char *key, *value;
+ *     while (fxt_next(r, "env.", &i, &key, &value)) ...
+ */
+int fxt_next(const fxt_report *r, const char *prefix, size_t *iter,
+             const char **key, const char **value);
+/* The number of keys starting with prefix. */
+size_t fxt_count(const fxt_report *r, const char *prefix);
+/* Writes the whole report, one "key=value" per line (for diagnostics). */
+void fxt_report_print(const fxt_report *r, FILE *f);
+
+/* What the probe says about one of its descriptors ("fd.N"). */
+struct fxt_fdinfo {
+	char target[4096];  /* readlink of /proc/self/fd/N, or "?" */
+	int cloexec;
+	int flags;          /* fcntl(F_GETFL) */
+};
+/* 1 and *info if the probe had fd open, 0 if it did not. */
+int fxt_fd_info(const fxt_report *r, int fd, struct fxt_fdinfo *info);
+
+/* ------------------------------------------------------------------ */
+/* Leak checks: take a baseline before, compare after                  */
+/* ------------------------------------------------------------------ */
+
+/* The number of open descriptors of this process (/proc/self/fd). */
+int fxt_fd_count(void);
+/* Fails, listing the open descriptors, if their number is not `expected`. */
+#define fxt_assert_fd_count(expected)                                         \
+	fxt_assert_fd_count_(__FILE__, __LINE__, (expected))
+void fxt_assert_fd_count_(const char *file, int line, int expected);
+/*
+ * Fails if this process has any child, running or zombie: waitid() must
+ * give ECHILD (nothing is reaped) and no process in /proc may name us as
+ * its parent.
+ */
+#define fxt_assert_no_children()                                              \
+	fxt_assert_no_children_(__FILE__, __LINE__)
+void fxt_assert_no_children_(const char *file, int line);
+
+#endif /* FXT_H */

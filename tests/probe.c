@@ -1,0 +1,500 @@
+/*
+ * fxprobe: reports its own process state, for the tests to compare with
+ * what they asked the library for.
+ *
+ *     fxprobe [--report-fd=N] [--exit=CODE] [--kill=SIG] [--sleep-ms=N]
+ *             [--wait-stdin] [--] [ARG...]
+ *
+ * It writes `key=value` lines to the report fd (default 1), closes it, then
+ * optionally reads stdin to EOF, sleeps, and finally raises SIG or exits
+ * with CODE (default 0).  Options are read up to "--" or the first
+ * argument that is not one of them; argv.N reports every argument as is.
+ *
+ * Values escape '\n' as \n, '\\' as \\ and other bytes outside printable
+ * ASCII as \xHH.  A key whose source is unavailable (no /proc inside an
+ * empty chroot) has the value "?".
+ *
+ * It is linked statically and needs nothing from the file system, so it
+ * runs in an empty chroot and as any user.  Everything about signals is
+ * read with raw system calls: glibc hides its two internal real-time
+ * signals from sigprocmask and sigaction, and /proc may be missing.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fsuid.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* ------------------------------------------------------------------ */
+/* Output                                                              */
+/* ------------------------------------------------------------------ */
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->p = realloc(b->p, cap);
+		if (!b->p)
+			_exit(112);
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void buf_escaped(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n') {
+			buf_add(b, "\\n", 2);
+		} else if (c == '\\') {
+			buf_add(b, "\\\\", 2);
+		} else if (c < 0x20 || c >= 0x7f) {
+			char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+			buf_add(b, e, 4);
+		} else {
+			buf_add(b, (const char *)&c, 1);
+		}
+	}
+}
+
+static struct buf report;
+
+static void put(const char *key, const char *value)
+{
+	buf_add(&report, key, strlen(key));
+	buf_add(&report, "=", 1);
+	buf_escaped(&report, value);
+	buf_add(&report, "\n", 1);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void putf(const char *key, const char *fmt, ...)
+{
+	char value[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof value, fmt, ap);
+	va_end(ap);
+	put(key, value);
+}
+
+/* ------------------------------------------------------------------ */
+/* /proc helpers (all optional)                                        */
+/* ------------------------------------------------------------------ */
+
+/* Reads a whole small file into buf; returns its length or -1. */
+static ssize_t slurp(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0;
+
+	if (fd < 0)
+		return -1;
+	while (n < size - 1) {
+		ssize_t r = read(fd, buf + n, size - 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = 0;
+	return (ssize_t)n;
+}
+
+static void put_link(const char *key, const char *path)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(path, target, sizeof target - 1);
+
+	if (n < 0) {
+		put(key, "?");
+		return;
+	}
+	target[n] = 0;
+	put(key, target);
+}
+
+/* The value of "Name:\tvalue" in /proc/self/status, or NULL. */
+static const char *status_field(const char *status, const char *name,
+                                char *out, size_t size)
+{
+	size_t len = strlen(name);
+
+	for (const char *line = status; line && *line;) {
+		const char *nl = strchr(line, '\n');
+
+		if (strncmp(line, name, len) == 0 && line[len] == ':') {
+			const char *v = line + len + 1;
+			size_t n;
+
+			while (*v == ' ' || *v == '\t')
+				v++;
+			n = nl ? (size_t)(nl - v) : strlen(v);
+			if (n >= size)
+				n = size - 1;
+			memcpy(out, v, n);
+			out[n] = 0;
+			return out;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Descriptors                                                         */
+/* ------------------------------------------------------------------ */
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+static int by_number(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The open descriptors, listed before the probe opens anything of its own.
+ * With /proc: getdents64 on /proc/self/fd (no allocation by opendir).
+ * Without: every fd below 1024 that fcntl knows.
+ */
+static int *list_fds(size_t *count, int *have_proc)
+{
+	static int fds[65536];
+	size_t n = 0;
+	int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	*have_proc = dir >= 0;
+	if (dir < 0) {
+		for (int fd = 0; fd < 1024; fd++)
+			if (fcntl(fd, F_GETFD) >= 0)
+				fds[n++] = fd;
+		*count = n;
+		return fds;
+	}
+	for (;;) {
+		char ents[8192];
+		long len = syscall(SYS_getdents64, dir, ents, sizeof ents);
+
+		if (len <= 0)
+			break;
+		for (long off = 0; off < len;) {
+			struct linux_dirent64 *d = (void *)(ents + off);
+
+			off += d->d_reclen;
+			if (d->d_name[0] == '.')
+				continue;
+			if (atoi(d->d_name) != dir && n < 65536)
+				fds[n++] = atoi(d->d_name);
+		}
+	}
+	close(dir);
+	qsort(fds, n, sizeof *fds, by_number);
+	*count = n;
+	return fds;
+}
+
+static void put_fds(int report_fd)
+{
+	int have_proc;
+	size_t n;
+	int *fds = list_fds(&n, &have_proc);
+
+	for (size_t i = 0; i < n; i++) {
+		char key[32], path[64], target[PATH_MAX];
+		int fd = fds[i], fdflags, flags;
+		ssize_t len = -1;
+
+		if (fd == report_fd)
+			continue;
+		fdflags = fcntl(fd, F_GETFD);
+		flags = fcntl(fd, F_GETFL);
+		if (fdflags < 0)
+			continue;
+		if (have_proc) {
+			snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+			len = readlink(path, target, sizeof target - 1);
+		}
+		if (len < 0)
+			len = snprintf(target, sizeof target, "?");
+		target[len] = 0;
+		snprintf(key, sizeof key, "fd.%d", fd);
+		putf(key, "%s cloexec=%d flags=%o", target,
+		     (fdflags & FD_CLOEXEC) ? 1 : 0, (unsigned)flags);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Signals                                                             */
+/* ------------------------------------------------------------------ */
+
+static void put_signals(void)
+{
+	uint64_t mask = 0, pending = 0, ign = 0, caught = 0;
+
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &mask, sizeof mask);
+	syscall(SYS_rt_sigpending, &pending, sizeof pending);
+	for (int sig = 1; sig <= 64; sig++) {
+		/*
+		 * The kernel's struct sigaction starts with the handler on
+		 * every architecture we build for; room for the rest.
+		 */
+		unsigned long ka[8] = { 0 };
+
+		if (syscall(SYS_rt_sigaction, sig, NULL, ka, 8) != 0)
+			continue;
+		if (ka[0] == (unsigned long)SIG_IGN)
+			ign |= 1ull << (sig - 1);
+		else if (ka[0] != (unsigned long)SIG_DFL)
+			caught |= 1ull << (sig - 1);
+	}
+	putf("sigmask", "%016llx", (unsigned long long)mask);
+	putf("sigpending", "%016llx", (unsigned long long)pending);
+	putf("sigign", "%016llx", (unsigned long long)ign);
+	putf("sigcaught", "%016llx", (unsigned long long)caught);
+}
+
+/* ------------------------------------------------------------------ */
+/* Identity                                                            */
+/* ------------------------------------------------------------------ */
+
+static int by_gid(const void *a, const void *b)
+{
+	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void put_ids(void)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg, *groups;
+	int n;
+	struct buf list = { 0 };
+
+	getresuid(&ru, &eu, &su);
+	getresgid(&rg, &eg, &sg);
+	/* An invalid id changes nothing and returns the current fs id. */
+	putf("uid", "%u,%u,%u,%u", ru, eu, su, (unsigned)setfsuid((uid_t)-1));
+	putf("gid", "%u,%u,%u,%u", rg, eg, sg, (unsigned)setfsgid((gid_t)-1));
+
+	n = getgroups(0, NULL);
+	groups = calloc(n > 0 ? (size_t)n : 1, sizeof *groups);
+	if (!groups)
+		_exit(112);
+	n = getgroups(n, groups);
+	if (n < 0)
+		n = 0;
+	qsort(groups, (size_t)n, sizeof *groups, by_gid);
+	for (int i = 0; i < n; i++) {
+		char num[16];
+		int len = snprintf(num, sizeof num, "%s%u", i ? "," : "",
+		                   groups[i]);
+
+		buf_add(&list, num, (size_t)len);
+	}
+	buf_add(&list, "", 1);
+	put("groups", list.p);
+	free(list.p);
+	free(groups);
+}
+
+/* Session, group, terminal: tty_nr and tpgid from /proc/self/stat. */
+static void put_session(void)
+{
+	char stat[1024], *p;
+	int tty = 0, tpgid = 0;
+
+	putf("pid", "%d", (int)getpid());
+	putf("ppid", "%d", (int)getppid());
+	putf("sid", "%d", (int)getsid(0));
+	putf("pgid", "%d", (int)getpgrp());
+	/* comm may hold spaces and ')': the fields start after the last ')'. */
+	if (slurp("/proc/self/stat", stat, sizeof stat) > 0 &&
+	    (p = strrchr(stat, ')')) &&
+	    sscanf(p + 1, " %*c %*d %*d %*d %d %d", &tty, &tpgid) == 2) {
+		putf("ctty", "%d", tty);
+		putf("tpgid", "%d", tpgid);
+	} else {
+		put("ctty", "?");
+		put("tpgid", "?");
+	}
+}
+
+static void put_status(void)
+{
+	static const char *const caps[][2] = {
+		{ "capeff", "CapEff" }, { "capprm", "CapPrm" },
+		{ "capinh", "CapInh" }, { "capamb", "CapAmb" },
+		{ "capbnd", "CapBnd" },
+	};
+	char status[8192], v[128];
+	int have = slurp("/proc/self/status", status, sizeof status) > 0;
+
+	put("tracerpid", have && status_field(status, "TracerPid", v, sizeof v)
+	                 ? v : "-1");
+	for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
+		put(caps[i][0], have && status_field(status, caps[i][1], v,
+		                                     sizeof v) ? v : "?");
+}
+
+static void put_misc(void)
+{
+	mode_t mask = umask(0);
+	int sig = 0;
+
+	umask(mask);
+	putf("umask", "%04o", (unsigned)mask);
+	putf("nonewprivs", "%d", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+	if (prctl(PR_GET_PDEATHSIG, &sig, 0, 0, 0) == 0)
+		putf("pdeathsig", "%d", sig);
+	else
+		put("pdeathsig", "?");
+}
+
+/* ------------------------------------------------------------------ */
+/* main                                                                */
+/* ------------------------------------------------------------------ */
+
+static long number(const char *arg, const char *value, long min, long max)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (errno || end == value || *end || n < min || n > max) {
+		fprintf(stderr, "fxprobe: bad value in %s\n", arg);
+		exit(2);
+	}
+	return n;
+}
+
+static void write_report(int fd)
+{
+	size_t off = 0;
+
+	while (off < report.len) {
+		ssize_t n = write(fd, report.p + off, report.len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(111);
+		off += (size_t)n;
+	}
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	int report_fd = 1, exit_code = 0, kill_sig = 0, wait_stdin = 0;
+	long sleep_ms = 0;
+	char cwd[PATH_MAX];
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strncmp(a, "--report-fd=", 12) == 0)
+			report_fd = (int)number(a, a + 12, 0, INT_MAX);
+		else if (strncmp(a, "--exit=", 7) == 0)
+			exit_code = (int)number(a, a + 7, 0, 255);
+		else if (strncmp(a, "--kill=", 7) == 0)
+			kill_sig = (int)number(a, a + 7, 1, 64);
+		else if (strncmp(a, "--sleep-ms=", 11) == 0)
+			sleep_ms = number(a, a + 11, 0, 86400000);
+		else if (strcmp(a, "--wait-stdin") == 0)
+			wait_stdin = 1;
+		else
+			break; /* "--" or the first argument */
+	}
+
+	/* Descriptors first, before anything below opens a file. */
+	put_fds(report_fd);
+
+	putf("argc", "%d", argc);
+	for (int i = 0; i < argc; i++) {
+		char key[32];
+
+		snprintf(key, sizeof key, "argv.%d", i);
+		put(key, argv[i]);
+	}
+	for (int i = 0; environ && environ[i]; i++) {
+		char key[32];
+
+		snprintf(key, sizeof key, "env.%d", i);
+		put(key, environ[i]);
+	}
+	put("cwd", getcwd(cwd, sizeof cwd) ? cwd : "?");
+	put_link("root", "/proc/self/root");
+	put_link("exe", "/proc/self/exe");
+	put_session();
+	put_ids();
+	put_signals();
+	put_status();
+	put_misc();
+	write_report(report_fd);
+
+	if (wait_stdin) {
+		char buf[4096];
+		ssize_t n;
+
+		while ((n = read(0, buf, sizeof buf)) != 0)
+			if (n < 0 && errno != EINTR)
+				break;
+	}
+	if (sleep_ms > 0) {
+		struct timespec ts = { sleep_ms / 1000, (sleep_ms % 1000) * 1000000 };
+
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+	}
+	if (kill_sig) {
+		sigset_t set;
+
+		signal(kill_sig, SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, kill_sig);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		raise(kill_sig);
+	}
+	return exit_code;
+}

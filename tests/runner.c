@@ -1,0 +1,523 @@
+/*
+ * The test runner's main(): runs every registered test in a child process
+ * of its own, with a timeout, once per backend, and prints TAP.
+ *
+ *     build/fxtest [-l] [-v] [-b clone|fork] [NAME_SUBSTRING...]
+ *
+ * The runner forks with plain fork(): it is not the library under test,
+ * and a test process must be a full copy to run test code.
+ */
+#include "runner.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "forkexec.h"
+
+#define DEFAULT_TIMEOUT_S 60
+
+/*
+ * What a test process tells the runner beyond its exit status.  It lives
+ * in a shared anonymous mapping so that a failure is recorded even when
+ * the assertion fires in a thread or in a forked grandchild.
+ */
+enum { RESULT_NONE, RESULT_FAIL, RESULT_SKIP };
+struct result {
+	int state;
+	char message[4096];
+};
+
+static struct fxt_test *registered;
+static struct result *result;
+
+/* State of the test process, set before the test function runs. */
+static const struct fxt_test *current;
+static int current_backend = FX_BACKEND_CLONE;
+static char scratch[64];
+
+void fxt_register_(struct fxt_test *t)
+{
+	t->next = registered;
+	registered = t;
+}
+
+int fxt_backend(void)
+{
+	return current_backend;
+}
+
+const char *fxt_backend_name(void)
+{
+	return current_backend == FX_BACKEND_FORK ? "fork" : "clone";
+}
+
+const char *fxt_test_name(void)
+{
+	return current ? current->name : "?";
+}
+
+const char *fxt_scratch_dir(void)
+{
+	return scratch;
+}
+
+/* ------------------------------------------------------------------ */
+/* Assertions (they run in the test process)                           */
+/* ------------------------------------------------------------------ */
+
+static void record(int state, const char *file, int line, const char *fmt,
+                   va_list ap)
+{
+	char msg[sizeof result->message];
+	/* A skip reason is read as a sentence; a failure needs its place. */
+	int n = state == RESULT_SKIP ? 0 :
+	        snprintf(msg, sizeof msg, "%s:%d: ", file, line);
+
+	if (n < 0 || (size_t)n >= sizeof msg)
+		n = 0;
+	vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
+	/* The first failure is the one worth reading; a skip never hides it. */
+	if (result && result->state == RESULT_NONE) {
+		memcpy(result->message, msg, sizeof msg);
+		result->state = state;
+	} else if (!result) {
+		fprintf(stderr, "%s\n", msg);
+	}
+	fflush(stdout);
+	fflush(stderr);
+}
+
+void fxt_fail_(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(RESULT_FAIL, file, line, fmt, ap);
+	va_end(ap);
+	/* _exit: atexit handlers of a half-failed test are not to be trusted. */
+	_exit(1);
+}
+
+void fxt_skip_(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(RESULT_SKIP, file, line, fmt, ap);
+	va_end(ap);
+	_exit(0);
+}
+
+void fxt_assert_str_eq_(const char *file, int line, const char *ea,
+                        const char *eb, const char *a, const char *b)
+{
+	if (a == b || (a && b && strcmp(a, b) == 0))
+		return;
+	fxt_fail_(file, line, "%s == %s: %s%s%s vs %s%s%s", ea, eb,
+	          a ? "\"" : "", a ? a : "NULL", a ? "\"" : "",
+	          b ? "\"" : "", b ? b : "NULL", b ? "\"" : "");
+}
+
+void fxt_assert_err_(const char *file, int line, const char *expr, int got,
+                     int want)
+{
+	if (got == want)
+		return;
+	fxt_fail_(file, line, "%s: got %d (%s), want %d (%s)", expr, got,
+	          got < 0 ? strerror(-got) : "not an error", want,
+	          want < 0 ? strerror(-want) : "not an error");
+}
+
+/* ------------------------------------------------------------------ */
+/* Running one test                                                    */
+/* ------------------------------------------------------------------ */
+
+static int remove_entry(const char *path, const struct stat *st, int type,
+                        struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+static void remove_tree(const char *path)
+{
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+size_t fxt_list_children(pid_t *pids, size_t max)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	size_t n = 0;
+
+	if (!d)
+		return 0;
+	while (n < max && (e = readdir(d))) {
+		char path[300], buf[512], *p;
+		int fd;
+		ssize_t len;
+		long ppid;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		len = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		buf[len] = 0;
+		/* comm may hold spaces and parentheses: parse after the last ')'. */
+		p = strrchr(buf, ')');
+		if (p && sscanf(p + 1, " %*c %ld", &ppid) == 1 &&
+		    ppid == getpid())
+			pids[n++] = (pid_t)atol(e->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * Kills and reaps whatever the finished test left behind.  The runner is a
+ * child subreaper, so orphans of the test process are reparented to it,
+ * however deep they were and whatever session they moved to.
+ */
+static int reap_strays(void)
+{
+	int n = 0;
+
+	for (;;) {
+		pid_t pid, children[256];
+		size_t count = fxt_list_children(children, 256);
+		int st;
+
+		for (size_t i = 0; i < count; i++)
+			kill(children[i], SIGKILL);
+		pid = waitpid(-1, &st, __WALL);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break; /* ECHILD: nothing left */
+		}
+		n++;
+	}
+	return n;
+}
+
+static void close_from(int lowfd)
+{
+	if (syscall(SYS_close_range, (unsigned)lowfd, ~0u, 0u) == 0)
+		return;
+	for (int fd = lowfd; fd < 65536; fd++)
+		close(fd);
+}
+
+/* In the test process: a clean, predictable start, then the test. */
+static void run_in_child(const struct fxt_test *t, int backend, int out)
+{
+	sigset_t none;
+	int null;
+
+	setpgid(0, 0);
+	/* Output first: with no stdin given to the runner, `out` may be 0. */
+	if (dup2(out, 1) < 0 || dup2(out, 2) < 0)
+		_exit(3);
+	null = open("/dev/null", O_RDONLY);
+	if (null < 0 || dup2(null, 0) < 0)
+		_exit(3);
+	close_from(3);
+
+	/*
+	 * Dispositions inherited from whoever started the runner (a shell or
+	 * CI ignoring SIGPIPE or SIGINT) would leak into what tests observe.
+	 * A raw rt_sigaction, because glibc's posix_spawn (which make uses)
+	 * leaves its internal signals 32 and 33 ignored in the child, and
+	 * glibc's sigaction refuses to touch those.  An all-zero kernel
+	 * struct sigaction is SIG_DFL with no flags on every architecture.
+	 */
+	for (int sig = 1; sig <= 64; sig++) {
+		unsigned long dfl[4] = { 0 };
+
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, dfl, NULL, 8);
+	}
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	current = t;
+	current_backend = backend;
+	t->fn();
+	fflush(NULL);
+	_exit(0);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Waits for pid up to timeout_s; returns 0 and its status, or -1 on timeout. */
+static int wait_timeout(pid_t pid, int timeout_s, int *status)
+{
+	double deadline = now_s() + timeout_s;
+	sigset_t chld;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	for (;;) {
+		double left;
+		struct timespec ts;
+		pid_t r = waitpid(pid, status, WNOHANG);
+
+		if (r == pid)
+			return 0;
+		left = deadline - now_s();
+		if (left <= 0)
+			return -1;
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+		/* SIGCHLD is blocked in the runner: this only waits for it. */
+		sigtimedwait(&chld, NULL, &ts);
+	}
+}
+
+/* Prints the last part of the test's captured output as TAP comments. */
+static void print_output(int fd)
+{
+	static char buf[65536];
+	off_t size = lseek(fd, 0, SEEK_END);
+	off_t start = size > (off_t)sizeof buf - 1 ? size - (off_t)sizeof buf + 1 : 0;
+	ssize_t len;
+	char *line, *nl;
+
+	if (size <= 0)
+		return;
+	len = pread(fd, buf, sizeof buf - 1, start);
+	if (len <= 0)
+		return;
+	buf[len] = 0;
+	if (start > 0)
+		printf("# [... output cut ...]\n");
+	for (line = buf; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl) {
+			printf("# %s\n", line);
+			break;
+		}
+		printf("# %.*s\n", (int)(nl - line), line);
+	}
+}
+
+struct tally {
+	int number, passed, failed, skipped;
+	int verbose;
+};
+
+static void run_one(const struct fxt_test *t, int backend, struct tally *tally)
+{
+	int timeout_s = t->timeout_s > 0 ? t->timeout_s : DEFAULT_TIMEOUT_S;
+	const char *tag = t->once ? "" : backend == FX_BACKEND_FORK ? " [fork]" : " [clone]";
+	int status = 0, timed_out, strays, failed;
+	FILE *out = tmpfile();
+	pid_t pid;
+
+	memset(result, 0, sizeof *result);
+	snprintf(scratch, sizeof scratch, "/tmp/fxtest.XXXXXX");
+	if (!out || !mkdtemp(scratch)) {
+		perror("fxtest: cannot set up a test");
+		exit(2);
+	}
+	/* Tests drop privileges to nobody: let them reach their files. */
+	chmod(scratch, 0755);
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		perror("fxtest: fork");
+		exit(2);
+	}
+	if (pid == 0)
+		run_in_child(t, backend, fileno(out));
+	setpgid(pid, pid);
+
+	timed_out = wait_timeout(pid, timeout_s, &status) < 0;
+	if (timed_out) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	strays = reap_strays();
+	remove_tree(scratch);
+
+	failed = timed_out || result->state == RESULT_FAIL ||
+	         !WIFEXITED(status) || WEXITSTATUS(status) != 0 || strays;
+	tally->number++;
+	if (failed) {
+		tally->failed++;
+		printf("not ok %d - %s%s\n", tally->number, t->name, tag);
+		if (result->state == RESULT_FAIL)
+			printf("# %s\n", result->message);
+		if (timed_out)
+			printf("# timed out after %d s\n", timeout_s);
+		else if (WIFSIGNALED(status))
+			printf("# killed by signal %d (%s)\n", WTERMSIG(status),
+			       strsignal(WTERMSIG(status)));
+		else if (result->state != RESULT_FAIL && WEXITSTATUS(status))
+			printf("# exited with status %d\n", WEXITSTATUS(status));
+		if (strays && result->state != RESULT_FAIL && !timed_out)
+			printf("# left %d process(es) behind\n", strays);
+		print_output(fileno(out));
+	} else if (result->state == RESULT_SKIP) {
+		tally->skipped++;
+		printf("ok %d - %s%s # SKIP %s\n", tally->number, t->name, tag,
+		       result->message);
+	} else {
+		tally->passed++;
+		printf("ok %d - %s%s\n", tally->number, t->name, tag);
+		if (tally->verbose)
+			print_output(fileno(out));
+	}
+	fclose(out);
+}
+
+/* ------------------------------------------------------------------ */
+/* main                                                                */
+/* ------------------------------------------------------------------ */
+
+static int by_name(const void *a, const void *b)
+{
+	const struct fxt_test *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+static int selected(const struct fxt_test *t, char **filters, int n)
+{
+	if (n == 0)
+		return 1;
+	for (int i = 0; i < n; i++)
+		if (strstr(t->name, filters[i]))
+			return 1;
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+	        "usage: fxtest [-l] [-v] [-b clone|fork] [NAME_SUBSTRING...]\n"
+	        "  -l  list the selected tests and exit\n"
+	        "  -v  print the output of passing tests too\n"
+	        "  -b  run only on this backend\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct tally tally = { 0 };
+	struct fxt_test **tests;
+	size_t count = 0, i;
+	int list = 0, only = -1, total = 0, opt;
+	sigset_t chld;
+
+	while ((opt = getopt(argc, argv, "lvb:h")) != -1) {
+		switch (opt) {
+		case 'l': list = 1; break;
+		case 'v': tally.verbose = 1; break;
+		case 'b':
+			if (strcmp(optarg, "clone") == 0)
+				only = FX_BACKEND_CLONE;
+			else if (strcmp(optarg, "fork") == 0)
+				only = FX_BACKEND_FORK;
+			else
+				usage();
+			break;
+		default: usage();
+		}
+	}
+
+	for (struct fxt_test *t = registered; t; t = t->next)
+		count++;
+	tests = calloc(count ? count : 1, sizeof *tests);
+	if (!tests)
+		return 2;
+	i = 0;
+	for (struct fxt_test *t = registered; t; t = t->next)
+		tests[i++] = t;
+	qsort(tests, count, sizeof *tests, by_name);
+	for (i = 1; i < count; i++) {
+		if (strcmp(tests[i]->name, tests[i - 1]->name) == 0) {
+			fprintf(stderr, "fxtest: test %s defined in %s and %s\n",
+			        tests[i]->name, tests[i - 1]->file, tests[i]->file);
+			return 2;
+		}
+	}
+
+	for (i = 0; i < count; i++) {
+		if (!selected(tests[i], argv + optind, argc - optind))
+			continue;
+		if (list)
+			printf("%s\n", tests[i]->name);
+		total += tests[i]->once || only >= 0 ? 1 : 2;
+	}
+	if (list)
+		return 0;
+
+	result = mmap(NULL, sizeof *result, PROT_READ | PROT_WRITE,
+	              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (result == MAP_FAILED) {
+		perror("fxtest: mmap");
+		return 2;
+	}
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	/* Inherited SIG_IGN would make the kernel reap tests before we can. */
+	signal(SIGCHLD, SIG_DFL);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	printf("1..%d\n", total);
+	for (i = 0; i < count; i++) {
+		const struct fxt_test *t = tests[i];
+
+		if (!selected(t, argv + optind, argc - optind))
+			continue;
+		if (t->once) {
+			run_one(t, only >= 0 ? only : FX_BACKEND_CLONE, &tally);
+			continue;
+		}
+		if (only != FX_BACKEND_FORK)
+			run_one(t, FX_BACKEND_CLONE, &tally);
+		if (only != FX_BACKEND_CLONE)
+			run_one(t, FX_BACKEND_FORK, &tally);
+	}
+
+	printf("%d passed, %d failed", tally.passed, tally.failed);
+	if (tally.skipped)
+		printf(", %d skipped", tally.skipped);
+	printf("\n");
+	free(tests);
+	return tally.failed ? 1 : 0;
+}
