@@ -67,6 +67,7 @@ enum fx_step {
 	FX_STEP_SETGROUPS,     /* child: setgroups */
 	FX_STEP_SETGID,        /* child: setgid */
 	FX_STEP_SETUID,        /* child: setuid */
+	FX_STEP_DROPCAPS,      /* child: capset dropping what a root parent held */
 	FX_STEP_CHDIR,         /* child: chdir */
 	FX_STEP_FD_MAP,        /* child: placing a mapped descriptor; index = child fd */
 	FX_STEP_CLOSE_FDS,     /* child: closing the descriptors not asked for */
@@ -160,7 +161,12 @@ FX_EXTERN int fx_attr_set_cwd(fx_attr *attr, const char *dir);
  * directory or "/", so that the child's cwd is inside it.  NULL: unset. */
 FX_EXTERN int fx_attr_set_chroot(fx_attr *attr, const char *dir);
 
-/* Credentials, applied as raw setgroups, setgid, setuid in that order. */
+/*
+ * Credentials, applied as raw setgroups, setgid, setuid in that order.
+ * A uid other than 0 also empties every capability set (capset): the
+ * kernel clears the permitted and effective sets itself, but not the
+ * inheritable one, nor the permitted one under PR_SET_KEEPCAPS.
+ */
 FX_EXTERN int fx_attr_set_uid(fx_attr *attr, uid_t uid);
 FX_EXTERN int fx_attr_set_gid(fx_attr *attr, gid_t gid);
 /*

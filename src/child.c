@@ -232,6 +232,11 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op)
 		return fx__sys_setgid((unsigned)op->a);
 	case FX__OP_SETUID:
 		return fx__sys_setuid((unsigned)op->a);
+	case FX__OP_DROP_CAPS: {
+		struct fx__cap_header hdr = { FX__CAP_VERSION_3, 0 };
+		struct fx__cap_data none[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+		return fx__sys_capset(&hdr, none);
+	}
 	case FX__OP_CHDIR:
 		return fx__sys_chdir(op->ptr);
 	case FX__OP_CLOSE_FROM:

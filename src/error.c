@@ -21,6 +21,7 @@ static const char *const step_names[FX_STEP_COUNT_] = {
 	[FX_STEP_SETGROUPS] = "setgroups",
 	[FX_STEP_SETGID] = "setgid",
 	[FX_STEP_SETUID] = "setuid",
+	[FX_STEP_DROPCAPS] = "drop capabilities",
 	[FX_STEP_CHDIR] = "chdir",
 	[FX_STEP_FD_MAP] = "fd",
 	[FX_STEP_CLOSE_FDS] = "close fds",

@@ -69,7 +69,7 @@ static int check_candidate(const char *root, const char *path)
 int fx__lookup(const char *file, const struct fx_attr *attr, char **out)
 {
 	const char *root = attr ? attr->root : NULL;
-	const char *dirs = fx__search_path(attr);
+	const char *dirs;
 	size_t flen = strlen(file);
 	int seen_eacces = 0;
 
@@ -78,6 +78,7 @@ int fx__lookup(const char *file, const struct fx_attr *attr, char **out)
 		*out = strdup(file);
 		return *out ? 0 : -ENOMEM;
 	}
+	dirs = fx__search_path(attr);
 	if (flen > NAME_MAX)
 		return -ENAMETOOLONG;
 	for (const char *p = dirs; *p;) {

@@ -264,6 +264,9 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 		op = push(plan, FX__OP_SETUID, FX_STEP_SETUID);
 		op->a = (int)attr->uid;
 		op->index = attr->uid;
+		/* No privilege may outlive the switch to an ordinary user. */
+		if (attr->uid != 0)
+			push(plan, FX__OP_DROP_CAPS, FX_STEP_DROPCAPS);
 	}
 	/* A chroot without chdir would leave the child's cwd outside its
 	 * new root, where "..", walked far enough, leads back out. */

@@ -27,6 +27,7 @@ enum fx__op_kind {
 	FX__OP_SETGROUPS,       /* a = count, groups */
 	FX__OP_SETGID,          /* a = gid */
 	FX__OP_SETUID,          /* a = uid */
+	FX__OP_DROP_CAPS,       /* empty every capability set */
 	FX__OP_CHDIR,           /* path */
 	FX__OP_CLOSE_FROM,      /* close every fd >= a; with a shared table, unshare it */
 	FX__OP_MOVE_ERR,        /* move the error channel to a free fd >= a */

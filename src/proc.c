@@ -32,8 +32,9 @@ void fx_proc_free(fx_proc *proc)
 {
 	if (!proc)
 		return;
+	/* Not close(): it is a cancellation point, and would leak the pidfd. */
 	if (proc->pidfd >= 0)
-		close(proc->pidfd);
+		fx__sys_close(proc->pidfd);
 	free(proc);
 }
 

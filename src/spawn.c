@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,7 +217,7 @@ int fx_spawn(fx_proc **out, const char *file, char *const argv[], const fx_attr 
 	fx_error scratch;
 	fx_proc *proc;
 	char *path = NULL;
-	int rc;
+	int rc, cancel_state;
 
 	if (!err)
 		err = &scratch;
@@ -243,9 +244,13 @@ int fx_spawn(fx_proc **out, const char *file, char *const argv[], const fx_attr 
 		free(proc);
 		return rc;
 	}
+	/* close() and read() are cancellation points: a thread cancelled
+	 * there would leave a child nobody knows of, and descriptors. */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
 	do {
 		rc = spawn_attempt(proc, attr, path, argv, err);
 	} while (rc == 1);
+	pthread_setcancelstate(cancel_state, NULL);
 	if (rc < 0) {
 		describe_subject(err, attr, path);
 		free(proc);

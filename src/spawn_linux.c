@@ -68,13 +68,21 @@ void fx__restore_signals(uint64_t mask)
  * mmap/munmap (which take the address space's lock) on the common path.
  */
 static pthread_key_t stack_key;
+static int stack_key_ok;
 static pthread_once_t stack_once = PTHREAD_ONCE_INIT;
 static __thread char *thread_stack;
 
 static size_t guard_size(void)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	return page > 0 ? (size_t)page : 4096;
+	static atomic_size_t cached;
+	size_t size = atomic_load_explicit(&cached, memory_order_relaxed);
+
+	if (!size) {
+		long page = sysconf(_SC_PAGESIZE);
+		size = page > 0 ? (size_t)page : 4096;
+		atomic_store_explicit(&cached, size, memory_order_relaxed);
+	}
+	return size;
 }
 
 static void unmap_stack(void *base)
@@ -84,17 +92,24 @@ static void unmap_stack(void *base)
 
 static void make_stack_key(void)
 {
-	pthread_key_create(&stack_key, unmap_stack);
+	stack_key_ok = pthread_key_create(&stack_key, unmap_stack) == 0;
 }
 
-/* Returns the lowest usable byte of this thread's child stack, or NULL. */
-static char *child_stack(void)
+/*
+ * Returns the lowest usable byte of a child stack, or NULL.  *kept says
+ * whether it is this thread's cached stack; when the application has
+ * taken every pthread key, there is nowhere to hang the cache's
+ * destructor, and the stack is mapped for this spawn alone.
+ */
+static char *child_stack(int *kept)
 {
 	size_t guard = guard_size();
 	char *base;
 
+	*kept = 1;
 	if (thread_stack)
 		return thread_stack + guard;
+	pthread_once(&stack_once, make_stack_key);
 	base = mmap(NULL, guard + FX__STACK_SIZE, PROT_READ | PROT_WRITE,
 	            MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (base == MAP_FAILED)
@@ -103,9 +118,10 @@ static char *child_stack(void)
 		munmap(base, guard + FX__STACK_SIZE);
 		return NULL;
 	}
-	pthread_once(&stack_once, make_stack_key);
-	pthread_setspecific(stack_key, base);
-	thread_stack = base;
+	if (stack_key_ok && pthread_setspecific(stack_key, base) == 0)
+		thread_stack = base;
+	else
+		*kept = 0;
 	return base + guard;
 }
 
@@ -133,15 +149,19 @@ static int vm_is_shared(char *stack)
 	if (pid > 0)
 		while (waitpid((pid_t)pid, NULL, __WALL) < 0 && errno == EINTR)
 			;
-	state = (pid > 0 && flag) ? 1 : -1;
+	/* A clone refused for want of resources (RLIMIT_NPROC, memory)
+	 * proves nothing: ask again next time. */
+	if (pid <= 0)
+		return 0;
+	state = flag ? 1 : -1;
 	atomic_store_explicit(&vm_shared_state, state, memory_order_release);
 	return state > 0;
 }
 
 int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step)
 {
-	char *stack = child_stack();
-	int fd = -1;
+	int stack_kept, want_pidfd = 1, fd = -1;
+	char *stack = child_stack(&stack_kept);
 	long rc;
 
 	*pidfd = -1;
@@ -159,7 +179,7 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		unsigned no = lacks();
 		unsigned long long flags = CLONE_VM | CLONE_VFORK;
 
-		if (!(no & FX__NO_CLONE_PIDFD))
+		if (!(no & FX__NO_CLONE_PIDFD) && want_pidfd)
 			flags |= CLONE_PIDFD;
 		if (ctx->files_shared)
 			flags |= CLONE_FILES;
@@ -193,6 +213,12 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 				continue;
 			}
 		}
+		/* The pidfd takes a slot of its own: with a table one short of
+		 * full, the child is worth more than its pidfd. */
+		if (rc == -EMFILE && (flags & CLONE_PIDFD)) {
+			want_pidfd = 0;
+			continue;
+		}
 		/* valgrind, for one, refuses CLONE_FILES with CLONE_VFORK. */
 		if (rc == -EINVAL && ctx->files_shared) {
 			fx__kernel_lacks(FX__NO_SHARED_FILES);
@@ -203,6 +229,8 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		break;
 	}
 	fx__restore_signals(ctx->thread_mask);
+	if (!stack_kept)
+		unmap_stack(stack - guard_size());
 	if (rc < 0) {
 		*step = FX_STEP_CLONE;
 		return (int)rc;

@@ -154,6 +154,22 @@ static inline long fx__sys_setuid(unsigned uid)
 	return fx__syscall1(SYS_setuid, uid);
 }
 
+/* capset with _LINUX_CAPABILITY_VERSION_3: two 32-bit words per set. */
+struct fx__cap_header {
+	uint32_t version;
+	int pid;
+};
+struct fx__cap_data {
+	uint32_t effective, permitted, inheritable;
+};
+#define FX__CAP_VERSION_3 0x20080522
+
+static inline long fx__sys_capset(const struct fx__cap_header *hdr,
+                                  const struct fx__cap_data data[2])
+{
+	return fx__syscall2(SYS_capset, (long)hdr, (long)data);
+}
+
 static inline long fx__sys_ioctl(int fd, unsigned long req, long arg)
 {
 	return fx__syscall3(SYS_ioctl, fd, (long)req, arg);
