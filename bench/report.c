@@ -1,0 +1,826 @@
+/*
+ * From samples to what a reader sees: medians and p90s, the tables on
+ * stdout, results.csv, results.md (the README's table comes from it), the
+ * gnuplot figures, and the PASS/MISS line for each target.
+ */
+#include "bench.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __GLIBC__
+#include <gnu/libc-version.h>
+#endif
+
+struct cell bench_cells[BENCH_MAX_CELLS];
+size_t bench_ncells;
+
+/* ---- samples ----------------------------------------------------- */
+
+void samples_push(struct samples *s, uint64_t ns)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		uint64_t *p = realloc(s->ns, cap * sizeof *p);
+
+		if (!p) {
+			fprintf(stderr, "fxbench: out of memory\n");
+			exit(1);
+		}
+		s->ns = p;
+		s->cap = cap;
+	}
+	s->ns[s->n++] = ns;
+}
+
+void samples_append(struct samples *dst, const struct samples *src)
+{
+	for (size_t i = 0; i < src->n; i++)
+		samples_push(dst, src->ns[i]);
+}
+
+void samples_free(struct samples *s)
+{
+	free(s->ns);
+	*s = (struct samples){ 0 };
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The q-quantile by nearest rank, of sorted samples. */
+static double quantile_us(const struct samples *s, double q)
+{
+	size_t rank;
+
+	if (!s->n)
+		return NAN;
+	rank = (size_t)ceil(q * (double)s->n);
+	if (rank < 1)
+		rank = 1;
+	if (q == 0.5 && s->n % 2 == 0)
+		return ((double)s->ns[s->n / 2 - 1] + (double)s->ns[s->n / 2]) / 2e3;
+	return (double)s->ns[rank - 1] / 1e3;
+}
+
+static const struct result *find_result(const struct cell *c, const char *name,
+                                        int solo)
+{
+	for (size_t i = 0; i < c->nresults; i++)
+		if (c->results[i].solo == solo && !strcmp(c->results[i].name, name))
+			return &c->results[i];
+	return NULL;
+}
+
+const struct result *bench_cell_result(const struct cell *c, const char *name)
+{
+	return find_result(c, name, 0);
+}
+
+const struct result *bench_cell_solo(const struct cell *c, const char *name)
+{
+	return find_result(c, name, 1);
+}
+
+void bench_finish_cell(struct cell *c)
+{
+	const struct result *floor;
+
+	for (size_t i = 0; i < c->nresults; i++) {
+		struct result *r = &c->results[i];
+
+		r->median_us = r->p90_us = r->ratio = r->spawns_per_s = NAN;
+		r->cpu_mean_us = r->cpu_ratio = NAN;
+		if (r->cpu_n)
+			r->cpu_mean_us = r->cpu_us / (double)r->cpu_n;
+		if (!r->s.n)
+			continue;
+		qsort(r->s.ns, r->s.n, sizeof r->s.ns[0], cmp_u64);
+		r->median_us = quantile_us(&r->s, 0.5);
+		r->p90_us = quantile_us(&r->s, 0.9);
+		if (r->busy_s > 0)
+			r->spawns_per_s = (double)r->s.n / r->busy_s;
+	}
+	for (size_t i = 0; i < c->nresults; i++) {
+		struct result *r = &c->results[i];
+
+		floor = find_result(c, "floor", r->solo);
+		if (floor && floor->s.n && r->s.n)
+			r->ratio = r->median_us / floor->median_us;
+		if (floor && floor->cpu_n && r->cpu_n)
+			r->cpu_ratio = r->cpu_mean_us / floor->cpu_mean_us;
+	}
+}
+
+/* ---- tables: built once, rendered as text or markdown ------------ */
+
+#define TMAX_ROWS 24
+#define TMAX_COLS 10 /* the baseline table has 9; a sweep up to BENCH_MAX_SWEEP_VALUES + 1 */
+
+struct table {
+	char title[256];
+	int ncols, nrows;
+	char head[TMAX_COLS][48];
+	char cell[TMAX_ROWS][TMAX_COLS][64];
+	char foot[512];
+};
+
+/* A table cell's text in markdown: a '|' would end the cell. */
+static void md_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+}
+
+static void table_render(const struct table *t, FILE *f, bool markdown)
+{
+	int w[TMAX_COLS] = { 0 };
+
+	for (int c = 0; c < t->ncols; c++) {
+		w[c] = (int)strlen(t->head[c]);
+		for (int r = 0; r < t->nrows; r++)
+			if ((int)strlen(t->cell[r][c]) > w[c])
+				w[c] = (int)strlen(t->cell[r][c]);
+	}
+	if (markdown) {
+		fprintf(f, "**%s**\n\n|", t->title);
+		for (int c = 0; c < t->ncols; c++)
+			fprintf(f, " %s |", t->head[c]);
+		fprintf(f, "\n|");
+		for (int c = 0; c < t->ncols; c++)
+			fprintf(f, "%s|", c ? "---:" : "---");
+		fprintf(f, "\n");
+		for (int r = 0; r < t->nrows; r++) {
+			fprintf(f, "|");
+			for (int c = 0; c < t->ncols; c++) {
+				fputc(' ', f);
+				md_text(f, t->cell[r][c]);
+				fprintf(f, " |");
+			}
+			fprintf(f, "\n");
+		}
+		if (t->foot[0])
+			fprintf(f, "\n%s\n", t->foot);
+		fprintf(f, "\n");
+		return;
+	}
+	fprintf(f, "\n%s\n", t->title);
+	for (int c = 0; c < t->ncols; c++)
+		fprintf(f, c ? "  %*s" : "  %-*s", w[c], t->head[c]);
+	fprintf(f, "\n");
+	for (int r = 0; r < t->nrows; r++) {
+		for (int c = 0; c < t->ncols; c++)
+			fprintf(f, c ? "  %*s" : "  %-*s", w[c], t->cell[r][c]);
+		fprintf(f, "\n");
+	}
+	if (t->foot[0])
+		fprintf(f, "  %s\n", t->foot);
+}
+
+static void fmt_us(char *buf, size_t len, double us)
+{
+	if (isnan(us))
+		snprintf(buf, len, "-");
+	else if (us >= 10000)
+		snprintf(buf, len, "%.0f", us);
+	else if (us >= 100)
+		snprintf(buf, len, "%.1f", us);
+	else
+		snprintf(buf, len, "%.2f", us);
+}
+
+static void fmt_ratio(char *buf, size_t len, double x)
+{
+	if (isnan(x))
+		snprintf(buf, len, "-");
+	else if (x >= 100)
+		snprintf(buf, len, "%.0fx", x);
+	else
+		snprintf(buf, len, "%.2fx", x);
+}
+
+static void fmt_rate(char *buf, size_t len, double x)
+{
+	if (isnan(x))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.0f", x);
+}
+
+/* A result that did not run shows why in its first numeric column. */
+static const char *skip_text(const struct result *r)
+{
+	if (r->failures)
+		return "FAILED";
+	if (!r->ran)
+		return "skipped";
+	return NULL;
+}
+
+static const struct cell *find_cell(const char *sweep, int target, double mem,
+                                    int fds, int threads)
+{
+	for (size_t i = 0; i < bench_ncells; i++) {
+		const struct cell *c = &bench_cells[i];
+
+		if (c->target == target && c->mem_gib == mem && c->fds == fds &&
+		    c->threads == threads && (!sweep || !strcmp(c->sweep, sweep)))
+			return c;
+	}
+	return NULL;
+}
+
+/* The baseline cell: 0 GiB, 3 fds, 1 thread, peers included. */
+static int table_base(struct table *t, int target)
+{
+	const struct cell *c = find_cell("base", target, 0, 3, 1);
+
+	if (!c)
+		return -1;
+	*t = (struct table){ .ncols = 9 };
+	snprintf(t->title, sizeof t->title,
+	         "%s: parent 0 GiB, 3 fds, 1 thread",
+	         bench_targets[target].label);
+	strcpy(t->head[0], "strategy");
+	strcpy(t->head[1], "n");
+	strcpy(t->head[2], "median us");
+	strcpy(t->head[3], "p90 us");
+	strcpy(t->head[4], "x floor");
+	strcpy(t->head[5], "p90 x floor");
+	strcpy(t->head[6], "spawns/s");
+	strcpy(t->head[7], "CPU us");
+	strcpy(t->head[8], "CPU x floor");
+	for (size_t i = 0; i < c->nresults && t->nrows < TMAX_ROWS; i++) {
+		const struct result *r = &c->results[i];
+		const struct result *fl = bench_cell_result(c, "floor");
+		char (*row)[64] = t->cell[t->nrows++];
+		const char *skip = skip_text(r);
+
+		snprintf(row[0], 64, "%s", r->label);
+		if (skip) {
+			snprintf(row[1], 64, "%s", skip);
+			for (int k = 2; k < 9; k++)
+				strcpy(row[k], "");
+			continue;
+		}
+		snprintf(row[1], 64, "%zu", r->s.n);
+		fmt_us(row[7], 64, r->cpu_mean_us);
+		fmt_ratio(row[8], 64, r->cpu_ratio);
+		fmt_us(row[2], 64, r->median_us);
+		fmt_us(row[3], 64, r->p90_us);
+		fmt_ratio(row[4], 64, r->ratio);
+		fmt_ratio(row[5], 64, fl && fl->s.n ? r->p90_us / fl->p90_us : NAN);
+		fmt_rate(row[6], 64, r->spawns_per_s);
+	}
+	return 0;
+}
+
+/* Distinct values of one dimension among the cells of a sweep. */
+size_t bench_sweep_values(const char *sweep, int target, bool mem, double *v,
+                           size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < bench_ncells; i++) {
+		const struct cell *c = &bench_cells[i];
+		double x = mem ? c->mem_gib : c->fds;
+		bool seen = false;
+
+		if (c->target != target || c->threads != 1)
+			continue;
+		if (strcmp(c->sweep, sweep) && strcmp(c->sweep, "base"))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			seen |= v[k] == x;
+		if (!seen && n < max)
+			v[n++] = x;
+	}
+	/* insertion sort: a handful of values */
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k > 0 && v[k - 1] > v[k]; k--) {
+			double tmp = v[k];
+			v[k] = v[k - 1];
+			v[k - 1] = tmp;
+		}
+	return n;
+}
+
+const struct cell *bench_sweep_cell(const char *sweep, int target, bool mem,
+                                     double x)
+{
+	const struct cell *c = mem ? find_cell(sweep, target, x, 3, 1)
+	                           : find_cell(sweep, target, 0, (int)x, 1);
+
+	return c ? c : (mem ? find_cell("base", target, x, 3, 1)
+	                    : find_cell("base", target, 0, (int)x, 1));
+}
+
+/* Strategies down, sweep values across: "median us (x floor)". */
+static int table_sweep(struct table *t, const char *sweep, int target, bool mem)
+{
+	double v[TMAX_COLS - 1];
+	size_t nv = bench_sweep_values(sweep, target, mem, v, TMAX_COLS - 1);
+
+	if (nv < 2)
+		return -1;
+	*t = (struct table){ .ncols = (int)nv + 1 };
+	snprintf(t->title, sizeof t->title,
+	         "%s: median us (x floor) against parent %s, 1 thread",
+	         bench_targets[target].label,
+	         mem ? "resident memory, 3 fds" : "open descriptors, 0 GiB");
+	strcpy(t->head[0], "strategy");
+	for (size_t k = 0; k < nv; k++) {
+		if (mem)
+			bench_mem_label(v[k], t->head[k + 1], sizeof t->head[0]);
+		else
+			snprintf(t->head[k + 1], sizeof t->head[0], "%.0f fds", v[k]);
+	}
+	for (size_t i = 0; i < bench_nstrategies && t->nrows < TMAX_ROWS; i++) {
+		char (*row)[64] = t->cell[t->nrows++];
+
+		snprintf(row[0], 64, "%s", bench_strategies[i].label);
+		for (size_t k = 0; k < nv; k++) {
+			const struct cell *c = bench_sweep_cell(sweep, target, mem, v[k]);
+			const struct result *r = c ? bench_cell_result(c, bench_strategies[i].name) : NULL;
+			char us[24], x[24];
+
+			if (!r || skip_text(r)) {
+				snprintf(row[k + 1], 64, "%s", r ? skip_text(r) : "-");
+				continue;
+			}
+			fmt_us(us, sizeof us, r->median_us);
+			fmt_ratio(x, sizeof x, r->ratio);
+			snprintf(row[k + 1], 64, "%s (%s)", us, x);
+		}
+	}
+	return 0;
+}
+
+static int table_threads(struct table *t, int target)
+{
+	const struct cell *c = find_cell("threads", target, 0, 3, 2);
+
+	if (!c)
+		return -1;
+	*t = (struct table){ .ncols = 6 };
+	snprintf(t->title, sizeof t->title,
+	         "%s: spawns per second, 1 and 2 spawning threads side by side (0 GiB, 3 fds)",
+	         bench_targets[target].label);
+	strcpy(t->head[0], "strategy");
+	strcpy(t->head[1], "1 thread/s");
+	strcpy(t->head[2], "2 threads/s");
+	strcpy(t->head[3], "2 vs 1");
+	strcpy(t->head[4], "1-thr median us");
+	strcpy(t->head[5], "2-thr median us");
+	for (size_t i = 0; i < bench_nstrategies && t->nrows < TMAX_ROWS; i++) {
+		const struct result *a = bench_cell_solo(c, bench_strategies[i].name);
+		const struct result *b = bench_cell_result(c, bench_strategies[i].name);
+		char (*row)[64] = t->cell[t->nrows++];
+
+		snprintf(row[0], 64, "%s", bench_strategies[i].label);
+		if (!a || !b || skip_text(a) || skip_text(b)) {
+			snprintf(row[1], 64, "%s", b && skip_text(b) ? skip_text(b) : "-");
+			for (int k = 2; k < 6; k++)
+				strcpy(row[k], "");
+			continue;
+		}
+		fmt_rate(row[1], 64, a->spawns_per_s);
+		fmt_rate(row[2], 64, b->spawns_per_s);
+		fmt_ratio(row[3], 64, b->spawns_per_s / a->spawns_per_s);
+		fmt_us(row[4], 64, a->median_us);
+		fmt_us(row[5], 64, b->median_us);
+	}
+	return 0;
+}
+
+static int table_syscalls(struct table *t)
+{
+	if (!bench_nsyscounts)
+		return -1;
+	*t = (struct table){ .ncols = 3 };
+	snprintf(t->title, sizeof t->title,
+	         "System calls per spawn of the tiny program (strace -f -c, parent and child)");
+	strcpy(t->head[0], "strategy");
+	strcpy(t->head[1], "all");
+	strcpy(t->head[2], "besides execve/wait");
+	for (size_t i = 0; i < bench_nsyscounts && t->nrows < TMAX_ROWS; i++) {
+		const struct syscount *s = &bench_syscounts[i];
+		char (*row)[64] = t->cell[t->nrows++];
+
+		if (s->fds > 3)
+			snprintf(row[0], 64, "%s, %d fds", bench_strategy_find(s->strategy)->label,
+			         s->fds);
+		else
+			snprintf(row[0], 64, "%s", bench_strategy_find(s->strategy)->label);
+		if (!s->ran) {
+			snprintf(row[1], 64, "skipped");
+			strcpy(row[2], "");
+			continue;
+		}
+		snprintf(row[1], 64, "%.1f", s->total);
+		snprintf(row[2], 64, "%.1f", s->other);
+	}
+	snprintf(t->foot, sizeof t->foot,
+	         "\"besides execve/wait\" leaves out execve, wait4/waitid and the "
+	         "tiny program's own exit.  The calls, per spawn:");
+	return 0;
+}
+
+static void syscall_details(FILE *f, bool markdown)
+{
+	for (size_t i = 0; i < bench_nsyscounts; i++) {
+		const struct syscount *s = &bench_syscounts[i];
+
+		if (!s->ran)
+			continue;
+		char name[64];
+
+		snprintf(name, sizeof name, s->fds > 3 ? "%s (%d fds)" : "%s", s->strategy,
+		         s->fds);
+		fprintf(f, markdown ? "- `%s`: %s\n" : "  %-22s %s\n", name, s->detail);
+	}
+	if (markdown)
+		fprintf(f, "\n");
+}
+
+/* ---- targets ----------------------------------------------------- */
+
+struct verdict {
+	char what[160];
+	char value[160];
+	bool known;
+	bool pass;
+};
+
+/* Median of `name` in cell a over the same in cell b. */
+static double ratio_of(const struct cell *a, const struct cell *b, const char *name)
+{
+	const struct result *x = a ? bench_cell_result(a, name) : NULL;
+	const struct result *y = b ? bench_cell_result(b, name) : NULL;
+
+	if (!x || !y || !x->s.n || !y->s.n || x->failures || y->failures)
+		return NAN;
+	return x->median_us / y->median_us;
+}
+
+static double floor_ratio(const struct cell *c, const char *name)
+{
+	const struct result *r = c ? bench_cell_result(c, name) : NULL;
+
+	return r && r->s.n && !r->failures ? r->ratio : NAN;
+}
+
+static void verdict(struct verdict *v, double x, double limit, bool at_most,
+                    const char *unit)
+{
+	v->known = !isnan(x);
+	if (!v->known) {
+		snprintf(v->value, sizeof v->value, "not measured");
+		return;
+	}
+	v->pass = at_most ? x <= limit : x >= limit;
+	if (v->pass)
+		snprintf(v->value, sizeof v->value, "%.3g%s (target %s %.3g%s)", x,
+		         unit, at_most ? "<=" : ">=", limit, unit);
+	else
+		snprintf(v->value, sizeof v->value, "%.3g%s (target %s %.3g%s: %.1f%% %s)",
+		         x, unit, at_most ? "<=" : ">=", limit, unit,
+		         fabs(x / limit - 1) * 100, at_most ? "over" : "short");
+}
+
+/* The CPU-time ratio beside a wall-time one: steadier on a busy machine. */
+static void add_cpu_ratio(struct verdict *v, const struct cell *c)
+{
+	const struct result *r = c ? bench_cell_result(c, "fx_default") : NULL;
+	char buf[64];
+
+	if (!v->known || !r || isnan(r->cpu_ratio))
+		return;
+	snprintf(buf, sizeof buf, "; CPU time %.3gx", r->cpu_ratio);
+	strncat(v->value, buf, sizeof v->value - strlen(v->value) - 1);
+}
+
+static size_t targets(struct verdict *v)
+{
+	const struct cell *tiny0 = find_cell("base", TGT_TINY, 0, 3, 1);
+	const struct cell *true0 = find_cell("base", TGT_TRUE, 0, 3, 1);
+	const struct cell *big = NULL, *fds = NULL;
+	const struct syscount *sc = NULL;
+	char mem[32];
+	size_t n = 0;
+
+	for (size_t i = 0; i < bench_ncells; i++) {
+		const struct cell *c = &bench_cells[i];
+
+		if (c->target != TGT_TINY || c->threads != 1)
+			continue;
+		if (c->fds == 3 && c->mem_gib > 0 && (!big || c->mem_gib > big->mem_gib))
+			big = c;
+		if (c->mem_gib == 0 && c->fds > 3 && (!fds || c->fds > fds->fds))
+			fds = c;
+	}
+	for (size_t i = 0; i < bench_nsyscounts; i++)
+		if (!strcmp(bench_syscounts[i].strategy, "fx_default") &&
+		    bench_syscounts[i].fds == 3 && bench_syscounts[i].ran)
+			sc = &bench_syscounts[i];
+
+	snprintf(v[n].what, sizeof v[n].what,
+	         "tiny: fx_spawn (defaults) median vs the floor");
+	verdict(&v[n], floor_ratio(tiny0, "fx_default"), 1.10, true, "x");
+	add_cpu_ratio(&v[n], tiny0);
+	n++;
+	snprintf(v[n].what, sizeof v[n].what,
+	         "/bin/true: fx_spawn (defaults) median vs the floor");
+	verdict(&v[n], floor_ratio(true0, "fx_default"), 1.02, true, "x");
+	add_cpu_ratio(&v[n], true0);
+	n++;
+	snprintf(v[n].what, sizeof v[n].what,
+	         "tiny: fx_spawn (defaults) with the parent at %s vs 0 GiB",
+	         big ? bench_mem_label(big->mem_gib, mem, sizeof mem) : "16 GiB");
+	verdict(&v[n], ratio_of(big, tiny0, "fx_default"), 1.05, true, "x");
+	if (big && tiny0) {
+		/* The same, each cell divided by its own floor: drift cancels. */
+		char norm[64];
+
+		snprintf(norm, sizeof norm, "; %.3gx with each over its floor",
+		         floor_ratio(big, "fx_default") / floor_ratio(tiny0, "fx_default"));
+		strncat(v[n].value, norm, sizeof v[n].value - strlen(v[n].value) - 1);
+	}
+	if (big && big->mem_gib < 16)
+		strncat(v[n].value, " [memory capped below 16 GiB]",
+		        sizeof v[n].value - strlen(v[n].value) - 1);
+	n++;
+	snprintf(v[n].what, sizeof v[n].what,
+	         "tiny: fx_spawn (defaults, closes fds) with %d fds vs 3",
+	         fds ? fds->fds : 10000);
+	verdict(&v[n], ratio_of(fds, tiny0, "fx_default"), 1.15, true, "x");
+	n++;
+	snprintf(v[n].what, sizeof v[n].what,
+	         "tiny: fx_spawn (defaults) spawns/s, 2 threads vs 1");
+	{
+		const struct cell *c = find_cell("threads", TGT_TINY, 0, 3, 2);
+		const struct result *two = c ? bench_cell_result(c, "fx_default") : NULL;
+		const struct result *one = c ? bench_cell_solo(c, "fx_default") : NULL;
+
+		verdict(&v[n], two && one && two->s.n && one->s.n && !two->failures &&
+		               !one->failures ? two->spawns_per_s / one->spawns_per_s : NAN,
+		        1.9, false, "x");
+	}
+	n++;
+	snprintf(v[n].what, sizeof v[n].what,
+	         "syscalls per fx_spawn (defaults) besides execve and wait");
+	verdict(&v[n], sc ? sc->other : NAN, 12, true, "");
+	n++;
+	return n;
+}
+
+void bench_print_targets(void)
+{
+	struct verdict v[8];
+	size_t n = targets(v);
+
+	printf("\nTargets (information only; never fails the run%s):\n",
+	       opt.quick ? "; --quick: too few samples to mean anything" : "");
+	for (size_t i = 0; i < n; i++)
+		printf("  %-4s %-62s %s\n",
+		       !v[i].known ? "----" : v[i].pass ? "PASS" : "MISS",
+		       v[i].what, v[i].value);
+}
+
+/* ---- output ------------------------------------------------------ */
+
+static void render_all(FILE *f, bool markdown)
+{
+	struct table *t = malloc(sizeof *t);
+
+	if (!t)
+		return;
+	for (int k = 0; k < TGT_COUNT; k++)
+		if (table_base(t, k) == 0)
+			table_render(t, f, markdown);
+	for (int k = 0; k < TGT_COUNT; k++)
+		if (table_sweep(t, "memory", k, true) == 0)
+			table_render(t, f, markdown);
+	for (int k = 0; k < TGT_COUNT; k++)
+		if (table_sweep(t, "fds", k, false) == 0)
+			table_render(t, f, markdown);
+	for (int k = 0; k < TGT_COUNT; k++)
+		if (table_threads(t, k) == 0)
+			table_render(t, f, markdown);
+	if (table_syscalls(t) == 0) {
+		table_render(t, f, markdown);
+		syscall_details(f, markdown);
+	}
+	free(t);
+}
+
+void bench_print_tables(void)
+{
+	render_all(stdout, false);
+	/* Notes of skipped contestants, once each. */
+	printf("\nNotes:\n");
+	for (size_t i = 0; i < bench_ncells; i++)
+		for (size_t k = 0; k < bench_cells[i].nresults; k++) {
+			const struct result *r = &bench_cells[i].results[k];
+			bool seen = false;
+
+			if (!r->note)
+				continue;
+			for (size_t j = 0; j < i && !seen; j++) {
+				const struct result *o = bench_cell_result(&bench_cells[j], r->name);
+				seen = o && o->note && !strcmp(o->note, r->note);
+			}
+			for (size_t j = 0; j < k && !seen; j++)
+				seen = bench_cells[i].results[j].note &&
+				       !strcmp(bench_cells[i].results[j].note, r->note);
+			if (!seen)
+				printf("  %s: %s\n", r->name, r->note);
+		}
+	for (size_t i = 0; i < bench_nsyscounts; i++)
+		if (bench_syscounts[i].note && !bench_syscounts[i].ran)
+			printf("  syscalls %s: %s\n", bench_syscounts[i].strategy,
+			       bench_syscounts[i].note);
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+int bench_write_csv(const char *path)
+{
+	FILE *f = fopen(path, "we");
+	char sc_path[1024];
+
+	if (!f) {
+		fprintf(stderr, "fxbench: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "sweep,target,strategy,kind,mem_gib,fds,threads,n,median_us,"
+	           "p90_us,ratio_to_floor,spawns_per_s,cpu_us,cpu_ratio_to_floor,"
+	           "failures,note\n");
+	for (size_t i = 0; i < bench_ncells; i++) {
+		const struct cell *c = &bench_cells[i];
+
+		for (size_t k = 0; k < c->nresults; k++) {
+			const struct result *r = &c->results[k];
+
+			fprintf(f, "%s,%s,%s,%s,%g,%d,%d,%zu,", c->sweep,
+			        bench_targets[c->target].name, r->name,
+			        r->is_peer ? "peer" : "in-process", c->mem_gib, c->fds,
+			        r->solo ? 1 : c->threads, r->s.n);
+			if (r->s.n)
+				fprintf(f, "%.3f,%.3f,%.4f,%.1f,", r->median_us, r->p90_us,
+				        r->ratio, r->spawns_per_s);
+			else
+				fprintf(f, ",,,,");
+			if (r->cpu_n)
+				fprintf(f, "%.3f,%.4f,", r->cpu_mean_us, r->cpu_ratio);
+			else
+				fprintf(f, ",,");
+			fprintf(f, "%ld,", r->failures);
+			csv_field(f, r->note);
+			fputc('\n', f);
+		}
+	}
+	fclose(f);
+
+	snprintf(sc_path, sizeof sc_path, "%s/syscalls.csv", opt.out_dir);
+	if (!(f = fopen(sc_path, "we")))
+		return -1;
+	fprintf(f, "strategy,fds,total,excluded,other,detail,note\n");
+	for (size_t i = 0; i < bench_nsyscounts; i++) {
+		const struct syscount *s = &bench_syscounts[i];
+
+		fprintf(f, "%s,%d,", s->strategy, s->fds);
+		if (s->ran)
+			fprintf(f, "%.2f,%.2f,%.2f,", s->total, s->excluded, s->other);
+		else
+			fprintf(f, ",,,");
+		csv_field(f, s->detail);
+		fputc(',', f);
+		csv_field(f, s->note);
+		fputc('\n', f);
+	}
+	fclose(f);
+	return 0;
+}
+
+void bench_loadavg(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/loadavg", "re");
+	double a = 0, b = 0, c = 0;
+
+	if (f && fscanf(f, "%lf %lf %lf", &a, &b, &c) == 3)
+		snprintf(buf, len, "%.2f %.2f %.2f", a, b, c);
+	else
+		snprintf(buf, len, "?");
+	if (f)
+		fclose(f);
+}
+
+static const char *libc_version(void)
+{
+#ifdef __GLIBC__
+	static char buf[64];
+
+	snprintf(buf, sizeof buf, "glibc %s", gnu_get_libc_version());
+	return buf;
+#else
+	return "libc: not glibc (musl?)";
+#endif
+}
+
+/* The first line of a command's output, or "-". */
+static void cmd_output(const char *cmd, char *buf, size_t len)
+{
+	char full[512];
+	FILE *p;
+
+	snprintf(full, sizeof full, "(%s) 2>/dev/null", cmd);
+	buf[0] = 0;
+	if ((p = popen(full, "r"))) {
+		if (!fgets(buf, (int)len, p))
+			buf[0] = 0;
+		pclose(p);
+	}
+	buf[strcspn(buf, "\n")] = 0;
+	if (!buf[0])
+		snprintf(buf, len, "-");
+}
+
+static void cpu_model(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	char line[512];
+
+	snprintf(buf, len, "-");
+	while (f && fgets(line, sizeof line, f)) {
+		char *colon = strchr(line, ':');
+
+		if (!strncmp(line, "model name", 10) && colon) {
+			snprintf(buf, len, "%s", colon + 2);
+			buf[strcspn(buf, "\n")] = 0;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+int bench_write_markdown(const char *path)
+{
+	FILE *f = fopen(path, "we");
+	char date[64], cpu[256], py[128], go[128], load_end[64];
+	struct verdict v[8];
+	struct utsname u;
+	time_t now = time(NULL);
+	size_t n;
+
+	if (!f) {
+		fprintf(stderr, "fxbench: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime(&now));
+	bench_loadavg(load_end, sizeof load_end);
+	uname(&u);
+	cpu_model(cpu, sizeof cpu);
+	cmd_output("python3 --version", py, sizeof py);
+	cmd_output("go version", go, sizeof go);
+
+	fprintf(f, "Run of %s with `%s` (%.1f s; load average %s at the start, %s at the end).\n\n",
+	        date, opt.command, opt.elapsed_s, opt.load_start, load_end);
+	fprintf(f, "Machine: %s %s %s, %ld CPUs (%s), %.0f GiB; %s; %s; %s.\n\n",
+	        u.sysname, u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN), cpu,
+	        (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE) /
+	        (1024.0 * 1024 * 1024),
+	        libc_version(), py, go);
+	render_all(f, true);
+	n = targets(v);
+	fprintf(f, "**Targets** (information only)\n\n| target | result | |\n|---|---|---|\n");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "| %s | %s | %s |\n", v[i].what, v[i].value,
+		        !v[i].known ? "-" : v[i].pass ? "PASS" : "MISS");
+	fclose(f);
+	return 0;
+}

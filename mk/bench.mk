@@ -1,0 +1,49 @@
+# The benchmark (bench/, see the README's "Benchmarks").  Included by the
+# main Makefile; uses its BUILD, CC, CPPFLAGS, BASE_CFLAGS, INSTR, CFLAGS,
+# LDFLAGS, STATIC_LIB and BENCH_SRCS.
+#
+#   make bench         the full run (3-8 minutes; wants 16 GiB of free memory)
+#   make bench-quick   every strategy a few times, exit status checked: seconds
+#   make bench BENCH_ARGS='--figures-to docs --max-mem-gib 4'
+
+BENCH_BIN  := $(BUILD)/fxbench
+BENCH_TINY := $(BUILD)/bench-tiny
+BENCH_GO   := $(BUILD)/bench-goexec
+BENCH_ARGS ?=
+# The Go peer is built only where Go is installed (Debian: golang-go).
+GO         ?= $(shell command -v go 2>/dev/null)
+
+BENCH_DEPS := $(BENCH_BIN) $(BENCH_TINY) $(if $(GO),$(BENCH_GO))
+BENCH_RUN  := $(BENCH_BIN) --tiny $(BENCH_TINY) --python-peer bench/peer_popen.py \
+              --go-peer $(BENCH_GO)
+
+.PHONY: bench bench-quick
+
+# The bench uses the public header only; -Isrc would let src/spawn.h hide
+# the system's <spawn.h>.
+BENCH_CPPFLAGS := $(filter-out -Isrc,$(CPPFLAGS))
+
+# --whole-archive: fx_posix_spawn is referenced weakly (it may not exist
+# yet), and a weak reference alone does not pull a member out of an archive.
+$(BENCH_BIN): $(BENCH_SRCS) bench/bench.h include/forkexec.h $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Ibench -o $@ $(BENCH_SRCS) \
+	    -Wl,--whole-archive $(STATIC_LIB) -Wl,--no-whole-archive -lpthread -lm $(LDFLAGS)
+
+# One raw exit system call, static, no libc: spawning it costs the spawn alone.
+$(BENCH_TINY): bench/tiny.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -nostdlib -nostartfiles -no-pie -Wl,--build-id=none -o $@ $<
+
+# GOPATH mode and a cache under $(BUILD): no module, no network, no $HOME.
+$(BENCH_GO): bench/peer_exec.go
+	@mkdir -p $(dir $@)
+	cd bench && env GO111MODULE=off GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS= \
+	    GOPATH=$(abspath $(BUILD))/go GOCACHE=$(abspath $(BUILD))/go/cache \
+	    $(GO) build -o $(abspath $@) peer_exec.go
+
+bench: $(BENCH_DEPS)
+	$(BENCH_RUN) --out $(BUILD)/bench $(BENCH_ARGS)
+
+bench-quick: $(BENCH_DEPS)
+	$(BENCH_RUN) --quick --out $(BUILD)/bench/quick

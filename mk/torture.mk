@@ -1,0 +1,23 @@
+# Torture tests (tests/torture/): `make torture` builds build/fxtorture and
+# runs it with -v, so that each test prints what it measured.  Counts scale
+# with FX_TORTURE_SCALE (default 1: 6-7.5 minutes on 2 cores); extra
+# runner arguments go in TORTURE_ARGS, e.g. TORTURE_ARGS="-b clone soak".
+
+TORTURE_SRCS := $(wildcard tests/torture/*.c) tests/runner.c tests/fxt.c
+TORTURE_ARGS ?=
+
+.PHONY: torture
+
+# The smallest program that exits 0: no loader, no libc start-up, so that
+# the soak measures the library and the kernel, not the program.
+$(BUILD)/torture-true: tests/torture/exit0.S
+	@mkdir -p $(dir $@)
+	$(CC) -nostdlib -static -o $@ $<
+
+$(BUILD)/fxtorture: $(TORTURE_SRCS) $(wildcard tests/torture/*.h tests/*.h) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itests -o $@ \
+	    $(TORTURE_SRCS) $(STATIC_LIB) -lpthread $(LDFLAGS)
+
+torture: $(BUILD)/fxtorture $(BUILD)/fxprobe $(BUILD)/torture-true
+	$(BUILD)/fxtorture -v $(TORTURE_ARGS)
