@@ -148,8 +148,9 @@ FX_EXTERN int fx_attr_set_env(fx_attr *attr, char *const envp[]);
 /*
  * The directories searched for a program name without '/', copied.
  * Default: PATH of the environment set with fx_attr_set_env if there is
- * one, else the parent's PATH, else "/usr/bin:/bin".  Empty elements are
- * skipped, never taken as the current directory.  NULL: back to default.
+ * one, else the parent's PATH, else "/usr/bin:/bin".  Empty and relative
+ * elements are skipped, never taken relative to the current directory
+ * (the child's may differ).  NULL: back to default.
  */
 FX_EXTERN int fx_attr_set_search_path(fx_attr *attr, const char *path);
 

@@ -1,8 +1,9 @@
 /*
  * PATH search, done by the parent before the child exists (the child may
  * not allocate, so it cannot build candidate paths).  Unlike execvp, an
- * empty element is skipped rather than taken as the current directory,
- * and a file found but not executable does not stop the search.
+ * empty or relative element is skipped rather than taken relative to the
+ * current directory, and a file found but not executable does not stop
+ * the search.
  */
 #include <errno.h>
 #include <limits.h>
@@ -86,7 +87,10 @@ int fx__lookup(const char *file, const struct fx_attr *attr, char **out)
 		size_t dlen = (size_t)(end - p);
 		char cand[PATH_MAX];
 
-		if (dlen > 0 && dlen + 1 + flen + 1 <= sizeof cand) {
+		/* A relative element would be resolved against the child's
+		 * working directory, which is not ours: skip it, as the empty
+		 * one (Go's LookPath likewise refuses relative results). */
+		if (dlen > 0 && *p == '/' && dlen + 1 + flen + 1 <= sizeof cand) {
 			memcpy(cand, p, dlen);
 			cand[dlen] = '/';
 			memcpy(cand + dlen + 1, file, flen + 1);

@@ -11,7 +11,6 @@
  * table that the child unshares with close_range (5.9).
  */
 #include <errno.h>
-#include <linux/sched.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -23,11 +22,22 @@
 #include "backend.h"
 #include "sys/rawsys.h"
 
+#include <sched.h>
+
 #ifndef CLONE_CLEAR_SIGHAND
 #define CLONE_CLEAR_SIGHAND 0x100000000ULL
 #endif
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
+#endif
+#ifndef CLONE_VM
+#define CLONE_VM 0x00000100
+#endif
+#ifndef CLONE_FILES
+#define CLONE_FILES 0x00000400
+#endif
+#ifndef CLONE_VFORK
+#define CLONE_VFORK 0x00004000
 #endif
 
 /*
@@ -35,7 +45,7 @@
  * /proc/self/fd fallback.  64 KiB leaves a wide margin; a guard page
  * below turns an overflow into a crash of the child, not corruption.
  */
-#define FX__STACK_SIZE (64 * 1024)
+#define FX__STACK_SIZE ((size_t)64 * 1024)
 
 static atomic_uint kernel_lacks;
 
@@ -185,7 +195,7 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 			flags |= CLONE_FILES;
 		fd = -1;
 		if (!(no & FX__NO_CLONE3)) {
-			struct clone_args args;
+			struct fx__clone_args args;
 			memset(&args, 0, sizeof args);
 			if (!(no & FX__NO_CLEAR_SIGHAND))
 				flags |= CLONE_CLEAR_SIGHAND;

@@ -481,8 +481,10 @@ int main(int argc, char **argv)
 			printf("%s\n", tests[i]->name);
 		total += tests[i]->once || only >= 0 ? 1 : 2;
 	}
-	if (list)
+	if (list) {
+		free(tests);
 		return 0;
+	}
 
 	result = mmap(NULL, sizeof *result, PROT_READ | PROT_WRITE,
 	              MAP_SHARED | MAP_ANONYMOUS, -1, 0);

@@ -181,6 +181,9 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 	unsigned long n;
 	int r;
 
+	if (!arg)
+		arg = "";
+
 	switch (d->id) {
 	case OPT_CHDIR:
 		o->chdir = arg;

@@ -218,8 +218,12 @@ static inline long fx__sys_pidfd_send_signal(int pidfd, int sig)
  * `stack`, calls fn(arg) and leaves with the exit system call should fn
  * ever return; the parent gets the child's pid or -errno.
  */
-struct clone_args;
-long fx__clone3_run(struct clone_args *args, size_t size, int (*fn)(void *), void *arg)
+/* clone3's argument, in its first (64-byte) layout, which every kernel
+ * with clone3 accepts; our own, as musl has no <linux/sched.h>. */
+struct fx__clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+};
+long fx__clone3_run(struct fx__clone_args *args, size_t size, int (*fn)(void *), void *arg)
 	__attribute__((visibility("hidden")));
 long fx__clone_run(unsigned long flags, void *stack_top, int *parent_tid,
                    int (*fn)(void *), void *arg)
