@@ -58,7 +58,6 @@ enum fx_step {
 	FX_STEP_PIPE,          /* creating the error channel */
 	FX_STEP_STACK,         /* mapping the child's stack */
 	FX_STEP_CLONE,         /* creating the child (clone3, clone, fork) */
-	FX_STEP_FDTABLE,       /* child: getting a descriptor table of its own */
 	FX_STEP_SIGNALS,       /* child: resetting signal dispositions */
 	FX_STEP_PDEATHSIG,     /* child: PR_SET_PDEATHSIG, or the parent already gone */
 	FX_STEP_SETSID,        /* child: setsid */
@@ -69,6 +68,7 @@ enum fx_step {
 	FX_STEP_SETUID,        /* child: setuid */
 	FX_STEP_DROPCAPS,      /* child: capset dropping what a root parent held */
 	FX_STEP_CHDIR,         /* child: chdir */
+	FX_STEP_FDTABLE,       /* child: a descriptor table of its own, fds above the kept ones closed */
 	FX_STEP_FD_MAP,        /* child: placing a mapped descriptor; index = child fd */
 	FX_STEP_CLOSE_FDS,     /* child: closing the descriptors not asked for */
 	FX_STEP_NOCTTY,        /* child: TIOCNOTTY */
