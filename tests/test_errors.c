@@ -624,12 +624,13 @@ static pid_t group_in_other_session(void)
 /* A group that exists, but in another session: EPERM too. */
 TEST(errors_setpgid_other_session)
 {
-	fx_attr *attr = fxt_attr();
 	pid_t pgid = group_in_other_session();
+	fx_attr *attr;
 	fx_error err;
 
 	if (pgid <= 0)
 		SKIP("no process group of another session is visible");
+	attr = fxt_attr();
 	ASSERT_OK(fx_attr_set_pgid(attr, pgid));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EPERM);
 	check_err(&err, FX_STEP_SETPGID, EPERM, pgid, NULL);
