@@ -242,7 +242,8 @@ FX_EXTERN int fx_proc_pidfd(const fx_proc *proc);
  */
 FX_EXTERN int fx_wait(fx_proc *proc, int *status, int timeout_ms);
 
-/* Sends sig through the pidfd; -ESRCH once the child was reaped. */
+/* Sends sig through the pidfd; -ESRCH once the child was reaped (by fx_wait,
+ * or by someone else: after fx_wait said -ECHILD). */
 FX_EXTERN int fx_kill(fx_proc *proc, int sig);
 
 /*

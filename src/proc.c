@@ -109,6 +109,8 @@ int fx_wait(fx_proc *proc, int *status, int timeout_ms)
 
 	if (!proc)
 		return -EINVAL;
+	if (proc->lost)
+		return -ECHILD;
 	if (!proc->reaped) {
 		if (timeout_ms < 0) {
 			rc = wait_once(proc, 1);
@@ -129,6 +131,11 @@ int fx_wait(fx_proc *proc, int *status, int timeout_ms)
 			}
 			rc = wait_once(proc, 0);
 		}
+		/* Someone else took the status (SIGCHLD ignored, or their
+		 * waitpid): the child is gone for good, even if the kernel
+		 * has not quite finished releasing it. */
+		if (rc == -ECHILD)
+			proc->lost = 1;
 		if (rc < 0)
 			return rc;
 		if (rc == 0)
@@ -145,7 +152,7 @@ int fx_kill(fx_proc *proc, int sig)
 
 	if (!proc || sig < 0 || sig > 64)
 		return -EINVAL;
-	if (proc->reaped)
+	if (proc->reaped || proc->lost)
 		return -ESRCH;
 	if (proc->pidfd >= 0) {
 		rc = fx__sys_pidfd_send_signal(proc->pidfd, sig);
@@ -157,7 +164,7 @@ int fx_kill(fx_proc *proc, int sig)
 
 void fx__reap(pid_t pid, int pidfd)
 {
-	fx_proc tmp = { pid, pidfd, 0, 0 };
+	fx_proc tmp = { pid, pidfd, 0, 0, 0 };
 
 	/* -ECHILD: reaped by someone else (SIGCHLD ignored, or a handler
 	 * calling waitpid(-1)); either way it is gone. */

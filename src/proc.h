@@ -7,6 +7,7 @@ struct fx_proc {
 	pid_t pid;
 	int pidfd;              /* -1 if none */
 	int reaped;
+	int lost;               /* reaped by someone else: no status, no process */
 	int status;             /* valid once reaped */
 };
 

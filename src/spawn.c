@@ -200,6 +200,7 @@ static int spawn_attempt(fx_proc *proc, const struct fx_attr *attr, const char *
 	proc->pid = pid;
 	proc->pidfd = pidfd;
 	proc->reaped = 0;
+	proc->lost = 0;
 	proc->status = 0;
 	rc = 0;
 out_plan:

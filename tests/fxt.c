@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,28 +19,46 @@
 /* Where things are                                                    */
 /* ------------------------------------------------------------------ */
 
-const char *fxt_build_dir(void)
+/*
+ * The paths below are computed once and kept; torture tests ask for them
+ * from many threads at once, so the first computation is under a lock
+ * (a thread must never see a half-written path).
+ */
+static pthread_mutex_t paths_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void compute_build_dir(char *dir, size_t len)
 {
-	static char dir[PATH_MAX];
 	ssize_t n;
 	char *slash;
 
-	if (dir[0])
-		return dir;
-	n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+	n = readlink("/proc/self/exe", dir, len - 1);
 	if (n <= 0)
 		FAIL("readlink /proc/self/exe: %s", strerror(errno));
 	dir[n] = 0;
 	slash = strrchr(dir, '/');
 	if (slash)
 		*slash = 0;
+}
+
+const char *fxt_build_dir(void)
+{
+	static char dir[PATH_MAX];
+
+	pthread_mutex_lock(&paths_lock);
+	if (!dir[0])
+		compute_build_dir(dir, sizeof dir);
+	pthread_mutex_unlock(&paths_lock);
 	return dir;
 }
 
 static const char *build_file(char *buf, size_t len, const char *name)
 {
+	const char *dir = fxt_build_dir();
+
+	pthread_mutex_lock(&paths_lock);
 	if (!buf[0])
-		snprintf(buf, len, "%s/%s", fxt_build_dir(), name);
+		snprintf(buf, len, "%s/%s", dir, name);
+	pthread_mutex_unlock(&paths_lock);
 	return buf;
 }
 
