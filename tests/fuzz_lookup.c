@@ -12,9 +12,9 @@
  * set with fx_attr_set_env, sometimes the tree is the child's root.
  * fx__lookup must not crash or leak, and:
  *   - a name with '/' is returned as it is;
- *   - otherwise a result is "<element>/<name>" for a non-empty element of
- *     the search path (never the working directory through an empty
- *     element), names a regular executable file, and is the first such
+ *   - otherwise a result is "<element>/<name>" for a non-empty, absolute
+ *     element of the search path (never the working directory through an
+ *     empty or relative element), names a regular executable file, and is the first such
  *     candidate in the path's order;
  *   - failing, it returns -ENOENT, -EACCES (something was found but not
  *     executable) or -ENAMETOOLONG, and leaves *out NULL.
@@ -285,7 +285,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const char *end = strchrnul(p, ':');
 			size_t dlen = (size_t)(end - p);
 
-			if (dlen > 0 && dlen + 1 + flen + 1 <= PATH_MAX) {
+			/* Relative elements are skipped like empty ones: the
+			 * child's working directory is not ours. */
+			if (dlen > 0 && *p == '/' && dlen + 1 + flen + 1 <= PATH_MAX) {
 				snprintf(cand, sizeof cand, "%.*s/%s", (int)dlen, p, file);
 				int k = classify(root, cand);
 				if (k > 0) {
