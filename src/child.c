@@ -14,7 +14,6 @@
  *
  * On failure it writes one fx__report to the error pipe and exits 127.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>

@@ -9,6 +9,9 @@
 #ifndef FX_SYS_RAWSYS_H
 #define FX_SYS_RAWSYS_H
 
+/* <errno.h> for the E* values the calls return negated; errno itself is
+ * never read or written here. */
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/syscall.h>
