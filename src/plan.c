@@ -71,7 +71,7 @@ static int plan_fds(struct fx__plan *plan, const struct fx_attr *attr, int err_f
                     int err_fd_read, long *bad_fd)
 {
 	int closes = !(attr->flags & FX_KEEP_FDS);
-	int floor = max_int(2, err_fd) + 1;
+	int floor_without_err = 3, floor;
 	int *targets = NULL;
 	size_t ntargets = 0, slot = 0;
 
@@ -83,16 +83,14 @@ static int plan_fds(struct fx__plan *plan, const struct fx_attr *attr, int err_f
 			*bad_fd = m->child_fd;
 			return -EBADF;
 		}
-		floor = max_int(floor, max_int(m->child_fd, m->parent_fd) + 1);
+		floor_without_err = max_int(floor_without_err,
+		                            max_int(m->child_fd, m->parent_fd) + 1);
 	}
+	floor = max_int(floor_without_err, err_fd + 1);
 	plan->fd_floor = floor;
 	plan->closes_fds = closes;
 	/* A parent with thousands of fds gets its error pipe above all of
 	 * them; keeping it would make the child copy the whole table. */
-	int floor_without_err = 3;
-	for (size_t i = 0; i < attr->nmaps; i++)
-		floor_without_err = max_int(floor_without_err,
-		                            max_int(attr->maps[i].child_fd, attr->maps[i].parent_fd) + 1);
 	if (closes && err_fd >= floor_without_err + FX__DETACH_DISTANCE)
 		plan->detach_floor = floor_without_err;
 
@@ -220,7 +218,6 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 
 	memset(plan, 0, sizeof *plan);
 	plan->path = path;
-	plan->err_fd = err_fd;
 	plan->ops = calloc(FX__FIXED_OPS + 2 * attr->nmaps + attr->nmaps + 2, sizeof *plan->ops);
 	if (!plan->ops)
 		return -ENOMEM;

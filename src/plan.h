@@ -57,9 +57,9 @@ struct fx__plan {
 	struct fx__op *ops;
 	size_t nops;
 	size_t nslots;          /* temporary fds the shuffle needs */
-	int err_fd;             /* the error channel as the child starts with it */
 	/* Lowest fd the child may close without losing one it needs: every
-	 * source, target and the error channel lie below it. */
+	 * source, target and the error channel lie below it.  The fd ops
+	 * carry it; it is kept here for the planner's fuzzer to check. */
 	int fd_floor;
 	int closes_fds;         /* the plan closes unlisted fds (a shared table is fine) */
 	/* Lowest fd above every source and target, the error channel left

@@ -72,15 +72,17 @@ static void describe_subject(fx_error *err, const struct fx_attr *attr, const ch
 	case FX_STEP_SETGROUPS:
 		snprintf(err->subject, sizeof err->subject, "(%ld groups)", err->index);
 		break;
-	case FX_STEP_FD_MAP:
+	case FX_STEP_FD_MAP: {
+		int parent_fd = parent_fd_of(attr, err->index);
 		if (err->index < 0)
 			break;
-		if (parent_fd_of(attr, err->index) >= 0)
+		if (parent_fd >= 0)
 			snprintf(err->subject, sizeof err->subject, "%ld (from parent fd %d)",
-			         err->index, parent_fd_of(attr, err->index));
+			         err->index, parent_fd);
 		else
 			snprintf(err->subject, sizeof err->subject, "%ld", err->index);
 		break;
+	}
 	case FX_STEP_NOCTTY:
 	case FX_STEP_SETCTTY:
 	case FX_STEP_FOREGROUND:
