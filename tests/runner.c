@@ -161,6 +161,28 @@ static void remove_tree(const char *path)
 	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+int fxt_proc_stat(const char *pid, long *ppid, long *pgrp, long *session)
+{
+	char path[300], buf[512], *p;
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%s/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	len = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = 0;
+	/* comm may hold spaces and parentheses: parse after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %ld %ld %ld", ppid, pgrp, session) != 3)
+		return -1;
+	return 0;
+}
+
 size_t fxt_list_children(pid_t *pids, size_t max)
 {
 	DIR *d = opendir("/proc");
@@ -170,26 +192,11 @@ size_t fxt_list_children(pid_t *pids, size_t max)
 	if (!d)
 		return 0;
 	while (n < max && (e = readdir(d))) {
-		char path[300], buf[512], *p;
-		int fd;
-		ssize_t len;
-		long ppid;
+		long ppid, pgrp, session;
 
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')
 			continue;
-		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		len = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (len <= 0)
-			continue;
-		buf[len] = 0;
-		/* comm may hold spaces and parentheses: parse after the last ')'. */
-		p = strrchr(buf, ')');
-		if (p && sscanf(p + 1, " %*c %ld", &ppid) == 1 &&
-		    ppid == getpid())
+		if (fxt_proc_stat(e->d_name, &ppid, &pgrp, &session) == 0 && ppid == getpid())
 			pids[n++] = (pid_t)atol(e->d_name);
 	}
 	closedir(d);

@@ -69,6 +69,8 @@ const char *fxt_scratch_dir(void);
  * children of every thread, running or zombie, whatever their exit
  * signal): up to max pids, returns how many.
  */
+/* ppid, process group and session of /proc/PID/stat; 0, or -1 if unreadable. */
+int fxt_proc_stat(const char *pid, long *ppid, long *pgrp, long *session);
 size_t fxt_list_children(pid_t *pids, size_t max);
 
 /* ------------------------------------------------------------------ */

@@ -596,24 +596,11 @@ static pid_t group_in_other_session(void)
 	if (!d)
 		return 0;
 	while (!found && (e = readdir(d))) {
-		char path[300], buf[512], *p;
-		long pgrp, session;
-		ssize_t len;
-		int fd;
+		long ppid, pgrp, session;
 
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')
 			continue;
-		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		len = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (len <= 0)
-			continue;
-		buf[len] = 0;
-		p = strrchr(buf, ')');
-		if (p && sscanf(p + 1, " %*c %*d %ld %ld", &pgrp, &session) == 2 &&
+		if (fxt_proc_stat(e->d_name, &ppid, &pgrp, &session) == 0 &&
 		    pgrp > 0 && session > 0 && session != sid)
 			found = (pid_t)pgrp;
 	}
