@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -372,6 +373,27 @@ TEST(proc_wait_reaped_elsewhere)
 	fxt_assert_no_children();
 }
 
+/*
+ * The kernel wakes waiters of an auto-reaped child a moment before it
+ * unhashes the process, so /proc may still list it right after -ECHILD.
+ * Wait for that condition itself (the pidfd stops reaching a process),
+ * bounded, before counting children.
+ */
+static void await_unhashed(int pidfd)
+{
+	struct timespec start, now;
+
+	if (pidfd < 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > 10)
+			FAIL("the auto-reaped child is still reachable after 10 s");
+		sched_yield();
+	}
+}
+
 /* With SIGCHLD ignored the kernel reaps children itself. */
 TEST(proc_wait_sigchld_ignored)
 {
@@ -382,6 +404,7 @@ TEST(proc_wait_sigchld_ignored)
 	proc = start_waiting_probe(&in);
 	close(in);
 	ASSERT_ERR(fx_wait(proc, &st, 10000), -ECHILD);
+	await_unhashed(fx_proc_pidfd(proc));
 	fx_proc_free(proc);
 	fxt_assert_no_children();
 }
