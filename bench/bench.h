@@ -199,7 +199,9 @@ struct syscount {
 	const char *note;
 	double total;        /* all calls per spawn, parent and child */
 	double excluded;     /* execve, wait4/waitid, the tiny child's exit */
-	double other;        /* total - excluded: the target counts these */
+	double other;        /* total - excluded */
+	double child_exit;   /* the tiny program's own exit */
+	double spawn;        /* total - child_exit: spawn to release, the target */
 	char detail[512];    /* "name n, name n, ..." per spawn */
 };
 extern struct syscount bench_syscounts[BENCH_MAX_CONTESTANTS];

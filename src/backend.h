@@ -17,6 +17,13 @@
 int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step);
 int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step);
 
+/*
+ * Whether a clone-backend child may report in shared memory instead of
+ * over a pipe: this process has proven that CLONE_VM|CLONE_VFORK shares
+ * memory and suspends the caller (spawn_linux.c).
+ */
+int fx__clone_reports_in_memory(void);
+
 /* Blocks every signal (even libc's internal ones); returns the old mask. */
 uint64_t fx__block_all_signals(void);
 void fx__restore_signals(uint64_t mask);

@@ -12,7 +12,8 @@
  * without stack protector or instrumentation (see the Makefile), and a
  * test disassembles it to prove it calls nothing outside itself.
  *
- * On failure it writes one fx__report to the error pipe and exits 127.
+ * On failure it makes one fx__report and exits 127: into the ctx, which
+ * the parent has proven to share with us, or else to the error pipe.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -48,9 +49,15 @@ __attribute__((noreturn)) static void fail(struct fx__child_ctx *ctx, const stru
 	rep.pad = 0;
 	rep.index = index;
 	if (ctx->err_fd < 0) {
-		/* Detached from the pipe: memory is shared (the parent checked)
-		 * and it sleeps until we exit, so it reads this afterwards. */
-		ctx->report = rep;
+		/* No pipe: memory is shared (the parent proved it) and the
+		 * parent sleeps until we exit, then reads this.  The magic goes
+		 * last, so that a child killed halfway leaves no report, as a
+		 * killed child leaves the pipe empty. */
+		ctx->report.step = rep.step;
+		ctx->report.code = rep.code;
+		ctx->report.pad = 0;
+		ctx->report.index = rep.index;
+		__atomic_store_n(&ctx->report.magic, rep.magic, __ATOMIC_RELEASE);
 	} else {
 		/* A pipe write of less than PIPE_BUF bytes is atomic; EINTR
 		 * cannot happen with every signal blocked. */
@@ -195,13 +202,13 @@ static long close_from(struct fx__child_ctx *ctx, unsigned from)
 
 	if (!ctx->files_shared)
 		return close_fds(ctx, from, ~0U);
-	if (!ctx->detach_channel)
-		return fx__sys_close_range(from, ~0U, CLOSE_RANGE_UNSHARE);
-	/* The error pipe sits far above every fd we keep: leave it (and the
-	 * fds around it) in the parent's table rather than copy them all. */
-	rc = fx__sys_close_range((unsigned)ctx->plan->detach_floor, ~0U, CLOSE_RANGE_UNSHARE);
-	if (rc == 0)
-		ctx->err_fd = -1;
+	rc = fx__sys_close_range(from, ~0U, CLOSE_RANGE_UNSHARE);
+	/* CLONE_PIDFD put our own pidfd into the table we shared, on the
+	 * lowest free number: perhaps that of a source the caller closed.
+	 * Our copy must not hand it on.  (The kernel wrote its number into
+	 * the parent's memory before we ran.) */
+	if (rc == 0 && ctx->pidfd && *ctx->pidfd >= 0 && (unsigned)*ctx->pidfd < from)
+		fx__sys_close(*ctx->pidfd);
 	return rc;
 }
 

@@ -18,10 +18,6 @@ extern char **environ;
  * one range a gap between targets, one move of the error channel). */
 #define FX__FIXED_OPS 24
 
-/* How far above the fds the child keeps the error pipe must sit before
- * the child leaves it behind (copying a table costs per open fd). */
-#define FX__DETACH_DISTANCE 64
-
 static struct fx__op *push(struct fx__plan *plan, unsigned kind, unsigned step)
 {
 	struct fx__op *op = &plan->ops[plan->nops++];
@@ -40,6 +36,8 @@ static int max_int(int a, int b)
 
 static int is_target(const struct fx_attr *attr, int fd)
 {
+	if (fd < 0)
+		return 0;
 	for (size_t i = 0; i < attr->nmaps; i++)
 		if (attr->maps[i].child_fd == fd)
 			return 1;
@@ -57,7 +55,8 @@ static int cmp_int(const void *a, const void *b)
  *   0. with close-other-fds, drop everything at or above `floor` (above
  *      every fd we care about): this is also where a child sharing the
  *      parent's table gets one of its own, holding only the fds below;
- *   1. the error channel moves out of the way if a target lands on it;
+ *   1. the error pipe, if there is one, moves out of the way if a target
+ *      lands on it;
  *   2. every source that is also some target is first copied to a free
  *      fd >= floor, so no dup onto a target destroys a source still needed
  *      (this handles cycles such as 0->1->2->0);
@@ -71,7 +70,7 @@ static int plan_fds(struct fx__plan *plan, const struct fx_attr *attr, int err_f
                     int err_fd_read, long *bad_fd)
 {
 	int closes = !(attr->flags & FX_KEEP_FDS);
-	int floor_without_err = 3, floor;
+	int floor = 3;
 	int *targets = NULL;
 	size_t ntargets = 0, slot = 0;
 
@@ -79,20 +78,15 @@ static int plan_fds(struct fx__plan *plan, const struct fx_attr *attr, int err_f
 		const struct fx__fd_map *m = &attr->maps[i];
 		/* The pipe took a number that was free: the source the caller
 		 * named was not open at spawn time. */
-		if (m->parent_fd == err_fd || m->parent_fd == err_fd_read) {
+		if (err_fd >= 0 && (m->parent_fd == err_fd || m->parent_fd == err_fd_read)) {
 			*bad_fd = m->child_fd;
 			return -EBADF;
 		}
-		floor_without_err = max_int(floor_without_err,
-		                            max_int(m->child_fd, m->parent_fd) + 1);
+		floor = max_int(floor, max_int(m->child_fd, m->parent_fd) + 1);
 	}
-	floor = max_int(floor_without_err, err_fd + 1);
+	floor = max_int(floor, err_fd + 1);
 	plan->fd_floor = floor;
 	plan->closes_fds = closes;
-	/* A parent with thousands of fds gets its error pipe above all of
-	 * them; keeping it would make the child copy the whole table. */
-	if (closes && err_fd >= floor_without_err + FX__DETACH_DISTANCE)
-		plan->detach_floor = floor_without_err;
 
 	if (closes)
 		push(plan, FX__OP_CLOSE_FROM, FX_STEP_FDTABLE)->a = floor;

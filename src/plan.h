@@ -62,9 +62,6 @@ struct fx__plan {
 	 * carry it; it is kept here for the planner's fuzzer to check. */
 	int fd_floor;
 	int closes_fds;         /* the plan closes unlisted fds (a shared table is fine) */
-	/* Lowest fd above every source and target, the error channel left
-	 * out; 0 unless the channel sits far above them (see child.c). */
-	int detach_floor;
 	int checks_parent;      /* the plan compares getppid() with ctx->parent_pid */
 	const char *path;       /* resolved program */
 	char *const *argv;
@@ -77,7 +74,10 @@ struct fx__plan {
 	char **envp_owned;
 };
 
-/* The report a failed child sends: fixed size, one write(2). */
+/*
+ * The report a failed child makes: fixed size, one write(2) to the error
+ * pipe, or stored in the shared ctx with the magic written last.
+ */
 struct fx__report {
 	uint32_t magic;
 	uint32_t step;
@@ -94,25 +94,27 @@ struct fx__report {
 struct fx__child_ctx {
 	const struct fx__plan *plan;
 	int *slots;             /* nslots ints, written by the child */
-	int err_fd;             /* write end of the error pipe */
+	int err_fd;             /* write end of the error pipe; -1: report in memory */
 	int handlers_cleared;   /* CLONE_CLEAR_SIGHAND reset the handlers already */
 	int files_shared;       /* the fd table is the parent's (CLONE_FILES) */
+	/* Where the kernel writes the child's pidfd (CLONE_PIDFD), in the
+	 * parent's memory; NULL without one.  With a shared table the child
+	 * sees that fd too, and closes it (child.c). */
+	const volatile int *pidfd;
 	int parent_pid;         /* for the PR_SET_PDEATHSIG check */
 	uint64_t thread_mask;   /* the spawning thread's signal mask */
-	/* Set by the parent when CLONE_VM is known to share memory and the
-	 * plan has a detach_floor: the child then leaves the error pipe
-	 * behind with the parent's table and reports in `report` instead. */
-	int detach_channel;
+	/* Without a pipe (err_fd < 0) the child writes its report here: the
+	 * parent has proven that it shares the child's memory and sleeps
+	 * until the child has exec'd or exited (CLONE_VFORK). */
 	struct fx__report report;
 };
 
 struct fx_attr;
 
-/* Builds the plan; path and err_fd are the resolved program and error pipe. */
 /*
  * Builds the plan.  `path` is the resolved program, borrowed like argv;
- * err_fd/err_fd_read are the error pipe.  On -EBADF, *bad_fd is the child
- * fd whose source is not open.
+ * err_fd/err_fd_read are the error pipe, or -1 when the child reports in
+ * memory.  On -EBADF, *bad_fd is the child fd whose source is not open.
  */
 int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char *path,
                    char *const argv[], int err_fd, int err_fd_read, long *bad_fd);

@@ -1,14 +1,16 @@
 /*
  * fx_spawn: resolve the program, build the plan, let a backend create the
- * child, and learn from the error pipe whether it reached execve.
+ * child, and learn from the child's report whether it reached execve.
  *
- * The pipe is close-on-exec on both ends: the child's write end closes by
- * itself at a successful execve (the parent reads end-of-file) and
- * carries one fx__report otherwise.  Shared memory could carry the report
- * too, but a vfork-style clone may have been turned into a fork by an
- * emulator, so the pipe is the channel trusted; shared memory is read
- * only where the pipe would cost a copy of a huge fd table and the
- * process has proved that CLONE_VM shares memory (spawn_linux.c).
+ * The report has two channels.  Where this process has proven that a
+ * CLONE_VM|CLONE_VFORK clone shares our memory and suspends us until the
+ * child has exec'd or exited (spawn_linux.c), a failed child writes its
+ * report into the ctx, magic last, and we read it once the clone
+ * returns: no pipe, no extra system call, as glibc's posix_spawn does.
+ * Everywhere else (the fork backend, an emulator or sandbox that turns
+ * the clone into a fork) a close-on-exec pipe carries it: the child's
+ * write end closes by itself at a successful execve (we read end of
+ * file) and carries one fx__report otherwise.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -118,13 +120,14 @@ static int read_report(int fd, struct fx__report *rep)
 }
 
 /*
- * A child that left the pipe behind (detach_channel) reports in shared
- * memory; it has exec'd or exited by now (CLONE_VFORK), so the report is
- * complete if it is there at all.
+ * Reads a report made in shared memory: 1 if the child failed.  The child
+ * has exec'd or exited by now (CLONE_VFORK), and wrote the magic last, so
+ * the report is whole if the magic is there; a child killed before it
+ * wrote the magic made no report, as with an empty pipe.
  */
-static int detached_report(const struct fx__child_ctx *ctx, struct fx__report *rep)
+static int memory_report(const struct fx__child_ctx *ctx, struct fx__report *rep)
 {
-	if (!ctx->detach_channel || ctx->report.magic != FX__REPORT_MAGIC)
+	if (__atomic_load_n(&ctx->report.magic, __ATOMIC_ACQUIRE) != FX__REPORT_MAGIC)
 		return 0;
 	*rep = ctx->report;
 	if (rep->step >= FX_STEP_COUNT_ || rep->code <= 0) {
@@ -153,12 +156,13 @@ static int spawn_attempt(fx_proc *proc, const struct fx_attr *attr, const char *
 	struct fx__plan plan;
 	struct fx__child_ctx ctx;
 	struct fx__report rep;
-	int pipefd[2], pidfd = -1, step = FX_STEP_CLONE, rc;
+	int pipefd[2] = { -1, -1 }, pidfd = -1, step = FX_STEP_CLONE, rc, failed;
+	int in_memory = attr->backend != FX_BACKEND_FORK && fx__clone_reports_in_memory();
 	long bad_fd = -1;
 	pid_t pid = -1;
 
 	memset(&ctx, 0, sizeof ctx);
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
+	if (!in_memory && pipe2(pipefd, O_CLOEXEC) < 0)
 		return set_error(err, FX_STEP_PIPE, errno, -1);
 	rc = fx__plan_build(&plan, attr, path, argv, pipefd[1], pipefd[0], &bad_fd);
 	if (rc < 0) {
@@ -181,13 +185,16 @@ static int spawn_attempt(fx_proc *proc, const struct fx_attr *attr, const char *
 		rc = fx__backend_fork(&ctx, &pid, &pidfd, &step);
 	else
 		rc = fx__backend_clone(&ctx, &pid, &pidfd, &step);
-	close(pipefd[1]);
-	pipefd[1] = -1;
+	if (pipefd[1] >= 0) {
+		close(pipefd[1]);
+		pipefd[1] = -1;
+	}
 	if (rc < 0) {
 		set_error(err, step, -rc, -1);
 		goto out_plan;
 	}
-	if (read_report(pipefd[0], &rep) || detached_report(&ctx, &rep)) {
+	failed = in_memory ? memory_report(&ctx, &rep) : read_report(pipefd[0], &rep);
+	if (failed) {
 		fx__reap(pid, pidfd);
 		if (pidfd >= 0)
 			close(pidfd);
@@ -210,7 +217,8 @@ out_plan:
 	fx__plan_free(&plan);
 	if (pipefd[1] >= 0)
 		close(pipefd[1]);
-	close(pipefd[0]);
+	if (pipefd[0] >= 0)
+		close(pipefd[0]);
 	return rc;
 }
 

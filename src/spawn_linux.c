@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -136,25 +137,33 @@ static char *child_stack(int *kept)
 }
 
 /*
- * Does CLONE_VM really share memory here?  Emulators (qemu-user) and
- * valgrind quietly turn a vfork-style clone into a fork.  Nothing depends
- * on the answer for correctness except sharing the descriptor table,
- * which is only safe while the parent thread truly sleeps; so it is asked
- * once, by a child that only writes a flag.
+ * Does CLONE_VM really share memory here, and does CLONE_VFORK really
+ * suspend us?  Emulators (qemu-user) and valgrind quietly turn a
+ * vfork-style clone into a fork.  Two things depend on the answer: the
+ * child's report may travel through memory only if memory is shared, and
+ * the descriptor table may be shared only while the parent truly sleeps.
+ * So it is asked once, by a child that only writes a flag, on a small
+ * stack in this frame (we sleep while it runs, as musl's posix_spawn
+ * does with its child).
  */
 static atomic_int vm_shared_state; /* 0 unknown, 1 shared, -1 not */
 
-static int vm_is_shared(char *stack)
+static int vm_is_shared(void)
 {
 	int state = atomic_load_explicit(&vm_shared_state, memory_order_acquire);
+	char stack[4096] __attribute__((aligned(16)));
 	volatile int flag = 0;
+	int seen;
 	long pid;
 
 	if (state)
 		return state > 0;
 	uint64_t old = fx__block_all_signals();
-	pid = fx__clone_run(CLONE_VM | CLONE_VFORK | SIGCHLD, stack + FX__STACK_SIZE, NULL,
+	pid = fx__clone_run(CLONE_VM | CLONE_VFORK | SIGCHLD, stack + sizeof stack, NULL,
 	                    fx__vm_probe_entry, (void *)&flag);
+	/* Read before the child is waited for: set already only if the
+	 * child wrote our memory and we slept until it was done. */
+	seen = flag;
 	fx__restore_signals(old);
 	if (pid > 0)
 		while (waitpid((pid_t)pid, NULL, __WALL) < 0 && errno == EINTR)
@@ -163,9 +172,32 @@ static int vm_is_shared(char *stack)
 	 * proves nothing: ask again next time. */
 	if (pid <= 0)
 		return 0;
-	state = flag ? 1 : -1;
+	state = seen ? 1 : -1;
 	atomic_store_explicit(&vm_shared_state, state, memory_order_release);
 	return state > 0;
+}
+
+/*
+ * FORKEXEC_REPORT=pipe keeps the error pipe where memory would do, so
+ * that the test suite can run every test on both channels.  Read once;
+ * ignored in set-user-ID programs.  A test knob, not an interface.
+ */
+static int pipe_forced(void)
+{
+	static atomic_int forced; /* 0 unknown, 1 forced, -1 not */
+	int state = atomic_load_explicit(&forced, memory_order_relaxed);
+
+	if (!state) {
+		const char *v = secure_getenv("FORKEXEC_REPORT");
+		state = v && strcmp(v, "pipe") == 0 ? 1 : -1;
+		atomic_store_explicit(&forced, state, memory_order_relaxed);
+	}
+	return state > 0;
+}
+
+int fx__clone_reports_in_memory(void)
+{
+	return vm_is_shared() && !pipe_forced();
 }
 
 int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step)
@@ -180,9 +212,7 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		return -ENOMEM;
 	}
 	ctx->files_shared = ctx->plan->closes_fds && !(lacks() & FX__NO_SHARED_FILES) &&
-	                    vm_is_shared(stack);
-	/* Only a child that truly shares our memory may report through it. */
-	ctx->detach_channel = ctx->files_shared && ctx->plan->detach_floor > 0;
+	                    vm_is_shared();
 	ctx->parent_pid = ctx->plan->checks_parent ? (int)fx__sys_getpid() : 0;
 	ctx->thread_mask = fx__block_all_signals();
 	for (;;) {
@@ -194,6 +224,7 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		if (ctx->files_shared)
 			flags |= CLONE_FILES;
 		fd = -1;
+		ctx->pidfd = (flags & CLONE_PIDFD) ? &fd : NULL;
 		if (!(no & FX__NO_CLONE3)) {
 			struct fx__clone_args args;
 			memset(&args, 0, sizeof args);
@@ -233,7 +264,6 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		if (rc == -EINVAL && ctx->files_shared) {
 			fx__kernel_lacks(FX__NO_SHARED_FILES);
 			ctx->files_shared = 0;
-			ctx->detach_channel = 0;
 			continue;
 		}
 		break;

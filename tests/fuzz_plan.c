@@ -6,8 +6,12 @@
  *
  * The input describes a parent: which fds 0..63 are open (each its own
  * open file, some close-on-exec), the mappings set with fx_attr_map_fd,
- * the fds closed again before the spawn, and the flags.  The error pipe
- * takes the two lowest free numbers, as pipe2() would.  The plan's
+ * the fds closed again before the spawn, the flags, and the channel of
+ * the child's report: an error pipe, which takes the two lowest free
+ * numbers as pipe2() would, or shared memory (no descriptor at all).
+ * With a shared table (CLONE_FILES) the child's pidfd then takes the
+ * lowest free number, where the child sees it until it unshares.  The
+ * plan's
  * descriptor operations are then executed on the model with the
  * semantics of dup3, fcntl(F_DUPFD_CLOEXEC), fcntl(F_SETFD), close and
  * close_range, followed by execve's closing of close-on-exec fds, and
@@ -17,9 +21,11 @@
  *   - fds 0-2 not mapped are the parent's, as execve leaves them;
  *   - with close-other-fds nothing else survives execve; with
  *     FX_KEEP_FDS exactly the parent's inheritable fds do;
- *   - the error channel is open, close-on-exec and the pipe's write end
- *     before every operation and at execve (a failing child can always
- *     report, and a successful execve always closes it);
+ *   - the error pipe, if any, is open, close-on-exec and the pipe's
+ *     write end before every operation and at execve (a failing child
+ *     can always report, and a successful execve always closes it);
+ *   - the child's own pidfd never survives execve, even on the number
+ *     of a source closed before the spawn;
  *   - an operation fails only when a mapped source was closed before the
  *     spawn, and then with the step and index that name it;
  *   - fx__plan_build refuses (-EBADF) exactly a source that the pipe
@@ -49,6 +55,7 @@
 #define OBJ_NONE 0
 #define OBJ_PIPE_R (-1)
 #define OBJ_PIPE_W (-2)
+#define OBJ_PIDFD (-3)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int fx__fuzz_fcntl(int fd, int cmd, ...);
@@ -181,11 +188,16 @@ struct child {
 	struct fx__child_ctx ctx;
 	int slots[3 * MAXMAPS + 8];
 	int slot_set[3 * MAXMAPS + 8];
+	int in_memory;          /* the report goes through memory: no pipe */
+	int pidfd;              /* the child's pidfd in a shared table, or -1 */
 };
 
 static void check_err_channel(const struct child *c, const char *when, size_t i)
 {
 	int fd = c->ctx.err_fd;
+
+	if (fd < 0 && c->in_memory)
+		return;
 
 	if (!valid(fd) || c->t[fd].obj != OBJ_PIPE_W)
 		violation("error channel (fd %d) is not the pipe's write end %s op %zu", fd, when, i);
@@ -201,8 +213,12 @@ static long run_op(struct child *c, const struct fx__plan *plan, const struct fx
 	switch (op->kind) {
 	case FX__OP_CLOSE_FROM:
 		/* Unsharing a shared table or closing a private one: either
-		 * way the child keeps exactly the fds below a. */
-		return m_close_range(c->t, (unsigned)op->a, ~0U, -1);
+		 * way the child keeps exactly the fds below a; of a shared
+		 * one, without its own pidfd (child.c's close_from). */
+		rc = m_close_range(c->t, (unsigned)op->a, ~0U, -1);
+		if (rc == 0 && c->pidfd >= 0 && c->pidfd < op->a)
+			m_close(c->t, c->pidfd);
+		return rc;
 	case FX__OP_MOVE_ERR:
 		rc = m_dupfd_cloexec(c->t, c->ctx.err_fd, op->a);
 		if (rc >= 0)
@@ -304,12 +320,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Some fds are closed again before the spawn. */
 	memcpy(parent, parent_at_set, sizeof parent);
-	unsigned ncloses = take(&in) % 4;
+	unsigned closes_byte = take(&in), ncloses = closes_byte % 4;
 	for (unsigned i = 0; i < ncloses; i++)
 		m_close(parent, take(&in) % NPARENT);
+	c.in_memory = !!(closes_byte & 0x80);
 
 	/* pipe2(O_CLOEXEC): the two lowest free numbers. */
-	for (int fd = 0; fd < MAXFD && err_w < 0; fd++) {
+	for (int fd = 0; fd < MAXFD && err_w < 0 && !c.in_memory; fd++) {
 		if (parent[fd].obj != OBJ_NONE)
 			continue;
 		parent[fd].cloexec = 1;
@@ -328,7 +345,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int reused = -1;
 	for (size_t i = 0; i < attr->nmaps; i++) {
 		int p = attr->maps[i].parent_fd;
-		if (reused < 0 && (p == err_w || p == err_r))
+		if (reused < 0 && p >= 0 && (p == err_w || p == err_r))
 			reused = attr->maps[i].child_fd;
 	}
 	if (rc == -EBADF) {
@@ -353,6 +370,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		violation("%zu slots", plan.nslots);
 	if (plan.fd_floor <= err_w)
 		violation("fd_floor %d not above the error channel %d", plan.fd_floor, err_w);
+	if (c.in_memory)
+		for (size_t i = 0; i < plan.nops; i++)
+			if (plan.ops[i].kind == FX__OP_MOVE_ERR)
+				violation("op %zu moves an error pipe there is none of", i);
 	for (size_t i = 0; i < attr->nmaps; i++)
 		if (attr->maps[i].child_fd >= plan.fd_floor ||
 		    attr->maps[i].parent_fd >= plan.fd_floor)
@@ -365,6 +386,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.ctx.slots = c.slots;
 	c.ctx.err_fd = err_w;
 	c.ctx.files_shared = plan.closes_fds && (flags & 0x40);
+	/* CLONE_PIDFD installs the pidfd (close-on-exec) in the parent's
+	 * table on the lowest free number before the child runs; a private
+	 * copy of the table is made without it. */
+	c.pidfd = -1;
+	if (c.ctx.files_shared) {
+		for (int fd = 0; fd < MAXFD && c.pidfd < 0; fd++)
+			if (c.t[fd].obj == OBJ_NONE)
+				c.pidfd = fd;
+		if (c.pidfd >= 0) {
+			c.t[c.pidfd].obj = OBJ_PIDFD;
+			c.t[c.pidfd].cloexec = 1;
+		}
+	}
 
 	for (size_t i = 0; i < plan.nops; i++) {
 		const struct fx__op *op = &plan.ops[i];

@@ -1,8 +1,15 @@
 /*
  * The test runner's main(): runs every registered test in a child process
- * of its own, with a timeout, once per backend, and prints TAP.
+ * of its own, with a timeout, once per variant, and prints TAP.
  *
- *     build/fxtest [-l] [-v] [-b clone|fork] [NAME_SUBSTRING...]
+ *     build/fxtest [-l] [-v] [-b clone|clone-pipe|fork] [NAME_SUBSTRING...]
+ *
+ * The variants: [clone], the clone backend with the child's report in
+ * shared memory (where this machine proves memory is shared; a pipe
+ * otherwise); [clone-pipe], the clone backend with the report forced
+ * onto the error pipe (FORKEXEC_REPORT=pipe in the test's environment,
+ * which reaches the programs it runs too, fxrun among them); [fork], the
+ * portable backend, whose channel is always the pipe.
  *
  * The runner forks with plain fork(): it is not the library under test,
  * and a test process must be a full copy to run test code.
@@ -42,9 +49,22 @@ struct result {
 static struct fxt_test *registered;
 static struct result *result;
 
+struct variant {
+	const char *name;
+	int backend;
+	int pipe_forced;
+};
+
+static const struct variant variants[] = {
+	{ "clone", FX_BACKEND_CLONE, 0 },
+	{ "clone-pipe", FX_BACKEND_CLONE, 1 },
+	{ "fork", FX_BACKEND_FORK, 0 },
+};
+#define NVARIANTS (sizeof variants / sizeof variants[0])
+
 /* State of the test process, set before the test function runs. */
 static const struct fxt_test *current;
-static int current_backend = FX_BACKEND_CLONE;
+static const struct variant *current_variant = &variants[0];
 static char scratch[64];
 
 void fxt_register_(struct fxt_test *t)
@@ -55,12 +75,22 @@ void fxt_register_(struct fxt_test *t)
 
 int fxt_backend(void)
 {
-	return current_backend;
+	return current_variant->backend;
 }
 
 const char *fxt_backend_name(void)
 {
-	return current_backend == FX_BACKEND_FORK ? "fork" : "clone";
+	return current_variant->backend == FX_BACKEND_FORK ? "fork" : "clone";
+}
+
+const char *fxt_variant_name(void)
+{
+	return current_variant->name;
+}
+
+int fxt_pipe_forced(void)
+{
+	return current_variant->pipe_forced;
 }
 
 const char *fxt_test_name(void)
@@ -239,7 +269,7 @@ static void close_from(int lowfd)
 }
 
 /* In the test process: a clean, predictable start, then the test. */
-static void run_in_child(const struct fxt_test *t, int backend, int out)
+static void run_in_child(const struct fxt_test *t, const struct variant *v, int out)
 {
 	sigset_t none;
 	int null;
@@ -270,9 +300,15 @@ static void run_in_child(const struct fxt_test *t, int backend, int out)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
+	/* Read by the library at its first spawn (src/spawn_linux.c). */
+	if (v->pipe_forced)
+		setenv("FORKEXEC_REPORT", "pipe", 1);
+	else
+		unsetenv("FORKEXEC_REPORT");
+
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	current = t;
-	current_backend = backend;
+	current_variant = v;
 	t->fn();
 	fflush(NULL);
 	_exit(0);
@@ -343,14 +379,16 @@ struct tally {
 	int verbose;
 };
 
-static void run_one(const struct fxt_test *t, int backend, struct tally *tally)
+static void run_one(const struct fxt_test *t, const struct variant *v, struct tally *tally)
 {
 	int timeout_s = t->timeout_s > 0 ? t->timeout_s : DEFAULT_TIMEOUT_S;
-	const char *tag = t->once ? "" : backend == FX_BACKEND_FORK ? " [fork]" : " [clone]";
+	char tag[32] = "";
 	int status = 0, timed_out, strays, failed;
 	FILE *out = tmpfile();
 	pid_t pid;
 
+	if (!t->once)
+		snprintf(tag, sizeof tag, " [%s]", v->name);
 	memset(result, 0, sizeof *result);
 	snprintf(scratch, sizeof scratch, "/tmp/fxtest.XXXXXX");
 	if (!out || !mkdtemp(scratch)) {
@@ -367,7 +405,7 @@ static void run_one(const struct fxt_test *t, int backend, struct tally *tally)
 		exit(2);
 	}
 	if (pid == 0)
-		run_in_child(t, backend, fileno(out));
+		run_in_child(t, v, fileno(out));
 	setpgid(pid, pid);
 
 	timed_out = wait_timeout(pid, timeout_s, &status) < 0;
@@ -433,10 +471,11 @@ static int selected(const struct fxt_test *t, char **filters, int n)
 static void usage(void)
 {
 	fprintf(stderr,
-	        "usage: fxtest [-l] [-v] [-b clone|fork] [NAME_SUBSTRING...]\n"
+	        "usage: fxtest [-l] [-v] [-b clone|clone-pipe|fork] [NAME_SUBSTRING...]\n"
 	        "  -l  list the selected tests and exit\n"
 	        "  -v  print the output of passing tests too\n"
-	        "  -b  run only on this backend\n");
+	        "  -b  run only this variant (repeatable): clone (the report in\n"
+	        "      shared memory), clone-pipe (the report over a pipe), fork\n");
 	exit(2);
 }
 
@@ -445,21 +484,24 @@ int main(int argc, char **argv)
 	struct tally tally = { 0 };
 	struct fxt_test **tests;
 	size_t count = 0, i;
-	int list = 0, only = -1, total = 0, opt;
+	int list = 0, total = 0, opt;
+	unsigned chosen = 0; /* bit per variant; none: all of them */
+	size_t nchosen;
 	sigset_t chld;
 
 	while ((opt = getopt(argc, argv, "lvb:h")) != -1) {
 		switch (opt) {
 		case 'l': list = 1; break;
 		case 'v': tally.verbose = 1; break;
-		case 'b':
-			if (strcmp(optarg, "clone") == 0)
-				only = FX_BACKEND_CLONE;
-			else if (strcmp(optarg, "fork") == 0)
-				only = FX_BACKEND_FORK;
-			else
+		case 'b': {
+			size_t k = 0;
+			while (k < NVARIANTS && strcmp(optarg, variants[k].name) != 0)
+				k++;
+			if (k == NVARIANTS)
 				usage();
+			chosen |= 1u << k;
 			break;
+		}
 		default: usage();
 		}
 	}
@@ -481,12 +523,15 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (!chosen)
+		chosen = (1u << NVARIANTS) - 1;
+	nchosen = (size_t)__builtin_popcount(chosen);
 	for (i = 0; i < count; i++) {
 		if (!selected(tests[i], argv + optind, argc - optind))
 			continue;
 		if (list)
 			printf("%s\n", tests[i]->name);
-		total += tests[i]->once || only >= 0 ? 1 : 2;
+		total += tests[i]->once ? 1 : (int)nchosen;
 	}
 	if (list) {
 		free(tests);
@@ -513,14 +558,13 @@ int main(int argc, char **argv)
 
 		if (!selected(t, argv + optind, argc - optind))
 			continue;
-		if (t->once) {
-			run_one(t, only >= 0 ? only : FX_BACKEND_CLONE, &tally);
-			continue;
+		for (size_t k = 0; k < NVARIANTS; k++) {
+			if (!(chosen & (1u << k)))
+				continue;
+			run_one(t, &variants[k], &tally);
+			if (t->once)
+				break;
 		}
-		if (only != FX_BACKEND_FORK)
-			run_one(t, FX_BACKEND_CLONE, &tally);
-		if (only != FX_BACKEND_CLONE)
-			run_one(t, FX_BACKEND_FORK, &tally);
 	}
 
 	printf("%d passed, %d failed", tally.passed, tally.failed);

@@ -1,12 +1,15 @@
 /*
  * The test runner: self-registering tests, each run in a process of its
- * own with a timeout, once per backend, reported as TAP.
+ * own with a timeout, once per variant, reported as TAP.
  *
- *     TEST(spawn_argv) { ... }              runs on the clone and fork backends
+ *     TEST(spawn_argv) { ... }              runs as [clone], [clone-pipe], [fork]
  *     TEST_ONCE(attr_version) { ... }       backend-independent: runs once
  *     TEST_TIMEOUT(proc_slow, 120) { ... }  a timeout other than 60 s
  *
- * Inside a test, fxt_backend() says which backend is under test.  The
+ * The variants are the clone backend with the child's report in shared
+ * memory, the clone backend with the report forced onto the error pipe,
+ * and the fork backend (always the pipe).  Inside a test, fxt_backend()
+ * says which backend is under test, fxt_variant_name() which variant.  The
  * assertions below never compile out; a failing one records
  * "file:line: message" and ends the test process with failure.
  *
@@ -56,6 +59,11 @@ void fxt_register_(struct fxt_test *t);
 int fxt_backend(void);
 /* "clone" or "fork". */
 const char *fxt_backend_name(void);
+/* "clone" (report in shared memory where proven), "clone-pipe" (report
+ * over the error pipe, forced), or "fork". */
+const char *fxt_variant_name(void);
+/* 1 when the variant forces the error pipe on the clone backend. */
+int fxt_pipe_forced(void);
 /* The name of the running test. */
 const char *fxt_test_name(void);
 /*

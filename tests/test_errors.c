@@ -460,6 +460,38 @@ TEST(errors_fd_map_source_reused_by_pipe)
 	fx_attr_free(attr);
 }
 
+/*
+ * The pidfd the kernel makes for the child takes the lowest free number
+ * of the parent's table, and a child that shares the table (CLONE_FILES)
+ * sees it there.  A source closed at that number must fail as closed,
+ * not hand the child its own pidfd.  The number is fd 3 where the report
+ * travels in memory, fd 5 behind a pipe on 3 and 4: both are tried.
+ */
+TEST(errors_fd_map_source_reused_by_pidfd)
+{
+	static const int lowest_closed[] = { 3, 3 }, source[] = { 3, 5 };
+
+	for (int k = 0; k < 2; k++) {
+		fx_attr *attr = fxt_attr();
+		fx_error err;
+		int fd;
+
+		/* 3..9 open, then the source mapped, then 3..source closed. */
+		do {
+			fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			ASSERT_SYS(fd);
+		} while (fd < 9);
+		ASSERT_OK(fx_attr_map_fd(attr, 20, source[k]));
+		for (fd = lowest_closed[k]; fd <= source[k]; fd++)
+			ASSERT_SYS(close(fd));
+		ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EBADF);
+		check_err(&err, FX_STEP_FD_MAP, EBADF, 20, NULL);
+		for (fd = source[k] + 1; fd <= 9; fd++)
+			ASSERT_SYS(close(fd));
+		fx_attr_free(attr);
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* Terminal and session                                                */
 /* ------------------------------------------------------------------ */
