@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "forkexec.h"
+#include "backend.h" /* fx__clone_reports_in_memory */
 
 #define DEFAULT_TIMEOUT_S 60
 
@@ -91,6 +92,11 @@ const char *fxt_variant_name(void)
 int fxt_pipe_forced(void)
 {
 	return current_variant->pipe_forced;
+}
+
+int fxt_report_in_memory(void)
+{
+	return current_variant->backend == FX_BACKEND_CLONE && fx__clone_reports_in_memory();
 }
 
 const char *fxt_test_name(void)

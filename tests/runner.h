@@ -64,6 +64,10 @@ const char *fxt_backend_name(void);
 const char *fxt_variant_name(void);
 /* 1 when the variant forces the error pipe on the clone backend. */
 int fxt_pipe_forced(void);
+/* 1 when this test's spawns report in shared memory, without a pipe: the
+ * clone backend, not forced onto the pipe, where this process has proven
+ * that memory is shared (not under valgrind or qemu-user). */
+int fxt_report_in_memory(void);
 /* The name of the running test. */
 const char *fxt_test_name(void);
 /*

@@ -8,10 +8,13 @@
  *     tasks that user already runs -> -EAGAIN at FX_STEP_CLONE.  This
  *     is the process's first spawn, so the library's one-time checks
  *     meet the limit too.
- *   - RLIMIT_NOFILE: the descriptor table filled up to the limit, with
- *     0 and 1 free slots -> -EMFILE at FX_STEP_PIPE.  With 2 free slots
- *     (the error pipe fits, a pidfd does not) the spawn must either work
- *     or fail cleanly; what happens is printed.
+ *   - RLIMIT_NOFILE: the descriptor table filled up to the limit.  Where
+ *     the child reports over the error pipe: 0 and 1 free slots ->
+ *     -EMFILE at FX_STEP_PIPE; with 2 free slots (the error pipe fits, a
+ *     pidfd does not) the spawn must either work or fail cleanly, and
+ *     what happens is printed.  Where it reports in shared memory, no
+ *     descriptor is needed but the pidfd: 0 free slots -> the child
+ *     starts without a pidfd, 1 free slot -> with one.
  *   - The child stack: in a fresh thread (the stack is mapped per thread
  *     and cached) with RLIMIT_AS lowered so that its 68 KiB mapping
  *     fails -> -ENOMEM at FX_STEP_STACK, on the clone backend (the fork
@@ -179,15 +182,97 @@ TORTURE(torture_exhaust_nproc, 60)
 /* RLIMIT_NOFILE                                                       */
 /* ------------------------------------------------------------------ */
 
+/* Spawns `n` times; each must work, with a pidfd or without as asked,
+ * and leave the table as it found it. */
+static void spawn_ok_with_pidfd(fx_attr *attr, char *const *argv, int n, int with_pidfd)
+{
+	for (int i = 0; i < n; i++) {
+		int before = count_fds(), status = -1;
+		fx_proc *proc = NULL;
+		fx_error err;
+		char text[300];
+
+		if (fx_spawn(&proc, argv[0], argv, attr, &err) < 0)
+			FAIL("spawn %d failed: %s", i, fx_strerror(&err, text, sizeof text));
+		ASSERT_EQ(fx_proc_pidfd(proc) >= 0, with_pidfd);
+		ASSERT_OK(fx_wait(proc, &status, -1));
+		ASSERT_EQ(status, 0);
+		fx_proc_free(proc);
+		fxt_assert_no_children();
+		ASSERT_EQ(count_fds(), before);
+	}
+}
+
+/* The report travels in memory: a full table costs the pidfd only. */
+static void nofile_without_pipe(fx_attr *attr, char *const *argv, int *fds, int *nfds)
+{
+	long heap;
+
+	spawn_ok_with_pidfd(attr, argv, 10, 0);
+	heap = heap_in_use();
+	spawn_ok_with_pidfd(attr, argv, 10, 0);
+	if (heap >= 0 && heap_in_use() != heap)
+		FAIL("10 spawns in a full table changed the heap in use from %ld to %ld "
+		     "bytes", heap, heap_in_use());
+	close(fds[--*nfds]); /* one free slot: room for the pidfd */
+	spawn_ok_with_pidfd(attr, argv, 10, 1);
+	ftt_note("%s: report in memory; table full: 20 spawns without a pidfd (the "
+	         "last 10 with the heap unchanged); one slot free: 10 with a pidfd\n",
+	         fxt_variant_name());
+}
+
+/* The report travels over the pipe: a full table fails at the pipe. */
+static void nofile_with_pipe(fx_attr *attr, char *const *argv, int *fds, int *nfds)
+{
+	const char *two_free = "";
+	char text[300];
+	long heap;
+
+	for (int i = 0; i < 10; i++)
+		expect_spawn_error(attr, EMFILE, FX_STEP_PIPE);
+	heap = heap_in_use();
+	for (int i = 0; i < 10; i++)
+		expect_spawn_error(attr, EMFILE, FX_STEP_PIPE);
+	if (heap >= 0 && heap_in_use() != heap)
+		FAIL("10 spawns failing at pipe changed the heap in use from %ld to %ld "
+		     "bytes", heap, heap_in_use());
+	close(fds[--*nfds]); /* one free slot: still no pipe */
+	for (int i = 0; i < 10; i++)
+		expect_spawn_error(attr, EMFILE, FX_STEP_PIPE);
+
+	/* Two free slots: the error pipe fits, a pidfd does not. */
+	close(fds[--*nfds]);
+	for (int i = 0; i < 10; i++) {
+		int before = count_fds(), status = -1;
+		fx_proc *proc = NULL;
+		fx_error err;
+		int rc = fx_spawn(&proc, argv[0], argv, attr, &err);
+
+		if (rc == 0) {
+			ASSERT_OK(fx_wait(proc, &status, -1));
+			ASSERT_EQ(status, 0);
+			two_free = fx_proc_pidfd(proc) < 0 ? "spawned without a pidfd" :
+			           "spawned with a pidfd";
+			fx_proc_free(proc);
+		} else {
+			snprintf(text, sizeof text, "failed: %d ", rc);
+			fx_strerror(&err, text + strlen(text), sizeof text - strlen(text));
+			two_free = text;
+		}
+		fxt_assert_no_children();
+		ASSERT_EQ(count_fds(), before);
+	}
+	ftt_note("%s: table full: 20 x EMFILE at pipe (the last 10 with the heap "
+	         "unchanged); one slot free: 10 x EMFILE "
+	         "at pipe; two slots free: %s\n", fxt_variant_name(), two_free);
+}
+
 TORTURE(torture_exhaust_nofile, 60)
 {
 	fx_attr *attr = fxt_attr();
 	struct rlimit lim;
-	int fds[128], nfds = 0, base, rc;
-	long heap;
+	int fds[128], nfds = 0, base;
 	char *const *argv = true_argv();
-	const char *two_free = "";
-	char text[300];
 
 	ftt_run_ok(attr, argv); /* warm-up: the child stack exists */
 	base = fxt_fd_count();
@@ -204,48 +289,15 @@ TORTURE(torture_exhaust_nofile, 60)
 		fds[nfds++] = fd;
 	}
 
-	for (int i = 0; i < 10; i++)
-		expect_spawn_error(attr, EMFILE, FX_STEP_PIPE);
-	heap = heap_in_use();
-	for (int i = 0; i < 10; i++)
-		expect_spawn_error(attr, EMFILE, FX_STEP_PIPE);
-	if (heap >= 0 && heap_in_use() != heap)
-		FAIL("10 spawns failing at pipe changed the heap in use from %ld to %ld "
-		     "bytes", heap, heap_in_use());
-	close(fds[--nfds]); /* one free slot: still no pipe */
-	for (int i = 0; i < 10; i++)
-		expect_spawn_error(attr, EMFILE, FX_STEP_PIPE);
-
-	/* Two free slots: the error pipe fits, a pidfd does not. */
-	close(fds[--nfds]);
-	for (int i = 0; i < 10; i++) {
-		int before = count_fds(), status = -1;
-		fx_proc *proc = NULL;
-		fx_error err;
-
-		rc = fx_spawn(&proc, argv[0], argv, attr, &err);
-		if (rc == 0) {
-			ASSERT_OK(fx_wait(proc, &status, -1));
-			ASSERT_EQ(status, 0);
-			two_free = fx_proc_pidfd(proc) < 0 ? "spawned without a pidfd" :
-			           "spawned with a pidfd";
-			fx_proc_free(proc);
-		} else {
-			snprintf(text, sizeof text, "failed: %d ", rc);
-			fx_strerror(&err, text + strlen(text), sizeof text - strlen(text));
-			two_free = text;
-		}
-		fxt_assert_no_children();
-		ASSERT_EQ(count_fds(), before);
-	}
+	if (fxt_report_in_memory())
+		nofile_without_pipe(attr, argv, fds, &nfds);
+	else
+		nofile_with_pipe(attr, argv, fds, &nfds);
 
 	while (nfds > 0)
 		close(fds[--nfds]);
 	ASSERT_SYS(setrlimit(RLIMIT_NOFILE, &(struct rlimit){ 1024, lim.rlim_max }));
 	ftt_run_ok(attr, argv);
-	ftt_note("%s: table full: 20 x EMFILE at pipe (the last 10 with the heap "
-	         "unchanged); one slot free: 10 x EMFILE "
-	         "at pipe; two slots free: %s\n", fxt_backend_name(), two_free);
 	fx_attr_free(attr);
 	fxt_assert_fd_count(base);
 	fxt_assert_no_children();
