@@ -27,4 +27,11 @@ fi
 grep -q '^flags:.*F' "$binfmt" ||
 	echo "gate-aarch64: warning: the binfmt handler lacks flag F: chroot tests will fail" >&2
 
+# The purity tests read child.o and build objects meant to fail: the
+# host's objdump cannot disassemble aarch64, so they use these (set by
+# mk/gates.mk; the defaults serve a direct run).
+export CC=${CC:-aarch64-linux-gnu-gcc}
+export OBJDUMP=${OBJDUMP:-aarch64-linux-gnu-objdump}
+export READELF=${READELF:-aarch64-linux-gnu-readelf}
+
 bash "$here/run-suite.sh" aarch64 "$build/fxtest" "$qemu"

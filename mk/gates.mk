@@ -109,14 +109,19 @@ check-musl: $(MUSL_KINC)/.stamp
 # Everything is linked statically, so that qemu needs no aarch64 loader
 # and the probe runs in the tests' chroots; the aarch64 programs the
 # tests exec reach qemu through binfmt_misc (.ci/gate-aarch64.sh checks).
-A64_CC ?= aarch64-linux-gnu-gcc
+# The purity tests disassemble aarch64 objects, and build some to fail,
+# with the cross tools, which they take from CC, OBJDUMP and READELF
+# (binutils-aarch64-linux-gnu comes with gcc-aarch64-linux-gnu).
+A64_CROSS ?= aarch64-linux-gnu-
+A64_CC    ?= $(A64_CROSS)gcc
 
 aarch64-build:
 	$(MAKE) --no-print-directory CC=$(A64_CC) BUILD=$(A64_BUILD) \
 	    LDFLAGS='$(LDFLAGS) -static' all $(A64_BUILD)/fxtest $(A64_BUILD)/fxprobe
 
 check-aarch64: aarch64-build
-	bash $(GATES_CI)/gate-aarch64.sh $(A64_BUILD)
+	CC='$(A64_CC)' OBJDUMP='$(A64_CROSS)objdump' READELF='$(A64_CROSS)readelf' \
+	    bash $(GATES_CI)/gate-aarch64.sh $(A64_BUILD)
 
 # ---- lint ----------------------------------------------------------------
 lint: tidy cppcheck

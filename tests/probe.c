@@ -30,9 +30,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -132,6 +134,46 @@ static ssize_t slurp(const char *path, char *buf, size_t size)
 	return (ssize_t)n;
 }
 
+/* A whole file of any size, malloc'd and NUL-terminated; NULL if unreadable. */
+static char *slurp_all(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0, cap = 65536;
+	char *p;
+
+	if (fd < 0)
+		return NULL;
+	if (!(p = malloc(cap)))
+		_exit(112);
+	for (;;) {
+		ssize_t r;
+
+		if (cap - n < 2) {
+			char *bigger = realloc(p, cap * 2);
+
+			if (!bigger)
+				_exit(112);
+			p = bigger;
+			cap *= 2;
+		}
+		r = read(fd, p + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(p);
+			close(fd);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	p[n] = 0;
+	*len = n;
+	return p;
+}
+
 static void put_link(const char *key, const char *path)
 {
 	char target[PATH_MAX];
@@ -170,6 +212,37 @@ static const char *status_field(const char *status, const char *name,
 		line = nl ? nl + 1 : NULL;
 	}
 	return NULL;
+}
+
+/*
+ * env.N: the environment that execve gave this program, in its order.
+ * It is read from /proc/self/environ, the kernel's copy of execve's envp,
+ * and from environ only without /proc.  On Linux the two agree, but
+ * qemu-user (7.2) hands the guest program its environment in reverse
+ * order (util/envlist.c pushes each variable at the head of a list),
+ * while the kernel's copy, the qemu process's own, keeps execve's.
+ */
+static void put_env(void)
+{
+	size_t len, i = 0;
+	char *env = slurp_all("/proc/self/environ", &len);
+
+	if (!env) {
+		for (int k = 0; environ && environ[k]; k++) {
+			char key[32];
+
+			snprintf(key, sizeof key, "env.%d", k);
+			put(key, environ[k]);
+		}
+		return;
+	}
+	for (size_t off = 0; off < len; off += strlen(env + off) + 1) {
+		char key[32];
+
+		snprintf(key, sizeof key, "env.%zu", i++);
+		put(key, env + off);
+	}
+	free(env);
 }
 
 /* ------------------------------------------------------------------ */
@@ -337,26 +410,88 @@ static void put_ids(void)
 	free(groups);
 }
 
-/* Session, group, terminal: tty_nr and tpgid from /proc/self/stat. */
+/*
+ * Whether fd is the caller's controlling terminal.  TIOCGPGRP on a
+ * terminal fails with ENOTTY unless it is the caller's controlling one,
+ * except on a pty master, where it answers for the slave whoever asks:
+ * masters (the fds TIOCGPTN works on) are left out.
+ */
+static int is_our_ctty(int fd)
+{
+	int pgrp, ptn;
+
+	return isatty(fd) && ioctl(fd, TIOCGPTN, &ptn) < 0 &&
+	       ioctl(fd, TIOCGPGRP, &pgrp) == 0;
+}
+
+/*
+ * The controlling terminal, asked of the terminal itself, never of
+ * /proc/self/stat, whose tty_nr and tpgid qemu-user fakes (zeros):
+ *   ctty      its device number in the kernel's encoding (the one of
+ *             TIOCGDEV and of /proc's tty_nr), 0 when there is none;
+ *   tpgid     its foreground process group, -1 when there is none;
+ *   ctty_sid  its session (TIOCGSID).
+ * Opening /dev/tty fails with ENXIO exactly when the caller has no
+ * controlling terminal.  The open file is /dev/tty itself (5:0), so the
+ * device comes from TIOCGDEV (Linux 3.8), else from one of the
+ * descriptors the probe inherited that is that terminal: qemu-user 7.2
+ * does not emulate TIOCGDEV (ENOSYS), and declares TIOCGSID as a write
+ * to the kernel, so that the session is never copied back ("?" then).
+ */
+static void put_terminal(void)
+{
+	int have_proc, fd, pgrp = -1, sid = -1;
+	unsigned dev = 0;
+	size_t n;
+	int *fds = list_fds(&n, &have_proc);
+
+	fd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENXIO) {
+			put("ctty", "0");
+			put("tpgid", "-1");
+			put("ctty_sid", "-1");
+		} else {
+			/* No /dev in a chroot: we cannot tell. */
+			put("ctty", "?");
+			put("tpgid", "?");
+			put("ctty_sid", "?");
+		}
+		return;
+	}
+	if (ioctl(fd, TIOCGDEV, &dev) < 0) {
+		for (size_t i = 0; i < n && !dev; i++) {
+			struct stat st;
+
+			if (fds[i] != fd && is_our_ctty(fds[i]) &&
+			    fstat(fds[i], &st) == 0)
+				dev = (minor(st.st_rdev) & 0xff) |
+				      (major(st.st_rdev) << 8) |
+				      ((minor(st.st_rdev) & ~0xffu) << 12);
+		}
+	}
+	if (dev)
+		putf("ctty", "%u", dev);
+	else
+		put("ctty", "?");
+	if (ioctl(fd, TIOCGPGRP, &pgrp) == 0)
+		putf("tpgid", "%d", pgrp);
+	else
+		put("tpgid", "?");
+	if (ioctl(fd, TIOCGSID, &sid) == 0 && sid >= 0)
+		putf("ctty_sid", "%d", sid);
+	else
+		put("ctty_sid", "?");
+	close(fd);
+}
+
 static void put_session(void)
 {
-	char stat[1024], *p;
-	int tty = 0, tpgid = 0;
-
 	putf("pid", "%d", (int)getpid());
 	putf("ppid", "%d", (int)getppid());
 	putf("sid", "%d", (int)getsid(0));
 	putf("pgid", "%d", (int)getpgrp());
-	/* comm may hold spaces and ')': the fields start after the last ')'. */
-	if (slurp("/proc/self/stat", stat, sizeof stat) > 0 &&
-	    (p = strrchr(stat, ')')) &&
-	    sscanf(p + 1, " %*c %*d %*d %*d %d %d", &tty, &tpgid) == 2) {
-		putf("ctty", "%d", tty);
-		putf("tpgid", "%d", tpgid);
-	} else {
-		put("ctty", "?");
-		put("tpgid", "?");
-	}
+	put_terminal();
 }
 
 static void put_status(void)
@@ -457,12 +592,7 @@ int main(int argc, char **argv)
 		snprintf(key, sizeof key, "argv.%d", i);
 		put(key, argv[i]);
 	}
-	for (int i = 0; environ && environ[i]; i++) {
-		char key[32];
-
-		snprintf(key, sizeof key, "env.%d", i);
-		put(key, environ[i]);
-	}
+	put_env();
 	put("cwd", getcwd(cwd, sizeof cwd) ? cwd : "?");
 	put_link("root", "/proc/self/root");
 	put_link("exe", "/proc/self/exe");

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -841,6 +842,22 @@ static int new_pty(const char **path)
 	return master;
 }
 
+/*
+ * The probe's `ctty` value for the terminal at path: the kernel's
+ * encoding of its device number, as TIOCGDEV and /proc's tty_nr give it.
+ */
+static long long tty_nr(const char *path)
+{
+	struct stat st;
+	unsigned maj, min;
+
+	if (stat(path, &st) < 0)
+		FAIL("stat %s: %s", path, strerror(errno));
+	maj = major(st.st_rdev);
+	min = minor(st.st_rdev);
+	return (long long)((min & 0xff) | (maj << 8) | ((min & ~0xffu) << 12));
+}
+
 /* A new session whose controlling terminal is a fresh pty on fd 0. */
 TEST(fxrun_ctty)
 {
@@ -855,7 +872,7 @@ TEST(fxrun_ctty)
 	rep = report_ok(&r);
 	pid = fxt_get_ll(rep, "pid");
 	ASSERT_EQ(fxt_get_ll(rep, "sid"), pid);
-	ASSERT_NE(fxt_get_ll(rep, "ctty"), 0);
+	ASSERT_EQ(fxt_get_ll(rep, "ctty"), tty_nr(s.stdin_path));
 	ASSERT_EQ(fxt_get_ll(rep, "tpgid"), pid);
 	fxt_report_free(rep);
 	fxr_free(&r);
@@ -879,13 +896,14 @@ TEST(fxrun_noctty)
 
 	FXRUN_WITH(&r, &s, fxt_probe_path());
 	rep = report_ok(&r);
-	ASSERT_NE(fxt_get_ll(rep, "ctty"), 0);
+	ASSERT_EQ(fxt_get_ll(rep, "ctty"), tty_nr(s.session_tty));
 	fxt_report_free(rep);
 	fxr_free(&r);
 
 	FXRUN_WITH(&r, &s, "--noctty", fxt_probe_path());
 	rep = report_ok(&r);
 	ASSERT_EQ(fxt_get_ll(rep, "ctty"), 0);
+	ASSERT_EQ(fxt_get_ll(rep, "tpgid"), -1);
 	fxt_report_free(rep);
 	fxr_free(&r);
 	close(master);

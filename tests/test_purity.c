@@ -127,6 +127,24 @@ static int have_tool(const char *name)
 	return system(cmd) == 0;
 }
 
+/*
+ * The binutils and the compiler that read and build objects of the
+ * architecture under test: $OBJDUMP, $READELF and $CC when set, else the
+ * host's.  A cross gate (make check-aarch64) runs this suite under an
+ * emulator, and the host's objdump cannot disassemble its objects.  Each
+ * may be a command with arguments ("ccache gcc").
+ */
+static const char *tool(const char *var, const char *fallback)
+{
+	const char *v = getenv(var);
+
+	return v && *v ? v : fallback;
+}
+
+#define OBJDUMP tool("OBJDUMP", "objdump")
+#define READELF tool("READELF", "readelf")
+#define CC      tool("CC", "cc")
+
 /* Next line of a buffer, NUL-terminated in place; NULL at the end. */
 static char *next_line(char **cursor)
 {
@@ -171,7 +189,7 @@ static void read_symbols(const char *obj, struct symtab *t)
 {
 	char cmd[4200], *out, *cur, *line;
 
-	snprintf(cmd, sizeof cmd, "LC_ALL=C readelf -sW '%s'", obj);
+	snprintf(cmd, sizeof cmd, "LC_ALL=C %s -sW '%s'", READELF, obj);
 	out = run_capture(cmd);
 	cur = out;
 	while ((line = next_line(&cur))) {
@@ -251,8 +269,8 @@ static const char *child_object(void)
 
 static void need_binutils(void)
 {
-	if (!have_tool("objdump") || !have_tool("readelf"))
-		SKIP("objdump/readelf not installed (binutils)");
+	if (!have_tool(OBJDUMP) || !have_tool(READELF))
+		SKIP("%s/%s not installed (binutils)", OBJDUMP, READELF);
 }
 
 /*
@@ -320,7 +338,7 @@ static const char *check_relocations(const char *obj)
 	char cmd[4200], *out, *cur, *line, section[256] = "";
 
 	read_symbols(obj, &syms);
-	snprintf(cmd, sizeof cmd, "LC_ALL=C readelf -rW '%s'", obj);
+	snprintf(cmd, sizeof cmd, "LC_ALL=C %s -rW '%s'", READELF, obj);
 	out = run_capture(cmd);
 	cur = out;
 	while ((line = next_line(&cur))) {
@@ -383,6 +401,38 @@ static int own_target(const struct symtab *syms, const char *target)
 	return k >= 0 && syms->defined[k];
 }
 
+static int in_list(const char *mnem, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(mnem, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * aarch64 branches: bl calls; blr and its pointer-authenticated forms
+ * (blraa...) call through a register; b, b.cond, bc.cond, cbz, cbnz, tbz
+ * and tbnz jump to a label, br and its forms through a register.  A call
+ * or tail call out of the object is a bl or b whose R_AARCH64_CALL26 or
+ * JUMP26 relocation names the target.  (brk is a trap, not a branch.)
+ */
+static const char *const arm_indirect_calls[] = {
+	"blr", "blraa", "blraaz", "blrab", "blrabz", NULL,
+};
+static const char *const arm_indirect_jumps[] = {
+	"br", "braa", "braaz", "brab", "brabz", NULL,
+};
+static const char *const arm_jumps[] = {
+	"b", "cbz", "cbnz", "tbz", "tbnz", NULL,
+};
+
+/* What objdump prints before an x86 mnemonic. */
+static const char *const x86_prefixes[] = {
+	"data16", "addr32", "rex", "rex.W", "rex.B", "rex.WB", "rex.X",
+	"rex.R", "notrack", "bnd", "cs", "ds", "lock", "rep", "repz",
+	"repnz", NULL,
+};
+
 static int disassembly_rules(void)
 {
 	return !strcmp(arch_name(), "x86_64") || !strcmp(arch_name(), "aarch64");
@@ -399,7 +449,7 @@ static const char *check_disassembly(const char *obj)
 	/* -r: in an object file a call out shows as a call to the next
 	 * instruction; the relocation line under it names the real target. */
 	snprintf(cmd, sizeof cmd,
-	         "LC_ALL=C objdump -dr --no-show-raw-insn '%s'", obj);
+	         "LC_ALL=C %s -dr --no-show-raw-insn '%s'", OBJDUMP, obj);
 	out = run_capture(cmd);
 	cur = out;
 	int after_branch = 0;
@@ -420,6 +470,16 @@ static const char *check_disassembly(const char *obj)
 		if (sscanf(line, " %*x:\t%63s %1023[^\n]", mnem, operands) < 1)
 			continue;
 		insns++;
+		/* x86 prefixes come first: "data16 data16 rex.W call" is
+		 * how a TLS access calls __tls_get_addr. */
+		while (x86 && in_list(mnem, x86_prefixes)) {
+			char rest[1024];
+
+			snprintf(rest, sizeof rest, "%s", operands);
+			operands[0] = 0;
+			if (sscanf(rest, "%63s %1023[^\n]", mnem, operands) < 1)
+				break;
+		}
 		if (x86 && (strstr(operands, "%fs:") || strstr(operands, "%gs:")))
 			REJECT("%s reads the thread pointer (TLS, stack "
 			       "protector?): %s", obj, line);
@@ -429,21 +489,23 @@ static const char *check_disassembly(const char *obj)
 		if (strstr(operands, "@plt"))
 			REJECT("%s goes through the PLT: %s", obj, line);
 
+		int arm_indirect = arm && (in_list(mnem, arm_indirect_calls) ||
+		                           in_list(mnem, arm_indirect_jumps));
 		int is_call = x86 ? strncmp(mnem, "call", 4) == 0 :
-		              strcmp(mnem, "bl") == 0 || strcmp(mnem, "blr") == 0;
+		              strcmp(mnem, "bl") == 0 ||
+		              in_list(mnem, arm_indirect_calls);
 		int is_jump = x86 ? mnem[0] == 'j' :
-		              strcmp(mnem, "b") == 0 || strncmp(mnem, "b.", 2) == 0 ||
-		              strcmp(mnem, "br") == 0 || strcmp(mnem, "cbz") == 0 ||
-		              strcmp(mnem, "cbnz") == 0 || strcmp(mnem, "tbz") == 0 ||
-		              strcmp(mnem, "tbnz") == 0;
+		              in_list(mnem, arm_jumps) ||
+		              in_list(mnem, arm_indirect_jumps) ||
+		              strncmp(mnem, "b.", 2) == 0 ||
+		              strncmp(mnem, "bc.", 3) == 0;
 		if (!is_call && !is_jump)
 			continue;
 		after_branch = 1;
 		/* Indirect: a call through a pointer could go anywhere; a
 		 * jump through a register is a switch table, which the
 		 * relocation test keeps inside .rodata/.text. */
-		if ((x86 && strchr(operands, '*')) || (arm && (!strcmp(mnem, "blr") ||
-		                                                !strcmp(mnem, "br")))) {
+		if ((x86 && strchr(operands, '*')) || arm_indirect) {
 			if (is_call)
 				REJECT("%s makes an indirect call: %s", obj, line);
 			continue;
@@ -495,6 +557,21 @@ TEST_ONCE(purity_child_object_disassembly)
 		FAIL("%s", bad);
 }
 
+/* The "Machine:" of an ELF object's header, e.g. "AArch64". */
+static void elf_machine(const char *obj, char *machine, size_t size)
+{
+	char cmd[4200], *out, *cur, *line;
+
+	snprintf(cmd, sizeof cmd, "LC_ALL=C %s -hW '%s'", READELF, obj);
+	out = run_capture(cmd);
+	cur = out;
+	snprintf(machine, size, "?");
+	while ((line = next_line(&cur)))
+		if (sscanf(line, " Machine: %127[^\n]", machine) == 1)
+			break;
+	free(out);
+}
+
 /* Compiles `code` into an object with `flags`; returns its path. */
 static char *compile_object(const char *dir, const char *name,
                             const char *flags, const char *code)
@@ -506,7 +583,8 @@ static char *compile_object(const char *dir, const char *name,
 	snprintf(base, sizeof base, "%s.o", name);
 	obj = fxt_join(dir, base);
 	fxt_write_file(src, code, 0644);
-	snprintf(cmd, sizeof cmd, "cc %s -c -o '%s' '%s' 2>&1", flags, obj, src);
+	snprintf(cmd, sizeof cmd, "%s %s -c -o '%s' '%s' 2>&1", CC, flags, obj,
+	         src);
 	free(run_capture(cmd));
 	free(src);
 	return obj;
@@ -521,11 +599,12 @@ TEST_ONCE(purity_rules_catch_bad_objects)
 	const char *child_like = "-O2 -fPIC -fno-stack-protector "
 	                         "-ffreestanding -fno-builtin "
 	                         "-fvisibility=hidden";
-	char *dir, *obj;
+	char *dir, *obj, machine[128], want[128];
+	const char *bad;
 
 	need_binutils();
-	if (!have_tool("cc"))
-		SKIP("no C compiler to build the counter-examples");
+	if (!have_tool(CC))
+		SKIP("no C compiler (%s) to build the counter-examples", CC);
 	dir = fxt_tmpdir();
 
 	obj = compile_object(dir, "clean", child_like,
@@ -533,6 +612,14 @@ TEST_ONCE(purity_rules_catch_bad_objects)
 	                     "int entry(int *p) { int s = 0;\n"
 	                     "  for (int i = 0; i < p[0]; i++) s += helper(p[i]);\n"
 	                     "  return s; }\n");
+	/* The counter-examples must be of child.o's architecture, or the
+	 * rules would be judged on code they were not written for. */
+	elf_machine(obj, machine, sizeof machine);
+	elf_machine(child_object(), want, sizeof want);
+	if (strcmp(machine, want) != 0)
+		FAIL("%s builds objects for %s, but child.o is for %s: set CC "
+		     "(and OBJDUMP, READELF) to the tools of the target", CC,
+		     machine, want);
 	ASSERT_STR_EQ(check_symbols(obj), NULL);
 	ASSERT_STR_EQ(check_relocations(obj), NULL);
 	if (disassembly_rules())
@@ -544,16 +631,39 @@ TEST_ONCE(purity_rules_catch_bad_objects)
 	                     "void entry(char *p) { memset(p, 1, 100); p[1]++; }\n");
 	ASSERT(check_symbols(obj) != NULL);
 	ASSERT(check_relocations(obj) != NULL);
-	if (disassembly_rules())
-		ASSERT(check_disassembly(obj) != NULL);
+	if (disassembly_rules()) {
+		bad = check_disassembly(obj);
+		ASSERT(bad != NULL);
+		if (!strstr(bad, "memset"))
+			FAIL("the call to memset went unseen: %s", bad);
+	}
 
-	/* Thread-local storage: TLS relocations. */
+	/* Thread-local storage: TLS relocations, and in the code a call
+	 * (__tls_get_addr on x86_64, a TLS descriptor's on aarch64). */
 	obj = compile_object(dir, "tls", "-O2 -fPIC -fvisibility=hidden",
 	                     "__thread int t;\n"
 	                     "int entry(void) { return ++t; }\n");
 	ASSERT(check_relocations(obj) != NULL);
+	if (disassembly_rules())
+		ASSERT(check_disassembly(obj) != NULL);
 
-	/* The stack protector reads the canary from the thread pointer. */
+	/* TLS of the executable itself: nothing but a read of the thread
+	 * pointer (%fs on x86_64, tpidr_el0 on aarch64), which the
+	 * disassembly must see by itself. */
+	obj = compile_object(dir, "tp", "-O2 -fno-PIC -ftls-model=local-exec "
+	                     "-fvisibility=hidden",
+	                     "__thread int t;\n"
+	                     "int entry(void) { return ++t; }\n");
+	if (disassembly_rules()) {
+		bad = check_disassembly(obj);
+		ASSERT(bad != NULL);
+		if (!strstr(bad, "thread pointer"))
+			FAIL("the thread pointer read went unseen: %s", bad);
+	}
+
+	/* The stack protector: the canary is read from the thread pointer
+	 * (x86_64) or a global (aarch64), and a mismatch calls
+	 * __stack_chk_fail. */
 	obj = compile_object(dir, "canary",
 	                     "-O2 -fno-PIC -fstack-protector-all "
 	                     "-fvisibility=hidden",
@@ -565,8 +675,12 @@ TEST_ONCE(purity_rules_catch_bad_objects)
 	/* A call through a pointer. */
 	obj = compile_object(dir, "indirect", child_like,
 	                     "int entry(int (*f)(void)) { return f() + 1; }\n");
-	if (disassembly_rules())
-		ASSERT(check_disassembly(obj) != NULL);
+	if (disassembly_rules()) {
+		bad = check_disassembly(obj);
+		ASSERT(bad != NULL);
+		if (!strstr(bad, "indirect call"))
+			FAIL("the indirect call went unseen: %s", bad);
+	}
 
 	/* An exported function: may be called through the PLT. */
 	obj = compile_object(dir, "exported", "-O2 -fPIC",

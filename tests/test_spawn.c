@@ -65,7 +65,10 @@ static char *install_probe(const char *dir, const char *name)
 	return path;
 }
 
-/* The probe's `ctty` value for a terminal: /proc's tty_nr encoding. */
+/*
+ * The probe's `ctty` value for a terminal: the kernel's encoding of its
+ * device number, as TIOCGDEV and /proc's tty_nr give it.
+ */
 static long long tty_nr(dev_t rdev)
 {
 	unsigned maj = major(rdev), min = minor(rdev);
