@@ -1,7 +1,10 @@
 # Torture tests (tests/torture/): `make torture` builds build/fxtorture and
-# runs it with -v, so that each test prints what it measured.  Counts scale
-# with FX_TORTURE_SCALE (default 1: 6-7.5 minutes on 2 cores); extra
-# runner arguments go in TORTURE_ARGS, e.g. TORTURE_ARGS="-b clone soak".
+# runs it with -v, so that each test prints what it measured.  Each loop
+# runs for a count or a time budget, whichever ends first; both scale with
+# FX_TORTURE_SCALE (default 1: about 7 minutes on 2 cores for the three
+# variants, 0.5: 3.5), so a busy machine makes the tests do less, not time
+# out.  Extra runner arguments go in TORTURE_ARGS, e.g.
+# TORTURE_ARGS="-b clone soak".
 
 TORTURE_SRCS := $(wildcard tests/torture/*.c) tests/runner.c tests/fxt.c
 TORTURE_ARGS ?=

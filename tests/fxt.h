@@ -173,12 +173,61 @@ struct fxt_fdinfo {
 int fxt_fd_info(const fxt_report *r, int fd, struct fxt_fdinfo *info);
 
 /* ------------------------------------------------------------------ */
+/* Loops of many rounds: a count or a time budget                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A loop of many spawns (or cases) runs `count` rounds or for `seconds`,
+ * whichever ends first, so that a slow machine (a busy CI host, valgrind,
+ * qemu) makes the test do less instead of timing out.  The test then
+ * asserts on what it did, never on a rate:
+ *
+ *     struct fxt_loop loop = fxt_loop(1000, 10);    // 1000 rounds or 10 s
+ *     long i;
+ *     while ((i = fxt_loop_next(&loop)) >= 0)
+ *         run_case(i);                              // i = 0, 1, 2, ...
+ *     fxt_loop_end(&loop, 50, "cases");  // prints the count; fails under 50
+ *
+ * The first round always runs.  The test's timeout should be at least
+ * three times the budget: setup, the round under way when the budget
+ * ends, and a machine slower than the one the budget was chosen on.
+ * Threads may share a loop: each call hands out a distinct round number.
+ */
+struct fxt_loop {
+	long count;             /* at most this many rounds */
+	double seconds;         /* the time budget */
+	double start;           /* CLOCK_MONOTONIC at fxt_loop() */
+	double elapsed;         /* set when the loop ends */
+	long done;              /* rounds handed out (all finished at the end) */
+	int out_of_time;        /* the budget, not the count, ended it */
+};
+
+struct fxt_loop fxt_loop(long count, double seconds);
+/* The next round's number, or -1 once the count or the budget is reached. */
+long fxt_loop_next(struct fxt_loop *loop);
+/*
+ * Prints "N what in S s (all of them | the B s budget ran out)" on
+ * stdout (shown by fxtest -v), and fails unless at least min rounds were
+ * done.
+ */
+#define fxt_loop_end(loop, min, what)                                         \
+	fxt_loop_end_(__FILE__, __LINE__, (loop), (min), (what))
+void fxt_loop_end_(const char *file, int line, struct fxt_loop *loop, long min,
+                   const char *what);
+/* Seconds on the monotonic clock. */
+double fxt_now(void);
+
+/* ------------------------------------------------------------------ */
 /* Leak checks: take a baseline before, compare after                  */
 /* ------------------------------------------------------------------ */
 
-/* The number of open descriptors of this process (/proc/self/fd). */
+/*
+ * The number of open descriptors of this process (/proc/self/fd) below
+ * its soft RLIMIT_NOFILE: the test's own, not those valgrind keeps above
+ * the limit it reports.
+ */
 int fxt_fd_count(void);
-/* Fails, listing the open descriptors, if their number is not `expected`. */
+/* Fails, listing those descriptors, if their number is not `expected`. */
 #define fxt_assert_fd_count(expected)                                         \
 	fxt_assert_fd_count_(__FILE__, __LINE__, (expected))
 void fxt_assert_fd_count_(const char *file, int line, int expected);

@@ -9,8 +9,9 @@
  *
  *   1. Deterministic: a thread with a cancellation already pending calls
  *      fx_spawn, 20 times.
- *   2. Random: 200 threads spawn torture-true in a loop and are cancelled
- *      after a random 0-2 ms of it.
+ *   2. Random: 200 threads, or as many as 8 s allow (scaled), spawn
+ *      torture-true in a loop and are cancelled after a random 0-2 ms
+ *      of it.
  * Afterwards: no child left, descriptors and mappings as before.
  */
 #include "torture.h"
@@ -85,12 +86,14 @@ static void busy_us(long us)
 		;
 }
 
-TORTURE(torture_cancel_spawner, 60)
+/* The random rounds: 8 s at scale 1, after the 20 deterministic ones. */
+TORTURE(torture_cancel_spawner, 40)
 {
 	fx_attr *attr = fxt_attr();
 	struct ftt_usage base, end;
+	struct fxt_loop loop;
 	unsigned seed = ftt_seed();
-	long cancelled = 0, rounds = ftt_count(200), spawns = 0;
+	long cancelled = 0, spawns = 0;
 	char *argv[2] = { (char *)ftt_true_path(), NULL };
 
 	ftt_run_ok(attr, argv);
@@ -117,7 +120,8 @@ TORTURE(torture_cancel_spawner, 60)
 			     "returned) left %ld descriptors behind", i, v.spawns,
 			     fxt_fd_count() - base.fds);
 	}
-	for (long i = 0; i < rounds; i++) {
+	loop = ftt_loop(200, 8);
+	for (long i; (i = fxt_loop_next(&loop)) >= 0;) {
 		struct victim v = { 0, attr, 0 };
 		pthread_t thread;
 		void *ret = NULL;
@@ -135,6 +139,7 @@ TORTURE(torture_cancel_spawner, 60)
 	}
 	end = ftt_usage();
 	ftt_usage_print("end", &end);
+	fxt_loop_end(&loop, 10, "threads cancelled at random");
 	ftt_note("%s: 20 threads with a pending cancellation and %ld cancelled at "
 	         "random after %ld spawns in all: nothing left behind\n",
 	         fxt_backend_name(), cancelled, spawns);

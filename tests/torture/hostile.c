@@ -11,9 +11,10 @@
  *     arena (M_ARENA_MAX=1) so that its lock is contended, with sizes
  *     past the tcache and past the mmap threshold.
  *
- * 10,000 spawns (scaled) must complete; a hang is caught by the runner's
- * timeout.  The atfork handlers must never run, in the parent or in a
- * child (the counters live in a shared page, so a child's run shows).
+ * 10,000 spawns or 12 s of them (scaled), whichever ends first, must
+ * complete; a hang is caught by the runner's timeout.  The atfork
+ * handlers must never run, in the parent or in a child (the counters
+ * live in a shared page, so a child's run shows).
  * Nothing may be lost: the round is run once to warm up (thread stacks
  * cached by glibc, arena grown), then the measured round must end with
  * the same descriptors, mappings, heap and resident set.
@@ -137,12 +138,12 @@ struct round {
 };
 
 /*
- * Starts the hostile threads, spawns n times (every 100th a spawn that
- * must fail at chdir), stops the threads.  Returns a message for the
- * first unexpected result, or NULL; asserts only after the threads are
- * gone, since a failing assertion prints.
+ * Starts the hostile threads, spawns until the loop ends (every 100th,
+ * from the 2nd on, a spawn that must fail at chdir), stops the threads.
+ * Returns a message for the first unexpected result, or NULL; asserts
+ * only after the threads are gone, since a failing assertion prints.
  */
-static const char *hostile_round(long n, struct round *r)
+static const char *hostile_round(struct fxt_loop *loop, struct round *r)
 {
 	static char msg[512];
 	pthread_t threads[5];
@@ -151,7 +152,6 @@ static const char *hostile_round(long n, struct round *r)
 	char *argv[2] = { (char *)ftt_true_path(), NULL };
 	fx_attr *attr = fxt_attr(), *bad = fxt_attr();
 	const char *problem = NULL;
-	double t0;
 
 	ASSERT_OK(fx_attr_set_cwd(bad, "/nonexistent/torture/dir"));
 	stop = 0;
@@ -164,13 +164,12 @@ static const char *hostile_round(long n, struct round *r)
 	pthread_mutex_unlock(&gate);
 
 	memset(r, 0, sizeof *r);
-	t0 = ftt_now();
-	for (long i = 0; i < n && !problem; i++) {
+	for (long i; !problem && (i = fxt_loop_next(loop)) >= 0;) {
 		fx_proc *proc = NULL;
 		fx_error err;
 		int status = -1, rc;
 
-		if (i % 100 == 99) {
+		if (i % 100 == 1) {
 			rc = fx_spawn(&proc, argv[0], argv, bad, &err);
 			if (rc != -ENOENT || err.step != FX_STEP_CHDIR) {
 				snprintf(msg, sizeof msg, "spawn %ld: expected ENOENT at chdir, "
@@ -201,7 +200,7 @@ static const char *hostile_round(long n, struct round *r)
 		}
 		r->spawns++;
 	}
-	r->seconds = ftt_now() - t0;
+	r->seconds = ftt_now() - loop->start;
 
 	pthread_mutex_lock(&gate);
 	stop = 1;
@@ -218,9 +217,10 @@ static const char *hostile_round(long n, struct round *r)
 	return problem;
 }
 
-TORTURE(torture_hostile_parent, 120)
+/* 12 s at scale 1; a warm-up of 1 % of the spawns (3 s at most) comes first. */
+TORTURE(torture_hostile_parent, 60)
 {
-	long n = ftt_count(10000);
+	struct fxt_loop loop = fxt_loop(ftt_count(10000) / 100 + 1, 3);
 	struct ftt_usage base, end;
 	struct round r;
 	const char *problem;
@@ -237,14 +237,17 @@ TORTURE(torture_hostile_parent, 120)
 #endif
 	ASSERT_EQ(pthread_atfork(atfork_prepare, atfork_parent, atfork_child), 0);
 
-	problem = hostile_round(n / 100 + 1, &r); /* warm-up */
+	problem = hostile_round(&loop, &r); /* warm-up */
 	if (problem)
 		FAIL("warm-up: %s", problem);
 	base = ftt_baseline("baseline");
 
-	problem = hostile_round(n, &r);
+	loop = ftt_loop(10000, 12);
+	problem = hostile_round(&loop, &r);
 	if (problem)
 		FAIL("%s", problem);
+	/* A spawn that must fail (the 2nd) among them. */
+	fxt_loop_end(&loop, 20, "spawns among the hostile threads");
 	end = ftt_usage();
 	ftt_usage_print("end", &end);
 	ftt_note("%s: %ld spawns + %ld failing ones in %.2f s (%.0f spawns/s) "
@@ -253,7 +256,7 @@ TORTURE(torture_hostile_parent, 120)
 	         r.failures_checked, r.seconds, (r.spawns + r.failures_checked) / r.seconds,
 	         r.malloc_loops, (long)runs->prepare, (long)runs->parent,
 	         (long)runs->child);
-	ASSERT_EQ(r.spawns + r.failures_checked, n);
+	ASSERT_EQ(r.spawns + r.failures_checked, loop.done);
 	ASSERT_EQ(runs->prepare, 0);
 	ASSERT_EQ(runs->parent, 0);
 	ASSERT_EQ(runs->child, 0);

@@ -7,7 +7,8 @@
  *     permitted, inheritable, ambient) empty, also when the parent has an
  *     ambient capability raised and asked to keep its capabilities across
  *     setuid (PR_SET_KEEPCAPS).  The parent keeps its own identity.
- *   - Descriptors: 10,000 random descriptor layouts (scaled): the parent
+ *   - Descriptors: 10,000 random descriptor layouts or 16 s of them
+ *     (scaled), whichever ends first: the parent
  *     opens memfds named after their number, without O_CLOEXEC or with
  *     it, at random numbers up to 200; a default spawn of the probe must
  *     show 0, 1 and 2 only (and the report fd, which the probe leaves
@@ -321,11 +322,16 @@ static void check_layout(const struct layout *l, const fxt_report *r,
 	}
 }
 
-/* n random layouts, each checked; counts layouts with maps and open fds. */
-static void layouts_round(long n, unsigned *seed, char std[3][256], long *mapped,
-                          long *total_open, long *std_closed)
+/*
+ * Random layouts until the loop ends, each checked; counts layouts with
+ * maps and open fds.
+ */
+static void layouts_round(struct fxt_loop *loop, unsigned *seed, char std[3][256],
+                          long *mapped, long *total_open, long *std_closed)
 {
-	for (long i = 0; i < n; i++) {
+	long i;
+
+	while ((i = fxt_loop_next(loop)) >= 0) {
 		struct layout l;
 		fx_attr *attr = fxt_attr();
 		fxt_report *r = NULL;
@@ -363,13 +369,14 @@ static void layouts_round(long n, unsigned *seed, char std[3][256], long *mapped
 	}
 }
 
-TORTURE(torture_fd_layouts, 120)
+/* 16 s at scale 1, after a warm-up of 100 layouts (5 s at most). */
+TORTURE(torture_fd_layouts, 70)
 {
-	long n = ftt_count(10000), mapped = 0, total_open = 0, std_closed = 0;
+	long mapped = 0, total_open = 0, std_closed = 0;
 	unsigned seed = ftt_seed();
 	struct ftt_usage base, end;
+	struct fxt_loop loop = fxt_loop(100, 5);
 	char std[3][256];
-	double t0;
 
 	for (int fd = 0; fd < 3; fd++) {
 		char path[64];
@@ -381,17 +388,18 @@ TORTURE(torture_fd_layouts, 120)
 		std[fd][len] = 0;
 	}
 	ftt_need_fds(SAVED_STD + 3);
-	layouts_round(100, &seed, std, &mapped, &total_open, &std_closed); /* warm-up */
+	layouts_round(&loop, &seed, std, &mapped, &total_open, &std_closed); /* warm-up */
 	mapped = total_open = std_closed = 0;
 	base = ftt_baseline("baseline");
-	t0 = ftt_now();
-	layouts_round(n, &seed, std, &mapped, &total_open, &std_closed);
+	loop = ftt_loop(10000, 16);
+	layouts_round(&loop, &seed, std, &mapped, &total_open, &std_closed);
 	end = ftt_usage();
 	ftt_usage_print("end", &end);
+	fxt_loop_end(&loop, 50, "random layouts");
 	ftt_note("%s: %ld layouts (%.1f parent fds each on average, %ld with random "
 	         "maps, %ld with some of 0-2 closed) in %.1f s: every child had "
-	         "exactly its fds\n", fxt_backend_name(), n, (double)total_open / n,
-	         mapped, std_closed, ftt_now() - t0);
+	         "exactly its fds\n", fxt_backend_name(), loop.done,
+	         (double)total_open / loop.done, mapped, std_closed, loop.elapsed);
 	/* The random sizes of the attributes' fd maps fill malloc's caches
 	 * bin by bin; a leak of even 32 bytes a spawn would pass 64 KiB. */
 	ftt_assert_back(&base, &end, 64 * 1024, 256);

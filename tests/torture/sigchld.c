@@ -14,7 +14,8 @@
  * The children exit with distinctive codes (the probe's --exit) so that a
  * status belonging to another child cannot pass.  In both settings,
  * failing spawns must still report their step and errno exactly, and
- * nothing is left at the end.
+ * nothing is left at the end.  Each setting runs 300 rounds or a few
+ * seconds of them (scaled), whichever ends first.
  */
 #include "torture.h"
 
@@ -84,13 +85,16 @@ static char *make_noexec(void)
 	return path;
 }
 
-/* n spawns while SIGCHLD is ignored; returns how many waits said -ECHILD. */
-static long ignored_round(long n, int devnull, const char *noexec)
+/*
+ * Spawns while SIGCHLD is ignored, until the loop ends; returns how many
+ * waits said -ECHILD.
+ */
+static long ignored_round(struct fxt_loop *loop, int devnull, const char *noexec)
 {
 	fx_attr *attr = probe_attr(devnull);
-	long echild = 0;
+	long echild = 0, i;
 
-	for (long i = 0; i < n; i++) {
+	while ((i = fxt_loop_next(loop)) >= 0) {
 		int code = (int)(i % 200) + 1, status = -1, rc;
 		fx_proc *proc;
 
@@ -136,22 +140,27 @@ static long ignored_round(long n, int devnull, const char *noexec)
 	return echild;
 }
 
-TORTURE(torture_sigchld_ignored, 60)
+/* 300 rounds or 8 s at scale 1, after a warm-up of 40 (5 s at most). */
+TORTURE(torture_sigchld_ignored, 40)
 {
-	long n = ftt_count(300), echild;
+	struct fxt_loop loop = fxt_loop(40, 5);
+	long echild;
 	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	char *noexec = make_noexec();
 	struct ftt_usage base, end;
 
 	ASSERT_SYS(devnull);
 	ASSERT(signal(SIGCHLD, SIG_IGN) != SIG_ERR);
-	ignored_round(40, devnull, noexec); /* warm-up */
+	ignored_round(&loop, devnull, noexec); /* warm-up */
 	base = ftt_baseline("baseline");
-	echild = ignored_round(n, devnull, noexec);
+	loop = ftt_loop(300, 8);
+	echild = ignored_round(&loop, devnull, noexec);
 	end = ftt_usage();
 	ftt_usage_print("end", &end);
+	/* Every kind of round (blocking, timed, running, failing) at least once. */
+	fxt_loop_end(&loop, 4, "rounds with SIGCHLD ignored");
 	ftt_note("%s: %ld waits answered -ECHILD, %ld rounds of failing spawns "
-	         "reported exactly\n", fxt_backend_name(), echild, n - echild);
+	         "reported exactly\n", fxt_backend_name(), echild, loop.done - echild);
 	ftt_assert_back(&base, &end, 0, 256);
 }
 
@@ -226,15 +235,17 @@ struct race_tally {
 };
 
 /*
- * n spawns of the probe with distinct exit codes while someone else reaps;
- * after_spawn (if set) is called with each running child.
+ * Spawns of the probe with distinct exit codes while someone else reaps,
+ * until the loop ends; after_spawn (if set) is called with each running
+ * child.
  */
-static void race_round(long n, int devnull, const char *noexec,
+static void race_round(struct fxt_loop *loop, int devnull, const char *noexec,
                        void (*after_spawn)(void), struct race_tally *tally)
 {
 	fx_attr *attr = probe_attr(devnull);
+	long i;
 
-	for (long i = 0; i < n; i++) {
+	while ((i = fxt_loop_next(loop)) >= 0) {
 		int code = (int)(i % 250) + 1, status = -1, rc;
 		fx_proc *proc;
 		pid_t pid;
@@ -279,9 +290,13 @@ static void wake_reaper(void)
 	sem_post(&reap_one);
 }
 
-/* Both foreign reapers, one after the other, n spawns each. */
-static void foreign_rounds(long n, int devnull, const char *noexec,
-                           struct race_tally *h, struct race_tally *t)
+/*
+ * Both foreign reapers, one after the other, each for count spawns or
+ * for seconds.
+ */
+static void foreign_rounds(long count, double seconds, struct fxt_loop loops[2],
+                           int devnull, const char *noexec, struct race_tally *h,
+                           struct race_tally *t)
 {
 	struct sigaction sa;
 	pthread_t thread;
@@ -291,7 +306,8 @@ static void foreign_rounds(long n, int devnull, const char *noexec,
 	sa.sa_handler = foreign_handler;
 	sigemptyset(&sa.sa_mask);
 	ASSERT_SYS(sigaction(SIGCHLD, &sa, NULL));
-	race_round(n, devnull, noexec, NULL, h);
+	loops[0] = fxt_loop(count, seconds);
+	race_round(&loops[0], devnull, noexec, NULL, h);
 	signal(SIGCHLD, SIG_DFL);
 
 	/* 2. A thread that waits for any child after every spawn.  When
@@ -299,36 +315,44 @@ static void foreign_rounds(long n, int devnull, const char *noexec,
 	ASSERT_SYS(sem_init(&reap_one, 0, 0));
 	atomic_store(&reaper_stop, 0);
 	ASSERT_EQ(pthread_create(&thread, NULL, foreign_reaper, NULL), 0);
-	race_round(n, devnull, noexec, wake_reaper, t);
+	loops[1] = fxt_loop(count, seconds);
+	race_round(&loops[1], devnull, noexec, wake_reaper, t);
 	atomic_store(&reaper_stop, 1);
 	sem_post(&reap_one);
 	ASSERT_EQ(pthread_join(thread, NULL), 0);
 	sem_destroy(&reap_one);
 }
 
+/*
+ * 300 spawns or 4 s for each reaper at scale 1, after a warm-up of 40
+ * each (5 s at most).
+ */
 TORTURE(torture_sigchld_foreign_reaper, 60)
 {
-	long n = ftt_count(300);
+	struct fxt_loop loops[2];
 	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	char *noexec = make_noexec();
 	struct race_tally h = { 0, 0, 0 }, t = { 0, 0, 0 };
 	struct ftt_usage base, end;
 
 	ASSERT_SYS(devnull);
-	foreign_rounds(40, devnull, noexec, &h, &t); /* warm-up */
+	foreign_rounds(40, 5, loops, devnull, noexec, &h, &t); /* warm-up */
 	memset(&h, 0, sizeof h);
 	memset(&t, 0, sizeof t);
 	atomic_store(&ntaken, 0);
 	base = ftt_baseline("baseline");
-	foreign_rounds(n, devnull, noexec, &h, &t);
+	foreign_rounds(ftt_count(300), 4 * ftt_scale(), loops, devnull, noexec, &h, &t);
 	end = ftt_usage();
 	ftt_usage_print("end", &end);
+	/* A failing spawn (every 10th) among each reaper's. */
+	fxt_loop_end(&loops[0], 10, "spawns against a reaping handler");
+	fxt_loop_end(&loops[1], 10, "spawns against a reaping thread");
 	ftt_note("%s: handler: %ld statuses by fx_wait, %ld taken by the handler "
 	         "(fx_wait said -ECHILD, the handler had the true status), %ld "
 	         "failing spawns exact; thread: %ld by fx_wait, %ld taken, %ld "
 	         "failing spawns exact\n", fxt_backend_name(), h.ours, h.theirs,
 	         h.failures, t.ours, t.theirs, t.failures);
-	ASSERT_EQ(h.ours + h.theirs + h.failures, n);
-	ASSERT_EQ(t.ours + t.theirs + t.failures, n);
+	ASSERT_EQ(h.ours + h.theirs + h.failures, loops[0].done);
+	ASSERT_EQ(t.ours + t.theirs + t.failures, loops[1].done);
 	ftt_assert_back(&base, &end, 0, 256);
 }

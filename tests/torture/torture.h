@@ -3,11 +3,15 @@
  *
  * The torture tests use the ordinary runner and harness (runner.h, fxt.h):
  * each test runs in a process of its own, once per backend, with a
- * timeout.  What they add is volume and hostility, so counts scale with
- * FX_TORTURE_SCALE (default 1; 0.1 for a quick pass, 4 for a long one),
- * and the timeouts scale with them.  Every test ends by checking that
- * nothing was lost: no child left, the descriptor count, the number of
- * mappings, the heap in use and the resident set back to a baseline.
+ * timeout.  What they add is volume and hostility.  A test that loops
+ * does so for a count or a time budget, whichever ends first (ftt_loop),
+ * so that a busy machine makes it do less instead of timing out; it
+ * asserts on what it did and prints the count.  Counts and budgets scale
+ * with FX_TORTURE_SCALE (default 1; 0.1 for a quick pass, 4 for a long
+ * one), and the timeouts scale with them above 1.  Every test ends by
+ * checking that nothing was lost: no child left, the descriptor count,
+ * the number of mappings, the heap in use and the resident set back to a
+ * baseline.
  */
 #ifndef FX_TORTURE_H
 #define FX_TORTURE_H
@@ -43,6 +47,12 @@ double ftt_scale(void);
 long ftt_count(long base);
 /* A timeout for a test that takes up to `base` seconds at scale 1. */
 int ftt_timeout(int base);
+/*
+ * The torture tests' loops (fxt_loop, fxt.h): `count` rounds or `seconds`
+ * of them, both scaled.  A test's timeout is at least three times its
+ * budget at scale 1, and scales with it above 1 (ftt_timeout).
+ */
+struct fxt_loop ftt_loop(long count, double seconds);
 
 /* ------------------------------------------------------------------ */
 /* Programs                                                            */

@@ -49,6 +49,11 @@ int ftt_timeout(int base)
 	return s > 1 ? (int)(base * s + 0.5) : base;
 }
 
+struct fxt_loop ftt_loop(long count, double seconds)
+{
+	return fxt_loop(ftt_count(count), seconds * ftt_scale());
+}
+
 const char *ftt_true_path(void)
 {
 	static char path[PATH_MAX];
@@ -96,10 +101,7 @@ void ftt_need_fds(long n)
 
 double ftt_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return fxt_now();
 }
 
 unsigned ftt_seed(void)
