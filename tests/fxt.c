@@ -579,6 +579,20 @@ long fxt_loop_next(struct fxt_loop *loop)
 	return i;
 }
 
+void fxt_write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
 void fxt_loop_end_(const char *file, int line, struct fxt_loop *loop, long min,
                    const char *what)
 {
@@ -595,18 +609,8 @@ void fxt_loop_end_(const char *file, int line, struct fxt_loop *loop, long min,
 		             "within the %.3g s budget)\n", loop->done, what,
 		             loop->elapsed, loop->seconds);
 	/* A raw write: some tests hold stdio's locks in other threads. */
-	if ((size_t)n >= sizeof text)
-		n = sizeof text - 1;
-	for (char *p = text; n > 0;) {
-		ssize_t w = write(1, p, (size_t)n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		p += w;
-		n -= (int)w;
-	}
+	if (n > 0)
+		fxt_write_all(1, text, (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
 	if (loop->done < min)
 		fxt_fail_(file, line, "only %ld %s in %.1f s (at least %ld needed "
 		          "to prove anything): the machine is too slow or stuck",

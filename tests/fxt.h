@@ -216,6 +216,9 @@ void fxt_loop_end_(const char *file, int line, struct fxt_loop *loop, long min,
                    const char *what);
 /* Seconds on the monotonic clock. */
 double fxt_now(void);
+/* write(2) until all of p is out (or an error other than EINTR): no
+ * stdio, whose locks other threads of a test may hold. */
+void fxt_write_all(int fd, const char *p, size_t n);
 
 /* ------------------------------------------------------------------ */
 /* Leak checks: take a baseline before, compare after                  */

@@ -132,17 +132,7 @@ void ftt_note(const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	if ((size_t)n >= sizeof buf)
-		n = sizeof buf - 1;
-	for (char *p = buf; n > 0;) {
-		ssize_t w = write(2, p, (size_t)n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		p += w;
-		n -= (int)w;
-	}
+	fxt_write_all(2, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 /* ------------------------------------------------------------------ */
