@@ -49,22 +49,34 @@ static void spawn_true(fx_attr *attr)
 	fx_proc_free(proc);
 }
 
+/* The low 32 bits of the first argument. */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define FXT_ARG0_LO (offsetof(struct seccomp_data, args[0]) + 4)
+#else
+#define FXT_ARG0_LO offsetof(struct seccomp_data, args[0])
+#endif
+
 /*
  * Makes system call `nr` (and `nr2`, if not -1) return `action` for this
- * process and every child it makes from now on; the test process is its
- * own, so nothing else is touched.
+ * process and every child it makes from now on, when its first argument
+ * is `arg0` (any, if arg0 is -1); the test process is its own, so nothing
+ * else is touched.
  */
-static void filter_syscalls(int nr, int nr2, unsigned action)
+static void filter_syscalls(int nr, int nr2, long arg0, unsigned action)
 {
 #ifdef FXT_AUDIT_ARCH
+	struct sock_filter any_arg = BPF_STMT(BPF_JMP | BPF_JA, 1);
+	struct sock_filter this_arg = BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)arg0, 1, 0);
 	struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FXT_AUDIT_ARCH, 0, 4),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 2, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr2, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_RET | BPF_K, action),
+		/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		/* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FXT_AUDIT_ARCH, 0, 5),
+		/* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		/* 3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 1, 0),
+		/* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr2, 0, 2),
+		/* 5 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, FXT_ARG0_LO),
+		/* 6 */ arg0 < 0 ? any_arg : this_arg,
+		/* 7 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 8 */ BPF_STMT(BPF_RET | BPF_K, action),
 	};
 	struct sock_fprog prog = { sizeof code / sizeof code[0], code };
 
@@ -74,6 +86,7 @@ static void filter_syscalls(int nr, int nr2, unsigned action)
 #else
 	(void)nr;
 	(void)nr2;
+	(void)arg0;
 	(void)action;
 	SKIP("no seccomp architecture constant for this machine");
 #endif
@@ -115,9 +128,9 @@ TEST(channel_without_pipe2)
 	spawn_true(attr);
 	before = fxt_fd_count();
 #ifdef __NR_pipe
-	filter_syscalls(__NR_pipe2, __NR_pipe, SECCOMP_RET_ERRNO | EPERM);
+	filter_syscalls(__NR_pipe2, __NR_pipe, -1, SECCOMP_RET_ERRNO | EPERM);
 #else
-	filter_syscalls(__NR_pipe2, -1, SECCOMP_RET_ERRNO | EPERM);
+	filter_syscalls(__NR_pipe2, -1, -1, SECCOMP_RET_ERRNO | EPERM);
 #endif
 	for (int i = 0; i < 20; i++) {
 		rc = fx_spawn(&proc, "/bin/true", argv, attr, &err);
@@ -156,7 +169,9 @@ TEST(channel_child_killed_before_exec)
 	spawn_true(attr);
 	before = fxt_fd_count();
 	ASSERT_OK(fx_attr_set_flags(attr, FX_PTRACE));
-	filter_syscalls(__NR_ptrace, -1, SECCOMP_RET_KILL_PROCESS);
+	/* PTRACE_TRACEME only: LeakSanitizer's leak check at exit attaches
+	 * to the test's threads with ptrace, and must still be able to. */
+	filter_syscalls(__NR_ptrace, -1, 0 /* PTRACE_TRACEME */, SECCOMP_RET_KILL_PROCESS);
 	for (int i = 0; i < 5; i++) {
 		ASSERT_OK(fx_spawn(&proc, "/bin/true", argv, attr, &err));
 		ASSERT_OK(fx_wait(proc, &st, -1));
