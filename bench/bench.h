@@ -164,6 +164,7 @@ struct options {
 	long max_samples;
 	int max_mem_gib;
 	bool peers;
+	bool pin;            /* 1-thread cells on one CPU (see runner.c) */
 	bool syscalls;
 	int syscall_n;
 	const char *out_dir;

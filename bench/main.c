@@ -32,6 +32,7 @@ struct options opt = {
 	.max_samples = 200000,
 	.max_mem_gib = 16,
 	.peers = true,
+	.pin = true,
 	.syscalls = true,
 	.syscall_n = 200,
 };
@@ -51,6 +52,7 @@ static void usage(FILE *f)
 	"  --only LIST           comma-separated strategies (the floor always runs)\n"
 	"  --sweeps LIST         some of base,threads,fds,memory (default: all)\n"
 	"  --no-peers            skip Python and Go\n"
+	"  --no-pin              let 1-thread cells roam over every CPU\n"
 	"  --no-syscalls         skip the strace counts\n"
 	"  --syscall-spawns N    spawns per strace count (default 200)\n"
 	"  --out DIR             results.csv, results.md, figures (default: build/bench)\n"
@@ -282,6 +284,8 @@ int main(int argc, char **argv)
 			opt.sweeps = need(argc, argv, &i);
 		else if (!strcmp(a, "--no-peers"))
 			opt.peers = false;
+		else if (!strcmp(a, "--no-pin"))
+			opt.pin = false;
 		else if (!strcmp(a, "--no-syscalls"))
 			opt.syscalls = false;
 		else if (!strcmp(a, "--syscall-spawns"))

@@ -1,9 +1,12 @@
 /*
  * One cell (target x parent memory x open fds x threads): every contestant
- * gets the same time budget and takes turns, one spawn per turn, round
- * robin (A B C A B C ..., the first one rotating each round), so that
- * drift of the machine (frequency, caches, a busy neighbour) hits all of
- * them alike, even from one millisecond to the next.  Exceptions: with two
+ * gets the same time budget and takes turns, one spawn per turn, each
+ * round in a new shuffled order, so that drift of the machine (frequency,
+ * caches, a busy neighbour) hits all of them alike, even from one
+ * millisecond to the next.  The shuffle matters: in a fixed rotation each
+ * contestant always follows the same one, and inherits what that one
+ * leaves behind (a fork child's page tables still being torn down, a
+ * cold cache line); shuffled, every contestant follows every other alike.  Exceptions: with two
  * spawning threads a turn is a short slice (--slice-ms), and a peer's turn
  * is a tenth of its budget, taken when the others have caught up.
  *
@@ -15,6 +18,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +207,61 @@ struct contestant {
 	bool done;
 };
 
+/*
+ * The turn order of one round: a Fisher-Yates shuffle driven by a fixed
+ * xorshift sequence, so that two runs of the bench take the same turns.
+ */
+static void shuffle_turns(size_t *order, size_t n, uint64_t *seed)
+{
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	for (size_t i = n; i > 1; i--) {
+		size_t j;
+
+		*seed ^= *seed << 13;
+		*seed ^= *seed >> 7;
+		*seed ^= *seed << 17;
+		j = (size_t)(*seed % i);
+		size_t tmp = order[i - 1];
+		order[i - 1] = order[j];
+		order[j] = tmp;
+	}
+}
+
+/*
+ * A 1-thread cell runs on one CPU, the lowest the bench may use, and a
+ * 2-thread cell on all of them.  Unpinned, the parent and its child land
+ * on whichever CPU the scheduler picks, and CPUs need not be alike: on
+ * the 2-vCPU VM this bench was tuned on, a spawn of the tiny program
+ * takes 320 us on one and 470 us on the other, so a median mixes two
+ * populations in proportions that differ from one contestant to the
+ * next.  Pinned, every contestant runs on the same CPU.  --no-pin lets
+ * them roam.
+ */
+static void pin_for_cell(int threads)
+{
+	static cpu_set_t allowed;
+	static int known; /* 0 not read, 1 read, -1 unreadable */
+	cpu_set_t one;
+
+	if (!known)
+		known = sched_getaffinity(0, sizeof allowed, &allowed) == 0 ? 1 : -1;
+	if (known < 0 || !opt.pin)
+		return;
+	if (threads > 1) {
+		sched_setaffinity(0, sizeof allowed, &allowed);
+		return;
+	}
+	CPU_ZERO(&one);
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (CPU_ISSET(cpu, &allowed)) {
+			CPU_SET(cpu, &one);
+			break;
+		}
+	}
+	sched_setaffinity(0, sizeof one, &one);
+}
+
 static bool wanted(const char *name, bool is_floor)
 {
 	const char *o = opt.only;
@@ -237,6 +296,7 @@ long bench_run_cell(struct cell *c, bool with_peers)
 	uint64_t thread_slice_ns = (uint64_t)(opt.slice_ms * 1e6);
 	long failures = 0;
 	uint64_t cell_start = bench_now_ns();
+	uint64_t seed = 0x9e3779b97f4a7c15u;
 	char mem[32];
 
 	printf("  cell: %-9s %-8s parent %s, %d fds, %d thread%s ...",
@@ -281,6 +341,7 @@ long bench_run_cell(struct cell *c, bool with_peers)
 		cs[nc++] = (struct contestant){ .p = p, .r = r };
 	}
 
+	pin_for_cell(c->threads);
 	if (c->threads > 1 && helper_start() < 0)
 		return 1;
 
@@ -299,8 +360,9 @@ long bench_run_cell(struct cell *c, bool with_peers)
 		samples_free(&scratch.s);
 	}
 
-	for (int round = 0;; round++) {
+	for (;;) {
 		double least = -1; /* progress of the slowest in-process one */
+		size_t order[BENCH_MAX_CONTESTANTS];
 
 		for (size_t k = 0; k < nc; k++) {
 			struct result *r = cs[k].r;
@@ -317,8 +379,9 @@ long bench_run_cell(struct cell *c, bool with_peers)
 				least = r->busy_s;
 		}
 		active = 0;
+		shuffle_turns(order, nc, &seed);
 		for (size_t k = 0; k < nc; k++) {
-			struct contestant *x = &cs[(k + (size_t)round) % nc];
+			struct contestant *x = &cs[order[k]];
 			struct result *r = x->r;
 
 			if (x->done)
