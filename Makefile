@@ -66,13 +66,15 @@ SHARED_LIB := $(BUILD)/libforkexec.so.$(VERSION)
 .PHONY: all check bench clean install install-lib install-bin install-headers \
         install-pc tidy cppcheck
 
-all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/fxrun
+all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/fxrun $(BUILD)/libforkexec-posix.so \
+     $(BUILD)/libforkexec-posix.a
 
 $(BUILD)/obj/src/child.o: src/child.c $(wildcard src/*.h src/sys/*.h src/sys/$(ARCH)/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY $(CHILD_CFLAGS) -fvisibility=hidden -c -o $@ $<
 
-$(BUILD)/obj/src/%.o: src/%.c $(wildcard src/*.h src/sys/*.h src/sys/$(ARCH)/*.h) include/forkexec.h
+$(BUILD)/obj/src/%.o: src/%.c $(wildcard src/*.h src/sys/*.h src/sys/$(ARCH)/*.h) include/forkexec.h \
+                      include/forkexec-posix.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY $(LIB_DEFS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
 
@@ -126,7 +128,7 @@ $(BUILD)/forkexec.pc: forkexec.pc.in
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
-install: install-lib install-bin install-headers install-pc
+install: install-lib install-bin install-headers install-pc install-dropin
 
 install-lib: $(STATIC_LIB) $(SHARED_LIB)
 	install -d $(DESTDIR)$(LIBDIR)
@@ -141,7 +143,7 @@ install-bin: $(BUILD)/fxrun
 
 install-headers:
 	install -d $(DESTDIR)$(INCDIR)
-	install -m 644 include/forkexec.h $(DESTDIR)$(INCDIR)/
+	install -m 644 include/forkexec.h include/forkexec-posix.h $(DESTDIR)$(INCDIR)/
 
 install-pc: $(BUILD)/forkexec.pc
 	install -d $(DESTDIR)$(PKGDIR)

@@ -78,6 +78,9 @@ enum fx_step {
 	FX_STEP_PTRACE,        /* child: PTRACE_TRACEME */
 	FX_STEP_EXEC,          /* child: execve */
 	FX_STEP_PROTOCOL,      /* the child's report was malformed or cut short */
+	FX_STEP_SCHED,         /* child: sched_setscheduler / sched_setparam (posix_spawn) */
+	FX_STEP_RESETIDS,      /* child: effective ids back to the real ones (posix_spawn) */
+	FX_STEP_FILE_ACTION,   /* child: a posix_spawn file action; index = its position */
 	FX_STEP_COUNT_         /* not a step: one past the last */
 };
 

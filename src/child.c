@@ -212,6 +212,42 @@ static long close_from(struct fx__child_ctx *ctx, unsigned from)
 	return rc;
 }
 
+/*
+ * posix_spawn's file actions may name any fd, the error pipe's numbers
+ * included (they were free in the caller when it added them).  So the
+ * write end moves above every fd the actions name, and both numbers are
+ * closed: an action then finds them as the caller left them, not open.
+ * With the report in memory there is no pipe and nothing to do.
+ */
+static long hide_error_pipe(struct fx__child_ctx *ctx, const struct fx__op *op)
+{
+	long rc;
+	int old = ctx->err_fd;
+
+	if (old < 0)
+		return 0;
+	rc = fx__sys_fcntl(old, F_DUPFD_CLOEXEC, op->a);
+	if (rc < 0)
+		return rc;
+	ctx->err_fd = (int)rc;
+	fx__sys_close(old);
+	if (op->c >= 0)
+		fx__sys_close(op->c);
+	return 0;
+}
+
+/* An open action: the file lands on fd a, whatever number openat chose. */
+static long open_onto(const struct fx__op *op)
+{
+	long fd = fx__sys_openat(AT_FDCWD, op->ptr, op->b, op->c);
+
+	if (fd < 0 || fd == op->a)
+		return fd;
+	long rc = fx__sys_dup3((int)fd, op->a, op->b & O_CLOEXEC);
+	fx__sys_close((int)fd);
+	return rc;
+}
+
 static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op)
 {
 	const struct fx__plan *plan = ctx->plan;
@@ -295,8 +331,62 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op)
 		return fx__sys_ptrace(FX__PTRACE_TRACEME, 0, 0, 0);
 	case FX__OP_EXEC:
 		return fx__sys_execve(plan->path, plan->argv, plan->envp);
+	case FX__OP_SCHED:
+		if (op->a < 0)
+			return fx__sys_sched_setparam(0, op->ptr);
+		return fx__sys_sched_setscheduler(0, op->a, op->ptr);
+	case FX__OP_RESETIDS:
+		/* Group first: once the effective uid is no longer 0, the
+		 * group could not be changed any more. */
+		rc = fx__sys_setresgid(~0U, (unsigned)op->a, ~0U);
+		if (rc < 0)
+			return rc;
+		return fx__sys_setresuid(~0U, (unsigned)op->b, ~0U);
+	case FX__OP_HIDE_ERR:
+		return hide_error_pipe(ctx, op);
+	case FX__OP_OPEN:
+		return open_onto(op);
+	case FX__OP_FCHDIR:
+		return fx__sys_fchdir(op->a);
+	case FX__OP_EXEC_SEARCH:
+		break; /* fx__child_main runs it: it reports its own index */
 	}
 	return -EINVAL;
+}
+
+/*
+ * execvp's search, over candidates the parent built: an error that only
+ * says "not here" moves on to the next directory, EACCES too but it is
+ * remembered, anything else (ENOEXEC, E2BIG, ...) ends the search.  Only
+ * returns on failure, with the candidate to blame in *index.
+ */
+static long exec_search(const struct fx__plan *plan, long *index)
+{
+	long rc = -ENOENT, eacces_at = -1;
+
+	for (size_t i = 0; i < plan->nsearch; i++) {
+		rc = fx__sys_execve(plan->search[i], plan->argv, plan->envp);
+		*index = (long)i;
+		switch (rc) {
+		case -EACCES:
+			if (eacces_at < 0)
+				eacces_at = (long)i;
+			continue;
+		case -ENOENT:
+		case -ENOTDIR:
+		case -ESTALE:
+		case -ENODEV:
+		case -ETIMEDOUT:
+			continue;
+		default:
+			return rc;
+		}
+	}
+	if (eacces_at >= 0) {
+		*index = eacces_at;
+		return -EACCES;
+	}
+	return rc;
 }
 
 __attribute__((noreturn)) void fx__child_main(struct fx__child_ctx *ctx)
@@ -305,6 +395,11 @@ __attribute__((noreturn)) void fx__child_main(struct fx__child_ctx *ctx)
 
 	for (size_t i = 0; i < plan->nops; i++) {
 		const struct fx__op *op = &plan->ops[i];
+		if (op->kind == FX__OP_EXEC_SEARCH) {
+			long index = -1;
+			long rc = exec_search(plan, &index);
+			fail(ctx, op, rc, index);
+		}
 		long rc = run_op(ctx, op);
 		if (rc < 0)
 			fail(ctx, op, rc, op->index);

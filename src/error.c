@@ -32,6 +32,9 @@ static const char *const step_names[FX_STEP_COUNT_] = {
 	[FX_STEP_PTRACE] = "ptrace",
 	[FX_STEP_EXEC] = "exec",
 	[FX_STEP_PROTOCOL] = "child report",
+	[FX_STEP_SCHED] = "scheduler",
+	[FX_STEP_RESETIDS] = "reset ids",
+	[FX_STEP_FILE_ACTION] = "file action",
 };
 
 const char *fx_step_name(int step)

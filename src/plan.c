@@ -18,7 +18,7 @@ extern char **environ;
  * one range a gap between targets, one move of the error channel). */
 #define FX__FIXED_OPS 24
 
-static struct fx__op *push(struct fx__plan *plan, unsigned kind, unsigned step)
+struct fx__op *fx__plan_push(struct fx__plan *plan, unsigned kind, unsigned step)
 {
 	struct fx__op *op = &plan->ops[plan->nops++];
 
@@ -89,9 +89,9 @@ static int plan_fds(struct fx__plan *plan, const struct fx_attr *attr, int err_f
 	plan->closes_fds = closes;
 
 	if (closes)
-		push(plan, FX__OP_CLOSE_FROM, FX_STEP_FDTABLE)->a = floor;
+		fx__plan_push(plan, FX__OP_CLOSE_FROM, FX_STEP_FDTABLE)->a = floor;
 	if (is_target(attr, err_fd))
-		push(plan, FX__OP_MOVE_ERR, FX_STEP_FD_MAP)->a = floor;
+		fx__plan_push(plan, FX__OP_MOVE_ERR, FX_STEP_FD_MAP)->a = floor;
 
 	int *slot_of = calloc(attr->nmaps + 1, sizeof *slot_of);
 	if (!slot_of)
@@ -101,7 +101,7 @@ static int plan_fds(struct fx__plan *plan, const struct fx_attr *attr, int err_f
 		slot_of[i] = -1;
 		if (m->parent_fd < 0 || m->parent_fd == m->child_fd || !is_target(attr, m->parent_fd))
 			continue;
-		struct fx__op *op = push(plan, FX__OP_FD_TO_SLOT, FX_STEP_FD_MAP);
+		struct fx__op *op = fx__plan_push(plan, FX__OP_FD_TO_SLOT, FX_STEP_FD_MAP);
 		op->a = m->parent_fd;
 		op->b = (int)slot;
 		op->c = floor;
@@ -114,17 +114,17 @@ static int plan_fds(struct fx__plan *plan, const struct fx_attr *attr, int err_f
 		const struct fx__fd_map *m = &attr->maps[i];
 		struct fx__op *op;
 		if (m->parent_fd < 0) {
-			op = push(plan, FX__OP_CLOSE_FD, FX_STEP_FD_MAP);
+			op = fx__plan_push(plan, FX__OP_CLOSE_FD, FX_STEP_FD_MAP);
 			op->a = m->child_fd;
 		} else if (m->parent_fd == m->child_fd) {
-			op = push(plan, FX__OP_INHERIT_FD, FX_STEP_FD_MAP);
+			op = fx__plan_push(plan, FX__OP_INHERIT_FD, FX_STEP_FD_MAP);
 			op->a = m->child_fd;
 		} else if (slot_of[i] >= 0) {
-			op = push(plan, FX__OP_DUP_SLOT, FX_STEP_FD_MAP);
+			op = fx__plan_push(plan, FX__OP_DUP_SLOT, FX_STEP_FD_MAP);
 			op->a = slot_of[i];
 			op->b = m->child_fd;
 		} else {
-			op = push(plan, FX__OP_DUP_FD, FX_STEP_FD_MAP);
+			op = fx__plan_push(plan, FX__OP_DUP_FD, FX_STEP_FD_MAP);
 			op->a = m->parent_fd;
 			op->b = m->child_fd;
 		}
@@ -149,7 +149,7 @@ static int plan_fds(struct fx__plan *plan, const struct fx_attr *attr, int err_f
 	for (size_t i = 0; i <= ntargets; i++) {
 		unsigned hi = i < ntargets ? (unsigned)targets[i] - 1 : top;
 		if (lo <= hi) {
-			struct fx__op *op = push(plan, FX__OP_CLOSE_RANGE, FX_STEP_CLOSE_FDS);
+			struct fx__op *op = fx__plan_push(plan, FX__OP_CLOSE_RANGE, FX_STEP_CLOSE_FDS);
 			op->a = (int)lo;
 			op->b = (int)hi;
 		}
@@ -211,6 +211,7 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 	int rc;
 
 	memset(plan, 0, sizeof *plan);
+	plan->cgroup_fd = -1;
 	plan->path = path;
 	plan->ops = calloc(FX__FIXED_OPS + 2 * attr->nmaps + attr->nmaps + 2, sizeof *plan->ops);
 	if (!plan->ops)
@@ -219,63 +220,63 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 		return rc;
 
 	/* Signals first: from here on no parent handler may run in the child. */
-	push(plan, FX__OP_RESET_HANDLERS, FX_STEP_SIGNALS);
+	fx__plan_push(plan, FX__OP_RESET_HANDLERS, FX_STEP_SIGNALS);
 	if (flags & FX_CLEAN_SIGNALS)
 		plan->sigdefault = ~0ULL;
 	else if (attr->has_sigdefault)
 		plan->sigdefault = attr->sigdefault;
 	if (plan->sigdefault)
-		push(plan, FX__OP_SIG_DEFAULT, FX_STEP_SIGNALS)->ptr = &plan->sigdefault;
+		fx__plan_push(plan, FX__OP_SIG_DEFAULT, FX_STEP_SIGNALS)->ptr = &plan->sigdefault;
 	if (attr->pdeathsig) {
-		push(plan, FX__OP_PDEATHSIG, FX_STEP_PDEATHSIG)->a = attr->pdeathsig;
+		fx__plan_push(plan, FX__OP_PDEATHSIG, FX_STEP_PDEATHSIG)->a = attr->pdeathsig;
 		plan->checks_parent = 1;
 	}
 
 	if (flags & FX_SETSID)
-		push(plan, FX__OP_SETSID, FX_STEP_SETSID);
+		fx__plan_push(plan, FX__OP_SETSID, FX_STEP_SETSID);
 	if (attr->pgid >= 0) {
-		op = push(plan, FX__OP_SETPGID, FX_STEP_SETPGID);
+		op = fx__plan_push(plan, FX__OP_SETPGID, FX_STEP_SETPGID);
 		op->a = attr->pgid;
 		op->index = attr->pgid;
 	}
 	if (attr->root)
-		push(plan, FX__OP_CHROOT, FX_STEP_CHROOT)->ptr = attr->root;
+		fx__plan_push(plan, FX__OP_CHROOT, FX_STEP_CHROOT)->ptr = attr->root;
 	if (attr->has_groups) {
-		op = push(plan, FX__OP_SETGROUPS, FX_STEP_SETGROUPS);
+		op = fx__plan_push(plan, FX__OP_SETGROUPS, FX_STEP_SETGROUPS);
 		op->a = (int)attr->ngroups;
 		op->ptr = attr->groups;
 		op->index = (long)attr->ngroups;
 	}
 	if (attr->has_gid) {
-		op = push(plan, FX__OP_SETGID, FX_STEP_SETGID);
+		op = fx__plan_push(plan, FX__OP_SETGID, FX_STEP_SETGID);
 		op->a = (int)attr->gid;
 		op->index = attr->gid;
 	}
 	if (attr->has_uid) {
-		op = push(plan, FX__OP_SETUID, FX_STEP_SETUID);
+		op = fx__plan_push(plan, FX__OP_SETUID, FX_STEP_SETUID);
 		op->a = (int)attr->uid;
 		op->index = attr->uid;
 		/* No privilege may outlive the switch to an ordinary user. */
 		if (attr->uid != 0)
-			push(plan, FX__OP_DROP_CAPS, FX_STEP_DROPCAPS);
+			fx__plan_push(plan, FX__OP_DROP_CAPS, FX_STEP_DROPCAPS);
 	}
 	/* A chroot without chdir would leave the child's cwd outside its
 	 * new root, where "..", walked far enough, leads back out. */
 	if (attr->cwd || attr->root)
-		push(plan, FX__OP_CHDIR, FX_STEP_CHDIR)->ptr = attr->cwd ? attr->cwd : "/";
+		fx__plan_push(plan, FX__OP_CHDIR, FX_STEP_CHDIR)->ptr = attr->cwd ? attr->cwd : "/";
 
 	if ((rc = plan_fds(plan, attr, err_fd, err_fd_read, bad_fd)) < 0)
 		return rc;
 
 	if (flags & FX_NOCTTY)
-		push(plan, FX__OP_NOCTTY, FX_STEP_NOCTTY)->index = 0;
+		fx__plan_push(plan, FX__OP_NOCTTY, FX_STEP_NOCTTY)->index = 0;
 	if (flags & FX_SETCTTY) {
-		op = push(plan, FX__OP_SETCTTY, FX_STEP_SETCTTY);
+		op = fx__plan_push(plan, FX__OP_SETCTTY, FX_STEP_SETCTTY);
 		op->a = attr->tty_fd;
 		op->index = attr->tty_fd;
 	}
 	if (flags & FX_FOREGROUND) {
-		op = push(plan, FX__OP_FOREGROUND, FX_STEP_FOREGROUND);
+		op = fx__plan_push(plan, FX__OP_FOREGROUND, FX_STEP_FOREGROUND);
 		op->a = attr->tty_fd;
 		op->index = attr->tty_fd;
 	}
@@ -287,10 +288,10 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 		plan->sigmask = 0;
 		plan->has_sigmask = 1;
 	}
-	push(plan, FX__OP_SIGMASK, FX_STEP_SIGMASK);
+	fx__plan_push(plan, FX__OP_SIGMASK, FX_STEP_SIGMASK);
 	if (flags & FX_PTRACE)
-		push(plan, FX__OP_PTRACE, FX_STEP_PTRACE);
-	push(plan, FX__OP_EXEC, FX_STEP_EXEC);
+		fx__plan_push(plan, FX__OP_PTRACE, FX_STEP_PTRACE);
+	fx__plan_push(plan, FX__OP_EXEC, FX_STEP_EXEC);
 	return 0;
 }
 
@@ -299,5 +300,6 @@ void fx__plan_free(struct fx__plan *plan)
 	free(plan->ops);
 	free(plan->argv_owned);
 	free(plan->envp_owned);
+	free(plan->search);
 	memset(plan, 0, sizeof *plan);
 }

@@ -42,7 +42,14 @@ enum fx__op_kind {
 	FX__OP_FOREGROUND,      /* TIOCSPGRP on fd a with the child's own group */
 	FX__OP_SIGMASK,         /* the plan's mask, or the spawning thread's */
 	FX__OP_PTRACE,          /* PTRACE_TRACEME */
-	FX__OP_EXEC             /* execve(plan path, argv, envp) */
+	FX__OP_EXEC,            /* execve(plan path, argv, envp) */
+	/* posix_spawn (plan_posix.c) */
+	FX__OP_SCHED,           /* a = policy, or -1 for the parameters alone; ptr = sched_param */
+	FX__OP_RESETIDS,        /* effective gid := a, effective uid := b (the real ids) */
+	FX__OP_HIDE_ERR,        /* error pipe to a free fd >= a, its numbers (and c) closed */
+	FX__OP_OPEN,            /* openat(path, b, c) placed on fd a */
+	FX__OP_FCHDIR,          /* fchdir(a) */
+	FX__OP_EXEC_SEARCH      /* execve of each plan->search[] in turn, as execvp */
 };
 
 struct fx__op {
@@ -63,7 +70,14 @@ struct fx__plan {
 	int fd_floor;
 	int closes_fds;         /* the plan closes unlisted fds (a shared table is fine) */
 	int checks_parent;      /* the plan compares getppid() with ctx->parent_pid */
-	const char *path;       /* resolved program */
+	const char *path;       /* resolved program (NULL with a search) */
+	/* posix_spawnp: the candidates FX__OP_EXEC_SEARCH tries, in PATH
+	 * order, relative ones resolved by the child (one allocation). */
+	char **search;
+	size_t nsearch;
+	int cgroup_fd;          /* CLONE_INTO_CGROUP this directory; -1: none */
+	int no_pidfd;           /* the caller needs no pidfd: do not make one */
+	int sched_priority;     /* the kernel's struct sched_param, for FX__OP_SCHED */
 	char *const *argv;
 	char *const *envp;
 	uint64_t sigmask;       /* used when has_sigmask */
@@ -119,6 +133,8 @@ struct fx_attr;
 int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char *path,
                    char *const argv[], int err_fd, int err_fd_read, long *bad_fd);
 void fx__plan_free(struct fx__plan *plan);
+/* Appends an operation (room was allocated by the builder); index -1. */
+struct fx__op *fx__plan_push(struct fx__plan *plan, unsigned kind, unsigned step);
 
 /* child.c: runs the plan; never returns. */
 __attribute__((noreturn)) void fx__child_main(struct fx__child_ctx *ctx);

@@ -25,13 +25,14 @@
 #include "plan.h"
 #include "proc.h"
 #include "backend.h"
+#include "spawn.h"
 
 static const struct fx_attr default_attr = {
 	.backend = FX_BACKEND_CLONE,
 	.pgid = -1,
 };
 
-static int set_error(fx_error *err, int step, int code, long index)
+int fx__set_error(fx_error *err, int step, int code, long index)
 {
 	err->step = step;
 	err->code = code;
@@ -146,42 +147,37 @@ static int wants_private_table(const struct fx__child_ctx *ctx, const struct fx_
 }
 
 /*
- * One attempt.  Returns 0 with proc filled, a negative errno with err
- * filled, or 1 when the kernel refused a shared fd table and the caller
- * should try again (it has been remembered).
+ * One attempt.  Returns 0 with *pid and *pidfd set, a negative errno with
+ * err filled, or 1 when the kernel refused a shared fd table and the
+ * caller should try again (it has been remembered).
  */
-static int spawn_attempt(fx_proc *proc, const struct fx_attr *attr, const char *path,
-                         char *const argv[], fx_error *err)
+static int spawn_attempt(const struct fx__spawn_request *req, pid_t *out_pid, int *out_pidfd,
+                         fx_error *err)
 {
 	struct fx__plan plan;
 	struct fx__child_ctx ctx;
 	struct fx__report rep;
 	int pipefd[2] = { -1, -1 }, pidfd = -1, step = FX_STEP_CLONE, rc, failed;
-	int in_memory = attr->backend != FX_BACKEND_FORK && fx__clone_reports_in_memory();
-	long bad_fd = -1;
+	int in_memory = req->backend != FX_BACKEND_FORK && fx__clone_reports_in_memory();
 	pid_t pid = -1;
 
 	memset(&ctx, 0, sizeof ctx);
+	memset(&plan, 0, sizeof plan);
 	if (!in_memory && pipe2(pipefd, O_CLOEXEC) < 0)
-		return set_error(err, FX_STEP_PIPE, errno, -1);
-	rc = fx__plan_build(&plan, attr, path, argv, pipefd[1], pipefd[0], &bad_fd);
-	if (rc < 0) {
-		if (rc == -EBADF)
-			set_error(err, FX_STEP_FD_MAP, EBADF, bad_fd);
-		else
-			set_error(err, FX_STEP_PLAN, -rc, -1);
+		return fx__set_error(err, FX_STEP_PIPE, errno, -1);
+	rc = req->build(&plan, req->source, pipefd[1], pipefd[0], err);
+	if (rc < 0)
 		goto out_plan;
-	}
 	ctx.plan = &plan;
 	ctx.err_fd = pipefd[1];
 	if (plan.nslots) {
 		ctx.slots = calloc(plan.nslots, sizeof *ctx.slots);
 		if (!ctx.slots) {
-			rc = set_error(err, FX_STEP_PLAN, ENOMEM, -1);
+			rc = fx__set_error(err, FX_STEP_PLAN, ENOMEM, -1);
 			goto out_plan;
 		}
 	}
-	if (attr->backend == FX_BACKEND_FORK)
+	if (req->backend == FX_BACKEND_FORK)
 		rc = fx__backend_fork(&ctx, &pid, &pidfd, &step);
 	else
 		rc = fx__backend_clone(&ctx, &pid, &pidfd, &step);
@@ -190,7 +186,7 @@ static int spawn_attempt(fx_proc *proc, const struct fx_attr *attr, const char *
 		pipefd[1] = -1;
 	}
 	if (rc < 0) {
-		set_error(err, step, -rc, -1);
+		fx__set_error(err, step, -rc, -1);
 		goto out_plan;
 	}
 	failed = in_memory ? memory_report(&ctx, &rep) : read_report(pipefd[0], &rep);
@@ -202,15 +198,14 @@ static int spawn_attempt(fx_proc *proc, const struct fx_attr *attr, const char *
 			fx__kernel_lacks(FX__NO_SHARED_FILES);
 			rc = 1;
 		} else {
-			rc = set_error(err, (int)rep.step, rep.code, (long)rep.index);
+			rc = fx__set_error(err, (int)rep.step, rep.code, (long)rep.index);
+			if (req->describe)
+				req->describe(&plan, req->source, err);
 		}
 		goto out_plan;
 	}
-	proc->pid = pid;
-	proc->pidfd = pidfd;
-	proc->reaped = 0;
-	proc->lost = 0;
-	proc->status = 0;
+	*out_pid = pid;
+	*out_pidfd = pidfd;
 	rc = 0;
 out_plan:
 	free(ctx.slots);
@@ -222,23 +217,59 @@ out_plan:
 	return rc;
 }
 
+int fx__spawn_child(const struct fx__spawn_request *req, pid_t *pid, int *pidfd, fx_error *err)
+{
+	int rc, cancel_state;
+
+	/* close() and read() are cancellation points: a thread cancelled
+	 * there would leave a child nobody knows of, and descriptors. */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+	do {
+		rc = spawn_attempt(req, pid, pidfd, err);
+	} while (rc == 1);
+	pthread_setcancelstate(cancel_state, NULL);
+	return rc;
+}
+
+/* fx_spawn's plans: from an fx_attr. */
+struct attr_source {
+	const struct fx_attr *attr;
+	const char *path;
+	char *const *argv;
+};
+
+static int build_from_attr(struct fx__plan *plan, const void *source, int err_fd,
+                           int err_fd_read, fx_error *err)
+{
+	const struct attr_source *src = source;
+	long bad_fd = -1;
+	int rc = fx__plan_build(plan, src->attr, src->path, src->argv, err_fd, err_fd_read,
+	                        &bad_fd);
+
+	if (rc == -EBADF)
+		return fx__set_error(err, FX_STEP_FD_MAP, EBADF, bad_fd);
+	if (rc < 0)
+		return fx__set_error(err, FX_STEP_PLAN, -rc, -1);
+	return 0;
+}
+
 int fx_spawn(fx_proc **out, const char *file, char *const argv[], const fx_attr *attr,
              fx_error *err)
 {
 	fx_error scratch;
 	fx_proc *proc;
 	char *path = NULL;
-	int rc, cancel_state;
+	int rc;
 
 	if (!err)
 		err = &scratch;
-	set_error(err, FX_STEP_NONE, 0, -1);
+	fx__set_error(err, FX_STEP_NONE, 0, -1);
 	if (!out || !file || !argv || !argv[0])
-		return set_error(err, FX_STEP_ARGS, EINVAL, -1);
+		return fx__set_error(err, FX_STEP_ARGS, EINVAL, -1);
 	*out = NULL;
 	/* As execve and execvp say of an empty name. */
 	if (!*file) {
-		set_error(err, FX_STEP_LOOKUP, ENOENT, -1);
+		fx__set_error(err, FX_STEP_LOOKUP, ENOENT, -1);
 		return -ENOENT;
 	}
 	if (!attr)
@@ -247,25 +278,29 @@ int fx_spawn(fx_proc **out, const char *file, char *const argv[], const fx_attr 
 	 * it runs. */
 	proc = malloc(sizeof *proc);
 	if (!proc)
-		return set_error(err, FX_STEP_PLAN, ENOMEM, -1);
+		return fx__set_error(err, FX_STEP_PLAN, ENOMEM, -1);
 	rc = fx__lookup(file, attr, &path);
 	if (rc < 0) {
-		set_error(err, FX_STEP_LOOKUP, -rc, -1);
+		fx__set_error(err, FX_STEP_LOOKUP, -rc, -1);
 		set_subject(err, file);
 		free(proc);
 		return rc;
 	}
-	/* close() and read() are cancellation points: a thread cancelled
-	 * there would leave a child nobody knows of, and descriptors. */
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
-	do {
-		rc = spawn_attempt(proc, attr, path, argv, err);
-	} while (rc == 1);
-	pthread_setcancelstate(cancel_state, NULL);
+	struct attr_source src = { attr, path, argv };
+	struct fx__spawn_request req = { attr->backend, build_from_attr, &src, NULL };
+	pid_t pid = -1;
+	int pidfd = -1;
+
+	rc = fx__spawn_child(&req, &pid, &pidfd, err);
 	if (rc < 0) {
 		describe_subject(err, attr, path);
 		free(proc);
 	} else {
+		proc->pid = pid;
+		proc->pidfd = pidfd;
+		proc->reaped = 0;
+		proc->lost = 0;
+		proc->status = 0;
 		*out = proc;
 	}
 	free(path);

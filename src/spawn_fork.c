@@ -44,8 +44,10 @@ int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *ste
 	}
 	/* Race-free: the child is ours and not yet reaped, so its pid
 	 * cannot have been reused. */
-	long fd = fx__sys_pidfd_open(child, 0);
-	*pidfd = fd >= 0 ? (int)fd : -1;
+	if (!ctx->plan->no_pidfd) {
+		long fd = fx__sys_pidfd_open(child, 0);
+		*pidfd = fd >= 0 ? (int)fd : -1;
+	}
 	*pid = child;
 	return 0;
 }

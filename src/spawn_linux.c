@@ -40,6 +40,9 @@
 #ifndef CLONE_VFORK
 #define CLONE_VFORK 0x00004000
 #endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
 
 /*
  * The child needs little: a few frames and a 1 KiB buffer for the
@@ -202,7 +205,8 @@ int fx__clone_reports_in_memory(void)
 
 int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step)
 {
-	int stack_kept, want_pidfd = 1, fd = -1;
+	const struct fx__plan *plan = ctx->plan;
+	int stack_kept, want_pidfd = !plan->no_pidfd, fd = -1;
 	char *stack = child_stack(&stack_kept);
 	long rc;
 
@@ -227,17 +231,26 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		ctx->pidfd = (flags & CLONE_PIDFD) ? &fd : NULL;
 		if (!(no & FX__NO_CLONE3)) {
 			struct fx__clone_args args;
+			size_t size = FX__CLONE_ARGS_SIZE_V0;
 			memset(&args, 0, sizeof args);
 			if (!(no & FX__NO_CLEAR_SIGHAND))
 				flags |= CLONE_CLEAR_SIGHAND;
+			if (plan->cgroup_fd >= 0) {
+				flags |= CLONE_INTO_CGROUP;
+				args.cgroup = (unsigned)plan->cgroup_fd;
+				size = FX__CLONE_ARGS_SIZE_V2;
+			}
 			ctx->handlers_cleared = !!(flags & CLONE_CLEAR_SIGHAND);
 			args.flags = flags;
 			args.pidfd = (unsigned long)&fd;
 			args.exit_signal = SIGCHLD;
 			args.stack = (unsigned long)stack;
 			args.stack_size = FX__STACK_SIZE;
-			rc = fx__clone3_run(&args, sizeof args, fx__child_entry, ctx);
-			if (rc == -ENOSYS || rc == -EPERM) {
+			rc = fx__clone3_run(&args, size, fx__child_entry, ctx);
+			/* Only clone3 can start a child in a cgroup, and EPERM may
+			 * be the cgroup's answer: no fallback, the error is the
+			 * caller's. */
+			if ((rc == -ENOSYS || rc == -EPERM) && plan->cgroup_fd < 0) {
 				fx__kernel_lacks(FX__NO_CLONE3);
 				continue;
 			}
@@ -245,6 +258,8 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 				fx__kernel_lacks(FX__NO_CLEAR_SIGHAND);
 				continue;
 			}
+		} else if (plan->cgroup_fd >= 0) {
+			rc = -ENOSYS;
 		} else {
 			ctx->handlers_cleared = 0;
 			rc = fx__clone_run((unsigned long)flags | SIGCHLD, stack + FX__STACK_SIZE,
@@ -275,7 +290,7 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		*step = FX_STEP_CLONE;
 		return (int)rc;
 	}
-	if (fd < 0) {
+	if (fd < 0 && want_pidfd) {
 		long r = fx__sys_pidfd_open((int)rc, 0);
 		fd = r >= 0 ? (int)r : -1;
 	}

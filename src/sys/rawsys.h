@@ -142,6 +142,33 @@ static inline long fx__sys_chdir(const char *path)
 	return fx__syscall1(SYS_chdir, (long)path);
 }
 
+static inline long fx__sys_fchdir(int fd)
+{
+	return fx__syscall1(SYS_fchdir, fd);
+}
+
+/* -1 leaves an id as it is. */
+static inline long fx__sys_setresuid(unsigned ruid, unsigned euid, unsigned suid)
+{
+	return fx__syscall3(SYS_setresuid, ruid, euid, suid);
+}
+
+static inline long fx__sys_setresgid(unsigned rgid, unsigned egid, unsigned sgid)
+{
+	return fx__syscall3(SYS_setresgid, rgid, egid, sgid);
+}
+
+/* `param` is a struct sched_param (one int). */
+static inline long fx__sys_sched_setscheduler(int pid, int policy, const void *param)
+{
+	return fx__syscall3(SYS_sched_setscheduler, pid, policy, (long)param);
+}
+
+static inline long fx__sys_sched_setparam(int pid, const void *param)
+{
+	return fx__syscall2(SYS_sched_setparam, pid, (long)param);
+}
+
 static inline long fx__sys_setgroups(size_t n, const unsigned *groups)
 {
 	return fx__syscall2(SYS_setgroups, (long)n, (long)groups);
@@ -225,7 +252,11 @@ static inline long fx__sys_pidfd_send_signal(int pidfd, int sig)
  * with clone3 accepts; our own, as musl has no <linux/sched.h>. */
 struct fx__clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+	/* Linux 5.5 and 5.7: passed (size 88) only when cgroup is used. */
+	uint64_t set_tid, set_tid_size, cgroup;
 };
+#define FX__CLONE_ARGS_SIZE_V0 64
+#define FX__CLONE_ARGS_SIZE_V2 88
 long fx__clone3_run(struct fx__clone_args *args, size_t size, int (*fn)(void *), void *arg)
 	__attribute__((visibility("hidden")));
 long fx__clone_run(unsigned long flags, void *stack_top, int *parent_tid,
