@@ -17,7 +17,7 @@
 
 #include "forkexec-posix.h"
 #include "posix.h"
-#include "spawn.h"
+#include "spawn_core.h"
 
 /* Fixed steps: signals (2), scheduler, setsid, setpgid, resetids, the fd
  * table, the error pipe, the mask, execve. */

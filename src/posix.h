@@ -58,8 +58,8 @@ struct fx__posix_call {
 	int want_pidfd;
 };
 
-/* A fx__spawn_request's build (spawn.h) for a posix call. */
-int fx__plan_build_posix(struct fx__plan *plan, const void *call, int err_fd,
+/* A fx__spawn_request's build (spawn_core.h) for a posix call. */
+int fx__plan_build_posix(struct fx__plan *plan, const void *source, int err_fd,
                          int err_fd_read, fx_error *err);
 
 #endif

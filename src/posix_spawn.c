@@ -25,7 +25,7 @@
 #include "forkexec-posix.h"
 #include "attr.h"
 #include "posix.h"
-#include "spawn.h"
+#include "spawn_core.h"
 
 #ifdef FX_POSIX_STANDARD_NAMES
 #define FX_NAME(name) name

@@ -25,7 +25,7 @@
 #include "plan.h"
 #include "proc.h"
 #include "backend.h"
-#include "spawn.h"
+#include "spawn_core.h"
 
 static const struct fx_attr default_attr = {
 	.backend = FX_BACKEND_CLONE,

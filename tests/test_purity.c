@@ -19,12 +19,15 @@
  * runner's main() ever runs.
  */
 #include "fxt.h"
+#include "forkexec-posix.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <sched.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -44,6 +47,50 @@
  *         a cwd, fds 0<->1 swapped and 2 closed, then /bin/true
  * Exit status: 0 when the spawn did what the scenario expects, else 1.
  */
+/*
+ * fx_posix_spawnp with every attribute flag and every kind of file
+ * action, searching PATH; with `fail`, an open action that fails.
+ * Returns the exit status for the one-spawn mode.
+ */
+static int posix_scenario(int fail)
+{
+	char *const argv[] = { "true", NULL };
+	posix_spawnattr_t attr;
+	posix_spawn_file_actions_t fa;
+	struct sched_param param = { 0 };
+	sigset_t set;
+	pid_t pid;
+	int status, rc;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	fx_posix_spawnattr_init(&attr);
+	fx_posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
+	                            POSIX_SPAWN_SETSCHEDULER | POSIX_SPAWN_SETSID |
+	                            POSIX_SPAWN_RESETIDS);
+	fx_posix_spawnattr_setsigdefault(&attr, &set);
+	fx_posix_spawnattr_setsigmask(&attr, &set);
+	fx_posix_spawnattr_setschedpolicy(&attr, SCHED_BATCH);
+	fx_posix_spawnattr_setschedparam(&attr, &param);
+	fx_posix_spawn_file_actions_init(&fa);
+	fx_posix_spawn_file_actions_addopen(&fa, 5, fail ? "/nope/x" : "/", O_RDONLY | O_DIRECTORY,
+	                                    0);
+	fx_posix_spawn_file_actions_adddup2(&fa, 5, 6);
+	fx_posix_spawn_file_actions_adddup2(&fa, 6, 6);
+	fx_posix_spawn_file_actions_addclose(&fa, 5);
+	fx_posix_spawn_file_actions_addchdir_np(&fa, "/");
+	fx_posix_spawn_file_actions_addfchdir_np(&fa, 6);
+	fx_posix_spawn_file_actions_addclosefrom_np(&fa, 7);
+	setenv("PATH", "/nonexistent:/usr/bin:/bin", 1);
+	rc = fx_posix_spawnp(&pid, "true", &fa, &attr, argv, environ);
+	fx_posix_spawn_file_actions_destroy(&fa);
+	if (fail)
+		return rc == ENOENT ? 0 : 1;
+	if (rc != 0 || waitpid(pid, &status, 0) != pid)
+		return 1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
 __attribute__((constructor)) static void purity_spawn_mode(void)
 {
 	const char *mode = getenv("FXT_PURITY_SPAWN");
@@ -76,6 +123,8 @@ __attribute__((constructor)) static void purity_spawn_mode(void)
 		    fx_attr_map_fd(attr, 2, -1) < 0)
 			_exit(1);
 	}
+	if (strstr(mode, ":posix"))
+		_exit(posix_scenario(strstr(mode, ":posixfail") != NULL));
 	rc = fx_spawn(&proc, "/bin/true", argv, attr, &err);
 	if (fail)
 		_exit(rc == -ENOENT && err.step == FX_STEP_CHDIR ? 0 : 1);
@@ -699,7 +748,7 @@ static const char *const allowed_syscalls[] = {
 	"chdir", "fchdir", "ioctl", "ptrace", "write", "exit", "exit_group",
 	"execve", "getdents64", "openat", "umask", "prlimit64",
 	"setpriority", "kill", "getpgid", "setresuid", "setresgid",
-	"unshare", "mount", "read",
+	"unshare", "mount", "read", "sched_setscheduler", "sched_setparam",
 };
 
 static int allowed(const char *name)
@@ -922,4 +971,16 @@ TEST(purity_trace_child_failure)
 TEST(purity_trace_many_steps)
 {
 	traced_scenario("rich", 1);
+}
+
+/* Every posix_spawn attribute and file action; the PATH search's failed
+ * execve calls are on the allowed list. */
+TEST(purity_trace_posix_spawn)
+{
+	traced_scenario("posix", 1);
+}
+
+TEST(purity_trace_posix_spawn_failure)
+{
+	traced_scenario("posixfail", 0);
 }

@@ -3,8 +3,8 @@
  * (posix_spawn.c) share: make the error channel, build the plan, let a
  * backend create the child, and collect the child's report.
  */
-#ifndef FX_SPAWN_H
-#define FX_SPAWN_H
+#ifndef FX_SPAWN_CORE_H
+#define FX_SPAWN_CORE_H
 
 #include <sys/types.h>
 
