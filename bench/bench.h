@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define BENCH_MAX_THREADS 2
-#define BENCH_MAX_CONTESTANTS 24
+#define BENCH_MAX_CONTESTANTS 32
 #define BENCH_MAX_CELLS 64
 #define BENCH_MAX_SWEEP_VALUES 7
 

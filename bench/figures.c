@@ -87,9 +87,11 @@ static int copy_file(const char *from, const char *to)
 
 int bench_draw_figures(const char *dir, const char *copy_to)
 {
+	/* One per strategy (the table has 11): no two lines alike. */
 	static const char *const colors[] = { "#000000", "#d62728", "#ff7f0e",
-	                                      "#9467bd", "#1f77b4", "#2ca02c",
-	                                      "#17becf", "#8c564b" };
+	                                      "#9467bd", "#e377c2", "#bcbd22",
+	                                      "#1f77b4", "#2ca02c", "#17becf",
+	                                      "#8c564b", "#7f7f7f", "#aec7e8" };
 	static const struct {
 		const char *name, *sweep, *xlabel, *title;
 		bool mem;
@@ -126,14 +128,15 @@ int bench_draw_figures(const char *dir, const char *copy_to)
 		snprintf(png, sizeof png, "%s/%s.png", dir, figs[i].name);
 		if (!(f = fopen(gp, "we")))
 			continue;
-		fprintf(f, "set terminal pngcairo size 1400,620 font ',10' noenhanced\n"
+		/* The key: two columns of up to 6 under each panel, glibc's beside ours. */
+		fprintf(f, "set terminal pngcairo size 1400,720 font ',10' noenhanced\n"
 		           "set output '%s'\n"
 		           "set datafile missing 'NaN'\n"
 		           "set multiplot layout 1,2 title '%s'\n"
 		           "set logscale y\n"
 		           "set grid\n"
-		           "set key below maxrows 3 font ',9'\n"
-		           "set bmargin 8\n"
+		           "set key below maxrows 6 font ',9' samplen 2 width -8\n"
+		           "set bmargin 11\n"
 		           "set offsets graph 0.03, graph 0.03, 0, 0\n"
 		           "set xlabel '%s'\n"
 		           "set ylabel 'microseconds (log scale)'\n",

@@ -325,9 +325,9 @@ int main(int argc, char **argv)
 
 	if (list) {
 		for (size_t i = 0; i < bench_nstrategies; i++)
-			printf("%-16s %s\n", bench_strategies[i].name, bench_strategies[i].label);
+			printf("%-26s %s\n", bench_strategies[i].name, bench_strategies[i].label);
 		for (size_t i = 0; i < PEER_COUNT; i++)
-			printf("%-16s %s (peer)\n", bench_peers[i].name, bench_peers[i].label);
+			printf("%-26s %s (peer)\n", bench_peers[i].name, bench_peers[i].label);
 		return 0;
 	}
 

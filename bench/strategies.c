@@ -20,23 +20,23 @@
 #include <unistd.h>
 
 #include "forkexec.h"
+#include "forkexec-posix.h"
 
 extern char **environ;
 
-/*
- * SLOT: fx_posix_spawn is not in the library yet.  It is declared weak,
- * with posix_spawn's prototype, so the bench links without it and skips the
- * strategy with a note; with the symbol present the strategy runs.  When
- * forkexec.h declares it, this declaration must agree with it (or go).
- */
-extern int fx_posix_spawn(pid_t *restrict pid, const char *restrict path,
-                          const posix_spawn_file_actions_t *file_actions,
-                          const posix_spawnattr_t *restrict attrp,
-                          char *const argv[restrict],
-                          char *const envp[restrict]) __attribute__((weak));
-
 static int devnull_r = -1, devnull_w = -1;
 static fx_attr *typical_attr;
+
+/*
+ * The posix_spawn objects, glibc's and ours, built once by
+ * bench_strategies_init as a real caller would: a spawn then pays for the
+ * spawn alone, not for building its actions.  An fx_ object must be made
+ * and used by fx_ functions only, so each set exists twice.
+ */
+static posix_spawn_file_actions_t glibc_typical_fa, glibc_closefrom_fa;
+static posix_spawnattr_t glibc_typical_sa;
+static posix_spawn_file_actions_t fx_typical_fa, fx_closefrom_fa;
+static posix_spawnattr_t fx_typical_sa;
 
 static int reap(pid_t pid, struct spawn_ctx *ctx)
 {
@@ -118,16 +118,53 @@ static int run_vfork(const struct target *t, struct spawn_ctx *ctx)
 	return reap(pid, ctx);
 }
 
-static int run_posix_spawn(const struct target *t, struct spawn_ctx *ctx)
+/* posix_spawn and fx_posix_spawn alike: the prototype without restrict. */
+typedef int spawn_fn(pid_t *pid, const char *path,
+                     const posix_spawn_file_actions_t *fa,
+                     const posix_spawnattr_t *sa, char *const argv[],
+                     char *const envp[]);
+
+static int ps_run(spawn_fn *fn, const char *what, const struct target *t,
+                  const posix_spawn_file_actions_t *fa,
+                  const posix_spawnattr_t *sa, struct spawn_ctx *ctx)
 {
 	pid_t pid;
-	int e = posix_spawn(&pid, t->path, NULL, NULL, t->argv, environ);
+	int e = fn(&pid, t->path, fa, sa, t->argv, environ);
 
 	if (e) {
-		snprintf(ctx->why, sizeof ctx->why, "posix_spawn: %s", strerror(e));
+		char msg[320];
+		fx_error err;
+
+		/* Ours says which step or file action failed. */
+		if (fn == fx_posix_spawn && fx_posix_spawn_error(&err))
+			snprintf(ctx->why, sizeof ctx->why, "%s: %s", what,
+			         fx_strerror(&err, msg, sizeof msg));
+		else
+			snprintf(ctx->why, sizeof ctx->why, "%s: %s", what, strerror(e));
 		return -e;
 	}
 	return reap(pid, ctx);
+}
+
+static int run_posix_spawn(const struct target *t, struct spawn_ctx *ctx)
+{
+	return ps_run(posix_spawn, "posix_spawn", t, NULL, NULL, ctx);
+}
+
+/* The typical set in POSIX terms: 3 dup2 actions, a chdir, a new session. */
+static int run_posix_spawn_typical(const struct target *t, struct spawn_ctx *ctx)
+{
+	return ps_run(posix_spawn, "posix_spawn", t, &glibc_typical_fa,
+	              &glibc_typical_sa, ctx);
+}
+
+/*
+ * closefrom(3): glibc's child, made with CLONE_VM but not CLONE_FILES,
+ * gets a copy of the whole descriptor table from clone, then closes it.
+ */
+static int run_posix_spawn_closefrom(const struct target *t, struct spawn_ctx *ctx)
+{
+	return ps_run(posix_spawn, "posix_spawn", t, &glibc_closefrom_fa, NULL, ctx);
 }
 
 /* ---- forkexec ---------------------------------------------------- */
@@ -170,21 +207,19 @@ static int run_fx_typical(const struct target *t, struct spawn_ctx *ctx)
 
 static int run_fx_posix_spawn(const struct target *t, struct spawn_ctx *ctx)
 {
-	pid_t pid;
-	int e = fx_posix_spawn(&pid, t->path, NULL, NULL, t->argv, environ);
-
-	if (e) {
-		snprintf(ctx->why, sizeof ctx->why, "fx_posix_spawn: %s", strerror(e));
-		return -e;
-	}
-	return reap(pid, ctx);
+	return ps_run(fx_posix_spawn, "fx_posix_spawn", t, NULL, NULL, ctx);
 }
 
-static const char *fx_posix_spawn_unavailable(void)
+static int run_fx_posix_spawn_typical(const struct target *t, struct spawn_ctx *ctx)
 {
-	if (!fx_posix_spawn)
-		return "fx_posix_spawn is not in the library yet: skipped";
-	return NULL;
+	return ps_run(fx_posix_spawn, "fx_posix_spawn", t, &fx_typical_fa,
+	              &fx_typical_sa, ctx);
+}
+
+/* Ours drops the fds at or above 3 without copying the table first. */
+static int run_fx_posix_spawn_closefrom(const struct target *t, struct spawn_ctx *ctx)
+{
+	return ps_run(fx_posix_spawn, "fx_posix_spawn", t, &fx_closefrom_fa, NULL, ctx);
 }
 
 const struct strategy bench_strategies[] = {
@@ -192,10 +227,17 @@ const struct strategy bench_strategies[] = {
 	{ "fork", "fork+execve", run_fork, NULL, false },
 	{ "vfork", "vfork+execve", run_vfork, NULL, false },
 	{ "posix_spawn", "glibc posix_spawn", run_posix_spawn, NULL, false },
+	{ "posix_spawn_typical", "glibc posix_spawn, chdir+setsid+3 fds",
+	  run_posix_spawn_typical, NULL, false },
+	{ "posix_spawn_closefrom", "glibc posix_spawn, closefrom(3)",
+	  run_posix_spawn_closefrom, NULL, false },
 	{ "fx_default", "fx_spawn, defaults", run_fx_default, NULL, false },
 	{ "fx_typical", "fx_spawn, chdir+setsid+3 fds", run_fx_typical, NULL, false },
-	{ "fx_posix_spawn", "fx_posix_spawn", run_fx_posix_spawn,
-	  fx_posix_spawn_unavailable, false },
+	{ "fx_posix_spawn", "fx_posix_spawn", run_fx_posix_spawn, NULL, false },
+	{ "fx_posix_spawn_typical", "fx_posix_spawn, chdir+setsid+3 fds",
+	  run_fx_posix_spawn_typical, NULL, false },
+	{ "fx_posix_spawn_closefrom", "fx_posix_spawn, closefrom(3)",
+	  run_fx_posix_spawn_closefrom, NULL, false },
 };
 const size_t bench_nstrategies = sizeof bench_strategies / sizeof bench_strategies[0];
 
@@ -226,6 +268,33 @@ int bench_strategies_init(void)
 	    (r = fx_attr_map_fd(typical_attr, 2, devnull_w)) < 0) {
 		fprintf(stderr, "fxbench: building the typical attributes: %s\n",
 		        strerror(-r));
+		return -1;
+	}
+	/* These return a positive errno, as POSIX says. */
+	if ((r = posix_spawn_file_actions_init(&glibc_typical_fa)) ||
+	    (r = posix_spawn_file_actions_adddup2(&glibc_typical_fa, devnull_r, 0)) ||
+	    (r = posix_spawn_file_actions_adddup2(&glibc_typical_fa, devnull_w, 1)) ||
+	    (r = posix_spawn_file_actions_adddup2(&glibc_typical_fa, devnull_w, 2)) ||
+	    (r = posix_spawn_file_actions_addchdir_np(&glibc_typical_fa, "/")) ||
+	    (r = posix_spawnattr_init(&glibc_typical_sa)) ||
+	    (r = posix_spawnattr_setflags(&glibc_typical_sa, POSIX_SPAWN_SETSID)) ||
+	    (r = posix_spawn_file_actions_init(&glibc_closefrom_fa)) ||
+	    (r = posix_spawn_file_actions_addclosefrom_np(&glibc_closefrom_fa, 3))) {
+		fprintf(stderr, "fxbench: building glibc's posix_spawn objects: %s\n",
+		        strerror(r));
+		return -1;
+	}
+	if ((r = fx_posix_spawn_file_actions_init(&fx_typical_fa)) ||
+	    (r = fx_posix_spawn_file_actions_adddup2(&fx_typical_fa, devnull_r, 0)) ||
+	    (r = fx_posix_spawn_file_actions_adddup2(&fx_typical_fa, devnull_w, 1)) ||
+	    (r = fx_posix_spawn_file_actions_adddup2(&fx_typical_fa, devnull_w, 2)) ||
+	    (r = fx_posix_spawn_file_actions_addchdir_np(&fx_typical_fa, "/")) ||
+	    (r = fx_posix_spawnattr_init(&fx_typical_sa)) ||
+	    (r = fx_posix_spawnattr_setflags(&fx_typical_sa, POSIX_SPAWN_SETSID)) ||
+	    (r = fx_posix_spawn_file_actions_init(&fx_closefrom_fa)) ||
+	    (r = fx_posix_spawn_file_actions_addclosefrom_np(&fx_closefrom_fa, 3))) {
+		fprintf(stderr, "fxbench: building the fx_posix_spawn objects: %s\n",
+		        strerror(r));
 		return -1;
 	}
 	return 0;

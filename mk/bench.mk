@@ -19,16 +19,14 @@ BENCH_RUN  := $(BENCH_BIN) --tiny $(BENCH_TINY) --python-peer bench/peer_popen.p
 
 .PHONY: bench bench-quick
 
-# The bench uses the public header only; -Isrc would let src/spawn.h hide
-# the system's <spawn.h>.
-BENCH_CPPFLAGS := $(filter-out -Isrc,$(CPPFLAGS))
+# The bench uses the public headers only.
+BENCH_CPPFLAGS := $(filter-out -iquote src,$(CPPFLAGS))
 
-# --whole-archive: fx_posix_spawn is referenced weakly (it may not exist
-# yet), and a weak reference alone does not pull a member out of an archive.
-$(BENCH_BIN): $(BENCH_SRCS) bench/bench.h include/forkexec.h $(STATIC_LIB)
+$(BENCH_BIN): $(BENCH_SRCS) bench/bench.h include/forkexec.h include/forkexec-posix.h \
+              $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Ibench -o $@ $(BENCH_SRCS) \
-	    -Wl,--whole-archive $(STATIC_LIB) -Wl,--no-whole-archive -lpthread -lm $(LDFLAGS)
+	    $(STATIC_LIB) -lpthread -lm $(LDFLAGS)
 
 # One raw exit system call, static, no libc: spawning it costs the spawn alone.
 $(BENCH_TINY): bench/tiny.c
