@@ -7,12 +7,16 @@
 #include "plan.h"
 
 /*
- * Creates a child that runs fx__child_main(ctx).  The backend blocks every
- * signal around the creation and records the spawning thread's mask in
- * ctx->thread_mask.  It returns once the child no longer needs the
- * parent's memory (CLONE_VFORK: it has exec'd or exited).  On success
- * *pid is set, *pidfd too (-1 if the kernel gives none).  On failure it
- * returns -errno and sets *step (FX_STEP_STACK or FX_STEP_CLONE).
+ * Creates a child that runs fx__child_main(ctx).  The caller has blocked
+ * every signal and recorded the spawning thread's mask in
+ * ctx->thread_mask (the child must not run a handler of the parent's
+ * before it has reset them all), and restores it once it has the child's
+ * report.  The clone backend returns once the child no longer needs the
+ * parent's memory (CLONE_VFORK: it has exec'd or exited); the fork
+ * backend at once, and the caller then reads the error pipe.  On success
+ * *pid is set, *pidfd too (-1 if the kernel gives none, or the plan wants
+ * none).  On failure it returns -errno and sets *step (FX_STEP_STACK or
+ * FX_STEP_CLONE).
  */
 int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step);
 int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step);

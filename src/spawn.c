@@ -177,6 +177,15 @@ static int spawn_attempt(const struct fx__spawn_request *req, pid_t *out_pid, in
 			goto out_plan;
 		}
 	}
+	/*
+	 * Every signal stays blocked until the report is in: the child may
+	 * run no handler of ours before it has reset them, and a parent that
+	 * waits for a forked child's report sleeps in read() as a vfork
+	 * parent sleeps in clone, rather than run handlers on the CPU the
+	 * child needs (under the signal-storm torture test the fork backend
+	 * spawned 2.5 times slower than the clone one before).
+	 */
+	ctx.thread_mask = fx__block_all_signals();
 	if (req->backend == FX_BACKEND_FORK)
 		rc = fx__backend_fork(&ctx, &pid, &pidfd, &step);
 	else
@@ -186,10 +195,12 @@ static int spawn_attempt(const struct fx__spawn_request *req, pid_t *out_pid, in
 		pipefd[1] = -1;
 	}
 	if (rc < 0) {
+		fx__restore_signals(ctx.thread_mask);
 		fx__set_error(err, step, -rc, -1);
 		goto out_plan;
 	}
 	failed = in_memory ? memory_report(&ctx, &rep) : read_report(pipefd[0], &rep);
+	fx__restore_signals(ctx.thread_mask);
 	if (failed) {
 		fx__reap(pid, pidfd);
 		if (pidfd >= 0)

@@ -30,14 +30,10 @@ int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *ste
 	ctx->handlers_cleared = 0;
 	ctx->files_shared = 0;
 	ctx->parent_pid = (int)fx__sys_getpid();
-	/* Blocked until the child has reset every handler, so that no
-	 * handler of the parent's ever runs in it. */
-	ctx->thread_mask = fx__block_all_signals();
 	child = fx__fork();
 	if (child == 0)
 		fx__child_main(ctx);
 	saved = errno;
-	fx__restore_signals(ctx->thread_mask);
 	if (child < 0) {
 		*step = FX_STEP_CLONE;
 		return -saved;

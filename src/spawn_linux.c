@@ -218,7 +218,6 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 	ctx->files_shared = ctx->plan->closes_fds && !(lacks() & FX__NO_SHARED_FILES) &&
 	                    vm_is_shared();
 	ctx->parent_pid = ctx->plan->checks_parent ? (int)fx__sys_getpid() : 0;
-	ctx->thread_mask = fx__block_all_signals();
 	for (;;) {
 		unsigned no = lacks();
 		unsigned long long flags = CLONE_VM | CLONE_VFORK;
@@ -283,7 +282,6 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		}
 		break;
 	}
-	fx__restore_signals(ctx->thread_mask);
 	if (!stack_kept)
 		unmap_stack(stack - guard_size());
 	if (rc < 0) {
