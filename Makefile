@@ -105,10 +105,12 @@ $(BUILD)/fxprobe: tests/probe.c
 $(BUILD)/fxtest: $(TEST_SRCS) $(wildcard tests/*.h) $(STATIC_LIB)
 	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itests -o $@ $(TEST_SRCS) $(STATIC_LIB) -lpthread $(LDFLAGS)
 
-# The suite, then every benchmark strategy a few times (statuses checked,
-# never a time), so that the benchmark cannot rot.
+# The suite, then the posix_spawn drop-in under real programs
+# (tests/dropin/run.sh), then every benchmark strategy a few times
+# (statuses checked, never a time), so that the benchmark cannot rot.
 check: all $(BUILD)/fxtest $(BUILD)/fxprobe
 	$(BUILD)/fxtest
+	tests/dropin/run.sh $(BUILD)
 	$(MAKE) --no-print-directory bench-quick
 
 # Configuration of the linters lives in .clang-tidy and .cppcheck-suppressions
