@@ -60,6 +60,9 @@ struct strategy {
 	/* NULL when the strategy can run here; else why it is skipped. */
 	const char *(*unavailable)(void);
 	bool is_floor;
+	/* It forks: the parent's pages are left copy-on-write shared until
+	 * the runner settles them (runner.c). */
+	bool forks;
 };
 
 extern const struct strategy bench_strategies[];
@@ -188,6 +191,8 @@ long bench_run_cell(struct cell *c, bool with_peers);
 /* sweeps.c */
 int bench_mem_set(double gib);       /* grows (or shrinks) the resident ballast */
 double bench_mem_now(void);
+/* Breaks the copy-on-write sharing a fork left on the parent's pages. */
+void bench_settle_fork_debt(void);
 int bench_fds_set(int total);        /* total open descriptors, 0-2 included */
 int bench_raise_nofile(long want);
 double bench_mem_available_gib(void);

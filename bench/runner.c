@@ -401,6 +401,8 @@ long bench_run_cell(struct cell *c, bool with_peers)
 				run_slice(c, x->threads, r, x->s,
 				          x->threads > 1 || c->threads > 1 ? thread_slice_ns : 0,
 				          room);
+				if (x->s->forks)
+					bench_settle_fork_debt();
 				if (r->failures)
 					x->done = true;
 			} else {

@@ -223,21 +223,21 @@ static int run_fx_posix_spawn_closefrom(const struct target *t, struct spawn_ctx
 }
 
 const struct strategy bench_strategies[] = {
-	{ "floor", "floor: clone(VM|VFORK)+execve", run_floor, NULL, true },
-	{ "fork", "fork+execve", run_fork, NULL, false },
-	{ "vfork", "vfork+execve", run_vfork, NULL, false },
-	{ "posix_spawn", "glibc posix_spawn", run_posix_spawn, NULL, false },
+	{ "floor", "floor: clone(VM|VFORK)+execve", run_floor, NULL, true, false },
+	{ "fork", "fork+execve", run_fork, NULL, false, true },
+	{ "vfork", "vfork+execve", run_vfork, NULL, false, false },
+	{ "posix_spawn", "glibc posix_spawn", run_posix_spawn, NULL, false, false },
 	{ "posix_spawn_typical", "glibc posix_spawn, chdir+setsid+3 fds",
-	  run_posix_spawn_typical, NULL, false },
+	  run_posix_spawn_typical, NULL, false, false },
 	{ "posix_spawn_closefrom", "glibc posix_spawn, closefrom(3)",
-	  run_posix_spawn_closefrom, NULL, false },
-	{ "fx_default", "fx_spawn, defaults", run_fx_default, NULL, false },
-	{ "fx_typical", "fx_spawn, chdir+setsid+3 fds", run_fx_typical, NULL, false },
-	{ "fx_posix_spawn", "fx_posix_spawn", run_fx_posix_spawn, NULL, false },
+	  run_posix_spawn_closefrom, NULL, false, false },
+	{ "fx_default", "fx_spawn, defaults", run_fx_default, NULL, false, false },
+	{ "fx_typical", "fx_spawn, chdir+setsid+3 fds", run_fx_typical, NULL, false, false },
+	{ "fx_posix_spawn", "fx_posix_spawn", run_fx_posix_spawn, NULL, false, false },
 	{ "fx_posix_spawn_typical", "fx_posix_spawn, chdir+setsid+3 fds",
-	  run_fx_posix_spawn_typical, NULL, false },
+	  run_fx_posix_spawn_typical, NULL, false, false },
 	{ "fx_posix_spawn_closefrom", "fx_posix_spawn, closefrom(3)",
-	  run_fx_posix_spawn_closefrom, NULL, false },
+	  run_fx_posix_spawn_closefrom, NULL, false, false },
 };
 const size_t bench_nstrategies = sizeof bench_strategies / sizeof bench_strategies[0];
 
