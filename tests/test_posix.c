@@ -13,7 +13,11 @@
  * descriptor with its close-on-exec flag.  The test then asserts the
  * expected outcome on forkexec's report.  Where glibc (2.36 here) lacks a
  * feature (POSIX_SPAWN_SETCGROUP, pidfd_spawn, addchdir without _np,
- * SCHED_BATCH/SCHED_IDLE) forkexec is tested alone.
+ * SCHED_BATCH/SCHED_IDLE) forkexec is tested alone.  So is a case that
+ * needs what this libc turns out to lack at run time (musl: the
+ * scheduling attributes, addclosefrom_np, addtcsetpgrp_np): the case
+ * says what it needs (run.needs), and PAIR then runs forkexec alone and
+ * says so on a "# libc lacks" line (see lacks() below).
  *
  * Error cases also check that nothing is left behind: *pid untouched, no
  * child (running or zombie), no new descriptor.  The tests that spawn run
@@ -32,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -104,6 +109,31 @@ static const struct family fam_fx = {
 	.addtcsetpgrp = fx_posix_spawn_file_actions_addtcsetpgrp_np,
 };
 
+/*
+ * glibc (2.34) has addclosefrom_np and addtcsetpgrp_np; musl has neither
+ * (nor does POSIX.1-2024: both are extensions).  There the libc family
+ * refuses them with ENOSYS, which lacks() below finds: the cases
+ * that need them run with forkexec alone.
+ */
+#ifdef __GLIBC__
+#define libc_addclosefrom posix_spawn_file_actions_addclosefrom_np
+#define libc_addtcsetpgrp posix_spawn_file_actions_addtcsetpgrp_np
+#else
+static int libc_addclosefrom(posix_spawn_file_actions_t *fa, int from)
+{
+	(void)fa;
+	(void)from;
+	return ENOSYS;
+}
+
+static int libc_addtcsetpgrp(posix_spawn_file_actions_t *fa, int tcfd)
+{
+	(void)fa;
+	(void)tcfd;
+	return ENOSYS;
+}
+#endif
+
 static const struct family fam_libc = {
 	.name = "libc",
 	.is_fx = 0,
@@ -130,8 +160,8 @@ static const struct family fam_libc = {
 	.adddup2 = posix_spawn_file_actions_adddup2,
 	.addchdir = posix_spawn_file_actions_addchdir_np,
 	.addfchdir = posix_spawn_file_actions_addfchdir_np,
-	.addclosefrom = posix_spawn_file_actions_addclosefrom_np,
-	.addtcsetpgrp = posix_spawn_file_actions_addtcsetpgrp_np,
+	.addclosefrom = libc_addclosefrom,
+	.addtcsetpgrp = libc_addtcsetpgrp,
 };
 
 static const struct family *const families[] = { &fam_fx, &fam_libc };
@@ -157,9 +187,84 @@ static void check_libc_is_libc(void)
 	 * nothing could be preloaded into it either. */
 	if (!dladdr((void *)fam_libc.spawn, &info) || !info.dli_fname)
 		return;
-	if (!strstr(info.dli_fname, "libc.so") && !strstr(info.dli_fname, "libc.musl"))
+	/* musl's C library is its dynamic linker, /lib/ld-musl-ARCH.so.1
+	 * (Alpine also names it libc.musl-ARCH.so.1). */
+	if (!strstr(info.dli_fname, "libc.so") && !strstr(info.dli_fname, "libc.musl") &&
+	    !strstr(info.dli_fname, "/ld-musl-"))
 		FAIL("posix_spawn resolves to %s, not the C library: the "
 		     "comparisons would be with forkexec itself", info.dli_fname);
+}
+
+/*
+ * What a case may need that a libc may lack.  glibc 2.36 has it all.
+ * musl 1.2.3 has neither addclosefrom_np nor addtcsetpgrp_np (the ENOSYS
+ * stubs above), and its posix_spawnattr_{get,set}sched{policy,param}
+ * return ENOSYS (its posix_spawn ignores the SETSCHEDPARAM and
+ * SETSCHEDULER flags): musl does not provide POSIX's Process Scheduling
+ * option (<unistd.h> leaves _POSIX_PRIORITY_SCHEDULING undefined), to
+ * which POSIX.1-2024 assigns ([PS]) those four functions and two flags.
+ */
+enum {
+	NEED_SCHED = 1 << 0,        /* the scheduling attributes */
+	NEED_CLOSEFROM = 1 << 1,    /* addclosefrom_np */
+	NEED_TCSETPGRP = 1 << 2,    /* addtcsetpgrp_np */
+};
+
+static const char *const need_names[] = {
+	"posix_spawnattr_{get,set}sched{policy,param}",
+	"posix_spawn_file_actions_addclosefrom_np",
+	"posix_spawn_file_actions_addtcsetpgrp_np",
+};
+
+/* Of `needs`, what family f lacks: each function asked on a scratch
+ * object, ENOSYS meaning absent (other results are the tests' business). */
+static unsigned family_missing(const struct family *f, unsigned needs)
+{
+	posix_spawnattr_t a;
+	posix_spawn_file_actions_t fa;
+	struct sched_param sp = { .sched_priority = 0 };
+	int policy;
+	unsigned missing = 0;
+
+	OK0(f->attr_init(&a));
+	if ((needs & NEED_SCHED) &&
+	    (f->setschedpolicy(&a, SCHED_OTHER) == ENOSYS ||
+	     f->getschedpolicy(&a, &policy) == ENOSYS ||
+	     f->setschedparam(&a, &sp) == ENOSYS ||
+	     f->getschedparam(&a, &sp) == ENOSYS))
+		missing |= NEED_SCHED;
+	OK0(f->attr_destroy(&a));
+	OK0(f->fa_init(&fa));
+	if ((needs & NEED_CLOSEFROM) && f->addclosefrom(&fa, 3) == ENOSYS)
+		missing |= NEED_CLOSEFROM;
+	if ((needs & NEED_TCSETPGRP) && f->addtcsetpgrp(&fa, 0) == ENOSYS)
+		missing |= NEED_TCSETPGRP;
+	OK0(f->fa_destroy(&fa));
+	return missing;
+}
+
+/*
+ * Whether family f lacks any of `needs`; if so (the libc only: forkexec
+ * must have everything), prints "# libc lacks X: forkexec alone", and
+ * the caller leaves the libc out of what needs X.
+ */
+static int lacks(const struct family *f, unsigned needs)
+{
+	unsigned missing = family_missing(f, needs);
+	char names[256];
+	size_t used = 0;
+
+	if (!missing)
+		return 0;
+	names[0] = 0;
+	for (size_t i = 0; i < sizeof need_names / sizeof need_names[0]; i++)
+		if ((missing & (1u << i)) && used < sizeof names)
+			used += (size_t)snprintf(names + used, sizeof names - used,
+			                         "%s%s", used ? ", " : "", need_names[i]);
+	if (f->is_fx)
+		FAIL("forkexec lacks %s", names);
+	printf("# %s lacks %s: forkexec alone\n", f->name, names);
+	return 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -204,12 +309,14 @@ struct run {
 	int no_report;          /* the program is not the probe: no report */
 	void (*inspect)(struct run *run, pid_t pid);  /* child alive, reported */
 	void (*after)(struct run *run);               /* child reaped */
+	unsigned needs;         /* NEED_*: without it, forkexec alone */
 
 	/* The parent's ends, for a setup that places the report itself. */
 	int report_w, hold_r, report_placed;
 	ino_t hold_ino;
 
 	/* What happened. */
+	int not_run;            /* the libc's run, left out: it lacks `needs` */
 	int rc;
 	pid_t pid;              /* as the call stored it, else UNTOUCHED */
 	int pidfd;              /* as the call stored it, else UNTOUCHED */
@@ -381,7 +488,8 @@ static void run_spawn(struct run *run)
 			run->pidfd_cloexec = is_cloexec(run->pidfd);
 			memset(&si, 0, sizeof si);
 			ASSERT_SYS(waitid(P_PIDFD, (id_t)run->pidfd, &si, WEXITED));
-			run->status = si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0)
+			/* waitpid's encoding (W_EXITCODE is glibc's only). */
+			run->status = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8
 			                                       : si.si_status;
 			if (run->child)
 				ASSERT_EQ(si.si_pid, run->child);
@@ -490,28 +598,72 @@ static const char *errname(int code)
 }
 
 /*
+ * Whether the libc's posix_spawn can report a child's failure here.
+ * glibc's child writes its errno into memory it shares with the parent
+ * (CLONE_VM|CLONE_VFORK) and trusts that it does; valgrind and qemu-user
+ * turn that clone into a fork, the report is lost, and glibc returns 0
+ * for a child that then exits 127 (forkexec proves the sharing first and
+ * uses a pipe there).  Asked once, with a path that does not exist.
+ */
+static int libc_cannot_report(void)
+{
+	static int state; /* 0 unknown, 1 cannot, -1 can */
+	char *const argv[] = { "x", NULL };
+	pid_t pid;
+
+	if (!state) {
+		state = posix_spawn(&pid, "/nonexistent/fxtest", NULL, NULL, argv, environ) == 0
+			? 1 : -1;
+		if (state > 0)
+			waitpid(pid, NULL, 0);
+	}
+	return state > 0;
+}
+
+/*
  * Runs `proto` with forkexec into *fx and with the libc into *lc (the
  * families are set here) and fails unless both returned the same and,
  * when they succeeded, both probes exited 0 and reported the same.
- * Neither may leave a descriptor behind.
+ * Neither may leave a descriptor behind.  If the libc lacks what
+ * proto->needs, forkexec runs alone (with the same checks of its own
+ * run) and *lc is marked not_run: it has no report, and EXPECT_ERR
+ * passes over it.
  */
 #define PAIR(proto, fx, lc) pair_(__FILE__, __LINE__, (proto), (fx), (lc))
 static void pair_(const char *file, int line, const struct run *proto,
                   struct run *fx, struct run *lc)
 {
 	char diff[8192];
+	int alone;
 
 	check_libc_is_libc();
 	*fx = *proto;
 	*lc = *proto;
 	fx->f = &fam_fx;
 	lc->f = &fam_libc;
+	alone = lacks(&fam_libc, proto->needs);
 	run_spawn(fx);
-	run_spawn(lc);
+	if (alone) {
+		lc->not_run = 1;
+		lc->rc = fx->rc;
+		lc->r = NULL;
+	} else {
+		run_spawn(lc);
+		if (fx->rc != 0 && lc->rc == 0 && libc_cannot_report()) {
+			printf("# the libc cannot report a child's failure here (its "
+			       "vfork-style clone is a fork: valgrind, qemu-user): "
+			       "forkexec alone\n");
+			alone = 1;
+			lc->not_run = 1;
+			lc->rc = fx->rc;
+			run_free(lc);
+			lc->r = NULL;
+		}
+	}
 	if (fx->rc != lc->rc)
 		fxt_fail_(file, line, "forkexec returned %d (%s), libc %d (%s)",
 		          fx->rc, errname(fx->rc), lc->rc, errname(lc->rc));
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2 - alone; i++) {
 		struct run *x = i ? lc : fx;
 
 		if (x->fds_after != x->fds_before)
@@ -525,7 +677,7 @@ static void pair_(const char *file, int line, const struct run *proto,
 			fxt_fail_(file, line, "%s: the probe wrote no report",
 			          x->f->name);
 	}
-	if (fx->rc != 0)
+	if (fx->rc != 0 || alone)
 		return;
 	diff_reports(fx, lc, diff, sizeof diff);
 	if (diff[0])
@@ -566,12 +718,14 @@ static void solo_(const char *file, int line, const struct run *proto,
 
 /*
  * A failed spawn: `want` returned, *pid (or *pidfd) untouched, no child,
- * no new descriptor.
+ * no new descriptor.  (Nothing for a run PAIR left out.)
  */
 #define EXPECT_ERR(run, want) expect_err_(__FILE__, __LINE__, (run), (want))
 static void expect_err_(const char *file, int line, const struct run *run,
                         int want)
 {
+	if (run->not_run)
+		return;
 	if (run->rc != want)
 		fxt_fail_(file, line, "%s returned %d (%s), expected %d (%s)",
 		          run->f->name, run->rc, errname(run->rc), want,
@@ -780,10 +934,12 @@ static int sets_equal(const sigset_t *a, const sigset_t *b)
 }
 
 /* posix_spawnattr_init: no flag, group 0, empty sets, SCHED_OTHER and
- * priority 0 in both libraries. */
+ * priority 0 in both libraries (the scheduling ones in forkexec alone
+ * where the libc lacks them). */
 TEST_ONCE(posix_attr_defaults)
 {
 	int policy[2], prio[2];
+	int sched_lacking = lacks(&fam_libc, NEED_SCHED);
 
 	for (int i = 0; i < 2; i++) {
 		const struct family *f = families[i];
@@ -805,16 +961,24 @@ TEST_ONCE(posix_attr_defaults)
 		sigfillset(&set);
 		OK0(f->getsigdefault(&a, &set));
 		ASSERT(sets_equal(&set, &empty));
-		OK0(f->getschedpolicy(&a, &policy[i]));
-		OK0(f->getschedparam(&a, &sp));
-		prio[i] = sp.sched_priority;
+		if (!f->is_fx && sched_lacking) {
+			policy[i] = policy[0];
+			prio[i] = prio[0];
+		} else {
+			OK0(f->getschedpolicy(&a, &policy[i]));
+			OK0(f->getschedparam(&a, &sp));
+			prio[i] = sp.sched_priority;
+		}
 		OK0(f->attr_destroy(&a));
 	}
+	ASSERT_EQ(policy[0], SCHED_OTHER);
+	ASSERT_EQ(prio[0], 0);
 	ASSERT_EQ(policy[0], policy[1]);
 	ASSERT_EQ(prio[0], prio[1]);
 }
 
-/* Every getter returns what its setter stored, in both libraries. */
+/* Every getter returns what its setter stored, in both libraries (the
+ * scheduling ones in forkexec alone where the libc lacks them). */
 TEST_ONCE(posix_attr_roundtrip)
 {
 	static const short all = POSIX_SPAWN_RESETIDS | POSIX_SPAWN_SETPGROUP |
@@ -822,6 +986,7 @@ TEST_ONCE(posix_attr_roundtrip)
 	        POSIX_SPAWN_SETSCHEDPARAM | POSIX_SPAWN_SETSCHEDULER |
 	        POSIX_SPAWN_USEVFORK | POSIX_SPAWN_SETSID;
 	static const int policies[] = { SCHED_FIFO, SCHED_RR, SCHED_OTHER };
+	int sched_lacking = lacks(&fam_libc, NEED_SCHED);
 
 	for (int i = 0; i < 2; i++) {
 		const struct family *f = families[i];
@@ -860,6 +1025,10 @@ TEST_ONCE(posix_attr_roundtrip)
 		OK0(f->getsigdefault(&a, &got));
 		ASSERT(sets_equal(&got, &def));
 
+		if (!f->is_fx && sched_lacking) {
+			OK0(f->attr_destroy(&a));
+			continue;
+		}
 		for (size_t k = 0; k < sizeof policies / sizeof policies[0]; k++) {
 			OK0(f->setschedpolicy(&a, policies[k]));
 			OK0(f->getschedpolicy(&a, &policy));
@@ -917,12 +1086,14 @@ TEST_ONCE(posix_attr_setflags_invalid)
 
 /* setschedpolicy: EINVAL for a policy that is none of the header's five
  * (policy unchanged); SCHED_BATCH and SCHED_IDLE accepted by forkexec
- * (glibc 2.36 refuses them, so they are checked on forkexec alone). */
+ * (glibc 2.36 refuses them, so they are checked on forkexec alone; all of
+ * it is, where the libc lacks the scheduling attributes). */
 TEST_ONCE(posix_attr_schedpolicy_invalid)
 {
 	static const int bad[] = { 99, -1, 4, 6 /* SCHED_DEADLINE */, 0x40000000 };
+	int n = lacks(&fam_libc, NEED_SCHED) ? 1 : 2;
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < n; i++) {
 		const struct family *f = families[i];
 		posix_spawnattr_t a;
 		int policy;
@@ -969,16 +1140,35 @@ TEST_ONCE(posix_attr_schedpolicy_invalid)
 	} while (0)
 
 /*
+ * Whether the libc's add functions refuse an fd >= OPEN_MAX, as POSIX
+ * says they "shall" (EBADF).  glibc does.  musl (1.2.3) refuses only a
+ * negative fd and leaves one at or above OPEN_MAX (the RLIMIT_NOFILE of
+ * the time, which may change before the spawn) to the child's system
+ * calls: a dup2 or open onto it then fails the spawn with EBADF, a close
+ * of it is ignored.  Not a missing feature to probe for but a choice,
+ * so named by the C library: on glibc the comparison stays strict.
+ */
+#ifdef __GLIBC__
+#define LIBC_ADD_CHECKS_OPEN_MAX 1
+#else
+#define LIBC_ADD_CHECKS_OPEN_MAX 0
+#endif
+
+/*
  * POSIX: the add functions fail with EBADF for an fd that is negative or
  * >= OPEN_MAX, and accept OPEN_MAX-1; forkexec and glibc agree.  POSIX.1-2024
  * says the same of addfchdir, which glibc 2.36 does not check (it fails
  * only at spawn time): that one is asserted on forkexec alone, for both
- * of its names.
+ * of its names.  So are addclosefrom_np and addtcsetpgrp_np where the
+ * libc lacks them, and fd OPEN_MAX where the libc does not check it
+ * (musl, above).
  */
 TEST_ONCE(posix_fa_add_ebadf)
 {
 	long open_max = sysconf(_SC_OPEN_MAX);
 	int bad[2], top;
+	int no_closefrom = lacks(&fam_libc, NEED_CLOSEFROM);
+	int no_tcsetpgrp = lacks(&fam_libc, NEED_TCSETPGRP);
 
 	ASSERT_GT(open_max, 3);
 	ASSERT_LT(open_max, INT_MAX);
@@ -994,12 +1184,19 @@ TEST_ONCE(posix_fa_add_ebadf)
 		for (int k = 0; k < 2; k++) {
 			int fd = bad[k];
 
+			if (fd >= open_max && !f->is_fx && !LIBC_ADD_CHECKS_OPEN_MAX) {
+				printf("# libc does not refuse fd OPEN_MAX (%d) when "
+				       "adding actions: forkexec alone\n", fd);
+				continue;
+			}
 			WANT_EBADF(f->addopen(&fa, fd, "/dev/null", O_RDONLY, 0));
 			WANT_EBADF(f->addclose(&fa, fd));
 			WANT_EBADF(f->adddup2(&fa, fd, 1));
 			WANT_EBADF(f->adddup2(&fa, 1, fd));
-			WANT_EBADF(f->addclosefrom(&fa, fd));
-			WANT_EBADF(f->addtcsetpgrp(&fa, fd));
+			if (f->is_fx || !no_closefrom)
+				WANT_EBADF(f->addclosefrom(&fa, fd));
+			if (f->is_fx || !no_tcsetpgrp)
+				WANT_EBADF(f->addtcsetpgrp(&fa, fd));
 			if (f->is_fx) {
 				WANT_EBADF(f->addfchdir(&fa, fd));
 				WANT_EBADF(fx_posix_spawn_file_actions_addfchdir(&fa, fd));
@@ -1009,8 +1206,10 @@ TEST_ONCE(posix_fa_add_ebadf)
 		OK0(f->addclose(&fa, top));
 		OK0(f->adddup2(&fa, top, top));
 		OK0(f->adddup2(&fa, 0, top));
-		OK0(f->addclosefrom(&fa, top));
-		OK0(f->addtcsetpgrp(&fa, top));
+		if (f->is_fx || !no_closefrom)
+			OK0(f->addclosefrom(&fa, top));
+		if (f->is_fx || !no_tcsetpgrp)
+			OK0(f->addtcsetpgrp(&fa, top));
 		OK0(f->addfchdir(&fa, top));
 		OK0(f->addchdir(&fa, "/"));
 		if (f->is_fx) {
@@ -1300,13 +1499,34 @@ TEST(posix_setsigdef)
 /* Flags: scheduling                                                   */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The kernel's scheduling calls, made directly: musl's sched_getscheduler,
+ * sched_getparam and sched_setscheduler return ENOSYS (Linux schedules
+ * threads, and musl will not pass these off as POSIX's per-process
+ * calls); glibc's are these very system calls.
+ */
+static int sys_getscheduler(pid_t pid)
+{
+	return (int)syscall(SYS_sched_getscheduler, pid);
+}
+
+static int sys_getparam(pid_t pid, struct sched_param *sp)
+{
+	return (int)syscall(SYS_sched_getparam, pid, sp);
+}
+
+static int sys_setscheduler(pid_t pid, int policy, const struct sched_param *sp)
+{
+	return (int)syscall(SYS_sched_setscheduler, pid, policy, sp);
+}
+
 static void inspect_sched(struct run *run, pid_t pid)
 {
 	struct sched_param sp;
 
-	run->val[0] = sched_getscheduler(pid);
+	run->val[0] = sys_getscheduler(pid);
 	ASSERT_SYS(run->val[0]);
-	ASSERT_SYS(sched_getparam(pid, &sp));
+	ASSERT_SYS(sys_getparam(pid, &sp));
 	run->val[1] = sp.sched_priority;
 }
 
@@ -1332,21 +1552,25 @@ static int realtime_allowed(void)
 	if (pid == 0) {
 		struct sched_param sp = { .sched_priority = 1 };
 
-		_exit(sched_setscheduler(0, SCHED_FIFO, &sp) == 0 ? 0 : 1);
+		_exit(sys_setscheduler(0, SCHED_FIFO, &sp) == 0 ? 0 : 1);
 	}
 	ASSERT_EQ(waitpid(pid, &st, 0), pid);
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
-/* Runs the sched case and checks the child's policy and priority. */
+/* Runs the sched case and checks the child's policy and priority
+ * (forkexec's alone where the libc lacks the scheduling attributes). */
 #define SCHED_PAIR(c, policy, prio)                                           \
 	do {                                                                  \
 		struct run proto_ = { .setup = setup_sched, .ctx = (c),        \
-		                      .hold = 1, .inspect = inspect_sched };  \
+		                      .hold = 1, .inspect = inspect_sched,    \
+		                      .needs = NEED_SCHED };                  \
 		struct run fx_, lc_;                                          \
 		PAIR_OK(&proto_, &fx_, &lc_);                                 \
-		ASSERT_EQ(lc_.val[0], (policy));                              \
-		ASSERT_EQ(lc_.val[1], (prio));                                \
+		if (!lc_.not_run) {                                           \
+			ASSERT_EQ(lc_.val[0], (policy));                      \
+			ASSERT_EQ(lc_.val[1], (prio));                        \
+		}                                                             \
 		ASSERT_EQ(fx_.val[0], (policy));                              \
 		ASSERT_EQ(fx_.val[1], (prio));                                \
 		run_free(&fx_);                                               \
@@ -1354,7 +1578,7 @@ static int realtime_allowed(void)
 	} while (0)
 
 /* SETSCHEDULER sets the policy and the attribute's priority (root:
- * SCHED_FIFO 1, SCHED_RR 2), checked with sched_getscheduler on the
+ * SCHED_FIFO 1, SCHED_RR 2), checked with sched_getscheduler(2) on the
  * child while it waits. */
 TEST(posix_sched_setscheduler)
 {
@@ -1381,7 +1605,7 @@ TEST(posix_sched_setparam)
 	if (!realtime_allowed())
 		SKIP("SCHED_RR is not allowed here");
 	/* This test process only: the runner starts each in its own. */
-	ASSERT_SYS(sched_setscheduler(0, SCHED_RR, &sp));
+	ASSERT_SYS(sys_setscheduler(0, SCHED_RR, &sp));
 	SCHED_PAIR(&c, SCHED_RR, 3);
 	c.flags = POSIX_SPAWN_SETSCHEDULER;
 	c.policy = SCHED_OTHER;
@@ -1781,7 +2005,7 @@ static void setup_closefrom(struct run *run, posix_spawnattr_t *a,
 TEST(posix_fa_closefrom)
 {
 	struct run proto = { .setup = setup_closefrom, .report_fd = 9,
-	                     .report_first = 1 };
+	                     .report_first = 1, .needs = NEED_CLOSEFROM };
 	struct run fx, lc;
 	int fds[] = { 5, 6, 10, 20, 21, 40 };
 
@@ -1847,7 +2071,8 @@ static void setup_tcsetpgrp(struct run *run, posix_spawnattr_t *a,
 static void tcsetpgrp_helper(void *arg)
 {
 	struct ctx c;
-	struct run proto = { .setup = setup_tcsetpgrp, .ctx = &c };
+	struct run proto = { .setup = setup_tcsetpgrp, .ctx = &c,
+	                     .needs = NEED_TCSETPGRP };
 	struct run fx, lc;
 
 	(void)arg;
@@ -1856,7 +2081,8 @@ static void tcsetpgrp_helper(void *arg)
 	ASSERT_EQ(fxt_get_ll(fx.r, "pgid"), fx.child);
 	ASSERT_EQ(fxt_get_ll(fx.r, "tpgid"), fx.child);
 	ASSERT_EQ(fxt_get_ll(fx.r, "sid"), getsid(0));
-	ASSERT_EQ(fxt_get_ll(lc.r, "tpgid"), lc.child);
+	if (!lc.not_run)
+		ASSERT_EQ(fxt_get_ll(lc.r, "tpgid"), lc.child);
 	run_free(&fx);
 	run_free(&lc);
 }
@@ -2059,7 +2285,8 @@ static void setup_fail_tcsetpgrp(struct run *run, posix_spawnattr_t *a,
 TEST(posix_err_tcsetpgrp)
 {
 	struct ctx c;
-	struct run proto = { .setup = setup_fail_tcsetpgrp, .ctx = &c };
+	struct run proto = { .setup = setup_fail_tcsetpgrp, .ctx = &c,
+	                     .needs = NEED_TCSETPGRP };
 	struct run fx, lc;
 	int p[2];
 
@@ -2272,7 +2499,8 @@ TEST(posix_err_sched)
 {
 	struct ctx c = { .flags = POSIX_SPAWN_SETSCHEDULER, .policy = SCHED_FIFO,
 	                 .prio = 0 };
-	struct run proto = { .setup = setup_sched_bad, .ctx = &c };
+	struct run proto = { .setup = setup_sched_bad, .ctx = &c,
+	                     .needs = NEED_SCHED };
 	struct run fx, lc;
 
 	PAIR_ERR(&proto, &fx, &lc, EINVAL);
