@@ -75,7 +75,8 @@ $(FUZZ_BUILD)/fuzz_plan: tests/fuzz_plan.c src/plan.c src/attr.c $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -Dfcntl=fx__fuzz_fcntl -o $@ $(filter %.c,$^)
 
-$(FUZZ_BUILD)/fuzz_posix_plan: tests/fuzz_posix_plan.c src/plan_posix.c src/plan.c $(FUZZ_HDRS)
+$(FUZZ_BUILD)/fuzz_posix_plan: tests/fuzz_posix_plan.c src/plan_posix.c src/plan.c src/error.c \
+                               $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 

@@ -1,8 +1,10 @@
-/* Step names and one-line messages.  Never allocates, never prints. */
+/* Step names, one-line messages, and filling an fx_error.  Never allocates,
+ * never prints. */
 #include <stdio.h>
 #include <string.h>
 
 #include "forkexec.h"
+#include "spawn_core.h"
 
 static const char *const step_names[FX_STEP_COUNT_] = {
 	[FX_STEP_NONE] = "none",
@@ -80,4 +82,13 @@ char *fx_strerror(const fx_error *err, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s: %s", fx_step_name(err->step), what);
 	return buf;
+}
+
+int fx__set_error(fx_error *err, int step, int code, long index)
+{
+	err->step = step;
+	err->code = code;
+	err->index = index;
+	err->subject[0] = 0;
+	return -code;
 }

@@ -32,15 +32,6 @@ static const struct fx_attr default_attr = {
 	.pgid = -1,
 };
 
-int fx__set_error(fx_error *err, int step, int code, long index)
-{
-	err->step = step;
-	err->code = code;
-	err->index = index;
-	err->subject[0] = 0;
-	return -code;
-}
-
 static void set_subject(fx_error *err, const char *s)
 {
 	snprintf(err->subject, sizeof err->subject, "%s", s ? s : "");

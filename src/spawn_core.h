@@ -36,7 +36,8 @@ struct fx__spawn_request {
 int fx__spawn_child(const struct fx__spawn_request *req, pid_t *pid, int *pidfd,
                     fx_error *err);
 
-/* Sets err's step, code and index, clears the subject; returns -code. */
+/* Sets err's step, code and index, clears the subject; returns -code
+ * (error.c). */
 int fx__set_error(fx_error *err, int step, int code, long index);
 
 #endif

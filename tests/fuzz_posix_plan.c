@@ -80,16 +80,6 @@ static void violation(const char *fmt, ...)
 	abort();
 }
 
-/* fx__set_error, which plan_posix.c calls, lives in spawn.c. */
-int fx__set_error(fx_error *err, int step, int code, long index)
-{
-	err->step = step;
-	err->code = code;
-	err->index = index;
-	err->subject[0] = 0;
-	return -code;
-}
-
 /* ---- the model table ---------------------------------------------- */
 
 static int is_open(const struct slot *t, long fd)

@@ -716,3 +716,27 @@ void fxt_assert_no_children_(const char *file, int line)
 	if (fxt_list_children(&pid, 1))
 		fxt_fail_(file, line, "process %d is our child", (int)pid);
 }
+
+static void set_disposition(int sig, void (*handler)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = handler;
+	ASSERT_SYS(sigaction(sig, &sa, NULL));
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+void fxt_ignore_signal(int sig)
+{
+	set_disposition(sig, SIG_IGN);
+}
+
+void fxt_catch_signal(int sig)
+{
+	set_disposition(sig, on_signal);
+}

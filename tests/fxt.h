@@ -220,6 +220,10 @@ double fxt_now(void);
  * stdio, whose locks other threads of a test may hold. */
 void fxt_write_all(int fd, const char *p, size_t n);
 
+/* sig's disposition: SIG_IGN, or a handler that does nothing. */
+void fxt_ignore_signal(int sig);
+void fxt_catch_signal(int sig);
+
 /* ------------------------------------------------------------------ */
 /* Leak checks: take a baseline before, compare after                  */
 /* ------------------------------------------------------------------ */

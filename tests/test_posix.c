@@ -837,29 +837,6 @@ static int is_cloexec(int fd)
 	return (flags & FD_CLOEXEC) != 0;
 }
 
-static void ignore_signal(int sig)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_IGN;
-	ASSERT_SYS(sigaction(sig, &sa, NULL));
-}
-
-static void on_signal(int sig)
-{
-	(void)sig;
-}
-
-static void catch_signal(int sig)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	ASSERT_SYS(sigaction(sig, &sa, NULL));
-}
-
 static void block_signal(int sig)
 {
 	sigset_t set;
@@ -1284,8 +1261,8 @@ TEST(posix_null_attr_and_actions)
 	int cloexec = open_at("/dev/null", O_RDONLY | O_CLOEXEC, 8);
 	char cwd[PATH_MAX];
 
-	ignore_signal(SIGPIPE);
-	catch_signal(SIGUSR1);
+	fxt_ignore_signal(SIGPIPE);
+	fxt_catch_signal(SIGUSR1);
 	block_signal(SIGUSR2);
 	PAIR_OK(&proto, &fx, &lc);
 	ASSERT_EQ(fxt_get_ll(fx.r, "pgid"), getpgrp());
@@ -1475,11 +1452,11 @@ TEST(posix_setsigdef)
 	struct run proto = { .setup = setup_sigdef, .ctx = &c };
 	struct run fx, lc;
 
-	ignore_signal(SIGUSR1);
-	ignore_signal(SIGPIPE);
-	ignore_signal(SIGINT);
-	catch_signal(SIGUSR2);
-	catch_signal(SIGHUP);
+	fxt_ignore_signal(SIGUSR1);
+	fxt_ignore_signal(SIGPIPE);
+	fxt_ignore_signal(SIGINT);
+	fxt_catch_signal(SIGUSR2);
+	fxt_catch_signal(SIGHUP);
 	PAIR_OK(&proto, &fx, &lc);
 	ASSERT_EQ(fxt_get_hex(fx.r, "sigign"), FXT_SIGBIT(SIGPIPE) | FXT_SIGBIT(SIGINT));
 	ASSERT_EQ(fxt_get_hex(fx.r, "sigcaught"), 0);
@@ -2458,9 +2435,9 @@ TEST(posix_sigfillset)
 	sigset_t all;
 	unsigned long long want = 0;
 
-	ignore_signal(SIGPIPE);
-	ignore_signal(SIGRTMIN + 2);
-	catch_signal(SIGUSR1);
+	fxt_ignore_signal(SIGPIPE);
+	fxt_ignore_signal(SIGRTMIN + 2);
+	fxt_catch_signal(SIGUSR1);
 	PAIR_OK(&proto, &fx, &lc);
 	ASSERT_EQ(fxt_get_hex(fx.r, "sigign"), 0);
 	ASSERT_EQ(fxt_get_hex(fx.r, "sigcaught"), 0);

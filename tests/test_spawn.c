@@ -980,20 +980,6 @@ TEST(spawn_fd_identity_map)
 /* Signals                                                             */
 /* ------------------------------------------------------------------ */
 
-static void on_signal(int sig)
-{
-	(void)sig;
-}
-
-static void catch_signal(int sig)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	ASSERT_SYS(sigaction(sig, &sa, NULL));
-}
-
 /*
  * execve resets caught signals by itself; what can go wrong is a library
  * that "resets" a caught signal to SIG_IGN, or forgets one it caught.
@@ -1003,8 +989,8 @@ TEST(spawn_sig_caught_is_default)
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
 
-	catch_signal(SIGUSR1);
-	catch_signal(SIGTERM);
+	fxt_catch_signal(SIGUSR1);
+	fxt_catch_signal(SIGTERM);
 	r = fxt_probe_ok(attr, NULL);
 	ASSERT_EQ(fxt_get_hex(r, "sigcaught"), 0);
 	ASSERT_EQ(fxt_get_hex(r, "sigign"), 0);
@@ -1053,7 +1039,7 @@ TEST(spawn_sig_clean)
 
 	signal(SIGUSR2, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
-	catch_signal(SIGUSR1);
+	fxt_catch_signal(SIGUSR1);
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGRTMIN + 1);
