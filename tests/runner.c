@@ -239,6 +239,69 @@ size_t fxt_list_children(pid_t *pids, size_t max)
 	return n;
 }
 
+/* The first line of a /proc file, without its newline, or "?". */
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+
+	if (!f || !fgets(buf, (int)len, f))
+		snprintf(buf, len, "?");
+	buf[strcspn(buf, "\n")] = 0;
+	if (f)
+		fclose(f);
+}
+
+/*
+ * Before a timed-out test is killed: where each thread of each process in
+ * its process group sleeps (state, wchan, the system call and its
+ * arguments), so that a hang seen once in CI says where it was.
+ */
+static void describe_hang(pid_t pgid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		long ppid, pgrp, session;
+		char path[600], comm[64];
+		DIR *tasks;
+		struct dirent *t;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9' ||
+		    fxt_proc_stat(e->d_name, &ppid, &pgrp, &session) != 0 || pgrp != pgid)
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/comm", e->d_name);
+		read_line(path, comm, sizeof comm);
+		snprintf(path, sizeof path, "/proc/%s/task", e->d_name);
+		tasks = opendir(path);
+		while (tasks && (t = readdir(tasks))) {
+			char status[64] = "?", wchan[64], sys[128], line[128];
+			FILE *f;
+
+			if (t->d_name[0] < '0' || t->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof path, "/proc/%s/task/%s/status", e->d_name, t->d_name);
+			f = fopen(path, "re");
+			while (f && fgets(line, sizeof line, f))
+				if (sscanf(line, "State: %63[^\n]", status) == 1)
+					break;
+			if (f)
+				fclose(f);
+			snprintf(path, sizeof path, "/proc/%s/task/%s/wchan", e->d_name, t->d_name);
+			read_line(path, wchan, sizeof wchan);
+			snprintf(path, sizeof path, "/proc/%s/task/%s/syscall", e->d_name, t->d_name);
+			read_line(path, sys, sizeof sys);
+			printf("# hung: pid %s (%s, parent %ld) thread %s: %s, wchan %s, syscall %s\n",
+			       e->d_name, comm, ppid, t->d_name, status, wchan, sys);
+		}
+		if (tasks)
+			closedir(tasks);
+	}
+	closedir(d);
+}
+
 /*
  * Kills and reaps whatever the finished test left behind.  The runner is a
  * child subreaper, so orphans of the test process are reparented to it,
@@ -416,6 +479,8 @@ static void run_one(const struct fxt_test *t, const struct variant *v, struct ta
 
 	timed_out = wait_timeout(pid, timeout_s, &status) < 0;
 	if (timed_out) {
+		printf("# %s%s timed out after %d s; its processes:\n", t->name, tag, timeout_s);
+		describe_hang(pid);
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 	}
