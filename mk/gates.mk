@@ -65,7 +65,8 @@ FUZZ_TIME    ?= 30
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all $(WARN)
 FUZZ_TARGETS := fuzz_fxrun_args fuzz_plan fuzz_posix_plan fuzz_lookup
-FUZZ_HDRS    := include/forkexec.h include/forkexec-posix.h $(wildcard src/*.h tools/*.h)
+FUZZ_HDRS    := include/forkexec.h include/forkexec-posix.h tests/fuzz_input.h \
+                $(wildcard src/*.h tools/*.h)
 
 $(FUZZ_BUILD)/fuzz_fxrun_args: tests/fuzz_fxrun_args.c tools/fxrun_args.c $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)

@@ -39,12 +39,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include "attr.h"
 #include "forkexec.h"
 #include "plan.h"
@@ -65,43 +65,8 @@ struct slot {
 	int cloexec;
 };
 
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
-
 /* The parent as fx_attr_map_fd sees it (fcntl is routed here). */
 static struct slot parent_at_set[MAXFD];
-
-static unsigned take(struct input *in)
-{
-	if (!in->left)
-		return 0;
-	in->left--;
-	return *in->p++;
-}
-
-static uint64_t take64(struct input *in)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v |= (uint64_t)take(in) << (8 * i);
-	return v;
-}
-
-__attribute__((noreturn, format(printf, 1, 2)))
-static void violation(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "fuzz_plan: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	abort();
-}
 
 int fx__fuzz_fcntl(int fd, int cmd, ...)
 {

@@ -26,12 +26,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include "forkexec.h"
 #include "plan.h"
 #include "posix.h"
@@ -53,32 +53,6 @@ struct slot {
 	int obj;                /* OBJ_NONE: closed; 1..64: parent file fd+1 */
 	int cloexec;
 };
-
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static unsigned take(struct input *in)
-{
-	if (!in->left)
-		return 0;
-	in->left--;
-	return *in->p++;
-}
-
-__attribute__((noreturn, format(printf, 1, 2)))
-static void violation(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "fuzz_posix_plan: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	abort();
-}
 
 /* ---- the model table ---------------------------------------------- */
 
@@ -127,13 +101,9 @@ static const char path_ok[] = "exists", path_missing[] = "missing";
 
 static void read_scenario(struct input *in, struct scenario *s)
 {
-	uint64_t open_bits = 0, cloexec_bits = 0;
+	uint64_t open_bits = take64(in), cloexec_bits = take64(in);
 
 	memset(s, 0, sizeof *s);
-	for (int i = 0; i < 8; i++)
-		open_bits |= (uint64_t)take(in) << (8 * i);
-	for (int i = 0; i < 8; i++)
-		cloexec_bits |= (uint64_t)take(in) << (8 * i);
 	for (int fd = 0; fd < NPARENT; fd++)
 		if (open_bits >> fd & 1)
 			put(s->parent, fd, fd + 1, (int)(cloexec_bits >> fd & 1));
