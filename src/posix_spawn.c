@@ -19,12 +19,12 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "forkexec-posix.h"
 #include "attr.h"
 #include "posix.h"
+#include "proc.h"
 #include "spawn_core.h"
 
 #ifdef FX_POSIX_STANDARD_NAMES
@@ -462,8 +462,7 @@ static int spawn(pid_t *pid, int *pidfd, const char *file, int search,
 	pid_t child = -1;
 	int child_pidfd = -1, rc;
 
-	last_error.step = FX_STEP_NONE;
-	last_error.code = 0;
+	fx__set_error(&last_error, FX_STEP_NONE, 0, -1);
 	if (attrp) {
 		attr = load_attr(attrp);
 	} else {
@@ -489,8 +488,7 @@ static int spawn(pid_t *pid, int *pidfd, const char *file, int search,
 		/* No pidfd from the kernel (before Linux 5.3): the child runs
 		 * and nobody could wait for it through this interface. */
 		kill(child, SIGKILL);
-		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
-			;
+		fx__reap(child, -1);
 		fx__set_error(&last_error, FX_STEP_CLONE, ENOSYS, -1);
 		return ENOSYS;
 	}
