@@ -1,0 +1,285 @@
+/*
+ * forkexec-io: running and talking to children.
+ *
+ * The layer most callers want, on top of fx_spawn (forkexec.h): where the
+ * child's stdin, stdout and stderr go; fx_run, which starts a program,
+ * feeds its stdin, captures its stdout and stderr in one poll loop (no
+ * deadlock, whatever the child writes first and however much), with byte
+ * limits, a timeout that signals the child or its whole process group
+ * and then kills it, and a bound on how long a grandchild holding the
+ * pipes can keep it waiting; the same machinery step by step for callers
+ * with their own event loop; pipelines; waiting on many children at once.
+ *
+ * Conventions are forkexec.h's: 0 (or a count) or a negative errno, never
+ * errno, never a print; opaque objects with _new and _free; _free(NULL)
+ * does nothing.  Every descriptor the library makes is close-on-exec, and
+ * every descriptor it hands out can be polled.
+ *
+ * Signals: no call installs a handler, none changes a disposition, none
+ * reaps a child that is not its own (waitid on the child's pidfd), and
+ * none returns early or loses data on EINTR.  Writing to a child that
+ * closed its stdin gives -EPIPE, never a SIGPIPE: SIGPIPE is blocked in
+ * the calling thread around the writes, and a SIGPIPE the write raised
+ * is taken back (sigtimedwait) before the mask is restored; one that was
+ * pending before is left alone.
+ */
+#ifndef FORKEXEC_IO_H
+#define FORKEXEC_IO_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "forkexec.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Stdio wiring                                                        */
+/* ------------------------------------------------------------------ */
+
+/* The streams, as fds of the child. */
+#define FX_STDIN  0
+#define FX_STDOUT 1
+#define FX_STDERR 2
+
+/*
+ * Where a stream of the child goes.  Everything is opened or made by the
+ * parent at spawn time, close-on-exec, and handed to the child through
+ * the same descriptor shuffle as fx_attr_map_fd; what the parent opened
+ * for the child alone is closed again before fx_spawn returns.
+ */
+enum fx_stdio {
+	/* The parent's own fd 0, 1 or 2, as it is (the default). */
+	FX_STDIO_INHERIT = 0,
+	/* /dev/null: read-only for stdin, write-only for stdout and stderr. */
+	FX_STDIO_NULL = 1,
+	/* A new pipe.  The parent's end (close-on-exec, blocking) belongs to
+	 * the process handle: fx_proc_stdio_fd, fx_proc_read, fx_proc_write. */
+	FX_STDIO_PIPE = 2,
+	/* The same with the parent's end O_NONBLOCK (the child's end stays
+	 * blocking, as programs expect). */
+	FX_STDIO_PIPE_NONBLOCK = 3,
+	/* stderr only: wherever the child's stdout goes (2>&1), a pipe
+	 * included. */
+	FX_STDIO_STDOUT = 4,
+	/* A descriptor of the caller's (fx_attr_set_stdio_fd). */
+	FX_STDIO_FD = 5,
+	/* A file opened by the parent (fx_attr_set_stdio_path). */
+	FX_STDIO_PATH = 6
+};
+
+/*
+ * Sets `stream` (FX_STDIN, FX_STDOUT or FX_STDERR) to FX_STDIO_INHERIT,
+ * _NULL, _PIPE, _PIPE_NONBLOCK or (stderr only) _STDOUT.  The last of
+ * this call, fx_attr_set_stdio_fd, fx_attr_set_stdio_path and
+ * fx_attr_map_fd naming the same child fd wins.  -EINVAL for a bad
+ * stream or value.
+ */
+FX_EXTERN int fx_attr_set_stdio(fx_attr *attr, int stream, int how);
+
+/*
+ * `stream` becomes a copy of the caller's descriptor `fd` (which must be
+ * open now and at spawn time; the caller keeps it).  The same as
+ * fx_attr_map_fd(attr, stream, fd), recorded as FX_STDIO_FD.
+ */
+FX_EXTERN int fx_attr_set_stdio_fd(fx_attr *attr, int stream, int fd);
+
+/*
+ * `stream` becomes the file at `path` (copied), opened by the parent at
+ * spawn time, relative to the parent's working directory (not the
+ * child's: fx_attr_set_cwd and chroot apply after), with `oflags` and
+ * `mode` as open(2) takes them.  oflags: an access mode (O_RDONLY,
+ * O_WRONLY, O_RDWR) and any of O_CREAT, O_TRUNC, O_APPEND, O_EXCL,
+ * O_NOFOLLOW, O_NONBLOCK, O_SYNC, O_DSYNC; other bits are -EINVAL.
+ * O_CLOEXEC and O_NOCTTY are added.  Typical:
+ *
+ *     fx_attr_set_stdio_path(attr, FX_STDIN, "in.txt", O_RDONLY, 0);
+ *     fx_attr_set_stdio_path(attr, FX_STDOUT, "out.log",
+ *                            O_WRONLY | O_CREAT | O_APPEND, 0644);
+ *
+ * A file that cannot be opened fails the spawn with step FX_STEP_STDIN,
+ * _STDOUT or _STDERR, the errno, and the path in the message
+ * (`stdout "/nope/out.log": No such file or directory`); nothing is
+ * left behind.
+ */
+FX_EXTERN int fx_attr_set_stdio_path(fx_attr *attr, int stream, const char *path,
+                                     int oflags, mode_t mode);
+
+/* The enum fx_stdio of `stream` (FX_STDIO_FD also after fx_attr_map_fd
+ * on it), or -EINVAL. */
+FX_EXTERN int fx_attr_get_stdio(const fx_attr *attr, int stream);
+
+/* ------------------------------------------------------------------ */
+/* Step by step: the pipes of a running child                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The parent's end of `stream`'s pipe (FX_STDIO_PIPE), owned by the
+ * handle and closed by fx_proc_free; -1 if the stream is not a pipe or
+ * was closed or taken.  Poll it in your own loop (POLLIN for stdout and
+ * stderr, POLLOUT for stdin), with fx_proc_pidfd for the child's end.
+ */
+FX_EXTERN int fx_proc_stdio_fd(const fx_proc *proc, int stream);
+
+/* The same descriptor, now the caller's to close; the handle forgets it. */
+FX_EXTERN int fx_proc_take_stdio_fd(fx_proc *proc, int stream);
+
+/* Closes the parent's end of `stream` (stdin: the child reads end of
+ * file).  0, or -EBADF if there is none. */
+FX_EXTERN int fx_proc_close_stdio(fx_proc *proc, int stream);
+
+/*
+ * Writes buf to the child's stdin pipe until all of it is written, the
+ * child closes its end, or timeout_ms passes (< 0: no deadline; 0: what
+ * fits now).  Returns the number of bytes written if any; otherwise
+ * -ETIMEDOUT (or -EAGAIN for timeout_ms 0) when nothing fitted in time,
+ * -EPIPE when the child closed its stdin (never a SIGPIPE), -EBADF when
+ * stdin is not a pipe of the handle.  Works on blocking and non-blocking
+ * ends alike: a blocking one is written PIPE_BUF bytes at a time after
+ * poll said there was room, so the deadline holds.
+ */
+FX_EXTERN ssize_t fx_proc_write(fx_proc *proc, const void *buf, size_t len, int timeout_ms);
+
+/*
+ * Reads what `stream` (FX_STDOUT or FX_STDERR) has, waiting up to
+ * timeout_ms (< 0: forever; 0: not at all) for the first byte.  Returns
+ * the number of bytes read (at most len), 0 at end of file, -ETIMEDOUT
+ * (-EAGAIN for timeout_ms 0) when nothing came in time, -EBADF when the
+ * stream is not a pipe of the handle.
+ */
+FX_EXTERN ssize_t fx_proc_read(fx_proc *proc, int stream, void *buf, size_t len,
+                               int timeout_ms);
+
+/* ------------------------------------------------------------------ */
+/* fx_run: start, feed, capture, time out, wait                        */
+/* ------------------------------------------------------------------ */
+
+typedef struct fx_run_opts fx_run_opts;
+
+/* fx_run's behaviours, set together with fx_run_opts_set_flags. */
+#define FX_RUN_CAPTURE_STDOUT (1u << 0) /* stdout becomes a pipe read into result->out. */
+#define FX_RUN_CAPTURE_STDERR (1u << 1) /* stderr becomes a pipe read into result->err. */
+#define FX_RUN_MERGE_STDERR   (1u << 2) /* stderr goes into stdout's pipe (2>&1): both land in result->out. */
+#define FX_RUN_KILL_GROUP     (1u << 3) /* Signals go to the child's whole process group; the child starts a new one unless attr gives it one. */
+#define FX_RUN_FLAGS_ALL_     ((1u << 4) - 1)
+
+/* What happens to output beyond a stream's limit (fx_run_opts_set_limit). */
+enum fx_limit {
+	/* Keep the first bytes and stop reading: the pipe is closed, so the
+	 * child's next write to it fails with EPIPE (or SIGPIPE ends it),
+	 * as under `head -c`. */
+	FX_LIMIT_TRUNCATE = 0,
+	/* Keep the first bytes, read on and drop the rest: the child runs
+	 * on undisturbed. */
+	FX_LIMIT_DISCARD = 1,
+	/* Keep the first bytes, drop the rest, and end the child as on a
+	 * timeout (the kill signal, the grace period, SIGKILL); the result
+	 * ends with FX_END_LIMIT. */
+	FX_LIMIT_KILL = 2
+};
+
+/* New options: no input, nothing captured, no limit, no timeout,
+ * SIGTERM then SIGKILL after 5000 ms, a wait delay of 1000 ms. */
+FX_EXTERN int fx_run_opts_new(fx_run_opts **out);
+FX_EXTERN void fx_run_opts_free(fx_run_opts *opts);
+
+/* Replaces the flags (default 0).  Unknown bits: -EINVAL. */
+FX_EXTERN int fx_run_opts_set_flags(fx_run_opts *opts, unsigned flags);
+
+/*
+ * Bytes fed to the child's stdin, which becomes a pipe closed once they
+ * are all written.  Borrowed, not copied: the buffer must stay valid
+ * until fx_run returns.  NULL and 0: no input (stdin as attr says; a
+ * pipe there is closed at once, so the child reads end of file).
+ */
+FX_EXTERN int fx_run_opts_set_input(fx_run_opts *opts, const void *data, size_t len);
+
+/*
+ * At most `max` bytes kept from `stream` (FX_STDOUT or FX_STDERR;
+ * merged stderr counts as stdout), then `action` (enum fx_limit).
+ * Default: no limit (SIZE_MAX).
+ */
+FX_EXTERN int fx_run_opts_set_limit(fx_run_opts *opts, int stream, size_t max, int action);
+
+/* The child's deadline, from its start: < 0 for none (the default). */
+FX_EXTERN int fx_run_opts_set_timeout(fx_run_opts *opts, int timeout_ms);
+
+/*
+ * How the child is ended on timeout or FX_LIMIT_KILL: `sig` (default
+ * SIGTERM) to the child, or its group with FX_RUN_KILL_GROUP, then
+ * SIGKILL if it is still there after grace_ms (default 5000; 0 sends
+ * SIGKILL with the signal; < 0 never sends it).
+ */
+FX_EXTERN int fx_run_opts_set_kill(fx_run_opts *opts, int sig, int grace_ms);
+
+/*
+ * How long, once the child has ended, to go on reading and writing its
+ * pipes, which a grandchild may hold open (`sh -c 'daemon &'`): after
+ * that they are closed and the result says FX_END_WAIT_DELAY (Go's
+ * Cmd.WaitDelay).  Default 1000 ms; < 0 waits for end of file forever.
+ */
+FX_EXTERN int fx_run_opts_set_wait_delay(fx_run_opts *opts, int delay_ms);
+
+/* How a run ended, most significant first. */
+enum fx_end {
+	FX_END_EXITED = 1,      /* the child exited by itself (status has the code) */
+	FX_END_SIGNALED = 2,    /* a signal that was not ours ended it */
+	FX_END_TIMEOUT = 3,     /* the timeout passed: we signalled it (status says how it ended) */
+	FX_END_LIMIT = 4,       /* an output limit with FX_LIMIT_KILL: we signalled it */
+	FX_END_WAIT_DELAY = 5   /* it ended, but its pipes stayed open past the wait delay */
+};
+
+/* A captured stream. */
+typedef struct fx_output {
+	char *data;             /* NUL-terminated (not counted in len); NULL if not captured */
+	size_t len;
+	int truncated;          /* the limit was reached and bytes were lost */
+} fx_output;
+
+/*
+ * The result of fx_run, allocated by it and freed with fx_result_free.
+ * Only the library allocates it, so later versions may add members at
+ * the end.
+ */
+typedef struct fx_result {
+	int end;                /* enum fx_end: TIMEOUT > LIMIT > WAIT_DELAY > SIGNALED > EXITED */
+	int status;             /* waitpid's encoding (fx_status_*); the last stage's for a pipeline */
+	pid_t pid;              /* the child (a pipeline: its first stage, the group leader) */
+	int timed_out;          /* the timeout passed while it ran */
+	int limit_hit;          /* a FX_LIMIT_KILL limit was passed */
+	int killed;             /* SIGKILL was sent after the grace period */
+	int wait_delay_expired; /* pipes were still open when the wait delay ended */
+	fx_output out;          /* captured stdout (with merged stderr) */
+	fx_output err;          /* captured stderr */
+	size_t in_written;      /* bytes of the input the child's stdin took */
+	int in_error;           /* 0, or a positive errno: EPIPE if the child closed its stdin early */
+	int64_t spawn_ns;       /* the spawn itself */
+	int64_t run_ns;         /* from the spawn to the end of the child (the last stage) */
+	int64_t total_ns;       /* the whole call */
+	/* Pipelines (fx_pipeline_run); for fx_run, 1 and &status. */
+	size_t nstages;
+	int *stage_status;      /* each stage's status, in order */
+	int pipefail_status;    /* the rightmost stage's status that is not exit 0, else 0 */
+} fx_result;
+
+/*
+ * Starts `file` as fx_spawn does (attr may be NULL), feeds the input,
+ * captures what the flags ask, enforces limits, timeout and wait delay,
+ * and reaps the child.  Returns 0 with *res set whatever the child did;
+ * a negative errno if it could not be started (err says why, as
+ * fx_spawn's, and nothing is left behind) or if running it failed
+ * (poll, memory: FX_STEP_RUN; the child is then killed and reaped).
+ * Streams not captured nor fed go as attr says.
+ */
+FX_EXTERN int fx_run(fx_result **res, const char *file, char *const argv[],
+                     const fx_attr *attr, const fx_run_opts *opts, fx_error *err);
+
+FX_EXTERN void fx_result_free(fx_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FORKEXEC_IO_H */

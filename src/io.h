@@ -1,0 +1,82 @@
+/*
+ * The io layer's shared parts: fx_run's options, the result as the
+ * library keeps it, and the run loop that fx_run (io.c) and pipelines
+ * (pipeline.c) drive: any number of processes, one stdin to feed, two
+ * streams to capture, one poll loop.
+ */
+#ifndef FX_IO_H
+#define FX_IO_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "forkexec-io.h"
+
+struct fx_run_opts {
+	unsigned flags;         /* FX_RUN_* */
+	const void *input;      /* borrowed */
+	size_t input_len;
+	int has_input;
+	size_t limit[3];        /* per stream; SIZE_MAX: none */
+	int limit_action[3];    /* enum fx_limit */
+	int timeout_ms;         /* < 0: none */
+	int kill_sig;
+	int grace_ms;           /* < 0: never SIGKILL */
+	int wait_delay_ms;      /* < 0: forever */
+};
+
+/* The result and what only the library sees of it. */
+struct fx__result {
+	fx_result pub;
+	size_t cap[2];          /* capacity of out.data and err.data */
+};
+
+/* What the run loop drives. */
+struct fx__job {
+	fx_proc **procs;        /* the processes, in pipeline order */
+	size_t nprocs;
+	pid_t pgid;             /* > 0: signals go to this process group */
+	int fd[3];              /* parent ends: stdin to feed, stdout and stderr to read; -1 */
+};
+
+/* Nanoseconds on the monotonic clock. */
+int64_t fx__now_ns(void);
+
+/* Defaults of fx_run_opts_new, for a NULL opts. */
+void fx__run_opts_defaults(struct fx_run_opts *opts);
+
+/*
+ * Runs the job to its end: feeds opts' input to fd[0], reads fd[1] and
+ * fd[2] into res->pub.out and .err, enforces limits, timeout, grace and
+ * wait delay (timed from `started`), reaps every process, and closes
+ * the fds.  Fills every member of res but spawn_ns, total_ns and the
+ * stage statuses (read them from the procs).  On failure (poll or
+ * memory) kills and reaps every process, closes the fds and returns
+ * -errno with err's step FX_STEP_RUN.
+ */
+int fx__job_run(struct fx__job *job, const struct fx_run_opts *opts, struct fx__result *res,
+                int64_t started, fx_error *err);
+
+/* Stage statuses, the last one, the pipefail summary and `end`, from
+ * the reaped processes. */
+void fx__result_finish(struct fx__result *res, fx_proc *const *procs, size_t n);
+
+/* A zeroed result with the stage statuses allocated for n stages. */
+struct fx__result *fx__result_new(size_t nstages);
+
+/*
+ * Blocking SIGPIPE in the calling thread around writes to a child's
+ * stdin, so that a closed pipe gives EPIPE and no signal: begin blocks
+ * it (and notes whether one was pending already), epipe takes back the
+ * one a write just raised, end restores the mask.
+ */
+struct fx__pipe_guard {
+	int was_blocked;
+	int was_pending;
+};
+void fx__pipe_guard_begin(struct fx__pipe_guard *g);
+void fx__pipe_guard_epipe(const struct fx__pipe_guard *g);
+void fx__pipe_guard_end(const struct fx__pipe_guard *g);
+
+#endif
