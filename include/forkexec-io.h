@@ -267,7 +267,9 @@ typedef struct fx_result {
 /*
  * Starts `file` as fx_spawn does (attr may be NULL), feeds the input,
  * captures what the flags ask, enforces limits, timeout and wait delay,
- * and reaps the child.  Returns 0 with *res set whatever the child did;
+ * and reaps the child.  A stream attr makes a pipe (FX_STDIO_PIPE) is
+ * treated as if the flag asked for it: stdout and stderr captured,
+ * stdin fed (with no input: closed at once).  Returns 0 with *res set whatever the child did;
  * a negative errno if it could not be started (err says why, as
  * fx_spawn's, and nothing is left behind) or if running it failed
  * (poll, memory: FX_STEP_RUN; the child is then killed and reaped).
@@ -277,6 +279,144 @@ FX_EXTERN int fx_run(fx_result **res, const char *file, char *const argv[],
                      const fx_attr *attr, const fx_run_opts *opts, fx_error *err);
 
 FX_EXTERN void fx_result_free(fx_result *res);
+
+/* ------------------------------------------------------------------ */
+/* Waiting on many                                                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A set of running children waited for together: whichever ends first is
+ * reaped and returned.  It watches their pidfds (epoll), so it needs no
+ * SIGCHLD handler and never reaps a child that is not in the set, and
+ * its descriptor can itself be polled by an event loop.  The set does
+ * not own the handles: free them yourself, after removing them or after
+ * they were returned.
+ */
+typedef struct fx_waitset fx_waitset;
+
+FX_EXTERN int fx_waitset_new(fx_waitset **out);
+/* Frees the set; its children are left as they are (running or not). */
+FX_EXTERN void fx_waitset_free(fx_waitset *ws);
+
+/*
+ * Adds a child; -EEXIST if it is in the set already.  A child already
+ * waited for (fx_wait returned 0) is returned by the next
+ * fx_waitset_wait at once.  A handle without a pidfd (a kernel before
+ * 5.3) is checked every 10 ms instead.
+ */
+FX_EXTERN int fx_waitset_add(fx_waitset *ws, fx_proc *proc);
+/* Removes a child without waiting for it; -ENOENT if it is not in the set. */
+FX_EXTERN int fx_waitset_remove(fx_waitset *ws, fx_proc *proc);
+/* How many children the set holds. */
+FX_EXTERN size_t fx_waitset_count(const fx_waitset *ws);
+/* A descriptor (an epoll instance, close-on-exec, owned by the set)
+ * that polls readable when a child of the set may have ended. */
+FX_EXTERN int fx_waitset_fd(const fx_waitset *ws);
+
+/*
+ * Waits up to timeout_ms (< 0: forever; 0: not at all) for a child of
+ * the set to end, reaps it through its pidfd, removes it from the set
+ * and returns 0 with *done and *status (either may be NULL).  -ETIMEDOUT
+ * if none ended in time, -ENOENT if the set is empty, -ECHILD (with
+ * *done set, and removed) if someone else reaped that child first.
+ */
+FX_EXTERN int fx_waitset_wait(fx_waitset *ws, fx_proc **done, int *status, int timeout_ms);
+
+/* ------------------------------------------------------------------ */
+/* Pipelines                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * `a | b | c`: stages started in order as one new process group (the
+ * first stage leads it), each stage's stdout wired to the next one's
+ * stdin through a pipe the parent makes (close-on-exec, its own copies
+ * closed as soon as the stages have theirs), waited for together, each
+ * stage's status kept.
+ *
+ * Each stage has its own attributes (cwd, environment, ...).  The
+ * wiring wins over a stage's own stdin and stdout settings, except the
+ * first stage's stdin and the last stage's stdout, which are the
+ * pipeline's.  A stage whose stderr is FX_STDIO_PIPE writes into one
+ * pipe all such stages share (fx_pipeline_stdio_fd).  A stage may not
+ * ask for its own session or group (FX_SETSID, a pgid): -EINVAL.
+ * The group is not made the terminal's foreground group: a stage that
+ * reads an inherited terminal is stopped by SIGTTIN.
+ */
+typedef struct fx_pipeline fx_pipeline;
+
+FX_EXTERN int fx_pipeline_new(fx_pipeline **out);
+/* Frees the pipeline and its stages' handles; stages not waited for are
+ * left running (reap them first: fx_pipeline_wait). */
+FX_EXTERN void fx_pipeline_free(fx_pipeline *pl);
+
+/*
+ * Appends a stage: `file` and argv are copied; attr (NULL: defaults) is
+ * borrowed and must stay valid until the pipeline is started.  -EBUSY
+ * once started.
+ */
+FX_EXTERN int fx_pipeline_add(fx_pipeline *pl, const char *file, char *const argv[],
+                              const fx_attr *attr);
+/* The number of stages. */
+FX_EXTERN size_t fx_pipeline_count(const fx_pipeline *pl);
+
+/*
+ * Starts every stage.  On failure returns the failed spawn's -errno with
+ * err as fx_spawn fills it and fx_pipeline_failed_stage naming the
+ * stage; the stages already started are killed (SIGKILL to the group)
+ * and reaped, and every pipe closed.  -EINVAL without stages, -EBUSY
+ * if already started.
+ */
+FX_EXTERN int fx_pipeline_start(fx_pipeline *pl, fx_error *err);
+/* The stage whose start failed, or -1. */
+FX_EXTERN long fx_pipeline_failed_stage(const fx_pipeline *pl);
+
+/* The process group of a started pipeline (the first stage's pid), or -1. */
+FX_EXTERN pid_t fx_pipeline_pgid(const fx_pipeline *pl);
+/* Stage i's handle (owned by the pipeline), or NULL. */
+FX_EXTERN fx_proc *fx_pipeline_proc(const fx_pipeline *pl, size_t i);
+
+/*
+ * The pipeline's pipe ends, owned by it: FX_STDIN, the first stage's
+ * stdin; FX_STDOUT, the last stage's stdout; FX_STDERR, the stderr pipe
+ * the stages share.  -1 where there is no pipe.  Pollable.
+ */
+FX_EXTERN int fx_pipeline_stdio_fd(const fx_pipeline *pl, int stream);
+/* Closes one of them (FX_STDIN: the first stage reads end of file). */
+FX_EXTERN int fx_pipeline_close_stdio(fx_pipeline *pl, int stream);
+
+/* Sends sig to the pipeline's process group. */
+FX_EXTERN int fx_pipeline_kill(fx_pipeline *pl, int sig);
+
+/*
+ * Waits up to timeout_ms (< 0: forever) for every stage to end, reaping
+ * each through its pidfd: 0 once all have, -ETIMEDOUT otherwise (those
+ * that ended are reaped and keep their status).
+ */
+FX_EXTERN int fx_pipeline_wait(fx_pipeline *pl, int timeout_ms);
+
+/* Stage i's status once reaped (waitpid's encoding): 0 and *status, or
+ * -EAGAIN while it runs, -ECHILD if someone else reaped it, -EINVAL. */
+FX_EXTERN int fx_pipeline_status(const fx_pipeline *pl, size_t i, int *status);
+
+/*
+ * The pipefail summary, as bash's `set -o pipefail` has it: the status
+ * of the rightmost stage that did not exit 0, or 0 if all did; -EAGAIN
+ * while a stage runs.
+ */
+FX_EXTERN int fx_pipeline_pipefail(const fx_pipeline *pl);
+
+/*
+ * fx_run for a pipeline: starts it (as fx_pipeline_start), feeds the
+ * input to the first stage, captures the last stage's stdout
+ * (FX_RUN_CAPTURE_STDOUT) and every stage's stderr in one buffer
+ * (FX_RUN_CAPTURE_STDERR; FX_RUN_MERGE_STDERR puts it into out),
+ * applies limits, timeout and wait delay, signals always going to the
+ * pipeline's group, and reaps every stage.  The result's stage_status
+ * has each stage's status, status the last stage's, pipefail_status the
+ * summary, pid the group leader.  Errors as fx_run's.
+ */
+FX_EXTERN int fx_pipeline_run(fx_result **res, fx_pipeline *pl, const fx_run_opts *opts,
+                              fx_error *err);
 
 #ifdef __cplusplus
 }

@@ -36,8 +36,6 @@
 /* From this capacity on a capture buffer is a mapping of its own, grown
  * with mremap (no copy) and offered transparent huge pages. */
 #define MAP_MIN ((size_t)1024 * 1024)
-/* Pipes fx_run makes are asked for this size (see the README). */
-#define RUN_PIPE_SIZE (1024 * 1024)
 /* Reads of a pipe after the wait delay, before it is closed: what the
  * child wrote before it ended is there, but a grandchild may write on. */
 #define FINAL_READS 4
@@ -468,9 +466,7 @@ static int64_t earliest(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
-/* poll's timeout for a deadline: rounded up, so that we never wake early
- * and spin; -1 for none. */
-static int poll_timeout(int64_t deadline, int64_t now)
+int fx__poll_timeout(int64_t deadline, int64_t now)
 {
 	int64_t ms;
 
@@ -600,7 +596,7 @@ int fx__job_run(struct fx__job *job, const struct fx_run_opts *opts, struct fx__
 			if (job->procs[i]->pidfd < 0 && !job->procs[i]->reaped && !job->procs[i]->lost)
 				wake = earliest(wake, now + 10000000);
 
-		int got = poll(pfd, n, poll_timeout(wake, now));
+		int got = poll(pfd, n, fx__poll_timeout(wake, now));
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;
@@ -726,7 +722,7 @@ int fx_run(fx_result **res, const char *file, char *const argv[], const fx_attr 
 		xo.stdio[FX_STDERR] = &stdio_merge;
 	else if (opts->flags & FX_RUN_CAPTURE_STDERR)
 		xo.stdio[FX_STDERR] = &stdio_pipe;
-	xo.pipe_size = RUN_PIPE_SIZE;
+	xo.pipe_size = FX__RUN_PIPE_SIZE;
 	if ((opts->flags & FX_RUN_KILL_GROUP) && (!attr || (attr->pgid < 0 &&
 	                                                    !(attr->flags & FX_SETSID)))) {
 		xo.set_pgid = 1;
@@ -807,7 +803,7 @@ static int wait_fd(int fd, short events, int64_t deadline)
 	for (;;) {
 		struct pollfd p = { fd, events, 0 };
 		int64_t now = fx__now_ns();
-		int n = poll(&p, 1, poll_timeout(deadline, now));
+		int n = poll(&p, 1, fx__poll_timeout(deadline, now));
 
 		if (n > 0)
 			return 1;
@@ -818,7 +814,7 @@ static int wait_fd(int fd, short events, int64_t deadline)
 	}
 }
 
-static int64_t deadline_of(int timeout_ms)
+int64_t fx__deadline_of(int timeout_ms)
 {
 	return timeout_ms < 0 ? INT64_MAX : fx__now_ns() + (int64_t)timeout_ms * 1000000;
 }
@@ -826,7 +822,7 @@ static int64_t deadline_of(int timeout_ms)
 ssize_t fx_proc_write(fx_proc *proc, const void *buf, size_t len, int timeout_ms)
 {
 	struct fx__pipe_guard guard;
-	int64_t deadline = deadline_of(timeout_ms);
+	int64_t deadline = fx__deadline_of(timeout_ms);
 	size_t done = 0;
 	int fd, flags, rc = 0;
 
@@ -883,7 +879,7 @@ ssize_t fx_proc_write(fx_proc *proc, const void *buf, size_t len, int timeout_ms
 
 ssize_t fx_proc_read(fx_proc *proc, int stream, void *buf, size_t len, int timeout_ms)
 {
-	int64_t deadline = deadline_of(timeout_ms);
+	int64_t deadline = fx__deadline_of(timeout_ms);
 	int fd;
 
 	if (!proc || (stream != FX_STDOUT && stream != FX_STDERR) || (!buf && len))

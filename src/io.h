@@ -13,6 +13,10 @@
 
 #include "forkexec-io.h"
 
+/* Pipes fx_run and fx_pipeline_run make are asked for this size (see
+ * the README's benchmark section). */
+#define FX__RUN_PIPE_SIZE (1024 * 1024)
+
 struct fx_run_opts {
 	unsigned flags;         /* FX_RUN_* */
 	const void *input;      /* borrowed */
@@ -42,6 +46,12 @@ struct fx__job {
 
 /* Nanoseconds on the monotonic clock. */
 int64_t fx__now_ns(void);
+
+/* poll's timeout for an absolute deadline (INT64_MAX: none, -1):
+ * rounded up, so that a wait never ends early and spins. */
+int fx__poll_timeout(int64_t deadline, int64_t now);
+/* The absolute deadline of a timeout in ms (< 0: INT64_MAX). */
+int64_t fx__deadline_of(int timeout_ms);
 
 /* Defaults of fx_run_opts_new, for a NULL opts. */
 void fx__run_opts_defaults(struct fx_run_opts *opts);

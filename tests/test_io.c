@@ -957,3 +957,111 @@ TEST(io_step_write)
 	fxt_assert_fd_count(before);
 	fxt_assert_no_children();
 }
+
+/* ------------------------------------------------------------------ */
+/* Waiting on many                                                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * 500 children at once, all blocked on one pipe until we close it; each
+ * exits with its own code.  The set returns each exactly once with its
+ * own status, and never touches a child that is not in it: a plain
+ * fork()ed one, already a zombie, is still there for us afterwards.
+ */
+TEST_TIMEOUT(io_waitset_500, 240)
+{
+	enum { N = 500 };
+	int before = fxt_fd_count();
+	fx_attr *attr = fxt_attr();
+	fx_proc *procs[N], *done;
+	char codes[N][16];
+	int seen[N] = { 0 };
+	fx_waitset *ws;
+	fx_error err;
+	int go[2], st;
+	pid_t other;
+
+	ASSERT_OK(fx_waitset_new(&ws));
+	fxt_pipe(go);
+	ASSERT_OK(fx_attr_set_stdio_fd(attr, FX_STDIN, go[0]));
+	for (int i = 0; i < N; i++) {
+		snprintf(codes[i], sizeof codes[i], "--exit=%d", i % 251);
+		char **argv = probe_argv("--wait-stdin", codes[i]);
+		ASSERT_SPAWNED(fx_spawn(&procs[i], argv[0], argv, attr, &err), &err);
+		ASSERT_OK(fx_waitset_add(ws, procs[i]));
+	}
+	close(go[0]);
+	ASSERT_EQ(fx_waitset_count(ws), N);
+	ASSERT_ERR(fx_waitset_add(ws, procs[7]), -EEXIST);
+	ASSERT_ERR(fx_waitset_wait(ws, &done, &st, 0), -ETIMEDOUT);
+	ASSERT_ERR(fx_waitset_wait(ws, &done, &st, 50), -ETIMEDOUT);
+	struct pollfd p = { fx_waitset_fd(ws), POLLIN, 0 };
+	ASSERT_EQ(poll(&p, 1, 0), 0);
+
+	other = fork();
+	ASSERT(other >= 0);
+	if (other == 0)
+		_exit(9);
+
+	close(go[1]); /* every child reads end of file now */
+	while (poll(&p, 1, -1) < 0)
+		ASSERT_EQ(errno, EINTR);
+	for (int k = 0; k < N; k++) {
+		ASSERT_OK(fx_waitset_wait(ws, &done, &st, -1));
+		int i = 0;
+		while (i < N && procs[i] != done)
+			i++;
+		ASSERT_LT(i, N);
+		ASSERT_EQ(seen[i], 0);
+		seen[i] = 1;
+		ASSERT_EQ(fx_status_code(st), i % 251);
+		ASSERT_EQ(fx_waitset_count(ws), N - 1 - k);
+	}
+	ASSERT_ERR(fx_waitset_wait(ws, &done, &st, -1), -ENOENT);
+	/* The stranger is untouched. */
+	ASSERT_EQ(waitpid(other, &st, 0), other);
+	ASSERT_EQ(WEXITSTATUS(st), 9);
+
+	/* A child waited for already comes back at once; remove works. */
+	ASSERT_OK(fx_waitset_add(ws, procs[0]));
+	ASSERT_OK(fx_waitset_add(ws, procs[1]));
+	ASSERT_OK(fx_waitset_remove(ws, procs[1]));
+	ASSERT_ERR(fx_waitset_remove(ws, procs[1]), -ENOENT);
+	ASSERT_OK(fx_waitset_wait(ws, &done, &st, 0));
+	ASSERT(done == procs[0]);
+	ASSERT_EQ(fx_status_code(st), 0);
+
+	for (int i = 0; i < N; i++)
+		fx_proc_free(procs[i]);
+	fx_waitset_free(ws);
+	fx_attr_free(attr);
+	fxt_assert_fd_count(before);
+	fxt_assert_no_children();
+}
+
+/* A child reaped by someone else comes back -ECHILD, and leaves the set. */
+TEST(io_waitset_lost_child)
+{
+	int before = fxt_fd_count();
+	fx_attr *attr = fxt_attr();
+	fx_proc *proc, *done = NULL;
+	fx_waitset *ws;
+	fx_error err;
+	siginfo_t si;
+	int st;
+
+	ASSERT_OK(fx_waitset_new(&ws));
+	char **argv = probe_argv("--exit=3", NULL);
+	ASSERT_SPAWNED(fx_spawn(&proc, argv[0], argv, attr, &err), &err);
+	ASSERT_OK(fx_waitset_add(ws, proc));
+	/* Someone else's waitpid takes it first. */
+	ASSERT_SYS(waitid(P_PID, (id_t)fx_proc_pid(proc), &si, WEXITED));
+	ASSERT_ERR(fx_waitset_wait(ws, &done, &st, -1), -ECHILD);
+	ASSERT(done == proc);
+	ASSERT_EQ(fx_waitset_count(ws), 0);
+	fx_proc_free(proc);
+	fx_waitset_free(ws);
+	fx_attr_free(attr);
+	fxt_assert_fd_count(before);
+	fxt_assert_no_children();
+}
