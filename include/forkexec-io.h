@@ -224,8 +224,8 @@ FX_EXTERN int fx_run_opts_set_wait_delay(fx_run_opts *opts, int delay_ms);
 
 /* How a run ended, most significant first. */
 enum fx_end {
-	FX_END_EXITED = 1,      /* the child exited by itself (status has the code) */
-	FX_END_SIGNALED = 2,    /* a signal that was not ours ended it */
+	FX_END_EXITED = 1,      /* the child (a pipeline: its last stage) exited by itself */
+	FX_END_SIGNALED = 2,    /* a signal that was not ours ended it (a pipeline: its last stage) */
 	FX_END_TIMEOUT = 3,     /* the timeout passed: we signalled it (status says how it ended) */
 	FX_END_LIMIT = 4,       /* an output limit with FX_LIMIT_KILL: we signalled it */
 	FX_END_WAIT_DELAY = 5   /* it ended, but its pipes stayed open past the wait delay */

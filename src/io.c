@@ -654,10 +654,9 @@ static int end_of(const fx_result *res)
 		return FX_END_LIMIT;
 	if (res->wait_delay_expired)
 		return FX_END_WAIT_DELAY;
-	for (size_t i = 0; i < res->nstages; i++)
-		if (fx_status_signal(res->stage_status[i]))
-			return FX_END_SIGNALED;
-	return FX_END_EXITED;
+	/* A pipeline ends as its last stage: an earlier one killed by
+	 * SIGPIPE is how pipelines end early, as in a shell. */
+	return fx_status_signal(res->status) ? FX_END_SIGNALED : FX_END_EXITED;
 }
 
 void fx__result_finish(struct fx__result *res, fx_proc *const *procs, size_t n)
