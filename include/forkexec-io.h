@@ -208,9 +208,10 @@ FX_EXTERN int fx_run_opts_set_timeout(fx_run_opts *opts, int timeout_ms);
 
 /*
  * How the child is ended on timeout or FX_LIMIT_KILL: `sig` (default
- * SIGTERM) to the child, or its group with FX_RUN_KILL_GROUP, then
- * SIGKILL if it is still there after grace_ms (default 5000; 0 sends
- * SIGKILL with the signal; < 0 never sends it).
+ * SIGTERM) to the child, or its group with FX_RUN_KILL_GROUP, followed
+ * by SIGCONT (a stopped child could not act on it), then SIGKILL if it
+ * is still there after grace_ms (default 5000; 0 sends SIGKILL with
+ * the signal; < 0 never sends it).
  */
 FX_EXTERN int fx_run_opts_set_kill(fx_run_opts *opts, int sig, int grace_ms);
 
@@ -221,6 +222,26 @@ FX_EXTERN int fx_run_opts_set_kill(fx_run_opts *opts, int sig, int grace_ms);
  * Cmd.WaitDelay).  Default 1000 ms; < 0 waits for end of file forever.
  */
 FX_EXTERN int fx_run_opts_set_wait_delay(fx_run_opts *opts, int delay_ms);
+
+/*
+ * The size asked of the kernel (F_SETPIPE_SZ) for each pipe fx_run and
+ * fx_pipeline_run make, in bytes: 0 keeps the kernel's default (64 KiB
+ * on Linux), > 0 asks for that much (the kernel rounds it up to a power
+ * of two of pages and refuses more than /proc/sys/fs/pipe-max-size to
+ * an unprivileged caller, or anything past the user's pipe quota: then
+ * the default stays, silently).  Default FX_RUN_DEFAULT_PIPE_SIZE.
+ */
+FX_EXTERN int fx_run_opts_set_pipe_size(fx_run_opts *opts, int bytes);
+
+/*
+ * 256 KiB: a read takes up to four times what the kernel's 64 KiB pipe
+ * holds, and a large capture ran as fast as with 1 MiB (the README's
+ * capture benchmark), while using a quarter of the per-user pipe quota
+ * (/proc/sys/fs/pipe-user-pages-soft), past which the kernel gives that
+ * user's new pipes 8 KiB: 128 runs capturing both streams fit in the
+ * default 64 MiB.
+ */
+#define FX_RUN_DEFAULT_PIPE_SIZE (256 * 1024)
 
 /* How a run ended, most significant first. */
 enum fx_end {

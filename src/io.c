@@ -61,6 +61,7 @@ void fx__run_opts_defaults(struct fx_run_opts *opts)
 	opts->kill_sig = SIGTERM;
 	opts->grace_ms = 5000;
 	opts->wait_delay_ms = 1000;
+	opts->pipe_size = FX_RUN_DEFAULT_PIPE_SIZE;
 }
 
 int fx_run_opts_new(fx_run_opts **out)
@@ -124,6 +125,14 @@ int fx_run_opts_set_kill(fx_run_opts *opts, int sig, int grace_ms)
 		return -EINVAL;
 	opts->kill_sig = sig;
 	opts->grace_ms = grace_ms < 0 ? -1 : grace_ms;
+	return 0;
+}
+
+int fx_run_opts_set_pipe_size(fx_run_opts *opts, int bytes)
+{
+	if (!opts || bytes < 0)
+		return -EINVAL;
+	opts->pipe_size = bytes;
 	return 0;
 }
 
@@ -352,6 +361,10 @@ static void terminate(struct run *r, int64_t now)
 		return;
 	}
 	signal_job(r->job, o->kill_sig);
+	/* A stopped child would not act on it before SIGKILL (timeout(1)
+	 * does the same). */
+	if (o->kill_sig != SIGCONT)
+		signal_job(r->job, SIGCONT);
 	r->kill_at = o->grace_ms < 0 ? INT64_MAX : now + (int64_t)o->grace_ms * 1000000;
 }
 
@@ -721,7 +734,7 @@ int fx_run(fx_result **res, const char *file, char *const argv[], const fx_attr 
 		xo.stdio[FX_STDERR] = &stdio_merge;
 	else if (opts->flags & FX_RUN_CAPTURE_STDERR)
 		xo.stdio[FX_STDERR] = &stdio_pipe;
-	xo.pipe_size = FX__RUN_PIPE_SIZE;
+	xo.pipe_size = opts->pipe_size;
 	if ((opts->flags & FX_RUN_KILL_GROUP) && (!attr || (attr->pgid < 0 &&
 	                                                    !(attr->flags & FX_SETSID)))) {
 		xo.set_pgid = 1;

@@ -13,9 +13,6 @@
 
 #include "forkexec-io.h"
 
-/* Pipes fx_run and fx_pipeline_run make are asked for this size (see
- * the README's benchmark section). */
-#define FX__RUN_PIPE_SIZE (1024 * 1024)
 
 struct fx_run_opts {
 	unsigned flags;         /* FX_RUN_* */
@@ -28,6 +25,7 @@ struct fx_run_opts {
 	int kill_sig;
 	int grace_ms;           /* < 0: never SIGKILL */
 	int wait_delay_ms;      /* < 0: forever */
+	int pipe_size;          /* F_SETPIPE_SZ of the pipes made; 0: the kernel's */
 };
 
 /* The result and what only the library sees of it. */

@@ -427,6 +427,8 @@ TEST_ONCE(io_run_opts_setters)
 	ASSERT_OK(fx_run_opts_set_kill(o, SIGINT, -5));
 	ASSERT_OK(fx_run_opts_set_timeout(o, -7));
 	ASSERT_OK(fx_run_opts_set_wait_delay(o, -1));
+	ASSERT_ERR(fx_run_opts_set_pipe_size(o, -1), -EINVAL);
+	ASSERT_OK(fx_run_opts_set_pipe_size(o, 0));
 	fx_run_opts_free(o);
 	fx_run_opts_free(NULL);
 	fx_result_free(NULL);
