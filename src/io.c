@@ -306,6 +306,7 @@ struct run {
 	int terminating;        /* the kill signal was sent */
 	int64_t kill_at;        /* when SIGKILL follows it; INT64_MAX: never */
 	int64_t exited_at;      /* when the last process was reaped; 0: not yet */
+	struct pollfd *pfd;
 };
 
 static void close_fd(int *fd)
@@ -500,6 +501,150 @@ static void reap_all_killed(struct fx__job *job)
 		fx_wait(job->procs[i], &status, -1);
 }
 
+/* The loop failed, or its thread was cancelled (poll is a cancellation
+ * point): nothing of it may outlive it, the children least of all. */
+static void abandon(void *arg)
+{
+	struct run *r = arg;
+
+	close_fd(&r->in_fd);
+	close_fd(&r->s[0].fd);
+	close_fd(&r->s[1].fd);
+	for (int i = 0; i < 3; i++)
+		close_fd(&r->job->fd[i]);
+	reap_all_killed(r->job);
+	if (r->guarded)
+		fx__pipe_guard_end(&r->guard);
+	r->guarded = 0;
+	free(r->scratch);
+	r->scratch = NULL;
+	free(r->pfd);
+	r->pfd = NULL;
+}
+
+/* The loop itself; returns 0 once every process is reaped and every
+ * pipe closed, or -errno. */
+static int run_loop(struct run *rp, int64_t deadline)
+{
+	struct fx__job *job = rp->job;
+	const struct fx_run_opts *opts = rp->opts;
+	struct fx__result *res = rp->res;
+	struct pollfd *pfd = rp->pfd;
+	int rc = 0;
+
+	for (;;) {
+		int64_t now = fx__now_ns(), wake = INT64_MAX;
+		size_t n = 0, first_proc;
+		int at_in = -1, at_s[2] = { -1, -1 };
+		int living = alive(job) > 0;
+		int open = rp->in_fd >= 0 || rp->s[0].fd >= 0 || rp->s[1].fd >= 0;
+
+		if (!living && !open)
+			break;
+		if (living) {
+			if (!rp->terminating && now >= deadline) {
+				res->pub.timed_out = 1;
+				terminate(rp, now);
+			}
+			if (rp->terminating && now >= rp->kill_at) {
+				signal_job(job, SIGKILL);
+				res->pub.killed = 1;
+				rp->kill_at = INT64_MAX;
+			}
+			if (!rp->terminating)
+				wake = deadline;
+			else
+				wake = rp->kill_at;
+		} else if (opts->wait_delay_ms >= 0) {
+			int64_t delay_end = rp->exited_at + (int64_t)opts->wait_delay_ms * 1000000;
+			if (now >= delay_end) {
+				/* What is in the pipes now is the child's last
+				 * word; after it they are closed, held or not. */
+				for (int i = 0; i < 2 && rc == 0; i++)
+					rc = drain(rp, &rp->s[i], now, FINAL_READS);
+				if (rc < 0)
+					break;
+				if (rp->in_fd >= 0 || rp->s[0].fd >= 0 || rp->s[1].fd >= 0)
+					res->pub.wait_delay_expired = 1;
+				close_fd(&rp->in_fd);
+				close_fd(&rp->s[0].fd);
+				close_fd(&rp->s[1].fd);
+				break;
+			}
+			wake = delay_end;
+		}
+
+		if (rp->in_fd >= 0) {
+			at_in = (int)n;
+			pfd[n++] = (struct pollfd){ .fd = rp->in_fd, .events = POLLOUT };
+		}
+		for (int i = 0; i < 2; i++) {
+			if (rp->s[i].fd >= 0) {
+				at_s[i] = (int)n;
+				pfd[n++] = (struct pollfd){ .fd = rp->s[i].fd, .events = POLLIN };
+			}
+		}
+		first_proc = n;
+		for (size_t i = 0; i < job->nprocs; i++) {
+			fx_proc *p = job->procs[i];
+			pfd[n].fd = p->reaped || p->lost ? -1 : p->pidfd;
+			pfd[n].events = POLLIN;
+			pfd[n].revents = 0;
+			n++;
+		}
+		/* A kernel without pidfds: check the children every 10 ms. */
+		for (size_t i = 0; i < job->nprocs; i++)
+			if (job->procs[i]->pidfd < 0 && !job->procs[i]->reaped && !job->procs[i]->lost)
+				wake = earliest(wake, now + 10000000);
+
+		int got = poll(pfd, n, fx__poll_timeout(wake, now));
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			break;
+		}
+		now = fx__now_ns();
+		if (at_in >= 0 && pfd[at_in].revents)
+			feed(rp);
+		for (int i = 0; i < 2 && rc == 0; i++)
+			if (at_s[i] >= 0 && pfd[at_s[i]].revents)
+				rc = drain(rp, &rp->s[i], now, 0);
+		if (rc < 0)
+			break;
+		for (size_t i = 0; i < job->nprocs; i++) {
+			fx_proc *p = job->procs[i];
+			int status;
+			if (p->reaped || p->lost)
+				continue;
+			if (p->pidfd >= 0 && !pfd[first_proc + i].revents)
+				continue;
+			if (fx_wait(p, &status, 0) != -ETIMEDOUT && !alive(job))
+				rp->exited_at = fx__now_ns();
+		}
+	}
+	return rc;
+}
+
+/*
+ * Runs the loop with `abandon` as the cleanup handler of a cancelled
+ * thread (poll is a cancellation point); deferred cancellation only, as
+ * an asynchronous one could strike between a system call and our noting
+ * its result.  Alone in its function: the handler is a setjmp, and
+ * nothing but the pointer may be live across it.
+ */
+static int run_cancellable(struct run *r, int64_t deadline)
+{
+	int rc, type;
+
+	pthread_setcanceltype(PTHREAD_CANCEL_DEFERRED, &type);
+	pthread_cleanup_push(abandon, r);
+	rc = run_loop(r, deadline);
+	pthread_cleanup_pop(0);
+	pthread_setcanceltype(type, NULL);
+	return rc;
+}
+
 int fx__job_run(struct fx__job *job, const struct fx_run_opts *opts, struct fx__result *res,
                 int64_t started, fx_error *err)
 {
@@ -538,106 +683,16 @@ int fx__job_run(struct fx__job *job, const struct fx_run_opts *opts, struct fx__
 		fx__pipe_guard_begin(&r.guard);
 		r.guarded = 1;
 	}
-	pfd = calloc(npfd, sizeof *pfd);
+	pfd = r.pfd = calloc(npfd, sizeof *pfd);
 	if (!pfd) {
 		rc = -ENOMEM;
 		goto fail;
 	}
 
-	for (;;) {
-		int64_t now = fx__now_ns(), wake = INT64_MAX;
-		size_t n = 0, first_proc;
-		int at_in = -1, at_s[2] = { -1, -1 };
-		int living = alive(job) > 0;
-		int open = r.in_fd >= 0 || r.s[0].fd >= 0 || r.s[1].fd >= 0;
-
-		if (!living && !open)
-			break;
-		if (living) {
-			if (!r.terminating && now >= deadline) {
-				res->pub.timed_out = 1;
-				terminate(&r, now);
-			}
-			if (r.terminating && now >= r.kill_at) {
-				signal_job(job, SIGKILL);
-				res->pub.killed = 1;
-				r.kill_at = INT64_MAX;
-			}
-			if (!r.terminating)
-				wake = deadline;
-			else
-				wake = r.kill_at;
-		} else if (opts->wait_delay_ms >= 0) {
-			int64_t delay_end = r.exited_at + (int64_t)opts->wait_delay_ms * 1000000;
-			if (now >= delay_end) {
-				/* What is in the pipes now is the child's last
-				 * word; after it they are closed, held or not. */
-				for (int i = 0; i < 2 && rc == 0; i++)
-					rc = drain(&r, &r.s[i], now, FINAL_READS);
-				if (rc < 0)
-					break;
-				if (r.in_fd >= 0 || r.s[0].fd >= 0 || r.s[1].fd >= 0)
-					res->pub.wait_delay_expired = 1;
-				close_fd(&r.in_fd);
-				close_fd(&r.s[0].fd);
-				close_fd(&r.s[1].fd);
-				break;
-			}
-			wake = delay_end;
-		}
-
-		if (r.in_fd >= 0) {
-			at_in = (int)n;
-			pfd[n++] = (struct pollfd){ .fd = r.in_fd, .events = POLLOUT };
-		}
-		for (int i = 0; i < 2; i++) {
-			if (r.s[i].fd >= 0) {
-				at_s[i] = (int)n;
-				pfd[n++] = (struct pollfd){ .fd = r.s[i].fd, .events = POLLIN };
-			}
-		}
-		first_proc = n;
-		for (size_t i = 0; i < job->nprocs; i++) {
-			fx_proc *p = job->procs[i];
-			pfd[n].fd = p->reaped || p->lost ? -1 : p->pidfd;
-			pfd[n].events = POLLIN;
-			pfd[n].revents = 0;
-			n++;
-		}
-		/* A kernel without pidfds: check the children every 10 ms. */
-		for (size_t i = 0; i < job->nprocs; i++)
-			if (job->procs[i]->pidfd < 0 && !job->procs[i]->reaped && !job->procs[i]->lost)
-				wake = earliest(wake, now + 10000000);
-
-		int got = poll(pfd, n, fx__poll_timeout(wake, now));
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			break;
-		}
-		now = fx__now_ns();
-		if (at_in >= 0 && pfd[at_in].revents)
-			feed(&r);
-		for (int i = 0; i < 2 && rc == 0; i++)
-			if (at_s[i] >= 0 && pfd[at_s[i]].revents)
-				rc = drain(&r, &r.s[i], now, 0);
-		if (rc < 0)
-			break;
-		for (size_t i = 0; i < job->nprocs; i++) {
-			fx_proc *p = job->procs[i];
-			int status;
-			if (p->reaped || p->lost)
-				continue;
-			if (p->pidfd >= 0 && !pfd[first_proc + i].revents)
-				continue;
-			if (fx_wait(p, &status, 0) != -ETIMEDOUT && !alive(job))
-				r.exited_at = fx__now_ns();
-		}
-	}
-	free(pfd);
+	rc = run_cancellable(&r, deadline);
 	if (rc < 0)
 		goto fail;
+	free(r.pfd);
 	if (r.guarded)
 		fx__pipe_guard_end(&r.guard);
 	free(r.scratch);
@@ -646,15 +701,7 @@ int fx__job_run(struct fx__job *job, const struct fx_run_opts *opts, struct fx__
 	return 0;
 
 fail:
-	close_fd(&r.in_fd);
-	close_fd(&r.s[0].fd);
-	close_fd(&r.s[1].fd);
-	for (int i = 0; i < 3; i++)
-		close_fd(&job->fd[i]);
-	reap_all_killed(job);
-	if (r.guarded)
-		fx__pipe_guard_end(&r.guard);
-	free(r.scratch);
+	abandon(&r);
 	return fx__set_error(err, FX_STEP_RUN, -rc, -1);
 }
 
@@ -689,6 +736,26 @@ void fx__result_finish(struct fx__result *res, fx_proc *const *procs, size_t n)
 /* ------------------------------------------------------------------ */
 /* fx_run                                                              */
 /* ------------------------------------------------------------------ */
+
+static void free_frame(void *arg)
+{
+	struct run_frame *f = arg;
+
+	for (size_t i = 0; i < f->nprocs; i++)
+		fx_proc_free(f->procs[i]);
+	free(f->owned);
+	fx_result_free(&f->res->pub);
+}
+
+int fx__job_run_framed(struct run_frame *f)
+{
+	int rc;
+
+	pthread_cleanup_push(free_frame, f);
+	rc = fx__job_run(f->job, f->opts, f->res, f->started, f->err);
+	pthread_cleanup_pop(0);
+	return rc;
+}
 
 static const struct fx__stdio stdio_pipe = { .how = FX_STDIO_PIPE_NONBLOCK };
 static const struct fx__stdio stdio_merge = { .how = FX_STDIO_STDOUT };
@@ -763,7 +830,8 @@ int fx_run(fx_result **res, const char *file, char *const argv[], const fx_attr 
 	}
 	r->pub.pid = proc->pid;
 	r->pub.spawn_ns = t1 - t0;
-	rc = fx__job_run(&job, opts, r, t1, err);
+	struct run_frame frame = { r, &proc, 1, NULL, &job, opts, t1, err };
+	rc = fx__job_run_framed(&frame);
 	if (rc < 0) {
 		fx_proc_free(proc);
 		fx_result_free(&r->pub);
@@ -843,6 +911,8 @@ ssize_t fx_proc_write(fx_proc *proc, const void *buf, size_t len, int timeout_ms
 	fd = proc->stdio[FX_STDIN];
 	if (fd < 0)
 		return -EBADF;
+	if (len == 0)
+		return 0;
 	if (len > SSIZE_MAX)
 		len = SSIZE_MAX;
 	flags = fcntl(fd, F_GETFL);
@@ -899,6 +969,8 @@ ssize_t fx_proc_read(fx_proc *proc, int stream, void *buf, size_t len, int timeo
 	fd = proc->stdio[stream];
 	if (fd < 0)
 		return -EBADF;
+	if (len == 0)
+		return 0;
 	if (len > SSIZE_MAX)
 		len = SSIZE_MAX;
 	for (;;) {

@@ -70,6 +70,24 @@ int fx__job_run(struct fx__job *job, const struct fx_run_opts *opts, struct fx__
  * the reaped processes. */
 void fx__result_finish(struct fx__result *res, fx_proc *const *procs, size_t n);
 
+/*
+ * fx__job_run for fx_run and fx_pipeline_run, whose thread may be
+ * cancelled in it: the loop's own handler kills and reaps the processes
+ * and closes the pipes, this one frees what the caller holds: the
+ * result, the handles (nprocs of procs, with fx_proc_free) and `owned`.
+ */
+struct run_frame {
+	struct fx__result *res;
+	fx_proc **procs;
+	size_t nprocs;
+	void *owned;
+	struct fx__job *job;
+	const struct fx_run_opts *opts;
+	int64_t started;
+	fx_error *err;
+};
+int fx__job_run_framed(struct run_frame *f);
+
 /* A zeroed result with the stage statuses allocated for n stages. */
 struct fx__result *fx__result_new(size_t nstages);
 

@@ -414,7 +414,10 @@ int fx_pipeline_run(fx_result **res, fx_pipeline *pl, const fx_run_opts *opts, f
 	}
 	r->pub.pid = pl->pgid;
 	r->pub.spawn_ns = t1 - t0;
-	rc = fx__job_run(&job, opts, r, t1, err);
+	/* Cancelled: the stages are reaped by the run loop's handler and
+	 * stay the pipeline's; the result and the array are freed. */
+	struct run_frame frame = { r, NULL, 0, procs, &job, opts, t1, err };
+	rc = fx__job_run_framed(&frame);
 	if (rc < 0) {
 		free(procs);
 		fx_result_free(&r->pub);
