@@ -389,7 +389,7 @@ int fx_pipeline_run(fx_result **res, fx_pipeline *pl, const fx_run_opts *opts, f
 		opts = &defaults;
 	}
 	r = fx__result_new(pl->n ? pl->n : 1);
-	procs = calloc(pl->n ? pl->n : 1, sizeof *procs);
+	procs = calloc(pl->n ? pl->n : 1, sizeof(fx_proc *));
 	if (!r || !procs) {
 		free(procs);
 		fx_result_free(r ? &r->pub : NULL);

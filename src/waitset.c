@@ -74,7 +74,7 @@ int fx_waitset_add(fx_waitset *ws, fx_proc *proc)
 		return -EEXIST;
 	if (ws->n == ws->cap) {
 		size_t cap = ws->cap ? ws->cap * 2 : 16;
-		fx_proc **m = realloc(ws->members, cap * sizeof *m);
+		fx_proc **m = realloc(ws->members, cap * sizeof(fx_proc *));
 		if (!m)
 			return -ENOMEM;
 		ws->members = m;

@@ -142,7 +142,7 @@ int fxrun_parse_duration(const char *s, long long *ms)
 		{ "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
 		{ "h", 3600000 }, { "d", 86400000 },
 	};
-	long long whole = 0, frac_num = 0, frac_den = 1, unit = -1, total;
+	long long whole = 0, frac_num = 0, frac_den = 1, unit = 0, total;
 	const char *p = s;
 	int digits = 0;
 	size_t i;
@@ -164,7 +164,7 @@ int fxrun_parse_duration(const char *s, long long *ms)
 	for (i = 0; i < sizeof units / sizeof units[0]; i++)
 		if (strcmp(p, units[i].name) == 0)
 			unit = units[i].ms;
-	if (unit < 0)
+	if (unit <= 0)
 		return -EINVAL;
 	if (whole >= DURATION_MAX_MS / unit) {
 		*ms = DURATION_MAX_MS;
