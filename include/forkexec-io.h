@@ -331,7 +331,8 @@ FX_EXTERN int fx_waitset_remove(fx_waitset *ws, fx_proc *proc);
 /* How many children the set holds. */
 FX_EXTERN size_t fx_waitset_count(const fx_waitset *ws);
 /* A descriptor (an epoll instance, close-on-exec, owned by the set)
- * that polls readable when a child of the set may have ended. */
+ * that polls readable when a child of the set may have ended: children
+ * with a pidfd only; fx_waitset_wait sees the others too. */
 FX_EXTERN int fx_waitset_fd(const fx_waitset *ws);
 
 /*

@@ -17,7 +17,8 @@
  * argument that is not one of them; argv.N reports every argument as is.
  *
  * Values escape '\n' as \n, '\\' as \\ and other bytes outside printable
- * ASCII as \xHH.  A key whose source is unavailable (no /proc inside an
+ * ASCII as \xHH.  Pipes among its fds also get pipesz.N, their capacity
+ * in bytes.  A key whose source is unavailable (no /proc inside an
  * empty chroot) has the value "?".
  *
  * It is linked statically and needs nothing from the file system, so it
@@ -340,6 +341,12 @@ static void put_fds(int report_fd)
 		snprintf(key, sizeof key, "fd.%d", fd);
 		putf(key, "%s cloexec=%d flags=%o", target,
 		     (fdflags & FD_CLOEXEC) ? 1 : 0, (unsigned)flags);
+		/* A pipe's capacity (F_GETPIPE_SZ), under a key of its own. */
+		int pipe_size = fcntl(fd, F_GETPIPE_SZ);
+		if (pipe_size > 0) {
+			snprintf(key, sizeof key, "pipesz.%d", fd);
+			putf(key, "%d", pipe_size);
+		}
 	}
 }
 
