@@ -46,9 +46,10 @@ FX_EXTERN const char *fx_version_string(void);
 /* ------------------------------------------------------------------ */
 
 /*
- * Where a spawn failed.  Steps up to FX_STEP_CLONE happen in the parent;
- * the others are the child's steps, listed in the order the child takes
- * them.  Values are stable: new steps are added at the end.
+ * Where a spawn failed.  Steps up to FX_STEP_CLONE happen in the parent,
+ * and so do FX_STEP_STDIN to FX_STEP_RUN; the others are the child's
+ * steps, listed in the order the child takes them.  Values are stable:
+ * new steps are added at the end.
  */
 enum fx_step {
 	FX_STEP_NONE = 0,      /* no error */
@@ -81,6 +82,10 @@ enum fx_step {
 	FX_STEP_SCHED,         /* child: sched_setscheduler / sched_setparam (posix_spawn) */
 	FX_STEP_RESETIDS,      /* child: effective ids back to the real ones (posix_spawn) */
 	FX_STEP_FILE_ACTION,   /* child: a posix_spawn file action; index = its position */
+	FX_STEP_STDIN,         /* parent: opening stdin's file or making its pipe (forkexec-io.h) */
+	FX_STEP_STDOUT,        /* parent: the same for stdout */
+	FX_STEP_STDERR,        /* parent: the same for stderr */
+	FX_STEP_RUN,           /* parent: running a started child (fx_run: poll, read, memory) */
 	FX_STEP_COUNT_         /* not a step: one past the last */
 };
 

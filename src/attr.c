@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "attr.h"
+#include "forkexec-io.h"
 
 #define FX__NGROUPS_MAX 65536 /* the kernel's NGROUPS_MAX */
 
@@ -73,6 +74,8 @@ void fx_attr_free(fx_attr *attr)
 	free(attr->root);
 	free(attr->groups);
 	free(attr->maps);
+	for (int i = 0; i < 3; i++)
+		free(attr->stdio[i].path);
 	free(attr);
 }
 
@@ -255,6 +258,14 @@ int fx_attr_map_fd(fx_attr *attr, int child_fd, int parent_fd)
 		return -EBADF;
 	if (parent_fd >= 0 && fcntl(parent_fd, F_GETFD) < 0)
 		return -EBADF;
+	/* The last word on fds 0-2 wins, be it a map or a stdio setting. */
+	if (child_fd <= 2) {
+		struct fx__stdio *st = &attr->stdio[child_fd];
+		free(st->path);
+		memset(st, 0, sizeof *st);
+		st->how = FX_STDIO_FD;
+		st->fd = parent_fd;
+	}
 	for (size_t i = 0; i < attr->nmaps; i++) {
 		if (attr->maps[i].child_fd == child_fd) {
 			attr->maps[i].parent_fd = parent_fd;
@@ -273,6 +284,16 @@ int fx_attr_map_fd(fx_attr *attr, int child_fd, int parent_fd)
 	attr->maps[attr->nmaps].parent_fd = parent_fd;
 	attr->nmaps++;
 	return 0;
+}
+
+void fx__attr_unmap(fx_attr *attr, int child_fd)
+{
+	for (size_t i = 0; i < attr->nmaps; i++) {
+		if (attr->maps[i].child_fd == child_fd) {
+			attr->maps[i] = attr->maps[--attr->nmaps];
+			return;
+		}
+	}
 }
 
 uint64_t fx__sigset_to_mask(const sigset_t *set)

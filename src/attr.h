@@ -13,6 +13,15 @@ struct fx__fd_map {
 	int parent_fd;          /* -1: close child_fd */
 };
 
+/* Where one of the child's fds 0-2 goes (forkexec-io.h). */
+struct fx__stdio {
+	int how;                /* enum fx_stdio; FX_STDIO_INHERIT (0) when unset */
+	int fd;                 /* FX_STDIO_FD: the caller's descriptor */
+	char *path;             /* FX_STDIO_PATH, owned */
+	int oflags;
+	mode_t mode;
+};
+
 struct fx_attr {
 	unsigned flags;         /* FX_* flags */
 	int backend;            /* enum fx_backend */
@@ -34,7 +43,12 @@ struct fx_attr {
 	int has_sigmask, has_sigdefault;
 	uint64_t sigmask;       /* kernel layout: bit sig-1 */
 	uint64_t sigdefault;
+	/* FX_STDIO_FD is kept as a map (maps above) and recorded here. */
+	struct fx__stdio stdio[3];
 };
+
+/* Forgets the mapping of child_fd, if any. */
+void fx__attr_unmap(struct fx_attr *attr, int child_fd);
 
 /* The kernel's 64-bit form of a libc sigset_t. */
 uint64_t fx__sigset_to_mask(const sigset_t *set);

@@ -37,6 +37,10 @@ static const char *const step_names[FX_STEP_COUNT_] = {
 	[FX_STEP_SCHED] = "scheduler",
 	[FX_STEP_RESETIDS] = "reset ids",
 	[FX_STEP_FILE_ACTION] = "file action",
+	[FX_STEP_STDIN] = "stdin",
+	[FX_STEP_STDOUT] = "stdout",
+	[FX_STEP_STDERR] = "stderr",
+	[FX_STEP_RUN] = "run",
 };
 
 const char *fx_step_name(int step)

@@ -35,6 +35,9 @@ void fx_proc_free(fx_proc *proc)
 	/* Not close(): it is a cancellation point, and would leak the pidfd. */
 	if (proc->pidfd >= 0)
 		fx__sys_close(proc->pidfd);
+	for (int s = 0; s < 3; s++)
+		if (proc->stdio[s] >= 0)
+			fx__sys_close(proc->stdio[s]);
 	free(proc);
 }
 
@@ -164,7 +167,7 @@ int fx_kill(fx_proc *proc, int sig)
 
 void fx__reap(pid_t pid, int pidfd)
 {
-	fx_proc tmp = { pid, pidfd, 0, 0, 0 };
+	fx_proc tmp = { pid, pidfd, 0, 0, 0, { -1, -1, -1 } };
 
 	/* -ECHILD: reaped by someone else (SIGCHLD ignored, or a handler
 	 * calling waitpid(-1)); either way it is gone. */

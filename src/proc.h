@@ -9,6 +9,7 @@ struct fx_proc {
 	int reaped;
 	int lost;               /* reaped by someone else: no status, no process */
 	int status;             /* valid once reaped */
+	int stdio[3];           /* the parent's ends of the stdio pipes; -1 */
 };
 
 /* Reaps a child known to have exited or to be exiting (a failed spawn). */

@@ -26,6 +26,7 @@
 #include "proc.h"
 #include "backend.h"
 #include "spawn_core.h"
+#include "stdio_wire.h"
 
 static const struct fx_attr default_attr = {
 	.backend = FX_BACKEND_CLONE,
@@ -255,9 +256,10 @@ static int build_from_attr(struct fx__plan *plan, const void *source, int err_fd
 	return 0;
 }
 
-int fx_spawn(fx_proc **out, const char *file, char *const argv[], const fx_attr *attr,
-             fx_error *err)
+int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_attr *attr,
+                 const struct fx__spawn_opts *xo, fx_error *err)
 {
+	struct fx__stdio_set set;
 	fx_error scratch;
 	fx_proc *proc;
 	char *path = NULL;
@@ -288,14 +290,23 @@ int fx_spawn(fx_proc **out, const char *file, char *const argv[], const fx_attr 
 		free(proc);
 		return rc;
 	}
-	struct attr_source src = { attr, path, argv };
-	struct fx__spawn_request req = { attr->backend, build_from_attr, &src, NULL };
+	/* The program exists: now its stdio, so that a missing program
+	 * creates no output file. */
+	rc = fx__stdio_prepare(&set, attr, xo, err);
+	if (rc < 0) {
+		fx__stdio_finish(&set, 1);
+		free(path);
+		free(proc);
+		return rc;
+	}
+	struct attr_source src = { &set.eff, path, argv };
+	struct fx__spawn_request req = { set.eff.backend, build_from_attr, &src, NULL };
 	pid_t pid = -1;
 	int pidfd = -1;
 
 	rc = fx__spawn_child(&req, &pid, &pidfd, err);
 	if (rc < 0) {
-		describe_subject(err, attr, path);
+		describe_subject(err, &set.eff, path);
 		free(proc);
 	} else {
 		proc->pid = pid;
@@ -303,8 +314,17 @@ int fx_spawn(fx_proc **out, const char *file, char *const argv[], const fx_attr 
 		proc->reaped = 0;
 		proc->lost = 0;
 		proc->status = 0;
+		for (int s = 0; s < 3; s++)
+			proc->stdio[s] = set.parent[s];
 		*out = proc;
 	}
+	fx__stdio_finish(&set, rc < 0);
 	free(path);
 	return rc;
+}
+
+int fx_spawn(fx_proc **out, const char *file, char *const argv[], const fx_attr *attr,
+             fx_error *err)
+{
+	return fx__spawn_ex(out, file, argv, attr, NULL, err);
 }

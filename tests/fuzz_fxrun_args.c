@@ -52,6 +52,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < o.n_fds; i++)
 			if (o.fds[i].child_fd < 0 || o.fds[i].parent_fd < -1)
 				abort();
+		/* fxrun.c's deadline arithmetic must not overflow. */
+		if (o.timeout_ms < -1 || o.timeout_ms > 1000000000000000LL ||
+		    o.kill_after_ms < -1 || o.kill_after_ms > 1000000000000000LL ||
+		    o.timeout_sig <= 0 || o.timeout_sig >= 65)
+			abort();
+		if (o.append && !o.stdout_path && !o.stderr_path)
+			abort();
 	}
 	if (r != 0 && r != -EINVAL && r != -ENOMEM)
 		abort();

@@ -2,16 +2,23 @@
  * fxprobe: reports its own process state, for the tests to compare with
  * what they asked the library for.
  *
- *     fxprobe [--report-fd=N] [--exit=CODE] [--kill=SIG] [--sleep-ms=N]
- *             [--wait-stdin] [--] [ARG...]
+ *     fxprobe [--report-fd=N] [--no-report] [--exit=CODE] [--kill=SIG]
+ *             [--sleep-ms=N] [--wait-stdin] [--pump=N] [--spew=N] [--] [ARG...]
  *
  * It writes `key=value` lines to the report fd (default 1), closes it, then
  * optionally reads stdin to EOF, sleeps, and finally raises SIG or exits
- * with CODE (default 0).  Options are read up to "--" or the first
+ * with CODE (default 0).  For the io tests, --no-report writes no report,
+ * --spew=N writes N bytes of the pattern stream (pattern.h, seed 1) to
+ * stdout, and --pump=N copies stdin to stdout until end of file while
+ * writing N bytes of the pattern stream (seed 2) to stderr, interleaved
+ * in chunks of 1 byte to 128 KiB (their sizes from seed 3), each round
+ * an stderr chunk first, with blocking I/O: only a parent that reads
+ * and writes all three at once gets through.  Options are read up to "--" or the first
  * argument that is not one of them; argv.N reports every argument as is.
  *
  * Values escape '\n' as \n, '\\' as \\ and other bytes outside printable
- * ASCII as \xHH.  A key whose source is unavailable (no /proc inside an
+ * ASCII as \xHH.  Pipes among its fds also get pipesz.N, their capacity
+ * in bytes.  A key whose source is unavailable (no /proc inside an
  * empty chroot) has the value "?".
  *
  * It is linked statically and needs nothing from the file system, so it
@@ -37,6 +44,8 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "pattern.h"
 
 extern char **environ;
 
@@ -332,6 +341,12 @@ static void put_fds(int report_fd)
 		snprintf(key, sizeof key, "fd.%d", fd);
 		putf(key, "%s cloexec=%d flags=%o", target,
 		     (fdflags & FD_CLOEXEC) ? 1 : 0, (unsigned)flags);
+		/* A pipe's capacity (F_GETPIPE_SZ), under a key of its own. */
+		int pipe_size = fcntl(fd, F_GETPIPE_SZ);
+		if (pipe_size > 0) {
+			snprintf(key, sizeof key, "pipesz.%d", fd);
+			putf(key, "%d", pipe_size);
+		}
 	}
 }
 
@@ -559,10 +574,74 @@ static void write_report(int fd)
 	close(fd);
 }
 
+static void write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			_exit(113);
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+#define IO_CHUNK_MAX (128 * 1024)
+
+static void spew(long long n)
+{
+	static unsigned char buf[65536];
+	struct fxt_pattern pat;
+
+	fxt_pattern_init(&pat, 1);
+	while (n > 0) {
+		size_t k = n < (long long)sizeof buf ? (size_t)n : sizeof buf;
+
+		fxt_pattern_fill(&pat, buf, k);
+		write_all(1, buf, k);
+		n -= (long long)k;
+	}
+}
+
+static void pump(long long err_bytes)
+{
+	static unsigned char buf[IO_CHUNK_MAX];
+	struct fxt_pattern pat, sizes;
+	int in_open = 1;
+
+	fxt_pattern_init(&pat, 2);
+	fxt_pattern_init(&sizes, 3);
+	while (in_open || err_bytes > 0) {
+		size_t k = (size_t)(fxt_pattern_next64(&sizes) % IO_CHUNK_MAX) + 1;
+
+		if (err_bytes > 0) {
+			size_t e = (long long)k < err_bytes ? k : (size_t)err_bytes;
+			fxt_pattern_fill(&pat, buf, e);
+			write_all(2, buf, e);
+			err_bytes -= (long long)e;
+		}
+		if (in_open) {
+			ssize_t n = read(0, buf, k);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				_exit(114);
+			if (n == 0)
+				in_open = 0;
+			else
+				write_all(1, buf, (size_t)n);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
-	int report_fd = 1, exit_code = 0, kill_sig = 0, wait_stdin = 0;
+	int report_fd = 1, exit_code = 0, kill_sig = 0, wait_stdin = 0, no_report = 0;
 	long sleep_ms = 0;
+	long long pump_bytes = -1, spew_bytes = -1;
 	char cwd[PATH_MAX];
 
 	for (int i = 1; i < argc; i++) {
@@ -578,10 +657,18 @@ int main(int argc, char **argv)
 			sleep_ms = number(a, a + 11, 0, 86400000);
 		else if (strcmp(a, "--wait-stdin") == 0)
 			wait_stdin = 1;
+		else if (strcmp(a, "--no-report") == 0)
+			no_report = 1;
+		else if (strncmp(a, "--pump=", 7) == 0)
+			pump_bytes = number(a, a + 7, 0, LONG_MAX);
+		else if (strncmp(a, "--spew=", 7) == 0)
+			spew_bytes = number(a, a + 7, 0, LONG_MAX);
 		else
 			break; /* "--" or the first argument */
 	}
 
+	if (no_report)
+		goto act;
 	/* Descriptors first, before anything below opens a file. */
 	put_fds(report_fd);
 
@@ -603,6 +690,11 @@ int main(int argc, char **argv)
 	put_misc();
 	write_report(report_fd);
 
+act:
+	if (pump_bytes >= 0)
+		pump(pump_bytes);
+	if (spew_bytes >= 0)
+		spew(spew_bytes);
 	if (wait_stdin) {
 		char buf[4096];
 		ssize_t n;

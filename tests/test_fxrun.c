@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -375,7 +376,7 @@ TEST_ONCE(fxrun_unknown_option)
 /* Each of these is refused before anything is spawned. */
 TEST_ONCE(fxrun_bad_usage)
 {
-	static const char *const cases[][4] = {
+	static const char *const cases[][5] = {
 		{ "-C", NULL },                          /* missing argument */
 		{ NULL },                                /* missing program */
 		{ "--fd", "5", "true", NULL },
@@ -393,6 +394,21 @@ TEST_ONCE(fxrun_bad_usage)
 		{ "--setsid", "--noctty", "true", NULL },
 		{ "--setsid=yes", "true", NULL },
 		{ "-u", "", "true", NULL },
+		{ "--timeout", "1x", "true", NULL },
+		{ "--timeout", "-1", "true", NULL },
+		{ "--timeout", "", "true", NULL },
+		{ "--timeout", "1.5.2", "true", NULL },
+		{ "--timeout", "s", "true", NULL },
+		{ "--kill-after", "1", "true", NULL },   /* needs --timeout */
+		{ "--signal", "TERM", "true", NULL },    /* needs --timeout */
+		{ "--timeout", "1", "--signal", "NOPE", "true" },
+		{ "--kill-group", "--pgid", "7", "true" },
+		{ "--stdin", "f", "--null-stdin", "true" },
+		{ "--stderr", "f", "--stderr-to-stdout", "true" },
+		{ "--append", "true", NULL },            /* needs a file */
+		{ "--stdout", "f", "--fd", "1=2", "true" },
+		{ "--stdout", "", "true", NULL },
+		{ "--null-stdin=1", "true", NULL },
 	};
 	size_t i;
 
@@ -401,7 +417,7 @@ TEST_ONCE(fxrun_bad_usage)
 		struct fxr r;
 		size_t j;
 
-		for (j = 0; j < 4 && cases[i][j]; j++)
+		for (j = 0; j < 5 && cases[i][j]; j++)
 			args[j] = cases[i][j];
 		fxr_run(&r, &(struct fxr_setup){ .no_backend = 1 }, args);
 		if (r.code != 125 || count_lines(r.err) != 2 ||
@@ -1063,4 +1079,192 @@ TEST(fxrun_ptrace)
 	ASSERT_EQ(r.code, 4);
 	ASSERT_EQ(count_lines(r.err), 1);
 	fxr_free(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Stdio files and timeouts (timeout(1)'s options and exit codes)      */
+/* ------------------------------------------------------------------ */
+
+TEST(fxrun_stdio_files)
+{
+	char *dir = fxt_tmpdir();
+	char *out = fxt_join(dir, "out"), *err = fxt_join(dir, "err"), *text;
+	struct fxr r;
+	fxt_report *rep;
+	struct fxt_fdinfo fd;
+
+	FXRUN(&r, "--stdout", out, "--stderr", err, "/bin/sh", "-c", "echo o; echo e >&2");
+	ASSERT_EQ(r.code, 0);
+	ASSERT_STR_EQ(r.out, "");
+	ASSERT_STR_EQ(r.err, "");
+	text = read_file(out);
+	ASSERT_STR_EQ(text, "o\n");
+	free(text);
+	text = read_file(err);
+	ASSERT_STR_EQ(text, "e\n");
+	free(text);
+	fxr_free(&r);
+
+	/* --append adds; --stderr-to-stdout follows stdout into the file. */
+	FXRUN(&r, "--stdout", out, "--append", "--stderr-to-stdout", "/bin/sh", "-c",
+	      "echo o2; echo e2 >&2");
+	ASSERT_EQ(r.code, 0);
+	text = read_file(out);
+	ASSERT_STR_EQ(text, "o\no2\ne2\n");
+	free(text);
+	fxr_free(&r);
+	/* Without --append the file starts over. */
+	FXRUN(&r, "--stdout", out, "/bin/sh", "-c", "echo new");
+	text = read_file(out);
+	ASSERT_STR_EQ(text, "new\n");
+	free(text);
+	fxr_free(&r);
+
+	/* --stdin FILE, and --stderr-to-stdout onto fxrun's own stdout. */
+	FXRUN(&r, "--stdin", out, "--stderr-to-stdout", "/bin/sh", "-c", "cat; echo e >&2");
+	ASSERT_EQ(r.code, 0);
+	ASSERT_STR_EQ(r.out, "new\ne\n");
+	ASSERT_STR_EQ(r.err, "");
+	fxr_free(&r);
+
+	/* --null-stdin: the probe sees /dev/null, read-only. */
+	FXRUN_WITH(&r, &(struct fxr_setup){ .stdin_path = out }, "--null-stdin",
+	           fxt_probe_path());
+	rep = report_ok(&r);
+	ASSERT(fxt_fd_info(rep, 0, &fd));
+	ASSERT_STR_EQ(fd.target, "/dev/null");
+	ASSERT_EQ(fd.flags & O_ACCMODE, O_RDONLY);
+	fxt_report_free(rep);
+	fxr_free(&r);
+
+	free(out);
+	free(err);
+	free(dir);
+}
+
+/* A file fxrun cannot open: 125 and the library's message, nothing run. */
+TEST(fxrun_stdio_errors)
+{
+	struct fxr r;
+
+	FXRUN(&r, "--stdout", "/nonexistent-dir/out", fxt_probe_path());
+	ASSERT_EQ(r.code, 125);
+	ASSERT_STR_EQ(r.err, "fxrun: stdout \"/nonexistent-dir/out\": No such file or directory\n");
+	ASSERT_STR_EQ(r.out, "");
+	fxr_free(&r);
+	FXRUN(&r, "--stdin", "/nonexistent-dir/in", fxt_probe_path());
+	ASSERT_EQ(r.code, 125);
+	ASSERT_STR_EQ(r.err, "fxrun: stdin \"/nonexistent-dir/in\": No such file or directory\n");
+	fxr_free(&r);
+}
+
+static long long ms_since(double t0)
+{
+	return (long long)((fxt_now() - t0) * 1000);
+}
+
+TEST(fxrun_timeout)
+{
+	struct fxr r;
+	double t0 = fxt_now();
+
+	/* The child obeys SIGTERM: 124. */
+	FXRUN(&r, "--timeout", "0.2", fxt_probe_path(), "--no-report", "--sleep-ms=100000");
+	ASSERT_EQ(r.code, 124);
+	ASSERT_STR_EQ(r.err, "");
+	ASSERT_GE(ms_since(t0), 200);
+	ASSERT_LT(ms_since(t0), 30000);
+	fxr_free(&r);
+
+	/* Another first signal, in milliseconds. */
+	FXRUN(&r, "--timeout", "150ms", "--signal", "INT", fxt_probe_path(), "--no-report",
+	      "--sleep-ms=100000");
+	ASSERT_EQ(r.code, 124);
+	fxr_free(&r);
+
+	/* --signal KILL: the child dies of SIGKILL, 137. */
+	FXRUN(&r, "--timeout", "0.1", "--signal", "KILL", fxt_probe_path(), "--no-report",
+	      "--sleep-ms=100000");
+	ASSERT_EQ(r.code, 128 + SIGKILL);
+	fxr_free(&r);
+
+	/* Done in time, or no timeout at all: the child's own status. */
+	FXRUN(&r, "--timeout", "60", fxt_probe_path(), "--no-report", "--exit=5");
+	ASSERT_EQ(r.code, 5);
+	fxr_free(&r);
+	FXRUN(&r, "--timeout", "0", "--kill-after", "1", fxt_probe_path(), "--no-report",
+	      "--exit=6");
+	ASSERT_EQ(r.code, 6);
+	fxr_free(&r);
+}
+
+/* A child that ignores SIGTERM (from its first instruction: inherited,
+ * so no race with the timeout) is killed --kill-after later: 137. */
+TEST(fxrun_timeout_kill_after)
+{
+	struct fxr r;
+	double t0 = fxt_now();
+
+	signal(SIGTERM, SIG_IGN);
+	FXRUN(&r, "--timeout", "0.2", "--kill-after", "0.3", fxt_probe_path(), "--no-report",
+	      "--sleep-ms=100000");
+	signal(SIGTERM, SIG_DFL);
+	ASSERT_EQ(r.code, 128 + SIGKILL);
+	ASSERT_STR_EQ(r.err, "");
+	ASSERT_GE(ms_since(t0), 500);
+	ASSERT_LT(ms_since(t0), 30000);
+	fxr_free(&r);
+}
+
+/*
+ * --kill-group: the timeout's signal reaches the grandchild too; without
+ * it, the grandchild outlives the timeout.  The test adopts the
+ * orphans (a child subreaper) to see how they ended.  A run where the
+ * timeout came before the shell had started its grandchild proves
+ * nothing and is tried again.
+ */
+static pid_t grandchild_after_timeout(const char *group_opt, struct fxt_loop *loop)
+{
+	pid_t pid = 0;
+
+	while (!pid && fxt_loop_next(loop) >= 0) {
+		struct fxr r;
+
+		if (group_opt)
+			FXRUN(&r, "--timeout", "0.5", group_opt, "/bin/sh", "-c",
+			      "sleep 1000 & echo $!; wait");
+		else
+			FXRUN(&r, "--timeout", "0.5", "/bin/sh", "-c", "sleep 1000 & echo $!; wait");
+		ASSERT_EQ(r.code, 124);
+		pid = (pid_t)atol(r.out);
+		fxr_free(&r);
+	}
+	fxt_loop_end(loop, 1, "runs");
+	ASSERT_GT(pid, 1);
+	return pid;
+}
+
+TEST(fxrun_kill_group)
+{
+	struct fxt_loop loop = fxt_loop(10, 40);
+	pid_t pid;
+	int st;
+
+	ASSERT_SYS(prctl(PR_SET_CHILD_SUBREAPER, 1));
+	pid = grandchild_after_timeout("--kill-group", &loop);
+	/* Ours once its shell died, unless the shell reaped it first. */
+	if (waitpid(pid, &st, 0) == pid) {
+		ASSERT(WIFSIGNALED(st));
+		ASSERT_EQ(WTERMSIG(st), SIGTERM);
+	} else {
+		ASSERT_EQ(errno, ECHILD);
+		ASSERT(kill(pid, 0) < 0 && errno == ESRCH);
+	}
+
+	loop = fxt_loop(10, 40);
+	pid = grandchild_after_timeout(NULL, &loop);
+	ASSERT_EQ(kill(pid, 0), 0);     /* alive, and ours now */
+	ASSERT_SYS(kill(pid, SIGKILL));
+	ASSERT_EQ(waitpid(pid, &st, 0), pid);
+	fxt_assert_no_children();
 }

@@ -14,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "forkexec.h"
+#include <fcntl.h>
+
+#include "forkexec-io.h"
 #include "fxrun_args.h"
 #include "fxrun_creds.h"
 #include "fxrun_env.h"
@@ -24,6 +26,7 @@
 #define EXIT_FXRUN_FAILED 125   /* fxrun itself, or a step before exec */
 #define EXIT_CANNOT_EXEC  126   /* PROGRAM found but cannot be executed */
 #define EXIT_NOT_FOUND    127   /* PROGRAM not found */
+#define EXIT_TIMED_OUT    124   /* --timeout passed (timeout(1)'s code) */
 
 extern char **environ;
 
@@ -62,15 +65,33 @@ static const char usage[] =
 "      --pdeathsig SIG        send SIG (name or number) to the child when\n"
 "                             fxrun dies\n"
 "      --backend clone|fork   how the child is created (default: clone)\n"
+"      --stdin FILE           read stdin from FILE (opened by fxrun)\n"
+"      --stdout FILE          write stdout to FILE (created or truncated)\n"
+"      --stderr FILE          write stderr to FILE (created or truncated)\n"
+"      --append               append to the --stdout/--stderr FILE instead\n"
+"      --stderr-to-stdout     stderr goes where stdout goes (2>&1)\n"
+"      --null-stdin           read stdin from /dev/null\n"
+"      --timeout DURATION     send the --signal when PROGRAM has run this long\n"
+"                             (0: no timeout); exit 124 if it then ends\n"
+"      --kill-after DURATION  send SIGKILL this long after the --signal if it\n"
+"                             still runs; exit 137 when it dies of SIGKILL\n"
+"      --signal SIG           the signal sent on timeout (default TERM)\n"
+"      --kill-group           run PROGRAM in a new process group and send the\n"
+"                             timeout's and forwarded signals to all of it\n"
 "  -h, --help                 print this help and exit\n"
 "      --version              print the version and exit\n"
 "\n"
 "While waiting, fxrun forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT to the\n"
 "child, except those the terminal already sent to the child's group.\n"
 "\n"
+"DURATION is a number with an optional unit: ms, s (the default), m, h,\n"
+"d; e.g. 1.5, 500ms, 2m.\n"
+"\n"
 "Exit status: PROGRAM's exit status; 128+N if it was killed by signal N;\n"
-"125 if fxrun failed (bad usage, unknown user, a step before exec);\n"
-"126 if PROGRAM was found but could not be executed; 127 if not found.\n";
+"124 if --timeout passed (137 if PROGRAM then died of SIGKILL);\n"
+"125 if fxrun failed (bad usage, unknown user, a step before exec, a\n"
+"stdio FILE that cannot be opened); 126 if PROGRAM was found but could\n"
+"not be executed; 127 if not found.\n";
 
 static void fail(const char *what, const char *detail)
 {
@@ -119,6 +140,7 @@ static int set(int r, const char *option)
 static int build_attr(const struct fxrun_opts *o,
                       const struct fxrun_creds *c, char **env, fx_attr *a)
 {
+	int out_flags = O_WRONLY | O_CREAT | (o->append ? O_APPEND : O_TRUNC);
 	size_t i;
 	int r = 0;
 
@@ -145,6 +167,20 @@ static int build_attr(const struct fxrun_opts *o,
 		r = set(fx_attr_set_tty_fd(a, o->tty_fd), "--ctty");
 	if (r == 0 && o->pdeathsig)
 		r = set(fx_attr_set_pdeathsig(a, o->pdeathsig), "--pdeathsig");
+	if (r == 0 && o->kill_group && !o->pgid_set && !(o->flags & FX_SETSID))
+		r = set(fx_attr_set_pgid(a, 0), "--kill-group");
+	if (r == 0 && o->stdin_path)
+		r = set(fx_attr_set_stdio_path(a, FX_STDIN, o->stdin_path, O_RDONLY, 0), "--stdin");
+	if (r == 0 && o->null_stdin)
+		r = set(fx_attr_set_stdio(a, FX_STDIN, FX_STDIO_NULL), "--null-stdin");
+	if (r == 0 && o->stdout_path)
+		r = set(fx_attr_set_stdio_path(a, FX_STDOUT, o->stdout_path, out_flags, 0666),
+		        "--stdout");
+	if (r == 0 && o->stderr_path)
+		r = set(fx_attr_set_stdio_path(a, FX_STDERR, o->stderr_path, out_flags, 0666),
+		        "--stderr");
+	if (r == 0 && o->stderr_to_stdout)
+		r = set(fx_attr_set_stdio(a, FX_STDERR, FX_STDIO_STDOUT), "--stderr-to-stdout");
 	for (i = 0; r == 0 && i < o->n_fds; i++) {
 		const struct fxrun_fd_map *m = &o->fds[i];
 		char what[64];
@@ -171,6 +207,10 @@ static int run(const struct fxrun_opts *o)
 	int code = EXIT_FXRUN_FAILED;
 	int reaped = 0;         /* --ptrace saw the child end before exec */
 	int status, r;
+	struct fxrun_deadline dl = {
+		.timeout_ms = o->timeout_ms, .kill_after_ms = o->kill_after_ms,
+		.sig = o->timeout_sig,
+	};
 
 	r = fxrun_resolve_creds(o->user, o->group, o->groups, &creds,
 	                        msg, sizeof msg);
@@ -201,6 +241,11 @@ static int run(const struct fxrun_opts *o)
 		code = spawn_failure_code(&err);
 		goto out;
 	}
+	dl.start_ms = fxrun_now_ms();
+	/* --kill-group: the child leads its own group (a new one, or its
+	 * session's with --setsid; --pgid N is refused with it). */
+	if (o->kill_group)
+		dl.group = fx_proc_pid(proc);
 
 	if (o->flags & FX_PTRACE) {
 		r = fxrun_ptrace_handoff(proc, &status);
@@ -216,7 +261,7 @@ static int run(const struct fxrun_opts *o)
 		reaped = r == 0;
 	}
 	if (!reaped) {
-		r = fxrun_wait(proc, !!(o->flags & FX_FOREGROUND), &status);
+		r = fxrun_wait(proc, !!(o->flags & FX_FOREGROUND), &dl, &status);
 		if (r < 0) {
 			snprintf(msg, sizeof msg, "waiting for pid %d",
 			         (int)fx_proc_pid(proc));
@@ -225,6 +270,10 @@ static int run(const struct fxrun_opts *o)
 		}
 	}
 	code = status_exit_code(status);
+	/* timeout(1): 124 once the timeout passed, unless the child died of
+	 * SIGKILL (sent after --kill-after, or as the --signal): 128+9. */
+	if (dl.timed_out)
+		code = fx_status_signal(status) == SIGKILL ? 128 + SIGKILL : EXIT_TIMED_OUT;
 out:
 	fxrun_signals_stop();
 	fx_proc_free(proc);

@@ -22,7 +22,9 @@ enum opt_id {
 	OPT_CHDIR, OPT_CHROOT, OPT_USER, OPT_GROUP, OPT_GROUPS, OPT_SETSID,
 	OPT_PGID, OPT_NOCTTY, OPT_CTTY, OPT_FOREGROUND, OPT_PTRACE, OPT_FD,
 	OPT_KEEP_FDS, OPT_IGNORE_ENV, OPT_ENV, OPT_UNSET, OPT_ARGV0,
-	OPT_CLEAN_SIGNALS, OPT_PDEATHSIG, OPT_BACKEND, OPT_HELP, OPT_VERSION
+	OPT_CLEAN_SIGNALS, OPT_PDEATHSIG, OPT_BACKEND, OPT_HELP, OPT_VERSION,
+	OPT_STDIN, OPT_STDOUT, OPT_STDERR, OPT_APPEND, OPT_STDERR_TO_STDOUT,
+	OPT_NULL_STDIN, OPT_TIMEOUT, OPT_KILL_AFTER, OPT_SIGNAL, OPT_KILL_GROUP
 };
 
 struct opt_def {
@@ -53,6 +55,16 @@ static const struct opt_def opt_defs[] = {
 	{ "clean-signals",      0,   0, OPT_CLEAN_SIGNALS },
 	{ "pdeathsig",          0,   1, OPT_PDEATHSIG },
 	{ "backend",            0,   1, OPT_BACKEND },
+	{ "stdin",              0,   1, OPT_STDIN },
+	{ "stdout",             0,   1, OPT_STDOUT },
+	{ "stderr",             0,   1, OPT_STDERR },
+	{ "append",             0,   0, OPT_APPEND },
+	{ "stderr-to-stdout",   0,   0, OPT_STDERR_TO_STDOUT },
+	{ "null-stdin",         0,   0, OPT_NULL_STDIN },
+	{ "timeout",            0,   1, OPT_TIMEOUT },
+	{ "kill-after",         0,   1, OPT_KILL_AFTER },
+	{ "signal",             0,   1, OPT_SIGNAL },
+	{ "kill-group",         0,   0, OPT_KILL_GROUP },
 	{ "help",               'h', 0, OPT_HELP },
 	{ "version",            0,   0, OPT_VERSION },
 };
@@ -119,6 +131,49 @@ int fxrun_parse_signal(const char *s)
 		if (strcasecmp(s, signal_names[i].name) == 0)
 			return signal_names[i].sig;
 	return -EINVAL;
+}
+
+/* About 30,000 years: far beyond any use, far below overflow. */
+#define DURATION_MAX_MS 1000000000000000LL
+
+int fxrun_parse_duration(const char *s, long long *ms)
+{
+	static const struct { const char *name; long long ms; } units[] = {
+		{ "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+		{ "h", 3600000 }, { "d", 86400000 },
+	};
+	long long whole = 0, frac_num = 0, frac_den = 1, unit = 0, total;
+	const char *p = s;
+	int digits = 0;
+	size_t i;
+
+	for (; *p >= '0' && *p <= '9'; p++, digits++)
+		if (whole < DURATION_MAX_MS)
+			whole = whole * 10 + (*p - '0');
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
+			/* Nine decimals are more than a millisecond needs. */
+			if (frac_den < 1000000000LL) {
+				frac_num = frac_num * 10 + (*p - '0');
+				frac_den *= 10;
+			}
+		}
+	}
+	if (!digits)
+		return -EINVAL;
+	for (i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (strcmp(p, units[i].name) == 0)
+			unit = units[i].ms;
+	if (unit <= 0)
+		return -EINVAL;
+	if (whole >= DURATION_MAX_MS / unit) {
+		*ms = DURATION_MAX_MS;
+		return 0;
+	}
+	/* The fraction in ms, rounded up: frac_num/frac_den of a unit. */
+	total = whole * unit + (frac_num * unit + frac_den - 1) / frac_den;
+	*ms = total < DURATION_MAX_MS ? total : DURATION_MAX_MS;
+	return 0;
 }
 
 /* "CHILD=PARENT", PARENT a number or "-" (close CHILD in the child). */
@@ -281,6 +336,50 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 			return usage_error(errbuf, errlen,
 			                   "invalid backend '%s': expected clone or fork", arg);
 		break;
+	case OPT_STDIN:
+	case OPT_STDOUT:
+	case OPT_STDERR:
+		if (*arg == '\0')
+			return usage_error(errbuf, errlen, "empty file name for '%s'", shown);
+		if (d->id == OPT_STDIN)
+			o->stdin_path = arg;
+		else if (d->id == OPT_STDOUT)
+			o->stdout_path = arg;
+		else
+			o->stderr_path = arg;
+		break;
+	case OPT_APPEND:
+		o->append = 1;
+		break;
+	case OPT_STDERR_TO_STDOUT:
+		o->stderr_to_stdout = 1;
+		break;
+	case OPT_NULL_STDIN:
+		o->null_stdin = 1;
+		break;
+	case OPT_TIMEOUT:
+	case OPT_KILL_AFTER: {
+		long long ms;
+
+		if (fxrun_parse_duration(arg, &ms) < 0)
+			return usage_error(errbuf, errlen,
+			                   "invalid duration '%s' for '%s'", arg, shown);
+		if (d->id == OPT_TIMEOUT)
+			o->timeout_ms = ms;
+		else
+			o->kill_after_ms = ms;
+		break;
+	}
+	case OPT_SIGNAL:
+		r = fxrun_parse_signal(arg);
+		if (r < 0)
+			return usage_error(errbuf, errlen, "invalid signal '%s'", arg);
+		o->timeout_sig = r;
+		o->signal_set = 1;
+		break;
+	case OPT_KILL_GROUP:
+		o->kill_group = 1;
+		break;
 	case OPT_HELP:
 		o->action = FXRUN_HELP;
 		break;
@@ -327,6 +426,30 @@ static int check_combinations(const struct fxrun_opts *o,
 	if ((o->flags & FX_SETSID) && o->pgid_set)
 		return usage_error(errbuf, errlen,
 		                   "'--setsid' and '--pgid' cannot be used together");
+	/* Each stream has one source. */
+	if (o->stdin_path && o->null_stdin)
+		return usage_error(errbuf, errlen,
+		                   "'--stdin' and '--null-stdin' cannot be used together");
+	if (o->stderr_path && o->stderr_to_stdout)
+		return usage_error(errbuf, errlen,
+		                   "'--stderr' and '--stderr-to-stdout' cannot be used together");
+	if (o->append && !o->stdout_path && !o->stderr_path)
+		return usage_error(errbuf, errlen, "'--append' needs '--stdout' or '--stderr'");
+	for (size_t i = 0; i < o->n_fds; i++) {
+		int c = o->fds[i].child_fd;
+		if ((c == 0 && (o->stdin_path || o->null_stdin)) ||
+		    (c == 1 && o->stdout_path) ||
+		    (c == 2 && (o->stderr_path || o->stderr_to_stdout)))
+			return usage_error(errbuf, errlen,
+			                   "'--fd %d=...' and a stdio option both set fd %d", c, c);
+	}
+	/* The group to signal is the child's own, not one it joins. */
+	if (o->kill_group && o->pgid_set && o->pgid != 0)
+		return usage_error(errbuf, errlen,
+		                   "'--kill-group' and '--pgid N' cannot be used together");
+	if (o->timeout_ms < 0 && (o->kill_after_ms >= 0 || o->signal_set))
+		return usage_error(errbuf, errlen,
+		                   "'--kill-after' and '--signal' need '--timeout'");
 	return 0;
 }
 
@@ -341,6 +464,9 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 	o->action = FXRUN_RUN;
 	o->tty_fd = -1;
 	o->backend = FX_BACKEND_CLONE;
+	o->timeout_ms = -1;
+	o->kill_after_ms = -1;
+	o->timeout_sig = SIGTERM;
 	if (errlen > 0)
 		errbuf[0] = '\0';
 

@@ -59,6 +59,21 @@ struct fxrun_opts {
 	struct fxrun_fd_map *fds;
 	size_t n_fds;
 
+	/* Stdio (forkexec-io.h): files opened by fxrun, /dev/null, 2>&1. */
+	const char *stdin_path;     /* --stdin */
+	const char *stdout_path;    /* --stdout */
+	const char *stderr_path;    /* --stderr */
+	int append;                 /* --append: O_APPEND instead of O_TRUNC */
+	int stderr_to_stdout;       /* --stderr-to-stdout */
+	int null_stdin;             /* --null-stdin */
+
+	/* timeout(1): --timeout, --kill-after, --signal, --kill-group. */
+	long long timeout_ms;       /* -1: not given; 0: given, disabled (as timeout(1)) */
+	long long kill_after_ms;    /* -1: never SIGKILL */
+	int timeout_sig;            /* default SIGTERM */
+	int signal_set;             /* --signal was given */
+	int kill_group;             /* signal the child's whole process group */
+
 	/*
 	 * PROGRAM and its arguments: the tail of argv, so NULL-terminated
 	 * when argv[argc] is NULL, as it is for main().  NULL unless action
@@ -89,6 +104,16 @@ void fxrun_opts_free(struct fxrun_opts *o);
  * treats an all-digit USER or GROUP as a number.
  */
 int fxrun_parse_number(const char *s, unsigned long max, unsigned long *out);
+
+/*
+ * A DURATION as timeout(1) takes it, plus milliseconds: a non-negative
+ * decimal number ("2", "1.5", ".25") with an optional unit, "ms", "s"
+ * (the default), "m", "h" or "d".  Stores it in milliseconds, rounded
+ * up (so that a positive duration never becomes 0, which means none);
+ * -EINVAL for anything else.  Durations beyond about 30,000 years are
+ * clamped to that.
+ */
+int fxrun_parse_duration(const char *s, long long *ms);
 
 /*
  * A signal given as a number ("15") or a name with or without "SIG"

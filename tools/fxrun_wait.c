@@ -12,11 +12,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Set in a pipe byte when the kernel, not a process, sent the signal. */
@@ -119,7 +121,22 @@ static int terminal_reaches_child(fx_proc *proc, int foreground)
 	return pg >= 0 && pg == getpgrp();
 }
 
-static void forward_pending(fx_proc *proc, int foreground)
+/* To the child, and to its group when it has one of its own (a child
+ * that left the group still gets it, once). */
+static void send_signal(fx_proc *proc, pid_t group, int sig)
+{
+	pid_t pid = fx_proc_pid(proc);
+
+	if (group > 0) {
+		kill(-group, sig);
+		if (getpgid(pid) == group)
+			return;
+	}
+	/* -ESRCH: it ended meanwhile; the wait loop sees it. */
+	fx_kill(proc, sig);
+}
+
+static void forward_pending(fx_proc *proc, int foreground, pid_t group)
 {
 	unsigned char buf[64];
 	ssize_t n, i;
@@ -133,8 +150,7 @@ static void forward_pending(fx_proc *proc, int foreground)
 			if ((buf[i] & FROM_KERNEL) &&
 			    terminal_reaches_child(proc, foreground))
 				continue;
-			/* -ESRCH: it ended meanwhile; the wait loop sees it. */
-			fx_kill(proc, sig);
+			send_signal(proc, group, sig);
 		}
 	}
 }
@@ -173,21 +189,61 @@ int fxrun_ptrace_handoff(fx_proc *proc, int *status)
 	return 1;
 }
 
-int fxrun_wait(fx_proc *proc, int foreground, int *status)
+long long fxrun_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The timeout's next step, if due; returns how long poll may sleep
+ * until the one after (-1: forever). */
+static int step_deadline(fx_proc *proc, struct fxrun_deadline *dl)
+{
+	long long now = fxrun_now_ms(), due;
+
+	if (!dl || dl->timeout_ms <= 0 || dl->killed)
+		return -1;
+	due = dl->start_ms + dl->timeout_ms;
+	if (!dl->timed_out) {
+		if (now < due)
+			return due - now > INT_MAX ? INT_MAX : (int)(due - now);
+		dl->timed_out = 1;
+		send_signal(proc, dl->group, dl->sig);
+		if (dl->sig != SIGKILL && dl->sig != SIGCONT)
+			send_signal(proc, dl->group, SIGCONT);
+		if (dl->sig == SIGKILL)
+			dl->killed = 1;
+	}
+	if (dl->killed || dl->kill_after_ms < 0)
+		return -1;
+	/* Counted from when the signal was due, as timeout(1) does. */
+	due += dl->kill_after_ms;
+	if (now < due)
+		return due - now > INT_MAX ? INT_MAX : (int)(due - now);
+	send_signal(proc, dl->group, SIGKILL);
+	dl->killed = 1;
+	return -1;
+}
+
+int fxrun_wait(fx_proc *proc, int foreground, struct fxrun_deadline *dl, int *status)
 {
 	int pidfd = fx_proc_pidfd(proc);
+	pid_t group = dl ? dl->group : 0;
 
 	for (;;) {
 		struct pollfd pf[2] = {
 			{ .fd = sig_pipe[0], .events = POLLIN },
 			{ .fd = pidfd, .events = POLLIN },
 		};
-		int r = fx_wait(proc, status, 0);
+		int r = fx_wait(proc, status, 0), ms;
 
 		if (r != -ETIMEDOUT)
 			return r;
-		if (poll(pf, pidfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+		ms = step_deadline(proc, dl);
+		if (poll(pf, pidfd >= 0 ? 2 : 1, ms) < 0 && errno != EINTR)
 			return -errno;
-		forward_pending(proc, foreground);
+		forward_pending(proc, foreground, group);
 	}
 }

@@ -33,13 +33,31 @@ void fxrun_signals_stop(void);
  */
 int fxrun_ptrace_handoff(fx_proc *proc, int *status);
 
+/* --timeout and its companions (timeout(1)'s meaning), for fxrun_wait. */
+struct fxrun_deadline {
+	long long timeout_ms;   /* after the start; <= 0: none */
+	long long kill_after_ms;/* SIGKILL this long after the signal; < 0: never */
+	int sig;                /* the first signal */
+	pid_t group;            /* > 0: signals go to this process group (--kill-group) */
+	long long start_ms;     /* fxrun_now_ms() when the child was started */
+	int timed_out;          /* out: the timeout passed and sig was sent */
+	int killed;             /* out: SIGKILL was sent after kill_after_ms */
+};
+
+/* CLOCK_MONOTONIC in milliseconds. */
+long long fxrun_now_ms(void);
+
 /*
  * Waits for the child to end and stores its status, forwarding the
- * caught signals with fx_kill meanwhile.  A signal the terminal sent is
- * not forwarded when the child is in the group the terminal signalled
- * (fxrun's own group, or the foreground group it was given with
- * `foreground`): it has it already.  Returns 0 or a negative errno.
+ * caught signals meanwhile (with fx_kill, and to dl->group when there is
+ * one).  A signal the terminal sent is not forwarded when the child is
+ * in the group the terminal signalled (fxrun's own group, or the
+ * foreground group it was given with `foreground`): it has it already.
+ * With a timeout in dl (may be NULL): when it passes, sends dl->sig
+ * (then SIGCONT, so that a stopped child sees it), and SIGKILL
+ * kill_after_ms later if the child is still there.  Returns 0 or a
+ * negative errno.
  */
-int fxrun_wait(fx_proc *proc, int foreground, int *status);
+int fxrun_wait(fx_proc *proc, int foreground, struct fxrun_deadline *dl, int *status);
 
 #endif /* FXRUN_WAIT_H */
