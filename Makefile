@@ -74,7 +74,8 @@ $(BUILD)/obj/src/child.o: src/child.c $(wildcard src/*.h src/sys/*.h src/sys/$(A
 	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY $(CHILD_CFLAGS) -fvisibility=hidden -c -o $@ $<
 
 $(BUILD)/obj/src/%.o: src/%.c $(wildcard src/*.h src/sys/*.h src/sys/$(ARCH)/*.h) include/forkexec.h \
-                      include/forkexec-posix.h include/forkexec-io.h
+                      include/forkexec-posix.h include/forkexec-io.h \
+                      include/forkexec-linux.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY $(LIB_DEFS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
 
@@ -146,6 +147,7 @@ install-bin: $(BUILD)/fxrun
 install-headers:
 	install -d $(DESTDIR)$(INCDIR)
 	install -m 644 include/forkexec.h include/forkexec-posix.h include/forkexec-io.h \
+                      include/forkexec-linux.h \
 	    $(DESTDIR)$(INCDIR)/
 
 install-pc: $(BUILD)/forkexec.pc
