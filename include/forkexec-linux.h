@@ -12,15 +12,25 @@
  *
  *     signals reset, parent-death signal
  *     setsid, setpgid
+ *     cgroup (fork backend only: the clone starts the child in it)
  *     namespaces (made by the clone itself where it can), then waiting
  *       for the parent to write the uid and gid maps
  *     chroot
- *     bounding set, setgroups, setgid, setuid, capabilities
+ *     while still privileged: hard rlimits raised, nice, scheduling
+ *       policy, CPU affinity, bounding set
+ *     setgroups, setgid, setuid, then the ambient capabilities
  *     chdir, descriptors, terminal
- *     umask, rlimits, nice, scheduling policy, CPU affinity, no_new_privs
+ *     rlimits (the exact values: a low RLIMIT_NOFILE cannot get in the
+ *       way of the descriptor shuffle), umask, no_new_privs
  *     signal mask, ptrace
  *     seccomp filter (last: it cannot break the spawn itself)
  *     execve
+ *
+ * So a root parent can give an ordinary-user child a higher hard limit
+ * or a lower nice value, as prlimit(1) and nice(1) would, while the
+ * child is still root.  Inside a new user namespace the child's
+ * capabilities are the namespace's: raising a hard limit or lowering
+ * the nice value is then refused (EPERM, EACCES).
  *
  * Each step that fails has its own step code (forkexec.h), and
  * fx_strerror names what it worked on: `uid_map "0 1000 1": Operation
@@ -38,7 +48,9 @@
  * links; where the kernel has no such feature they return -ENOTSUP.
  * The fork backend (FX_BACKEND_FORK) makes namespaces with unshare(2)
  * in the child, which cannot give the child itself a new pid
- * namespace: with that backend CLONE_NEWPID is refused (-EINVAL).
+ * namespace: with that backend CLONE_NEWPID is refused (-EINVAL).  Its
+ * child also cannot be born in a cgroup: it writes itself into the
+ * cgroup's cgroup.procs, after setsid and setpgid.
  */
 #ifndef FORKEXEC_LINUX_H
 #define FORKEXEC_LINUX_H
@@ -162,8 +174,10 @@ FX_EXTERN int fx_attr_set_cgroup_path(fx_attr *attr, const char *path);
 
 /*
  * RLIMIT_* resource's soft and hard limit (RLIM_INFINITY for none), set
- * with prlimit in the child.  -EINVAL for an unknown resource or soft
- * above hard.  Raising a hard limit needs CAP_SYS_RESOURCE.
+ * with prlimit in the child after its descriptors are in place; a hard
+ * limit above the current one is raised before the switch to another
+ * uid, while the child may (CAP_SYS_RESOURCE).  -EINVAL for an unknown
+ * resource or soft above hard.
  */
 FX_EXTERN int fx_attr_set_rlimit(fx_attr *attr, int resource, uint64_t soft,
                                  uint64_t hard);
@@ -174,7 +188,8 @@ FX_EXTERN int fx_attr_set_umask(fx_attr *attr, mode_t mask);
 /* PR_SET_NO_NEW_PRIVS in the child (on != 0); it cannot be undone. */
 FX_EXTERN int fx_attr_set_no_new_privs(fx_attr *attr, int on);
 
-/* The child's nice value, -20 to 19 (lowering it needs CAP_SYS_NICE). */
+/* The child's nice value, -20 to 19, set before the switch to another
+ * uid (lowering it needs CAP_SYS_NICE). */
 FX_EXTERN int fx_attr_set_nice(fx_attr *attr, int nice);
 
 /*

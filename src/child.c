@@ -299,6 +299,32 @@ static long wait_for_parent(struct fx__child_ctx *ctx)
 	return rc < 0 ? rc : 0;
 }
 
+/* A hard limit above the current one, while we may still raise it. */
+static long raise_hard_limit(const struct fx__op *op)
+{
+	const uint64_t *want = op->ptr;
+	uint64_t cur[2];
+	long rc = fx__sys_prlimit64(0, op->a, 0, cur);
+
+	if (rc < 0 || want[1] <= cur[1])
+		return rc;
+	cur[1] = want[1];
+	return fx__sys_prlimit64(0, op->a, cur, 0);
+}
+
+/* The cgroup the fork backend's child moves itself into ("0": us). */
+static long join_cgroup(int dirfd)
+{
+	long fd = fx__sys_openat(dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC, 0);
+	long rc;
+
+	if (fd < 0)
+		return fd;
+	rc = fx__sys_write((int)fd, "0", 1);
+	fx__sys_close((int)fd);
+	return rc < 0 ? rc : 0;
+}
+
 static long drop_bounding(const uint64_t *caps, long *index)
 {
 	for (int cap = 0; cap < 64; cap++) {
@@ -338,8 +364,14 @@ static long raise_ambient(const struct fx__op *op, long *index)
 		}
 	}
 	rc = fx__sys_capset(&hdr, data);
-	if (rc < 0)
+	if (rc < 0) {
+		/* Name the first one we may not have: not in the bounding
+		 * set, which an inheritable capability must be. */
+		for (int cap = 0; cap < 64 && *index < 0; cap++)
+			if ((caps & (1ULL << cap)) && fx__sys_prctl(PR_CAPBSET_READ, cap) == 0)
+				*index = cap;
 		return rc;
+	}
 	for (int cap = 0; cap < 64; cap++) {
 		if (!(caps & (1ULL << cap)))
 			continue;
@@ -460,6 +492,10 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 		return wait_for_parent(ctx);
 	case FX__OP_RLIMIT:
 		return fx__sys_prlimit64(0, op->a, op->ptr, 0);
+	case FX__OP_RLIMIT_RAISE:
+		return raise_hard_limit(op);
+	case FX__OP_JOIN_CGROUP:
+		return join_cgroup(plan->cgroup_fd);
 	case FX__OP_NICE:
 		return fx__sys_setpriority(FX__PRIO_PROCESS, 0, op->a);
 	case FX__OP_AFFINITY:

@@ -54,6 +54,8 @@ enum fx__op_kind {
 	FX__OP_UNSHARE,         /* unshare the namespaces the clone did not make (ctx->ns_unshare) */
 	FX__OP_WAIT_PARENT,     /* wait until the parent has written the id maps */
 	FX__OP_RLIMIT,          /* prlimit(a, ptr: soft and hard) */
+	FX__OP_RLIMIT_RAISE,    /* raise hard limit a to ptr's, if above the current one */
+	FX__OP_JOIN_CGROUP,     /* write "0" to cgroup.procs under plan->cgroup_fd (fork backend) */
 	FX__OP_NICE,            /* setpriority(a) */
 	FX__OP_AFFINITY,        /* sched_setaffinity(b bytes at ptr) */
 	FX__OP_BOUNDING,        /* drop each capability of *ptr from the bounding set */

@@ -23,9 +23,10 @@
 
 size_t fx__plan_linux_nops(const struct fx_attr *attr)
 {
-	/* unshare, wait, 16 rlimits, nice, sched, affinity, bounding,
-	 * keepcaps, ambient, umask, no_new_privs, seccomp */
-	return attr->lx ? 2 + FX__NRLIMITS + 11 : 0;
+	/* join cgroup, unshare, wait, 16 rlimits twice, nice, sched,
+	 * affinity, bounding, keepcaps, ambient, umask, no_new_privs,
+	 * seccomp */
+	return attr->lx ? 3 + 2 * FX__NRLIMITS + 11 : 0;
 }
 
 /* "IN OUT COUNT\n" per line, in one string: the kernel wants the whole
@@ -72,6 +73,11 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 	}
 	if (plan->cgroup_fd >= 0)
 		plan->cgroup_step = FX_STEP_CGROUP;
+	/* A forked child cannot be born in the cgroup: it moves itself
+	 * there, before its namespaces (a new cgroup namespace is then
+	 * rooted in it). */
+	if (plan->cgroup_fd >= 0 && attr->backend == FX_BACKEND_FORK)
+		fx__plan_push(plan, FX__OP_JOIN_CGROUP, FX_STEP_CGROUP);
 	if (!lx->ns_flags)
 		return 0;
 	/* The fork backend can only unshare, and unshare gives a new pid
@@ -107,10 +113,14 @@ void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 
 	if (!lx)
 		return;
-	for (int r = 0; r < FX__NRLIMITS; r++) {
+	/* A hard limit above the current one needs privilege, which a
+	 * switch to an ordinary user is about to drop: raise it now.  The
+	 * exact limits come after the descriptors (fx__plan_linux_late): a
+	 * low RLIMIT_NOFILE would otherwise forbid the shuffle's fds. */
+	for (int r = 0; r < FX__NRLIMITS && attr->has_uid; r++) {
 		if (!(lx->rlimit_set & (1u << r)))
 			continue;
-		op = fx__plan_push(plan, FX__OP_RLIMIT, FX_STEP_RLIMIT);
+		op = fx__plan_push(plan, FX__OP_RLIMIT_RAISE, FX_STEP_RLIMIT);
 		op->a = r;
 		op->ptr = lx->rlimit[r];
 		op->index = r;
@@ -156,9 +166,18 @@ void fx__plan_linux_ambient(struct fx__plan *plan, const struct fx_attr *attr)
 void fx__plan_linux_late(struct fx__plan *plan, const struct fx_attr *attr)
 {
 	const struct fx__linux_attr *lx = attr->lx;
+	struct fx__op *op;
 
 	if (!lx)
 		return;
+	for (int r = 0; r < FX__NRLIMITS; r++) {
+		if (!(lx->rlimit_set & (1u << r)))
+			continue;
+		op = fx__plan_push(plan, FX__OP_RLIMIT, FX_STEP_RLIMIT);
+		op->a = r;
+		op->ptr = lx->rlimit[r];
+		op->index = r;
+	}
 	if (lx->has_umask)
 		fx__plan_push(plan, FX__OP_UMASK, FX_STEP_NONE)->a = (int)lx->umask;
 	if (lx->no_new_privs)
