@@ -94,7 +94,7 @@ $(SHARED_LIB): $(LIB_OBJS) src/forkexec.map
 	ln -sf libforkexec.so.$(VERSION) $(BUILD)/libforkexec.so.$(SOMAJOR)
 	ln -sf libforkexec.so.$(SOMAJOR) $(BUILD)/libforkexec.so
 
-$(BUILD)/fxrun: $(FXRUN_SRCS) $(wildcard tools/*.h) $(STATIC_LIB) include/forkexec-io.h
+$(BUILD)/fxrun: $(FXRUN_SRCS) $(wildcard tools/*.h) $(STATIC_LIB) include/forkexec-io.h include/forkexec-linux.h
 	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itools -o $@ $(FXRUN_SRCS) $(STATIC_LIB) $(LDFLAGS)
 
 # The probe runs inside chroots and under other users: linked statically so
@@ -103,7 +103,7 @@ $(BUILD)/fxprobe: tests/probe.c tests/pattern.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -std=gnu11 -O1 -g $(WARN) -static -o $@ $<
 
-$(BUILD)/fxtest: $(TEST_SRCS) $(wildcard tests/*.h) $(STATIC_LIB) include/forkexec-io.h
+$(BUILD)/fxtest: $(TEST_SRCS) $(wildcard tests/*.h) $(STATIC_LIB) include/forkexec-io.h include/forkexec-linux.h
 	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itests -o $@ $(TEST_SRCS) $(STATIC_LIB) -lpthread $(LDFLAGS)
 
 # The suite, then the posix_spawn drop-in under real programs

@@ -890,3 +890,158 @@ TEST(limits_bad_cgroup_changes_nothing)
 	ASSERT_STR_EQ(err.subject, path);
 	fx_attr_free(attr);
 }
+
+/* ------------------------------------------------------------------ */
+/* The error table: the steps no test above makes fail                 */
+/* ------------------------------------------------------------------ */
+
+#ifdef FXT_AUDIT_ARCH
+/*
+ * Installs, in this test process (and so in the children it spawns), a
+ * filter that fails system call `nr` with `code` when its first argument
+ * has any of the bits in `mask` set (mask 0: always).  Root holds
+ * CAP_SYS_ADMIN, so no_new_privs is not needed.
+ */
+static void refuse_in_this_process(int nr, unsigned mask, int code)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FXT_AUDIT_ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 4),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, mask, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1), /* mask 0: A is anything */
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)code),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof insns / sizeof insns[0], insns };
+
+	if (mask == 0)
+		insns[7] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+		                                        SECCOMP_RET_ERRNO | (unsigned)code);
+	ASSERT_SYS(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog));
+}
+#else
+#define refuse_in_this_process(nr, mask, code) SKIP("no seccomp program for this architecture")
+#endif
+
+/* prctl(PR_SET_NO_NEW_PRIVS) refused (a filter of the parent's). */
+TEST(limits_error_no_new_privs)
+{
+	fx_attr *attr = fxt_attr();
+	fx_error err;
+
+	refuse_in_this_process(SYS_prctl, 0, EPERM);
+	ASSERT_OK(fx_attr_set_no_new_privs(attr, 1));
+	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
+	check_err(&err, FX_STEP_NO_NEW_PRIVS, EPERM, -1, msg_of("no_new_privs", EPERM));
+	fx_attr_free(attr);
+}
+
+/*
+ * The namespaces refused: unshare(2) (the fork backend, emulators) and
+ * clone(2) with CLONE_NEWNET fail with EPERM, and clone3, whose flags a
+ * filter cannot see, is ENOSYS, so the library falls back to clone.
+ */
+TEST(limits_error_namespaces)
+{
+	fx_attr *attr = fxt_attr();
+	fx_error err;
+
+	refuse_in_this_process(SYS_clone3, 0, ENOSYS);
+	refuse_in_this_process(SYS_clone, CLONE_NEWNET, EPERM);
+	refuse_in_this_process(SYS_unshare, 0, EPERM);
+	ASSERT_OK(fx_attr_set_namespaces(attr, CLONE_NEWNET));
+	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
+	check_err(&err, FX_STEP_NAMESPACES, EPERM, -1, msg_of("namespaces", EPERM));
+	fx_attr_free(attr);
+}
+
+/* A set of CPUs none of which exists. */
+TEST(limits_error_affinity)
+{
+	size_t size = CPU_ALLOC_SIZE(8192);
+	cpu_set_t *far = CPU_ALLOC(8192);
+	fx_attr *attr = fxt_attr();
+	fx_error err;
+
+	ASSERT(far);
+	CPU_ZERO_S(size, far);
+	CPU_SET_S(8000, size, far);
+	ASSERT_OK(fx_attr_set_cpus(attr, size, far));
+	ASSERT_EQ(spawn_fail(attr, &err), -EINVAL);
+	check_err(&err, FX_STEP_AFFINITY, EINVAL, -1, msg_of("cpu affinity", EINVAL));
+	fx_attr_free(attr);
+	CPU_FREE(far);
+}
+
+/* Root of a new user namespace is no root for the scheduler: a lower
+ * nice value is refused. */
+TEST(limits_error_nice_in_user_namespace)
+{
+	fx_attr *attr = fxt_attr();
+	fx_error err;
+
+	ASSERT_OK(fx_attr_map_root_user(attr));
+	ASSERT_OK(fx_attr_set_nice(attr, -5));
+	ASSERT_EQ(spawn_fail(attr, &err), -EACCES);
+	check_err(&err, FX_STEP_NICE, EACCES, -1, msg_of("nice -5", EACCES));
+	fx_attr_free(attr);
+}
+
+/* Without CAP_SETPCAP (taken out of this process's effective set), the
+ * bounding set cannot shrink; the error names the first capability. */
+TEST(limits_error_bounding)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	fx_attr *attr = fxt_attr();
+	fx_error err;
+
+	ASSERT_SYS(syscall(SYS_capget, &hdr, data));
+	data[0].effective &= ~(1u << CAP_SETPCAP);
+	ASSERT_SYS(syscall(SYS_capset, &hdr, data));
+	ASSERT_OK(fx_attr_drop_bounding_caps(attr, FX_CAP(CAP_NET_RAW) | FX_CAP(CAP_SYS_ADMIN)));
+	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
+	check_err(&err, FX_STEP_BOUNDING, EPERM, CAP_NET_RAW,
+	          msg_of("bounding set net_raw", EPERM));
+	fx_attr_free(attr);
+}
+
+static void write_proc(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	ASSERT_SYS(fd);
+	ASSERT_EQ(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/*
+ * Inside a user namespace whose setgroups is denied (this test process
+ * moves into one), a child's may not be allowed: the parent's write of
+ * "allow" is refused, and the error says so.
+ */
+TEST(limits_error_setgroups_policy)
+{
+	char map[64];
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	fx_attr *attr = fxt_attr();
+	fx_error err;
+
+	ASSERT_SYS(unshare(CLONE_NEWUSER));
+	write_proc("/proc/self/setgroups", "deny");
+	snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+	write_proc("/proc/self/uid_map", map);
+	snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+	write_proc("/proc/self/gid_map", map);
+	ASSERT_OK(fx_attr_add_uid_map(attr, 0, 0, 1));
+	ASSERT_OK(fx_attr_set_setgroups(attr, FX_SETGROUPS_ALLOW));
+	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
+	check_err(&err, FX_STEP_SETGROUPS_POLICY, EPERM, -1,
+	          "setgroups policy \"allow\": Operation not permitted");
+	fx_attr_free(attr);
+}
