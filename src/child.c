@@ -303,7 +303,7 @@ static long wait_for_parent(struct fx__child_ctx *ctx)
 static long raise_hard_limit(const struct fx__op *op)
 {
 	const uint64_t *want = op->ptr;
-	uint64_t cur[2];
+	uint64_t cur[2] = { 0, 0 };
 	long rc = fx__sys_prlimit64(0, op->a, 0, cur);
 
 	if (rc < 0 || want[1] <= cur[1])
@@ -349,7 +349,7 @@ static long raise_ambient(const struct fx__op *op, long *index)
 {
 	uint64_t caps = *(const uint64_t *)op->ptr;
 	struct fx__cap_header hdr = { FX__CAP_VERSION_3, 0 };
-	struct fx__cap_data data[2];
+	struct fx__cap_data data[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
 	long rc = fx__sys_capget(&hdr, data);
 
 	if (rc < 0)
@@ -495,7 +495,7 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 	case FX__OP_RLIMIT_RAISE:
 		return raise_hard_limit(op);
 	case FX__OP_JOIN_CGROUP:
-		return join_cgroup(plan->cgroup_fd);
+		return ctx->in_cgroup ? 0 : join_cgroup(plan->cgroup_fd);
 	case FX__OP_NICE:
 		return fx__sys_setpriority(FX__PRIO_PROCESS, 0, op->a);
 	case FX__OP_AFFINITY:

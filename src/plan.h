@@ -55,7 +55,7 @@ enum fx__op_kind {
 	FX__OP_WAIT_PARENT,     /* wait until the parent has written the id maps */
 	FX__OP_RLIMIT,          /* prlimit(a, ptr: soft and hard) */
 	FX__OP_RLIMIT_RAISE,    /* raise hard limit a to ptr's, if above the current one */
-	FX__OP_JOIN_CGROUP,     /* write "0" to cgroup.procs under plan->cgroup_fd (fork backend) */
+	FX__OP_JOIN_CGROUP,     /* write "0" to cgroup.procs under plan->cgroup_fd, unless the clone put us there */
 	FX__OP_NICE,            /* setpriority(a) */
 	FX__OP_AFFINITY,        /* sched_setaffinity(b bytes at ptr) */
 	FX__OP_BOUNDING,        /* drop each capability of *ptr from the bounding set */
@@ -107,6 +107,7 @@ struct fx__plan {
 	const char *setgroups_text;             /* "allow", "deny" or NULL */
 	int cgroup_owned;       /* cgroup_fd was opened by the planner */
 	int cgroup_step;        /* step to blame if the clone refuses the cgroup; 0: FX_STEP_CLONE */
+	int cgroup_join;        /* without clone3, the child may join it itself (FX__OP_JOIN_CGROUP) */
 	int fail_step;          /* why building failed, when it was none of FX_STEP_PLAN/FD_MAP */
 	uint64_t bounding_drop, ambient;
 	struct {                /* the kernel's struct sock_fprog */
@@ -161,6 +162,7 @@ struct fx__child_ctx {
 	 * parent must hear of (a report with FX_STEP_NONE on the error
 	 * pipe) before it may write the maps. */
 	unsigned long ns_unshare;
+	int in_cgroup;          /* CLONE_INTO_CGROUP started us in plan->cgroup_fd */
 	int sync_fd, sync_wfd;
 	int maps_by_pipe;
 	/* CLONE_CHILD_CLEARTID: nonzero until the child has exec'd or exited

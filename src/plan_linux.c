@@ -73,11 +73,13 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 	}
 	if (plan->cgroup_fd >= 0)
 		plan->cgroup_step = FX_STEP_CGROUP;
-	/* A forked child cannot be born in the cgroup: it moves itself
-	 * there, before its namespaces (a new cgroup namespace is then
-	 * rooted in it). */
-	if (plan->cgroup_fd >= 0 && attr->backend == FX_BACKEND_FORK)
+	/* A child that cannot be born in the cgroup (a fork, a kernel or
+	 * emulator without clone3) moves itself there, before its
+	 * namespaces (a new cgroup namespace is then rooted in it). */
+	if (plan->cgroup_fd >= 0) {
+		plan->cgroup_join = 1;
 		fx__plan_push(plan, FX__OP_JOIN_CGROUP, FX_STEP_CGROUP);
+	}
 	if (!lx->ns_flags)
 		return 0;
 	/* The fork backend can only unshare, and unshare gives a new pid

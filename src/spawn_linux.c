@@ -330,12 +330,17 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 			args.exit_signal = SIGCHLD;
 			args.stack = (unsigned long)stack;
 			args.stack_size = FX__STACK_SIZE;
+			ctx->in_cgroup = !!(flags & CLONE_INTO_CGROUP);
 			rc = fx__clone3_run(&args, size, fx__child_entry, ctx);
 			/* Only clone3 can start a child in a cgroup, and EPERM may
-			 * be the cgroup's answer: no fallback, the error is the
-			 * caller's.  A child that was to share our memory while we
-			 * write its maps needs clone3: the caller starts over. */
-			if ((rc == -ENOSYS || (rc == -EPERM && !ns)) && plan->cgroup_fd < 0) {
+			 * be the cgroup's answer: no fallback (the error is the
+			 * caller's) but to a child that joins it by itself, where
+			 * the plan allows it, and only when clone3 is missing.  A
+			 * child that was to share our memory while we write its
+			 * maps needs clone3: the caller starts over. */
+			if (rc == -ENOSYS || (rc == -EPERM && !ns && plan->cgroup_fd < 0)) {
+				if (plan->cgroup_fd >= 0 && !plan->cgroup_join)
+					break;
 				fx__kernel_lacks(FX__NO_CLONE3);
 				if (beside) {
 					rc = -EAGAIN;
@@ -348,9 +353,10 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 				fx__kernel_lacks(FX__NO_CLEAR_SIGHAND);
 				continue;
 			}
-		} else if (plan->cgroup_fd >= 0) {
+		} else if (plan->cgroup_fd >= 0 && !plan->cgroup_join) {
 			rc = -ENOSYS;
 		} else {
+			ctx->in_cgroup = 0;
 			/* clone() has no room for CLONE_NEWTIME (its bit is
 			 * CSIGNAL's): the child unshares it. */
 			ns &= ~(unsigned long long)CLONE_NEWTIME;
