@@ -146,6 +146,14 @@ FX_EXTERN int fx_attr_map_root_user(fx_attr *attr);
 FX_EXTERN int fx_attr_set_ambient_caps(fx_attr *attr, uint64_t caps);
 
 /*
+ * The name of capability `cap` (CAP_NET_BIND_SERVICE: "net_bind_service")
+ * and of resource `resource` (RLIMIT_NOFILE: "nofile"), as fx_strerror
+ * prints them; NULL for a number it does not know.  Static strings.
+ */
+FX_EXTERN const char *fx_cap_name(int cap);
+FX_EXTERN const char *fx_rlimit_name(int resource);
+
+/*
  * Capabilities removed from the child's bounding set (PR_CAPBSET_DROP),
  * before setuid, while it may still do so: nothing it runs can gain
  * them again.  Accumulates over calls.

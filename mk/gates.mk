@@ -69,7 +69,8 @@ FUZZ_HDRS    := include/forkexec.h include/forkexec-posix.h include/forkexec-lin
                 tests/fuzz_input.h \
                 $(wildcard src/*.h tools/*.h)
 
-$(FUZZ_BUILD)/fuzz_fxrun_args: tests/fuzz_fxrun_args.c tools/fxrun_args.c $(FUZZ_HDRS)
+$(FUZZ_BUILD)/fuzz_fxrun_args: tests/fuzz_fxrun_args.c tools/fxrun_args.c src/names_linux.c \
+                               $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -Itools -o $@ $(filter %.c,$^)
 

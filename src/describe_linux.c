@@ -6,23 +6,8 @@
 #include <string.h>
 
 #include "attr.h"
+#include "forkexec-linux.h"
 #include "spawn_core.h"
-
-static const char *const rlimit_names[FX__NRLIMITS] = {
-	"cpu", "fsize", "data", "stack", "core", "rss", "nproc", "nofile",
-	"memlock", "as", "locks", "sigpending", "msgqueue", "nice", "rtprio", "rttime",
-};
-
-static const char *const cap_names[FX__CAP_LAST + 1] = {
-	"chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill",
-	"setgid", "setuid", "setpcap", "linux_immutable", "net_bind_service",
-	"net_broadcast", "net_admin", "net_raw", "ipc_lock", "ipc_owner",
-	"sys_module", "sys_rawio", "sys_chroot", "sys_ptrace", "sys_pacct",
-	"sys_admin", "sys_boot", "sys_nice", "sys_resource", "sys_time",
-	"sys_tty_config", "mknod", "lease", "audit_write", "audit_control",
-	"setfcap", "mac_override", "mac_admin", "syslog", "wake_alarm",
-	"block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore",
-};
 
 /* "0 1000 1, 1 100000 65536": the lines as the parent wrote them. */
 static void map_subject(fx_error *err, const struct fx__id_map *map, size_t n)
@@ -61,13 +46,13 @@ void fx__describe_linux(fx_error *err, const struct fx_attr *attr)
 			snprintf(s, n, "fd %d", lx->cgroup_fd);
 		break;
 	case FX_STEP_RLIMIT:
-		if (err->index >= 0 && err->index < FX__NRLIMITS)
-			snprintf(s, n, "%s", rlimit_names[err->index]);
+		if (fx_rlimit_name((int)err->index))
+			snprintf(s, n, "%s", fx_rlimit_name((int)err->index));
 		break;
 	case FX_STEP_BOUNDING:
 	case FX_STEP_AMBIENT:
-		if (err->index >= 0 && err->index <= FX__CAP_LAST)
-			snprintf(s, n, "%s", cap_names[err->index]);
+		if (fx_cap_name((int)err->index))
+			snprintf(s, n, "%s", fx_cap_name((int)err->index));
 		break;
 	case FX_STEP_NICE:
 		snprintf(s, n, "%d", lx->nice);

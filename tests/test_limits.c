@@ -1045,3 +1045,20 @@ TEST(limits_error_setgroups_policy)
 	          "setgroups policy \"allow\": Operation not permitted");
 	fx_attr_free(attr);
 }
+
+/* The names fx_strerror prints and fxrun takes. */
+TEST_ONCE(limits_names)
+{
+	ASSERT_STR_EQ(fx_cap_name(CAP_CHOWN), "chown");
+	ASSERT_STR_EQ(fx_cap_name(CAP_NET_BIND_SERVICE), "net_bind_service");
+	ASSERT_STR_EQ(fx_cap_name(40), "checkpoint_restore");
+	ASSERT(fx_cap_name(41) == NULL);
+	ASSERT(fx_cap_name(-1) == NULL);
+	ASSERT_STR_EQ(fx_rlimit_name(RLIMIT_NOFILE), "nofile");
+	ASSERT_STR_EQ(fx_rlimit_name(RLIMIT_AS), "as");
+	ASSERT_STR_EQ(fx_rlimit_name(RLIMIT_RTTIME), "rttime");
+	ASSERT(fx_rlimit_name(16) == NULL);
+	ASSERT(fx_rlimit_name(-1) == NULL);
+	for (int r = 0; r < 16; r++)
+		ASSERT(fx_rlimit_name(r) != NULL);
+}

@@ -298,34 +298,10 @@ static const struct { const char *name; unsigned long flag; } ns_names[] = {
 	{ "mnt", CLONE_NEWNS },        /* /proc/PID/ns/mnt's name */
 };
 
-/* The 41 capabilities of <linux/capability.h>, by number. */
-static const char *const cap_names[FXRUN_CAP_LAST + 1] = {
-	"chown", "dac_override", "dac_read_search", "fowner", "fsetid",
-	"kill", "setgid", "setuid", "setpcap", "linux_immutable",
-	"net_bind_service", "net_broadcast", "net_admin", "net_raw",
-	"ipc_lock", "ipc_owner", "sys_module", "sys_rawio", "sys_chroot",
-	"sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
-	"sys_resource", "sys_time", "sys_tty_config", "mknod", "lease",
-	"audit_write", "audit_control", "setfcap", "mac_override",
-	"mac_admin", "syslog", "wake_alarm", "block_suspend", "audit_read",
-	"perfmon", "bpf", "checkpoint_restore",
-};
-
 const char *fxrun_cap_name(unsigned cap)
 {
-	return cap <= FXRUN_CAP_LAST ? cap_names[cap] : NULL;
+	return cap <= FXRUN_CAP_LAST ? fx_cap_name((int)cap) : NULL;
 }
-
-static const struct { const char *name; int resource; } rlimit_names[] = {
-	{ "cpu", RLIMIT_CPU },           { "fsize", RLIMIT_FSIZE },
-	{ "data", RLIMIT_DATA },         { "stack", RLIMIT_STACK },
-	{ "core", RLIMIT_CORE },         { "rss", RLIMIT_RSS },
-	{ "nproc", RLIMIT_NPROC },       { "nofile", RLIMIT_NOFILE },
-	{ "memlock", RLIMIT_MEMLOCK },   { "as", RLIMIT_AS },
-	{ "locks", RLIMIT_LOCKS },       { "sigpending", RLIMIT_SIGPENDING },
-	{ "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE },
-	{ "rtprio", RLIMIT_RTPRIO },     { "rttime", RLIMIT_RTTIME },
-};
 
 static const struct { const char *name; int policy; int rt; } sched_names[] = {
 	{ "other", SCHED_OTHER, 0 }, { "batch", SCHED_BATCH, 0 },
@@ -385,7 +361,7 @@ static int parse_caps(const char *opt, const char *arg, int allow_all,
 			n -= 4;
 		}
 		for (c = 0; c <= FXRUN_CAP_LAST; c++)
-			if (name_is(name, n, cap_names[c]))
+			if (name_is(name, n, fx_cap_name((int)c)))
 				break;
 		if (c > FXRUN_CAP_LAST)
 			return usage_error(errbuf, errlen,
@@ -463,17 +439,17 @@ static int parse_rlimit(const char *opt, const char *arg, struct fxrun_rlimit *r
 	if (!eq)
 		return usage_error(errbuf, errlen,
 		                   "invalid '%s %s': expected NAME=SOFT[:HARD]", opt, arg);
-	for (i = 0; i < N_OF(rlimit_names); i++)
-		if (name_is(arg, (size_t)(eq - arg), rlimit_names[i].name))
+	for (i = 0; i < FXRUN_NRLIMITS; i++)
+		if (name_is(arg, (size_t)(eq - arg), fx_rlimit_name((int)i)))
 			break;
-	if (i == N_OF(rlimit_names))
+	if (i == FXRUN_NRLIMITS)
 		return usage_error(errbuf, errlen,
 		                   "invalid '%s %s': unknown limit '%.*s' (expected cpu, "
 		                   "fsize, data, stack, core, rss, nproc, nofile, "
 		                   "memlock, as, locks, sigpending, msgqueue, nice, "
 		                   "rtprio or rttime)", opt, arg, (int)(eq - arg), arg);
-	rl->resource = rlimit_names[i].resource;
-	rl->name = rlimit_names[i].name;
+	rl->resource = (int)i;
+	rl->name = fx_rlimit_name((int)i);
 	colon = strchr(eq + 1, ':');
 	if (parse_limit(eq + 1, colon ? (size_t)(colon - eq - 1) : strlen(eq + 1),
 	                &rl->soft) < 0 ||
@@ -939,7 +915,7 @@ static int check_combinations(const struct fxrun_opts *o,
 			c++;
 		return usage_error(errbuf, errlen,
 		                   "'--ambient-caps' and '--bounding-caps' both name %s",
-		                   cap_names[c]);
+		                   fx_cap_name((int)c));
 	}
 	return 0;
 }

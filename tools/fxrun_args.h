@@ -161,6 +161,7 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
  * fxrun knows (FXRUN_CAP_LAST).
  */
 #define FXRUN_CAP_LAST 40       /* CAP_CHECKPOINT_RESTORE */
+#define FXRUN_NRLIMITS 16       /* RLIMIT_* are 0..15 (in an order of each architecture's) */
 const char *fxrun_cap_name(unsigned cap);
 
 /* Releases what fxrun_parse allocated; the strings belong to argv. */
