@@ -74,7 +74,8 @@ $(BUILD)/obj/src/child.o: src/child.c $(wildcard src/*.h src/sys/*.h src/sys/$(A
 	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY $(CHILD_CFLAGS) -fvisibility=hidden -c -o $@ $<
 
 $(BUILD)/obj/src/%.o: src/%.c $(wildcard src/*.h src/sys/*.h src/sys/$(ARCH)/*.h) include/forkexec.h \
-                      include/forkexec-posix.h include/forkexec-io.h
+                      include/forkexec-posix.h include/forkexec-io.h \
+                      include/forkexec-linux.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY $(LIB_DEFS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
 
@@ -93,7 +94,7 @@ $(SHARED_LIB): $(LIB_OBJS) src/forkexec.map
 	ln -sf libforkexec.so.$(VERSION) $(BUILD)/libforkexec.so.$(SOMAJOR)
 	ln -sf libforkexec.so.$(SOMAJOR) $(BUILD)/libforkexec.so
 
-$(BUILD)/fxrun: $(FXRUN_SRCS) $(wildcard tools/*.h) $(STATIC_LIB) include/forkexec-io.h
+$(BUILD)/fxrun: $(FXRUN_SRCS) $(wildcard tools/*.h) $(STATIC_LIB) include/forkexec-io.h include/forkexec-linux.h
 	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itools -o $@ $(FXRUN_SRCS) $(STATIC_LIB) $(LDFLAGS)
 
 # The probe runs inside chroots and under other users: linked statically so
@@ -102,7 +103,7 @@ $(BUILD)/fxprobe: tests/probe.c tests/pattern.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -std=gnu11 -O1 -g $(WARN) -static -o $@ $<
 
-$(BUILD)/fxtest: $(TEST_SRCS) $(wildcard tests/*.h) $(STATIC_LIB) include/forkexec-io.h
+$(BUILD)/fxtest: $(TEST_SRCS) $(wildcard tests/*.h) $(STATIC_LIB) include/forkexec-io.h include/forkexec-linux.h
 	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itests -o $@ $(TEST_SRCS) $(STATIC_LIB) -lpthread $(LDFLAGS)
 
 # The suite, then the posix_spawn drop-in under real programs
@@ -146,6 +147,7 @@ install-bin: $(BUILD)/fxrun
 install-headers:
 	install -d $(DESTDIR)$(INCDIR)
 	install -m 644 include/forkexec.h include/forkexec-posix.h include/forkexec-io.h \
+                      include/forkexec-linux.h \
 	    $(DESTDIR)$(INCDIR)/
 
 install-pc: $(BUILD)/forkexec.pc

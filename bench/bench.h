@@ -63,6 +63,14 @@ struct strategy {
 	/* It forks: the parent's pages are left copy-on-write shared until
 	 * the runner settles them (runner.c). */
 	bool forks;
+	/*
+	 * It spawns into a new user namespace: it runs only in the cells
+	 * marked userns (the baseline and the top of the memory sweep),
+	 * which its target compares, and has no row elsewhere: the fork-based
+	 * one costs as much as fork at 16 GiB, and the descriptor and thread
+	 * cells would tell nothing about namespaces.
+	 */
+	bool userns;
 };
 
 extern const struct strategy bench_strategies[];
@@ -142,6 +150,7 @@ struct cell {
 	int fds;
 	int threads;
 	const char *sweep;  /* "base", "memory", "fds", "threads" */
+	bool userns;        /* the userns strategies run here too */
 	size_t nresults;
 	struct result results[BENCH_MAX_CONTESTANTS];
 };
@@ -223,6 +232,9 @@ size_t bench_sweep_values(const char *sweep, int target, bool mem, double *v,
                           size_t max);
 const struct cell *bench_sweep_cell(const char *sweep, int target, bool mem,
                                     double x);
+/* Whether strategy `name` has a row (ran or skipped) in a cell of the
+ * sweep itself, not only in the baseline that the sweep borrows. */
+bool bench_sweep_has(const char *sweep, int target, const char *name);
 void bench_print_tables(void);
 int bench_write_csv(const char *path);
 int bench_write_markdown(const char *path);

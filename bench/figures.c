@@ -14,6 +14,9 @@
 static bool has_data(const char *sweep, int target, bool mem, const double *v,
                      size_t nv, size_t i)
 {
+	/* Not one point borrowed from the baseline: no row in the table. */
+	if (!bench_sweep_has(sweep, target, bench_strategies[i].name))
+		return false;
 	for (size_t k = 0; k < nv; k++) {
 		const struct cell *c = bench_sweep_cell(sweep, target, mem, v[k]);
 		const struct result *r = c ? bench_cell_result(c, bench_strategies[i].name) : NULL;
@@ -87,11 +90,12 @@ static int copy_file(const char *from, const char *to)
 
 int bench_draw_figures(const char *dir, const char *copy_to)
 {
-	/* One per strategy (the table has 11): no two lines alike. */
+	/* One per strategy (the table has 13): no two lines alike. */
 	static const char *const colors[] = { "#000000", "#d62728", "#ff7f0e",
 	                                      "#9467bd", "#e377c2", "#bcbd22",
 	                                      "#1f77b4", "#2ca02c", "#17becf",
-	                                      "#8c564b", "#7f7f7f", "#aec7e8" };
+	                                      "#8c564b", "#7f7f7f", "#aec7e8",
+	                                      "#98df8a", "#ff9896" };
 	static const struct {
 		const char *name, *sweep, *xlabel, *title;
 		bool mem;

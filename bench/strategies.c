@@ -20,12 +20,13 @@
 #include <unistd.h>
 
 #include "forkexec.h"
+#include "forkexec-linux.h"
 #include "forkexec-posix.h"
 
 extern char **environ;
 
 static int devnull_r = -1, devnull_w = -1;
-static fx_attr *typical_attr;
+static fx_attr *typical_attr, *userns_attr;
 
 /*
  * The posix_spawn objects, glibc's and ours, built once by
@@ -101,6 +102,106 @@ static int run_fork(const struct target *t, struct spawn_ctx *ctx)
 		_exit(127);
 	}
 	return reap(pid, ctx);
+}
+
+/*
+ * /proc/PID/NAME of a child that waits for it, one write (the kernel takes
+ * a map whole, once).  Returns 0 or a negative errno, with why filled.
+ */
+static int write_proc(pid_t pid, const char *name, const char *text,
+                      struct spawn_ctx *ctx)
+{
+	char path[64];
+	size_t len = strlen(text);
+	ssize_t n;
+	int fd, e = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0) {
+		e = errno;
+	} else {
+		while ((n = write(fd, text, len)) < 0 && errno == EINTR)
+			;
+		e = n < 0 ? errno : (size_t)n != len ? EIO : 0;
+		close(fd);
+	}
+	if (e)
+		snprintf(ctx->why, sizeof ctx->why, "%s \"%s\": %s", name, text,
+		         strerror(e));
+	return -e;
+}
+
+/* "0 EUID 1", "0 EGID 1": root inside, us outside (unshare -r). */
+static char uid_map_text[32], gid_map_text[32];
+
+/*
+ * What a fork-based spawner does for a new user namespace with maps (Go's
+ * os/exec, which drops CLONE_VM|CLONE_VFORK for it): fork, copying the
+ * page tables; the child enters a new user namespace and says so; the
+ * parent writes setgroups "deny", uid_map and gid_map; the child, let go,
+ * runs the program.  Go makes the namespace with the clone itself, not
+ * with unshare: the same work in the child, and the copy is the cost.
+ * The child reports unshare's errno (0: done) on one pipe and waits on
+ * the other: a byte goes on, end of file gives up.
+ */
+static int run_fork_userns(const struct target *t, struct spawn_ctx *ctx)
+{
+	int ready[2] = { -1, -1 }, go[2], e = 0, st;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
+		e = errno;
+		if (ready[0] >= 0) {
+			close(ready[0]);
+			close(ready[1]);
+		}
+		snprintf(ctx->why, sizeof ctx->why, "pipe2: %s", strerror(e));
+		return -e;
+	}
+	pid = fork();
+	if (pid < 0) {
+		e = errno;
+		snprintf(ctx->why, sizeof ctx->why, "fork: %s", strerror(e));
+		close(ready[0]);
+		close(ready[1]);
+		close(go[0]);
+		close(go[1]);
+		return -e;
+	}
+	if (pid == 0) {
+		char c;
+
+		close(ready[0]);
+		close(go[1]);
+		e = unshare(CLONE_NEWUSER) < 0 ? errno : 0;
+		if (write(ready[1], &e, sizeof e) != (ssize_t)sizeof e || e ||
+		    read(go[0], &c, 1) != 1)
+			_exit(126);
+		execve(t->path, t->argv, environ);
+		_exit(127);
+	}
+	close(ready[1]);
+	close(go[0]);
+	while ((n = read(ready[0], &e, sizeof e)) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof e) {
+		e = n < 0 ? errno : EPIPE;
+		snprintf(ctx->why, sizeof ctx->why, "child's report: %s", strerror(e));
+	} else if (e) {
+		snprintf(ctx->why, sizeof ctx->why, "unshare(CLONE_NEWUSER): %s",
+		         strerror(e));
+	} else if ((e = -write_proc(pid, "setgroups", "deny", ctx)) == 0 &&
+	           (e = -write_proc(pid, "uid_map", uid_map_text, ctx)) == 0 &&
+	           (e = -write_proc(pid, "gid_map", gid_map_text, ctx)) == 0 &&
+	           write(go[1], "", 1) != 1) {
+		e = errno;
+		snprintf(ctx->why, sizeof ctx->why, "write: %s", strerror(e));
+	}
+	close(ready[0]);
+	close(go[1]);
+	st = reap(pid, ctx);
+	return e ? -e : st;
 }
 
 static int run_vfork(const struct target *t, struct spawn_ctx *ctx)
@@ -205,6 +306,17 @@ static int run_fx_typical(const struct target *t, struct spawn_ctx *ctx)
 	return fx_run_attr(t, typical_attr, ctx);
 }
 
+/*
+ * A new user namespace, the caller root in it (unshare -r): the child
+ * shares our memory and waits on a pipe while we write its maps, then we
+ * sleep until it has exec'd.  Nothing is copied: the cost should not grow
+ * with the parent (forkexec-linux.h, "Cost").
+ */
+static int run_fx_userns(const struct target *t, struct spawn_ctx *ctx)
+{
+	return fx_run_attr(t, userns_attr, ctx);
+}
+
 static int run_fx_posix_spawn(const struct target *t, struct spawn_ctx *ctx)
 {
 	return ps_run(fx_posix_spawn, "fx_posix_spawn", t, NULL, NULL, ctx);
@@ -222,22 +334,59 @@ static int run_fx_posix_spawn_closefrom(const struct target *t, struct spawn_ctx
 	return ps_run(fx_posix_spawn, "fx_posix_spawn", t, &fx_closefrom_fa, NULL, ctx);
 }
 
+/*
+ * Whether this system lets us make a user namespace and map ourselves in
+ * it: not without CONFIG_USER_NS, with user.max_user_namespaces at 0, in
+ * a container whose seccomp profile refuses unshare, or where a security
+ * module refuses the maps (Ubuntu's AppArmor for unprivileged callers).
+ * Asked once, at start-up (0 GiB, so its fork costs nothing), of the
+ * fork-based spawn, not of forkexec: a refusal (EPERM, EACCES, ENOSPC,
+ * EINVAL, ENOSYS) makes both strategies skipped; any other failure is left
+ * for the cells to report as one, so that no bug of ours hides here.
+ */
+static const char *userns_skip;
+
+static void userns_probe(void)
+{
+	static char why[sizeof ((struct spawn_ctx *)0)->why + 64];
+	struct spawn_ctx ctx = { .worker = 0 };
+	int r = run_fork_userns(&bench_targets[TGT_TINY], &ctx);
+
+	if (r == -EPERM || r == -EACCES || r == -ENOSPC || r == -EINVAL ||
+	    r == -ENOSYS) {
+		snprintf(why, sizeof why, "no user namespace here: %s", ctx.why);
+		userns_skip = why;
+	}
+}
+
+static const char *userns_unavailable(void)
+{
+	return userns_skip;
+}
+
 const struct strategy bench_strategies[] = {
-	{ "floor", "floor: clone(VM|VFORK)+execve", run_floor, NULL, true, false },
-	{ "fork", "fork+execve", run_fork, NULL, false, true },
-	{ "vfork", "vfork+execve", run_vfork, NULL, false, false },
-	{ "posix_spawn", "glibc posix_spawn", run_posix_spawn, NULL, false, false },
+	{ "floor", "floor: clone(VM|VFORK)+execve", run_floor, NULL, true, false, false },
+	{ "fork", "fork+execve", run_fork, NULL, false, true, false },
+	{ "vfork", "vfork+execve", run_vfork, NULL, false, false, false },
+	{ "posix_spawn", "glibc posix_spawn", run_posix_spawn, NULL, false, false,
+	  false },
 	{ "posix_spawn_typical", "glibc posix_spawn, chdir+setsid+3 fds",
-	  run_posix_spawn_typical, NULL, false, false },
+	  run_posix_spawn_typical, NULL, false, false, false },
 	{ "posix_spawn_closefrom", "glibc posix_spawn, closefrom(3)",
-	  run_posix_spawn_closefrom, NULL, false, false },
-	{ "fx_default", "fx_spawn, defaults", run_fx_default, NULL, false, false },
-	{ "fx_typical", "fx_spawn, chdir+setsid+3 fds", run_fx_typical, NULL, false, false },
-	{ "fx_posix_spawn", "fx_posix_spawn", run_fx_posix_spawn, NULL, false, false },
+	  run_posix_spawn_closefrom, NULL, false, false, false },
+	{ "fx_default", "fx_spawn, defaults", run_fx_default, NULL, false, false, false },
+	{ "fx_typical", "fx_spawn, chdir+setsid+3 fds", run_fx_typical, NULL, false,
+	  false, false },
+	{ "fx_posix_spawn", "fx_posix_spawn", run_fx_posix_spawn, NULL, false, false,
+	  false },
 	{ "fx_posix_spawn_typical", "fx_posix_spawn, chdir+setsid+3 fds",
-	  run_fx_posix_spawn_typical, NULL, false, false },
+	  run_fx_posix_spawn_typical, NULL, false, false, false },
 	{ "fx_posix_spawn_closefrom", "fx_posix_spawn, closefrom(3)",
-	  run_fx_posix_spawn_closefrom, NULL, false, false },
+	  run_fx_posix_spawn_closefrom, NULL, false, false, false },
+	{ "fx_userns", "fx_spawn, new user ns, root map", run_fx_userns,
+	  userns_unavailable, false, false, true },
+	{ "fork_userns", "fork+unshare(user)+maps+execve", run_fork_userns,
+	  userns_unavailable, false, true, true },
 };
 const size_t bench_nstrategies = sizeof bench_strategies / sizeof bench_strategies[0];
 
@@ -270,6 +419,15 @@ int bench_strategies_init(void)
 		        strerror(-r));
 		return -1;
 	}
+	if ((r = fx_attr_new(&userns_attr)) < 0 ||
+	    (r = fx_attr_map_root_user(userns_attr)) < 0) {
+		fprintf(stderr, "fxbench: building the user namespace attributes: %s\n",
+		        strerror(-r));
+		return -1;
+	}
+	snprintf(uid_map_text, sizeof uid_map_text, "0 %u 1", (unsigned)geteuid());
+	snprintf(gid_map_text, sizeof gid_map_text, "0 %u 1", (unsigned)getegid());
+	userns_probe();
 	/* These return a positive errno, as POSIX says. */
 	if ((r = posix_spawn_file_actions_init(&glibc_typical_fa)) ||
 	    (r = posix_spawn_file_actions_adddup2(&glibc_typical_fa, devnull_r, 0)) ||

@@ -86,6 +86,19 @@ enum fx_step {
 	FX_STEP_STDOUT,        /* parent: the same for stdout */
 	FX_STEP_STDERR,        /* parent: the same for stderr */
 	FX_STEP_RUN,           /* parent: running a started child (fx_run: poll, read, memory) */
+	/* forkexec-linux.h */
+	FX_STEP_NAMESPACES,    /* the new namespaces (clone or unshare), and the wait for the maps */
+	FX_STEP_UID_MAP,       /* parent: writing the child's uid_map */
+	FX_STEP_GID_MAP,       /* parent: writing the child's gid_map */
+	FX_STEP_SETGROUPS_POLICY, /* parent: writing the child's /proc/PID/setgroups */
+	FX_STEP_CGROUP,        /* parent: opening the cgroup, or the clone refusing it */
+	FX_STEP_BOUNDING,      /* child: PR_CAPBSET_DROP; index = capability */
+	FX_STEP_AMBIENT,       /* child: keeping and raising ambient capabilities; index = capability */
+	FX_STEP_RLIMIT,        /* child: prlimit; index = resource */
+	FX_STEP_NICE,          /* child: setpriority */
+	FX_STEP_AFFINITY,      /* child: sched_setaffinity */
+	FX_STEP_NO_NEW_PRIVS,  /* child: PR_SET_NO_NEW_PRIVS */
+	FX_STEP_SECCOMP,       /* child: installing the seccomp filter */
 	FX_STEP_COUNT_         /* not a step: one past the last */
 };
 

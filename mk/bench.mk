@@ -35,7 +35,7 @@ CAPTURE_RUN  := $(CAPTURE_BIN) --spew $(CAPTURE_SPEW) \
 # The bench uses the public headers only.
 BENCH_CPPFLAGS := $(filter-out -iquote src,$(CPPFLAGS))
 
-$(BENCH_BIN): $(BENCH_SRCS) bench/bench.h include/forkexec.h include/forkexec-posix.h \
+$(BENCH_BIN): $(BENCH_SRCS) bench/bench.h include/forkexec.h include/forkexec-posix.h include/forkexec-linux.h \
               $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Ibench -o $@ $(BENCH_SRCS) \

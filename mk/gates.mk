@@ -65,23 +65,27 @@ FUZZ_TIME    ?= 30
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all $(WARN)
 FUZZ_TARGETS := fuzz_fxrun_args fuzz_plan fuzz_posix_plan fuzz_lookup
-FUZZ_HDRS    := include/forkexec.h include/forkexec-posix.h tests/fuzz_input.h \
+FUZZ_HDRS    := include/forkexec.h include/forkexec-posix.h include/forkexec-linux.h \
+                tests/fuzz_input.h \
                 $(wildcard src/*.h tools/*.h)
 
-$(FUZZ_BUILD)/fuzz_fxrun_args: tests/fuzz_fxrun_args.c tools/fxrun_args.c $(FUZZ_HDRS)
+$(FUZZ_BUILD)/fuzz_fxrun_args: tests/fuzz_fxrun_args.c tools/fxrun_args.c src/names_linux.c \
+                               $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -Itools -o $@ $(filter %.c,$^)
 
-$(FUZZ_BUILD)/fuzz_plan: tests/fuzz_plan.c src/plan.c src/attr.c $(FUZZ_HDRS)
+$(FUZZ_BUILD)/fuzz_plan: tests/fuzz_plan.c src/plan.c src/plan_linux.c src/attr.c src/attr_linux.c \
+                         $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -Dfcntl=fx__fuzz_fcntl -o $@ $(filter %.c,$^)
 
-$(FUZZ_BUILD)/fuzz_posix_plan: tests/fuzz_posix_plan.c src/plan_posix.c src/plan.c src/error.c \
+$(FUZZ_BUILD)/fuzz_posix_plan: tests/fuzz_posix_plan.c src/plan_posix.c src/plan.c \
+                               src/plan_linux.c src/error.c \
                                $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
-$(FUZZ_BUILD)/fuzz_lookup: tests/fuzz_lookup.c src/lookup.c src/attr.c $(FUZZ_HDRS)
+$(FUZZ_BUILD)/fuzz_lookup: tests/fuzz_lookup.c src/lookup.c src/attr.c src/attr_linux.c $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,7 @@ void fx_attr_free(fx_attr *attr)
 	free(attr->maps);
 	for (int i = 0; i < 3; i++)
 		free(attr->stdio[i].path);
+	fx__attr_linux_free(attr);
 	free(attr);
 }
 
@@ -105,6 +107,10 @@ unsigned fx_attr_get_flags(const fx_attr *attr)
 int fx_attr_set_backend(fx_attr *attr, int backend)
 {
 	if (!attr || (backend != FX_BACKEND_CLONE && backend != FX_BACKEND_FORK))
+		return -EINVAL;
+	/* The fork backend can only unshare: no new pid namespace for the
+	 * child itself (forkexec-linux.h). */
+	if (backend == FX_BACKEND_FORK && attr->lx && (attr->lx->ns_flags & CLONE_NEWPID))
 		return -EINVAL;
 	attr->backend = backend;
 	return 0;

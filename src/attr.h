@@ -22,6 +22,42 @@ struct fx__stdio {
 	mode_t mode;
 };
 
+/* One line of a uid_map or gid_map. */
+struct fx__id_map {
+	uint32_t inside, outside, count;
+};
+
+#define FX__MAP_LINES_MAX 340   /* the kernel's limit since Linux 4.15 */
+#define FX__NRLIMITS 16         /* RLIMIT_CPU .. RLIMIT_RTTIME */
+#define FX__CAP_LAST 40         /* CAP_CHECKPOINT_RESTORE, Linux 5.9 */
+
+/*
+ * Linux containment and limits (forkexec-linux.h).  Kept apart and made
+ * on first use: most attribute sets never need it.
+ */
+struct fx__linux_attr {
+	unsigned long ns_flags;         /* CLONE_NEW* */
+	struct fx__id_map *uid_map, *gid_map;
+	size_t nuid_map, ngid_map;
+	int setgroups;                  /* enum fx_setgroups_policy */
+	int has_ambient;
+	uint64_t ambient;
+	uint64_t bounding_drop;
+	int cgroup_fd;                  /* borrowed; -1: none (or by path) */
+	char *cgroup_path;
+	unsigned rlimit_set;            /* bit r: rlimit[r] was given */
+	uint64_t rlimit[FX__NRLIMITS][2];
+	int has_umask;
+	mode_t umask;
+	int no_new_privs;
+	int has_nice, nice;
+	int has_sched, policy, priority;
+	size_t cpus_size;
+	void *cpus;
+	void *seccomp;                  /* struct sock_filter[seccomp_len] */
+	unsigned short seccomp_len;
+};
+
 struct fx_attr {
 	unsigned flags;         /* FX_* flags */
 	int backend;            /* enum fx_backend */
@@ -45,10 +81,18 @@ struct fx_attr {
 	uint64_t sigdefault;
 	/* FX_STDIO_FD is kept as a map (maps above) and recorded here. */
 	struct fx__stdio stdio[3];
+	struct fx__linux_attr *lx;      /* NULL: none of forkexec-linux.h */
 };
 
 /* Forgets the mapping of child_fd, if any. */
 void fx__attr_unmap(struct fx_attr *attr, int child_fd);
+
+/* attr_linux.c: frees attr->lx. */
+void fx__attr_linux_free(struct fx_attr *attr);
+/* forkexec-linux.h's FX_SETGROUPS_ALLOW, for files that do not include it. */
+#define FX__SETGROUPS_ALLOW_ 1
+/* describe_linux.c: names what a failed containment step worked on. */
+void fx__describe_linux(fx_error *err, const struct fx_attr *attr);
 
 /* The kernel's 64-bit form of a libc sigset_t. */
 uint64_t fx__sigset_to_mask(const sigset_t *set);

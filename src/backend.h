@@ -18,6 +18,10 @@
  * none).  On failure it returns -errno and sets *step (FX_STEP_STACK or
  * FX_STEP_CLONE).
  */
+/* *step of a backend that asks to be called again (a fact about the
+ * kernel was just learnt and changes how the plan must be built). */
+#define FX__STEP_RETRY (-1)
+
 int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step);
 int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step);
 
@@ -27,6 +31,22 @@ int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *ste
  * memory and suspends the caller (spawn_linux.c).
  */
 int fx__clone_reports_in_memory(void);
+
+/*
+ * Whether a child that must wait for its maps (plan->handshake) can
+ * share our memory while we write them: proven CLONE_VM, and clone3.
+ * Elsewhere it is made without CLONE_VM, unshares its namespaces itself
+ * and reports over the pipe (ctx->maps_by_pipe).
+ */
+int fx__clone_handshakes_in_memory(void);
+
+/*
+ * userns.c: writes a waiting child's setgroups, uid_map and gid_map,
+ * then lets it go on (or, on failure, makes it leave); closes both ends
+ * of ctx's sync pipe, which the caller marks closed (-1) once the child
+ * no longer reads ctx.  0, or -errno with *step set.
+ */
+int fx__release_child(const struct fx__child_ctx *ctx, pid_t pid, int *step);
 
 /* Blocks every signal (even libc's internal ones); returns the old mask. */
 uint64_t fx__block_all_signals(void);

@@ -29,6 +29,16 @@
 #endif
 
 #define FX__PTRACE_TRACEME 0
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_RAISE 2
+#endif
+#ifndef PR_SET_NO_NEW_PRIVS
+#define PR_SET_NO_NEW_PRIVS 38
+#endif
+#define FX__SECCOMP_SET_MODE_FILTER 1
+#define FX__PRIO_PROCESS 0
+#define FX__NEWPID 0x20000000UL /* CLONE_NEWPID */
 
 struct fx__dirent64 {
 	uint64_t ino;
@@ -248,7 +258,133 @@ static long open_onto(const struct fx__op *op)
 	return rc;
 }
 
-static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op)
+/*
+ * The namespaces the clone could not make.  unshare(CLONE_NEWPID) would
+ * give a new pid namespace to our children only, never to us, so it is
+ * refused rather than quietly not done.
+ */
+static long unshare_rest(struct fx__child_ctx *ctx)
+{
+	if (!ctx->ns_unshare)
+		return 0;
+	if (ctx->ns_unshare & FX__NEWPID)
+		return -EINVAL;
+	return fx__sys_unshare(ctx->ns_unshare);
+}
+
+/*
+ * Waits until the parent has written our maps.  A child that unshared
+ * its namespaces itself tells the parent first (an empty report on the
+ * error pipe).  End of file means the parent gave up (it knows why) or
+ * died: either way nobody waits for us, and we leave without a word.
+ */
+static long wait_for_parent(struct fx__child_ctx *ctx)
+{
+	char go;
+	long rc;
+
+	fx__sys_close(ctx->sync_wfd);
+	if (ctx->maps_by_pipe) {
+		struct fx__report ready = { FX__REPORT_MAGIC, FX_STEP_NONE, 0, 0, -1 };
+		rc = fx__sys_write(ctx->err_fd, &ready, sizeof ready);
+		if (rc < 0)
+			return rc;
+	}
+	do
+		rc = fx__sys_read(ctx->sync_fd, &go, 1);
+	while (rc == -EINTR);
+	if (rc == 0)
+		fx__sys_exit_group(127);
+	fx__sys_close(ctx->sync_fd);
+	return rc < 0 ? rc : 0;
+}
+
+/* A hard limit above the current one, while we may still raise it. */
+static long raise_hard_limit(const struct fx__op *op)
+{
+	const uint64_t *want = op->ptr;
+	uint64_t cur[2] = { 0, 0 };
+	long rc = fx__sys_prlimit64(0, op->a, 0, cur);
+
+	if (rc < 0 || want[1] <= cur[1])
+		return rc;
+	cur[1] = want[1];
+	return fx__sys_prlimit64(0, op->a, cur, 0);
+}
+
+/* The cgroup the fork backend's child moves itself into ("0": us). */
+static long join_cgroup(int dirfd)
+{
+	long fd = fx__sys_openat(dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC, 0);
+	long rc;
+
+	if (fd < 0)
+		return fd;
+	rc = fx__sys_write((int)fd, "0", 1);
+	fx__sys_close((int)fd);
+	return rc < 0 ? rc : 0;
+}
+
+static long drop_bounding(const uint64_t *caps, long *index)
+{
+	for (int cap = 0; cap < 64; cap++) {
+		if (!(*caps & (1ULL << cap)))
+			continue;
+		long rc = fx__sys_prctl(PR_CAPBSET_DROP, cap);
+		if (rc < 0) {
+			*index = cap;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Ambient capabilities: each must be permitted and inheritable before it
+ * can be raised.  After a switch to an ordinary user (which kept the
+ * permitted set, PR_SET_KEEPCAPS) they become the whole of the child's
+ * sets; a root child adds them to its inheritable set only.
+ */
+static long raise_ambient(const struct fx__op *op, long *index)
+{
+	uint64_t caps = *(const uint64_t *)op->ptr;
+	struct fx__cap_header hdr = { FX__CAP_VERSION_3, 0 };
+	struct fx__cap_data data[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+	long rc = fx__sys_capget(&hdr, data);
+
+	if (rc < 0)
+		return rc;
+	for (int w = 0; w < 2; w++) {
+		uint32_t word = (uint32_t)(caps >> (32 * w));
+		data[w].inheritable |= word;
+		if (op->b) {
+			data[w].permitted = word;
+			data[w].effective = word;
+			data[w].inheritable = word;
+		}
+	}
+	rc = fx__sys_capset(&hdr, data);
+	if (rc < 0) {
+		/* Name the first one we may not have: not in the bounding
+		 * set, which an inheritable capability must be. */
+		for (int cap = 0; cap < 64 && *index < 0; cap++)
+			if ((caps & (1ULL << cap)) && fx__sys_prctl(PR_CAPBSET_READ, cap) == 0)
+				*index = cap;
+		return rc;
+	}
+	for (int cap = 0; cap < 64; cap++) {
+		if (!(caps & (1ULL << cap)))
+			continue;
+		rc = fx__sys_prctl5(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0);
+		if (rc < 0) {
+			*index = cap;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *index)
 {
 	const struct fx__plan *plan = ctx->plan;
 	long rc;
@@ -264,7 +400,7 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op)
 			return rc;
 		/* The parent may have died before the prctl: then we were
 		 * reparented and no signal will ever come. */
-		if (fx__sys_getppid() != ctx->parent_pid)
+		if (!plan->handshake && fx__sys_getppid() != ctx->parent_pid)
 			return -ESRCH;
 		return 0;
 	case FX__OP_SETSID:
@@ -350,6 +486,33 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op)
 		return fx__sys_fchdir(op->a);
 	case FX__OP_EXEC_SEARCH:
 		break; /* fx__child_main runs it: it reports its own index */
+	case FX__OP_UNSHARE:
+		return unshare_rest(ctx);
+	case FX__OP_WAIT_PARENT:
+		return wait_for_parent(ctx);
+	case FX__OP_RLIMIT:
+		return fx__sys_prlimit64(0, op->a, op->ptr, 0);
+	case FX__OP_RLIMIT_RAISE:
+		return raise_hard_limit(op);
+	case FX__OP_JOIN_CGROUP:
+		return ctx->in_cgroup ? 0 : join_cgroup(plan->cgroup_fd);
+	case FX__OP_NICE:
+		return fx__sys_setpriority(FX__PRIO_PROCESS, 0, op->a);
+	case FX__OP_AFFINITY:
+		return fx__sys_sched_setaffinity(0, (size_t)op->b, op->ptr);
+	case FX__OP_BOUNDING:
+		return drop_bounding(op->ptr, index);
+	case FX__OP_KEEPCAPS:
+		return fx__sys_prctl(PR_SET_KEEPCAPS, 1);
+	case FX__OP_AMBIENT:
+		return raise_ambient(op, index);
+	case FX__OP_UMASK:
+		fx__sys_umask((unsigned)op->a);
+		return 0;
+	case FX__OP_NO_NEW_PRIVS:
+		return fx__sys_prctl5(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	case FX__OP_SECCOMP:
+		return fx__sys_seccomp(FX__SECCOMP_SET_MODE_FILTER, 0, op->ptr);
 	}
 	return -EINVAL;
 }
@@ -400,9 +563,10 @@ __attribute__((noreturn)) void fx__child_main(struct fx__child_ctx *ctx)
 			long rc = exec_search(plan, &index);
 			fail(ctx, op, rc, index);
 		}
-		long rc = run_op(ctx, op);
+		long index = op->index;
+		long rc = run_op(ctx, op, &index);
 		if (rc < 0)
-			fail(ctx, op, rc, op->index);
+			fail(ctx, op, rc, index);
 	}
 	/* The plan always ends with FX__OP_EXEC, which only returns on error. */
 	fail(ctx, 0, -EPROTO, -1);

@@ -41,6 +41,18 @@ static const char *const step_names[FX_STEP_COUNT_] = {
 	[FX_STEP_STDOUT] = "stdout",
 	[FX_STEP_STDERR] = "stderr",
 	[FX_STEP_RUN] = "run",
+	[FX_STEP_NAMESPACES] = "namespaces",
+	[FX_STEP_UID_MAP] = "uid_map",
+	[FX_STEP_GID_MAP] = "gid_map",
+	[FX_STEP_SETGROUPS_POLICY] = "setgroups policy",
+	[FX_STEP_CGROUP] = "cgroup",
+	[FX_STEP_BOUNDING] = "bounding set",
+	[FX_STEP_AMBIENT] = "ambient capabilities",
+	[FX_STEP_RLIMIT] = "rlimit",
+	[FX_STEP_NICE] = "nice",
+	[FX_STEP_AFFINITY] = "cpu affinity",
+	[FX_STEP_NO_NEW_PRIVS] = "no_new_privs",
+	[FX_STEP_SECCOMP] = "seccomp",
 };
 
 const char *fx_step_name(int step)
@@ -65,7 +77,8 @@ static const char *errno_text(int code, char *buf, size_t len)
 static int names_a_path(int step)
 {
 	return step == FX_STEP_LOOKUP || step == FX_STEP_CHROOT || step == FX_STEP_CHDIR ||
-	       step == FX_STEP_EXEC;
+	       step == FX_STEP_EXEC || step == FX_STEP_UID_MAP || step == FX_STEP_GID_MAP ||
+	       step == FX_STEP_SETGROUPS_POLICY || step == FX_STEP_CGROUP;
 }
 
 char *fx_strerror(const fx_error *err, char *buf, size_t len)

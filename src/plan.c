@@ -11,6 +11,7 @@
 
 #include "attr.h"
 #include "plan.h"
+#include "plan_linux.h"
 
 extern char **environ;
 
@@ -213,7 +214,8 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 	memset(plan, 0, sizeof *plan);
 	plan->cgroup_fd = -1;
 	plan->path = path;
-	plan->ops = calloc(FX__FIXED_OPS + 2 * attr->nmaps + attr->nmaps + 2, sizeof *plan->ops);
+	plan->ops = calloc(FX__FIXED_OPS + 2 * attr->nmaps + attr->nmaps + 2 +
+	                   fx__plan_linux_nops(attr), sizeof *plan->ops);
 	if (!plan->ops)
 		return -ENOMEM;
 	if ((rc = copy_argv(plan, attr, argv)) < 0 || (rc = copy_env(plan, attr)) < 0)
@@ -239,8 +241,11 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 		op->a = attr->pgid;
 		op->index = attr->pgid;
 	}
+	if ((rc = fx__plan_linux_namespaces(plan, attr)) < 0)
+		return rc;
 	if (attr->root)
 		fx__plan_push(plan, FX__OP_CHROOT, FX_STEP_CHROOT)->ptr = attr->root;
+	fx__plan_linux_limits(plan, attr);
 	if (attr->has_groups) {
 		op = fx__plan_push(plan, FX__OP_SETGROUPS, FX_STEP_SETGROUPS);
 		op->a = (int)attr->ngroups;
@@ -253,13 +258,17 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 		op->index = attr->gid;
 	}
 	if (attr->has_uid) {
+		if (attr->uid != 0 && fx__plan_linux_setuid_keeps_caps(attr))
+			fx__plan_push(plan, FX__OP_KEEPCAPS, FX_STEP_AMBIENT);
 		op = fx__plan_push(plan, FX__OP_SETUID, FX_STEP_SETUID);
 		op->a = (int)attr->uid;
 		op->index = attr->uid;
-		/* No privilege may outlive the switch to an ordinary user. */
-		if (attr->uid != 0)
+		/* No privilege may outlive the switch to an ordinary user,
+		 * but the ambient capabilities asked for. */
+		if (attr->uid != 0 && !fx__plan_linux_setuid_keeps_caps(attr))
 			fx__plan_push(plan, FX__OP_DROP_CAPS, FX_STEP_DROPCAPS);
 	}
+	fx__plan_linux_ambient(plan, attr);
 	/* A chroot without chdir would leave the child's cwd outside its
 	 * new root, where "..", walked far enough, leads back out. */
 	if (attr->cwd || attr->root)
@@ -281,6 +290,8 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 		op->index = attr->tty_fd;
 	}
 
+	fx__plan_linux_late(plan, attr);
+
 	if (attr->has_sigmask) {
 		plan->sigmask = attr->sigmask;
 		plan->has_sigmask = 1;
@@ -291,6 +302,7 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 	fx__plan_push(plan, FX__OP_SIGMASK, FX_STEP_SIGMASK);
 	if (flags & FX_PTRACE)
 		fx__plan_push(plan, FX__OP_PTRACE, FX_STEP_PTRACE);
+	fx__plan_linux_seccomp(plan, attr);
 	fx__plan_push(plan, FX__OP_EXEC, FX_STEP_EXEC);
 	return 0;
 }
@@ -301,5 +313,6 @@ void fx__plan_free(struct fx__plan *plan)
 	free(plan->argv_owned);
 	free(plan->envp_owned);
 	free(plan->search);
+	fx__plan_linux_free(plan);
 	memset(plan, 0, sizeof *plan);
 }

@@ -49,7 +49,21 @@ enum fx__op_kind {
 	FX__OP_HIDE_ERR,        /* error pipe to a free fd >= a, its numbers (and c) closed */
 	FX__OP_OPEN,            /* openat(path, b, c) placed on fd a */
 	FX__OP_FCHDIR,          /* fchdir(a) */
-	FX__OP_EXEC_SEARCH      /* execve of each plan->search[] in turn, as execvp */
+	FX__OP_EXEC_SEARCH,     /* execve of each plan->search[] in turn, as execvp */
+	/* forkexec-linux.h (plan_linux.c) */
+	FX__OP_UNSHARE,         /* unshare the namespaces the clone did not make (ctx->ns_unshare) */
+	FX__OP_WAIT_PARENT,     /* wait until the parent has written the id maps */
+	FX__OP_RLIMIT,          /* prlimit(a, ptr: soft and hard) */
+	FX__OP_RLIMIT_RAISE,    /* raise hard limit a to ptr's, if above the current one */
+	FX__OP_JOIN_CGROUP,     /* write "0" to cgroup.procs under plan->cgroup_fd, unless the clone put us there */
+	FX__OP_NICE,            /* setpriority(a) */
+	FX__OP_AFFINITY,        /* sched_setaffinity(b bytes at ptr) */
+	FX__OP_BOUNDING,        /* drop each capability of *ptr from the bounding set */
+	FX__OP_KEEPCAPS,        /* PR_SET_KEEPCAPS before setuid */
+	FX__OP_AMBIENT,         /* capabilities *ptr inheritable (b: the only ones), raised ambient */
+	FX__OP_UMASK,           /* umask(a) */
+	FX__OP_NO_NEW_PRIVS,
+	FX__OP_SECCOMP          /* install the filter plan->seccomp */
 };
 
 struct fx__op {
@@ -78,6 +92,28 @@ struct fx__plan {
 	int cgroup_fd;          /* CLONE_INTO_CGROUP this directory; -1: none */
 	int no_pidfd;           /* the caller needs no pidfd: do not make one */
 	int sched_priority;     /* the kernel's struct sched_param, for FX__OP_SCHED */
+	/*
+	 * Namespaces (plan_linux.c).  ns_flags are the CLONE_NEW* the child
+	 * gets; the backend passes those it can to the clone and the child
+	 * unshares the rest.  A plan with `handshake` has the child wait
+	 * (FX__OP_WAIT_PARENT) until the parent has written uid_map_text,
+	 * gid_map_text and setgroups_text to its /proc files, or, in a new
+	 * pid namespace (where getppid() says 0), until the parent has shown
+	 * it is still there after the parent-death signal was set.
+	 */
+	unsigned long ns_flags;
+	int handshake;
+	char *uid_map_text, *gid_map_text;      /* NULL: none; owned */
+	const char *setgroups_text;             /* "allow", "deny" or NULL */
+	int cgroup_owned;       /* cgroup_fd was opened by the planner */
+	int cgroup_step;        /* step to blame if the clone refuses the cgroup; 0: FX_STEP_CLONE */
+	int cgroup_join;        /* without clone3, the child may join it itself (FX__OP_JOIN_CGROUP) */
+	int fail_step;          /* why building failed, when it was none of FX_STEP_PLAN/FD_MAP */
+	uint64_t bounding_drop, ambient;
+	struct {                /* the kernel's struct sock_fprog */
+		unsigned short len;
+		const void *filter;
+	} seccomp;
 	char *const *argv;
 	char *const *envp;
 	uint64_t sigmask;       /* used when has_sigmask */
@@ -117,6 +153,22 @@ struct fx__child_ctx {
 	const volatile int *pidfd;
 	int parent_pid;         /* for the PR_SET_PDEATHSIG check */
 	uint64_t thread_mask;   /* the spawning thread's signal mask */
+	/* Namespaces: those FX__OP_UNSHARE makes (the clone made the others),
+	 * and, with a handshake, the pipe the child waits on: it reads one
+	 * byte once the parent has written its maps, end of file if the
+	 * parent is gone or gave up.  The child closes its copy of the write
+	 * end first, so that only the parent's copy keeps it open.  With
+	 * maps_by_pipe the namespaces are the child's own unshare, which the
+	 * parent must hear of (a report with FX_STEP_NONE on the error
+	 * pipe) before it may write the maps. */
+	unsigned long ns_unshare;
+	int in_cgroup;          /* CLONE_INTO_CGROUP started us in plan->cgroup_fd */
+	int sync_fd, sync_wfd;
+	int maps_by_pipe;
+	/* CLONE_CHILD_CLEARTID: nonzero until the child has exec'd or exited
+	 * (the kernel clears it and wakes the futex), for a child that shares
+	 * our memory without CLONE_VFORK. */
+	volatile int vm_busy;
 	/* Without a pipe (err_fd < 0) the child writes its report here: the
 	 * parent has proven that it shares the child's memory and sleeps
 	 * until the child has exec'd or exited (CLONE_VFORK). */

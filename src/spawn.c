@@ -84,12 +84,17 @@ static void describe_subject(fx_error *err, const struct fx_attr *attr, const ch
 		snprintf(err->subject, sizeof err->subject, "on fd %ld", err->index);
 		break;
 	default:
+		fx__describe_linux(err, attr);
 		break;
 	}
 }
 
-/* Reads the child's report: 1 if it failed, 0 if it reached execve. */
-static int read_report(int fd, struct fx__report *rep)
+/*
+ * Reads the child's report: 1 if it failed (or, with ready_ok, said it
+ * is ready for its maps: step FX_STEP_NONE, code 0), 0 if it reached
+ * execve.
+ */
+static int read_report_as(int fd, struct fx__report *rep, int ready_ok)
 {
 	size_t got = 0;
 
@@ -103,13 +108,21 @@ static int read_report(int fd, struct fx__report *rep)
 	}
 	if (got == 0)
 		return 0;
+	if (got == sizeof *rep && rep->magic == FX__REPORT_MAGIC && ready_ok &&
+	    rep->step == FX_STEP_NONE && rep->code == 0)
+		return 1;
 	if (got != sizeof *rep || rep->magic != FX__REPORT_MAGIC ||
-	    rep->step >= FX_STEP_COUNT_ || rep->code <= 0) {
+	    rep->step >= FX_STEP_COUNT_ || rep->step == FX_STEP_NONE || rep->code <= 0) {
 		rep->step = FX_STEP_PROTOCOL;
 		rep->code = EPROTO;
 		rep->index = -1;
 	}
 	return 1;
+}
+
+static int read_report(int fd, struct fx__report *rep)
+{
+	return read_report_as(fd, rep, 0);
 }
 
 /*
@@ -139,9 +152,51 @@ static int wants_private_table(const struct fx__child_ctx *ctx, const struct fx_
 }
 
 /*
+ * A child that unshared its namespaces itself (ctx->maps_by_pipe) says
+ * so with an empty report; we then write its maps and let it go on.
+ * Returns 0 when it is on its way to execve, or 1 with *rep the reason
+ * it is not: its own report (it failed before), or our failure to write
+ * its maps (it then leaves without a word).
+ */
+static int handshake_by_pipe(struct fx__child_ctx *ctx, int fd, pid_t pid,
+                             struct fx__report *rep)
+{
+	int step = FX_STEP_NAMESPACES, rc;
+
+	if (read_report_as(fd, rep, 1) == 0) {
+		/* It died before it could say anything. */
+		rep->step = FX_STEP_PROTOCOL;
+		rep->code = EPROTO;
+		rep->index = -1;
+		return 1;
+	}
+	if (rep->step != FX_STEP_NONE)
+		return 1;
+	rc = fx__release_child(ctx, pid, &step);
+	ctx->sync_fd = ctx->sync_wfd = -1;
+	if (rc == 0)
+		return 0;
+	rep->step = (uint32_t)step;
+	rep->code = -rc;
+	rep->index = -1;
+	return 1;
+}
+
+static int make_sync_pipe(struct fx__child_ctx *ctx, fx_error *err)
+{
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return fx__set_error(err, FX_STEP_PIPE, errno, -1);
+	ctx->sync_fd = fds[0];
+	ctx->sync_wfd = fds[1];
+	return 0;
+}
+
+/*
  * One attempt.  Returns 0 with *pid and *pidfd set, a negative errno with
- * err filled, or 1 when the kernel refused a shared fd table and the
- * caller should try again (it has been remembered).
+ * err filled, or 1 when the backend learnt something of the kernel (it
+ * refused a shared fd table, or clone3) and the caller should try again.
  */
 static int spawn_attempt(const struct fx__spawn_request *req, pid_t *out_pid, int *out_pidfd,
                          fx_error *err)
@@ -155,13 +210,26 @@ static int spawn_attempt(const struct fx__spawn_request *req, pid_t *out_pid, in
 
 	memset(&ctx, 0, sizeof ctx);
 	memset(&plan, 0, sizeof plan);
+	ctx.sync_fd = ctx.sync_wfd = -1;
+again:
 	if (!in_memory && pipe2(pipefd, O_CLOEXEC) < 0)
 		return fx__set_error(err, FX_STEP_PIPE, errno, -1);
 	rc = req->build(&plan, req->source, pipefd[1], pipefd[0], err);
 	if (rc < 0)
 		goto out_plan;
+	/* A child that cannot wait for its maps in our memory reports on
+	 * the pipe: build again around one. */
+	if (in_memory && plan.handshake && !fx__clone_handshakes_in_memory()) {
+		fx__plan_free(&plan);
+		in_memory = 0;
+		goto again;
+	}
+	if (plan.handshake && (rc = make_sync_pipe(&ctx, err)) < 0)
+		goto out_plan;
 	ctx.plan = &plan;
 	ctx.err_fd = pipefd[1];
+	ctx.ns_unshare = plan.ns_flags;
+	ctx.maps_by_pipe = plan.handshake;
 	if (plan.nslots) {
 		ctx.slots = calloc(plan.nslots, sizeof *ctx.slots);
 		if (!ctx.slots) {
@@ -188,10 +256,16 @@ static int spawn_attempt(const struct fx__spawn_request *req, pid_t *out_pid, in
 	}
 	if (rc < 0) {
 		fx__restore_signals(ctx.thread_mask);
-		fx__set_error(err, step, -rc, -1);
+		if (step == FX__STEP_RETRY)
+			rc = 1;
+		else
+			fx__set_error(err, step, -rc, -1);
 		goto out_plan;
 	}
-	failed = in_memory ? memory_report(&ctx, &rep) : read_report(pipefd[0], &rep);
+	if (ctx.maps_by_pipe && handshake_by_pipe(&ctx, pipefd[0], pid, &rep))
+		failed = 1;
+	else
+		failed = in_memory ? memory_report(&ctx, &rep) : read_report(pipefd[0], &rep);
 	fx__restore_signals(ctx.thread_mask);
 	if (failed) {
 		fx__reap(pid, pidfd);
@@ -213,6 +287,10 @@ static int spawn_attempt(const struct fx__spawn_request *req, pid_t *out_pid, in
 out_plan:
 	free(ctx.slots);
 	fx__plan_free(&plan);
+	if (ctx.sync_fd >= 0)
+		close(ctx.sync_fd);
+	if (ctx.sync_wfd >= 0)
+		close(ctx.sync_wfd);
 	if (pipefd[1] >= 0)
 		close(pipefd[1]);
 	if (pipefd[0] >= 0)
@@ -249,6 +327,8 @@ static int build_from_attr(struct fx__plan *plan, const void *source, int err_fd
 	int rc = fx__plan_build(plan, src->attr, src->path, src->argv, err_fd, err_fd_read,
 	                        &bad_fd);
 
+	if (rc < 0 && plan->fail_step)
+		return fx__set_error(err, plan->fail_step, -rc, -1);
 	if (rc == -EBADF)
 		return fx__set_error(err, FX_STEP_FD_MAP, EBADF, bad_fd);
 	if (rc < 0)

@@ -43,6 +43,13 @@
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
+#ifndef CLONE_CHILD_CLEARTID
+#define CLONE_CHILD_CLEARTID 0x00200000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#define FX__FUTEX_WAIT 0 /* shared, as the kernel's CLONE_CHILD_CLEARTID wake is */
 
 /*
  * The child needs little: a few frames and a 1 KiB buffer for the
@@ -203,11 +210,81 @@ int fx__clone_reports_in_memory(void)
 	return vm_is_shared() && !pipe_forced();
 }
 
+int fx__clone_handshakes_in_memory(void)
+{
+	return vm_is_shared() && !(lacks() & FX__NO_CLONE3);
+}
+
+/*
+ * A child cloned with CLONE_VM but without CLONE_VFORK runs beside us on
+ * our memory until it has exec'd or exited; the kernel then clears
+ * ctx->vm_busy and wakes this futex (CLONE_CHILD_CLEARTID), as it ends a
+ * vfork.  Every signal is blocked, so only that wakes us.
+ */
+static void wait_until_vm_released(struct fx__child_ctx *ctx)
+{
+	int busy;
+
+	while ((busy = __atomic_load_n(&ctx->vm_busy, __ATOMIC_ACQUIRE)) != 0)
+		fx__syscall4(SYS_futex, (long)&ctx->vm_busy, FX__FUTEX_WAIT, busy, 0);
+}
+
+/*
+ * The handshake of a child that shares our memory: write its maps, let
+ * it go, wait until it no longer needs our memory.  If the maps failed,
+ * the child left without a report (or made its own, which then wins):
+ * make one for it, on the channel the caller reads.
+ */
+static void handshake_in_memory(struct fx__child_ctx *ctx, pid_t pid)
+{
+	int step = FX_STEP_NAMESPACES;
+	int rc = fx__release_child(ctx, pid, &step);
+
+	wait_until_vm_released(ctx);
+	ctx->sync_fd = ctx->sync_wfd = -1;
+	if (rc == 0)
+		return;
+	struct fx__report rep = { FX__REPORT_MAGIC, (uint32_t)step, -rc, 0, -1 };
+	if (ctx->err_fd >= 0) {
+		if (write(ctx->err_fd, &rep, sizeof rep) != (ssize_t)sizeof rep)
+			return; /* the caller reads a torn report: FX_STEP_PROTOCOL */
+	} else if (__atomic_load_n(&ctx->report.magic, __ATOMIC_ACQUIRE) != FX__REPORT_MAGIC) {
+		ctx->report = rep;
+	}
+}
+
+/* The step to blame when the clone itself fails. */
+static int clone_step(const struct fx__plan *plan, unsigned long long flags, long rc)
+{
+	if ((flags & CLONE_INTO_CGROUP) && plan->cgroup_step)
+		return plan->cgroup_step;
+	if (plan->ns_flags && (rc == -EPERM || rc == -EINVAL || rc == -ENOSPC || rc == -EUSERS))
+		return FX_STEP_NAMESPACES;
+	return FX_STEP_CLONE;
+}
+
+/*
+ * Three ways, by what the plan needs and what this process has proven:
+ *   - the common one: CLONE_VM|CLONE_VFORK, with the namespaces (if any)
+ *     made by the clone; we sleep until the child has exec'd or exited;
+ *   - a child that must wait for its id maps, with memory proven shared
+ *     and clone3: CLONE_VM without CLONE_VFORK, so that we can write the
+ *     maps while it waits, then we sleep until it has exec'd or exited
+ *     (CLONE_CHILD_CLEARTID).  Still no page table copied;
+ *   - the same where memory is not proven shared (an emulator) or there
+ *     is no clone3: a plain fork-style clone, the child unshares its
+ *     namespaces and tells us on the error pipe, and the caller writes
+ *     the maps (spawn.c).
+ */
 int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step)
 {
 	const struct fx__plan *plan = ctx->plan;
 	int stack_kept, want_pidfd = !plan->no_pidfd, fd = -1;
+	int shared = vm_is_shared();
+	int beside = plan->handshake && shared && !(lacks() & FX__NO_CLONE3);
+	int forked = plan->handshake && !beside;
 	char *stack = child_stack(&stack_kept);
+	unsigned long long flags = 0;
 	long rc;
 
 	*pidfd = -1;
@@ -215,19 +292,24 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		*step = FX_STEP_STACK;
 		return -ENOMEM;
 	}
-	ctx->files_shared = ctx->plan->closes_fds && !(lacks() & FX__NO_SHARED_FILES) &&
-	                    vm_is_shared();
+	ctx->files_shared = ctx->plan->closes_fds && !plan->handshake &&
+	                    !(lacks() & FX__NO_SHARED_FILES) && shared;
 	ctx->parent_pid = ctx->plan->checks_parent ? (int)fx__sys_getpid() : 0;
+	ctx->maps_by_pipe = forked;
 	for (;;) {
 		unsigned no = lacks();
-		unsigned long long flags = CLONE_VM | CLONE_VFORK;
+		/* An emulator turns our clone into a fork and refuses the
+		 * namespace flags: there the child unshares them itself. */
+		unsigned long long ns = shared && !forked ? plan->ns_flags : 0;
 
+		flags = forked ? 0 : CLONE_VM | (beside ? CLONE_CHILD_CLEARTID : CLONE_VFORK);
 		if (!(no & FX__NO_CLONE_PIDFD) && want_pidfd)
 			flags |= CLONE_PIDFD;
 		if (ctx->files_shared)
 			flags |= CLONE_FILES;
 		fd = -1;
 		ctx->pidfd = (flags & CLONE_PIDFD) ? &fd : NULL;
+		ctx->vm_busy = 1;
 		if (!(no & FX__NO_CLONE3)) {
 			struct fx__clone_args args;
 			size_t size = FX__CLONE_ARGS_SIZE_V0;
@@ -239,27 +321,47 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 				args.cgroup = (unsigned)plan->cgroup_fd;
 				size = FX__CLONE_ARGS_SIZE_V2;
 			}
+			flags |= ns;
+			ctx->ns_unshare = plan->ns_flags & ~ns;
 			ctx->handlers_cleared = !!(flags & CLONE_CLEAR_SIGHAND);
 			args.flags = flags;
 			args.pidfd = (unsigned long)&fd;
+			args.child_tid = (unsigned long)&ctx->vm_busy;
 			args.exit_signal = SIGCHLD;
 			args.stack = (unsigned long)stack;
 			args.stack_size = FX__STACK_SIZE;
+			ctx->in_cgroup = !!(flags & CLONE_INTO_CGROUP);
 			rc = fx__clone3_run(&args, size, fx__child_entry, ctx);
 			/* Only clone3 can start a child in a cgroup, and EPERM may
-			 * be the cgroup's answer: no fallback, the error is the
-			 * caller's. */
-			if ((rc == -ENOSYS || rc == -EPERM) && plan->cgroup_fd < 0) {
+			 * be the cgroup's answer: no fallback (the error is the
+			 * caller's) but to a child that joins it by itself, where
+			 * the plan allows it, and only when clone3 is missing.  A
+			 * child that was to share our memory while we write its
+			 * maps needs clone3: the caller starts over. */
+			if (rc == -ENOSYS || (rc == -EPERM && !ns && plan->cgroup_fd < 0)) {
+				if (plan->cgroup_fd >= 0 && !plan->cgroup_join)
+					break;
 				fx__kernel_lacks(FX__NO_CLONE3);
+				if (beside) {
+					rc = -EAGAIN;
+					*step = FX__STEP_RETRY;
+					break;
+				}
 				continue;
 			}
 			if (rc == -EINVAL && (flags & CLONE_CLEAR_SIGHAND)) {
 				fx__kernel_lacks(FX__NO_CLEAR_SIGHAND);
 				continue;
 			}
-		} else if (plan->cgroup_fd >= 0) {
+		} else if (plan->cgroup_fd >= 0 && !plan->cgroup_join) {
 			rc = -ENOSYS;
 		} else {
+			ctx->in_cgroup = 0;
+			/* clone() has no room for CLONE_NEWTIME (its bit is
+			 * CSIGNAL's): the child unshares it. */
+			ns &= ~(unsigned long long)CLONE_NEWTIME;
+			flags |= ns;
+			ctx->ns_unshare = plan->ns_flags & ~ns;
 			ctx->handlers_cleared = 0;
 			rc = fx__clone_run((unsigned long)flags | SIGCHLD, stack + FX__STACK_SIZE,
 			                   &fd, fx__child_entry, ctx);
@@ -282,10 +384,13 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		}
 		break;
 	}
+	if (rc > 0 && beside)
+		handshake_in_memory(ctx, (pid_t)rc);
 	if (!stack_kept)
 		unmap_stack(stack - guard_size());
 	if (rc < 0) {
-		*step = FX_STEP_CLONE;
+		if (*step != FX__STEP_RETRY)
+			*step = clone_step(plan, flags, rc);
 		return (int)rc;
 	}
 	if (fd < 0 && want_pidfd) {

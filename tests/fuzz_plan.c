@@ -37,6 +37,8 @@
  * that the check asks the model (see mk/gates.mk).
  */
 #include <errno.h>
+#include <sched.h>
+#include <sys/resource.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -47,6 +49,7 @@
 #include "fuzz_input.h"
 #include "attr.h"
 #include "forkexec.h"
+#include "forkexec-linux.h"
 #include "plan.h"
 
 #define NPARENT 64            /* parent fds the input may open: 0..63 */
@@ -227,9 +230,66 @@ static long run_op(struct child *c, const struct fx__plan *plan, const struct fx
 	case FX__OP_SIGMASK:
 	case FX__OP_PTRACE:
 	case FX__OP_EXEC:
+	case FX__OP_SCHED:
+	case FX__OP_DROP_CAPS:
+	case FX__OP_UNSHARE:
+	case FX__OP_WAIT_PARENT:
+	case FX__OP_RLIMIT:
+	case FX__OP_RLIMIT_RAISE:
+	case FX__OP_JOIN_CGROUP:
+	case FX__OP_NICE:
+	case FX__OP_AFFINITY:
+	case FX__OP_BOUNDING:
+	case FX__OP_KEEPCAPS:
+	case FX__OP_AMBIENT:
+	case FX__OP_UMASK:
+	case FX__OP_NO_NEW_PRIVS:
+	case FX__OP_SECCOMP:
 		return 0;
 	}
 	violation("unknown op kind %u", op->kind);
+}
+
+static int is_fd_op(unsigned kind)
+{
+	return kind == FX__OP_CLOSE_FROM || kind == FX__OP_MOVE_ERR || kind == FX__OP_FD_TO_SLOT ||
+	       kind == FX__OP_DUP_FD || kind == FX__OP_DUP_SLOT || kind == FX__OP_INHERIT_FD ||
+	       kind == FX__OP_CLOSE_FD || kind == FX__OP_CLOSE_RANGE;
+}
+
+/*
+ * The handshake and the namespaces come before any descriptor is
+ * touched (the handshake's pipe must still be where the parent left
+ * it); the exact rlimits after the last (a low RLIMIT_NOFILE would
+ * forbid the shuffle's fds); setuid between the raise of hard limits
+ * and the ambient capabilities.
+ */
+static void check_containment_order(const struct fx__plan *plan)
+{
+	size_t first_fd = plan->nops, last_fd = 0, setuid_at = plan->nops;
+
+	for (size_t i = 0; i < plan->nops; i++) {
+		if (is_fd_op(plan->ops[i].kind)) {
+			if (first_fd == plan->nops)
+				first_fd = i;
+			last_fd = i;
+		}
+		if (plan->ops[i].kind == FX__OP_SETUID)
+			setuid_at = i;
+	}
+	for (size_t i = 0; i < plan->nops; i++) {
+		unsigned k = plan->ops[i].kind;
+		if ((k == FX__OP_UNSHARE || k == FX__OP_WAIT_PARENT) && i > first_fd)
+			violation("op %zu (namespaces) after the first fd op %zu", i, first_fd);
+		if (k == FX__OP_RLIMIT && first_fd < plan->nops && i < last_fd)
+			violation("op %zu (rlimit) before the last fd op %zu", i, last_fd);
+		if ((k == FX__OP_RLIMIT_RAISE || k == FX__OP_KEEPCAPS) && i > setuid_at)
+			violation("op %zu (privileged) after setuid at %zu", i, setuid_at);
+		if (k == FX__OP_AMBIENT && setuid_at < plan->nops && i < setuid_at)
+			violation("op %zu (ambient) before setuid at %zu", i, setuid_at);
+	}
+	if (plan->nops == 0 || plan->ops[plan->nops - 1].kind != FX__OP_EXEC)
+		violation("the plan does not end with execve");
 }
 
 static int mapped_from(const fx_attr *attr, int child_fd)
@@ -269,6 +329,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)fx_attr_set_flags(attr, flags & FX_FLAGS_ALL_);
 	if (flags & 0x80)
 		(void)fx_attr_set_tty_fd(attr, (int)(take(&in) % NPARENT));
+	/* Containment (forkexec-linux.h): its operations must keep their
+	 * places around the descriptor shuffle (checked after the build). */
+	unsigned lx = take(&in);
+	if (lx & 1)
+		(void)fx_attr_set_namespaces(attr, CLONE_NEWNS | CLONE_NEWNET);
+	if (lx & 2)
+		(void)fx_attr_map_root_user(attr);
+	if (lx & 4)
+		(void)fx_attr_set_rlimit(attr, RLIMIT_NOFILE, take(&in) % 64, 64);
+	if (lx & 8)
+		(void)fx_attr_set_umask(attr, 022);
+	if (lx & 16)
+		(void)fx_attr_set_nice(attr, (int)(take(&in) % 40) - 20);
+	if (lx & 32)
+		(void)fx_attr_set_uid(attr, 1000);
+	if (lx & 64)
+		(void)fx_attr_set_ambient_caps(attr, FX_CAP(10));
 
 	unsigned nmaps = take(&in) % (MAXMAPS + 1);
 	for (unsigned i = 0; i < nmaps; i++) {
@@ -325,6 +402,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (rc < 0)
 		violation("fx__plan_build = %d", rc);
+	check_containment_order(&plan);
 	if (reused >= 0)
 		violation("plan accepted source of fd %d, reused by the pipe", reused);
 

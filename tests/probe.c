@@ -3,7 +3,8 @@
  * what they asked the library for.
  *
  *     fxprobe [--report-fd=N] [--no-report] [--exit=CODE] [--kill=SIG]
- *             [--sleep-ms=N] [--wait-stdin] [--pump=N] [--spew=N] [--] [ARG...]
+ *             [--sleep-ms=N] [--wait-stdin] [--pump=N] [--spew=N]
+ *             [--try-syscall=NAME] [--] [ARG...]
  *
  * It writes `key=value` lines to the report fd (default 1), closes it, then
  * optionally reads stdin to EOF, sleeps, and finally raises SIG or exits
@@ -21,6 +22,23 @@
  * in bytes.  A key whose source is unavailable (no /proc inside an
  * empty chroot) has the value "?".
  *
+ * For the containment tests:
+ *   ns.NAME        inode of /proc/self/ns/NAME (user pid mnt net uts ipc
+ *                  cgroup time), decimal;
+ *   uid_map, gid_map   /proc/self/{uid,gid}_map, each line's numbers
+ *                  joined by single spaces, the lines by ',' ("0 1000 1");
+ *   setgroups      "allow" or "deny";
+ *   cgroup         the cgroup v2 path (the "0::" line of /proc/self/cgroup);
+ *   rlimit.NAME    "SOFT:HARD" for every resource (cpu ... rttime), each a
+ *                  decimal number or "unlimited";
+ *   nice, sched.policy (SCHED_RESET_ON_FORK masked off),
+ *   sched.reset_on_fork (0/1), sched.priority;
+ *   cpus           the affinity mask in the kernel's list syntax ("0-3,6");
+ *   seccomp        the Seccomp field of /proc/self/status (0, 1 or 2).
+ * --try-syscall=NAME (getppid, uname, getcwd, chdir, umask) makes that one
+ * call with syscall(2) after everything else is read and adds try.NAME,
+ * 0 on success or the errno (a positive decimal number) on failure.
+ *
  * It is linked statically and needs nothing from the file system, so it
  * runs in an empty chroot and as any user.  Everything about signals is
  * read with raw system calls: glibc hides its two internal real-time
@@ -30,6 +48,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -39,9 +58,11 @@
 #include <sys/fsuid.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -524,6 +545,8 @@ static void put_status(void)
 	for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
 		put(caps[i][0], have && status_field(status, caps[i][1], v,
 		                                     sizeof v) ? v : "?");
+	put("seccomp", have && status_field(status, "Seccomp", v, sizeof v)
+	               ? v : "?");
 }
 
 static void put_misc(void)
@@ -538,6 +561,287 @@ static void put_misc(void)
 		putf("pdeathsig", "%d", sig);
 	else
 		put("pdeathsig", "?");
+}
+
+/* ------------------------------------------------------------------ */
+/* Containment                                                         */
+/* ------------------------------------------------------------------ */
+
+/* A namespace's identity is the inode of its /proc/self/ns file. */
+static void put_namespaces(void)
+{
+	static const char *const names[] = {
+		"user", "pid", "mnt", "net", "uts", "ipc", "cgroup", "time",
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char key[32], path[64];
+		struct stat st;
+
+		snprintf(key, sizeof key, "ns.%s", names[i]);
+		snprintf(path, sizeof path, "/proc/self/ns/%s", names[i]);
+		if (stat(path, &st) == 0)
+			putf(key, "%llu", (unsigned long long)st.st_ino);
+		else
+			put(key, "?");
+	}
+}
+
+/*
+ * A small file as one value: the words of each line joined by single
+ * spaces, the lines by ','.  The id maps pad their columns to a fixed
+ * width, which says nothing.
+ */
+static void put_file_words(const char *key, const char *path)
+{
+	size_t len;
+	char *text = slurp_all(path, &len);
+	const char *sep = "";
+	struct buf out = { 0 };
+
+	if (!text) {
+		put(key, "?");
+		return;
+	}
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, " \t\n");
+
+		if (n) {
+			buf_add(&out, sep, strlen(sep));
+			buf_add(&out, p, n);
+			sep = " ";
+			p += n;
+			continue;
+		}
+		/* A line ends: the next word, if any, starts a new one. */
+		if (*p == '\n' && *sep)
+			sep = ",";
+		p++;
+	}
+	buf_add(&out, "", 1);
+	put(key, out.p);
+	free(out.p);
+	free(text);
+}
+
+/* The cgroup v2 path; "?" without a "0::" line (a v1-only host). */
+static void put_cgroup(void)
+{
+	char text[8192];
+	const char *path = NULL;
+
+	if (slurp("/proc/self/cgroup", text, sizeof text) > 0) {
+		for (char *line = text; line && *line;) {
+			char *nl = strchr(line, '\n');
+
+			if (nl)
+				*nl = 0;
+			if (strncmp(line, "0::", 3) == 0) {
+				path = line + 3;
+				break;
+			}
+			line = nl ? nl + 1 : NULL;
+		}
+	}
+	put("cgroup", path ? path : "?");
+}
+
+static const char *limit_str(rlim_t v, char *out, size_t size)
+{
+	if (v == RLIM_INFINITY)
+		return "unlimited";
+	snprintf(out, size, "%llu", (unsigned long long)v);
+	return out;
+}
+
+static void put_rlimits(void)
+{
+	static const struct {
+		const char *name;
+		int resource;
+	} limits[] = {
+		{ "cpu", RLIMIT_CPU }, { "fsize", RLIMIT_FSIZE },
+		{ "data", RLIMIT_DATA }, { "stack", RLIMIT_STACK },
+		{ "core", RLIMIT_CORE }, { "rss", RLIMIT_RSS },
+		{ "nproc", RLIMIT_NPROC }, { "nofile", RLIMIT_NOFILE },
+		{ "memlock", RLIMIT_MEMLOCK }, { "as", RLIMIT_AS },
+		{ "locks", RLIMIT_LOCKS }, { "sigpending", RLIMIT_SIGPENDING },
+		{ "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE },
+		{ "rtprio", RLIMIT_RTPRIO }, { "rttime", RLIMIT_RTTIME },
+	};
+
+	for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+		char key[32], soft[24], hard[24];
+		struct rlimit rl;
+
+		snprintf(key, sizeof key, "rlimit.%s", limits[i].name);
+		if (getrlimit(limits[i].resource, &rl) != 0) {
+			put(key, "?");
+			continue;
+		}
+		putf(key, "%s:%s", limit_str(rl.rlim_cur, soft, sizeof soft),
+		     limit_str(rl.rlim_max, hard, sizeof hard));
+	}
+}
+
+#ifndef SCHED_RESET_ON_FORK
+#define SCHED_RESET_ON_FORK 0x40000000
+#endif
+
+/*
+ * The scheduling policy and priority are read with raw system calls:
+ * musl's sched_getscheduler and sched_getparam are stubs failing with
+ * ENOSYS.  getpriority may return -1 as a nice value: errno tells.
+ */
+static void put_sched(void)
+{
+	struct sched_param param = { 0 };
+	long policy = syscall(SYS_sched_getscheduler, 0);
+	int niceness;
+
+	errno = 0;
+	niceness = getpriority(PRIO_PROCESS, 0);
+	if (niceness == -1 && errno)
+		put("nice", "?");
+	else
+		putf("nice", "%d", niceness);
+	if (policy < 0) {
+		put("sched.policy", "?");
+		put("sched.reset_on_fork", "?");
+	} else {
+		putf("sched.policy", "%ld",
+		     policy & ~(long)SCHED_RESET_ON_FORK);
+		putf("sched.reset_on_fork", "%d",
+		     (policy & SCHED_RESET_ON_FORK) ? 1 : 0);
+	}
+	if (syscall(SYS_sched_getparam, 0, &param) == 0)
+		putf("sched.priority", "%d", param.sched_priority);
+	else
+		put("sched.priority", "?");
+}
+
+/*
+ * The set sched_getaffinity fills must be at least as big as the
+ * kernel's (EINVAL otherwise), which may exceed the CPUs configured:
+ * doubled until it fits.
+ */
+static cpu_set_t *affinity(int *ncpus, size_t *size)
+{
+	for (int n = 1024; n <= 1 << 22; n *= 2) {
+		cpu_set_t *set = CPU_ALLOC(n);
+
+		if (!set)
+			_exit(112);
+		*size = CPU_ALLOC_SIZE(n);
+		if (sched_getaffinity(0, *size, set) == 0) {
+			*ncpus = n;
+			return set;
+		}
+		if (errno != EINVAL) {
+			CPU_FREE(set);
+			return NULL;
+		}
+		CPU_FREE(set);
+	}
+	return NULL;
+}
+
+/* The affinity mask in the kernel's list syntax: "0-3,6", "1". */
+static void put_cpus(void)
+{
+	struct buf list = { 0 };
+	size_t size;
+	int ncpus;
+	cpu_set_t *set = affinity(&ncpus, &size);
+
+	if (!set) {
+		put("cpus", "?");
+		return;
+	}
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		char range[32];
+		int last = cpu, len;
+
+		if (!CPU_ISSET_S(cpu, size, set))
+			continue;
+		while (last + 1 < ncpus && CPU_ISSET_S(last + 1, size, set))
+			last++;
+		if (last == cpu)
+			len = snprintf(range, sizeof range, "%s%d",
+			               list.len ? "," : "", cpu);
+		else
+			len = snprintf(range, sizeof range, "%s%d-%d",
+			               list.len ? "," : "", cpu, last);
+		buf_add(&list, range, (size_t)len);
+		cpu = last;
+	}
+	buf_add(&list, "", 1);
+	put("cpus", list.p);
+	free(list.p);
+	CPU_FREE(set);
+}
+
+static void put_containment(void)
+{
+	put_namespaces();
+	put_file_words("uid_map", "/proc/self/uid_map");
+	put_file_words("gid_map", "/proc/self/gid_map");
+	put_file_words("setgroups", "/proc/self/setgroups");
+	put_cgroup();
+	put_rlimits();
+	put_sched();
+	put_cpus();
+}
+
+/*
+ * --try-syscall=NAME, for the seccomp tests: the one call, made with
+ * syscall(2) so that no libc wrapper answers in its place or makes other
+ * calls around it.  It runs after everything else is read, so that chdir
+ * and umask change nothing the report shows.
+ */
+static const char *const try_names[] = {
+	"getppid", "uname", "getcwd", "chdir", "umask",
+};
+
+static int try_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof try_names / sizeof try_names[0]; i++)
+		if (strcmp(name, try_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static long try_syscall(const char *name)
+{
+	static struct utsname uts;
+	static char cwd[PATH_MAX];
+
+	if (strcmp(name, "getppid") == 0)
+		return syscall(SYS_getppid);
+	if (strcmp(name, "uname") == 0)
+		return syscall(SYS_uname, &uts);
+	if (strcmp(name, "getcwd") == 0)
+		return syscall(SYS_getcwd, cwd, sizeof cwd);
+	if (strcmp(name, "chdir") == 0)
+		return syscall(SYS_chdir, "/");
+	if (strcmp(name, "umask") == 0)
+		return syscall(SYS_umask, 022);
+	errno = EINVAL;
+	return -1;
+}
+
+static void put_try(const char *name)
+{
+	char key[32];
+	long r;
+
+	snprintf(key, sizeof key, "try.%s", name);
+	errno = 0;
+	r = try_syscall(name);
+	if (r < 0)
+		putf(key, "%d", errno);
+	else
+		put(key, "0");
 }
 
 /* ------------------------------------------------------------------ */
@@ -642,6 +946,7 @@ int main(int argc, char **argv)
 	int report_fd = 1, exit_code = 0, kill_sig = 0, wait_stdin = 0, no_report = 0;
 	long sleep_ms = 0;
 	long long pump_bytes = -1, spew_bytes = -1;
+	const char *try_name = NULL;
 	char cwd[PATH_MAX];
 
 	for (int i = 1; i < argc; i++) {
@@ -663,8 +968,14 @@ int main(int argc, char **argv)
 			pump_bytes = number(a, a + 7, 0, LONG_MAX);
 		else if (strncmp(a, "--spew=", 7) == 0)
 			spew_bytes = number(a, a + 7, 0, LONG_MAX);
+		else if (strncmp(a, "--try-syscall=", 14) == 0)
+			try_name = a + 14;
 		else
 			break; /* "--" or the first argument */
+	}
+	if (try_name && !try_known(try_name)) {
+		fprintf(stderr, "fxprobe: unknown system call %s\n", try_name);
+		exit(2);
 	}
 
 	if (no_report)
@@ -688,6 +999,9 @@ int main(int argc, char **argv)
 	put_signals();
 	put_status();
 	put_misc();
+	put_containment();
+	if (try_name)
+		put_try(try_name);
 	write_report(report_fd);
 
 act:

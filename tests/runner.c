@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "forkexec.h"
-#include "backend.h" /* fx__clone_reports_in_memory */
+#include "backend.h" /* fx__clone_reports_in_memory, fx__clone_handshakes_in_memory */
 
 #define DEFAULT_TIMEOUT_S 60
 
@@ -97,6 +97,11 @@ int fxt_pipe_forced(void)
 int fxt_report_in_memory(void)
 {
 	return current_variant->backend == FX_BACKEND_CLONE && fx__clone_reports_in_memory();
+}
+
+int fxt_clone_shares_memory(void)
+{
+	return current_variant->backend == FX_BACKEND_CLONE && fx__clone_handshakes_in_memory();
 }
 
 const char *fxt_test_name(void)

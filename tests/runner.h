@@ -68,6 +68,12 @@ int fxt_pipe_forced(void);
  * clone backend, not forced onto the pipe, where this process has proven
  * that memory is shared (not under valgrind or qemu-user). */
 int fxt_report_in_memory(void);
+/* 1 when this test's spawns use the clone backend on memory proven
+ * shared, with clone3: the clone itself makes the namespaces (a new pid
+ * namespace among them) and a child waiting for its id maps shares our
+ * memory.  Elsewhere (the fork backend, valgrind, qemu-user) the child
+ * unshares them, which cannot give it a pid namespace of its own. */
+int fxt_clone_shares_memory(void);
 /* The name of the running test. */
 const char *fxt_test_name(void);
 /*

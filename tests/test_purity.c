@@ -20,16 +20,21 @@
  */
 #include "fxt.h"
 #include "forkexec-posix.h"
+#include "forkexec-linux.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -45,6 +50,11 @@
  *   fail  chdir to /nope: the child fails and exits
  *   rich  many steps: setsid, pdeathsig, clean signals, a sigmask,
  *         a cwd, fds 0<->1 swapped and 2 closed, then /bin/true
+ *   contain  every step of forkexec-linux.h: a user namespace with maps
+ *         (the child waits for them) and four more, pdeathsig, rlimit,
+ *         nice, scheduling policy, affinity, bounding set, ambient
+ *         capabilities, umask, no_new_privs and an allow-all seccomp
+ *         filter, then /bin/true
  * Exit status: 0 when the spawn did what the scenario expects, else 1.
  */
 /*
@@ -91,6 +101,32 @@ static int posix_scenario(int fail)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
 }
 
+/* Every containment attribute on attr; -1 if one is refused. */
+static int contain_scenario(fx_attr *attr)
+{
+	struct sock_filter allow[] = { BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
+	struct sock_fprog prog = { 1, allow };
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	if (fx_attr_set_namespaces(attr, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+	                                 CLONE_NEWNET) < 0 ||
+	    fx_attr_map_root_user(attr) < 0 ||
+	    fx_attr_set_pdeathsig(attr, SIGTERM) < 0 ||
+	    fx_attr_set_rlimit(attr, RLIMIT_CORE, 0, 0) < 0 ||
+	    fx_attr_set_nice(attr, 3) < 0 ||
+	    fx_attr_set_sched(attr, SCHED_BATCH, 0) < 0 ||
+	    fx_attr_set_cpus(attr, sizeof cpus, &cpus) < 0 ||
+	    fx_attr_drop_bounding_caps(attr, FX_CAP(CAP_NET_RAW)) < 0 ||
+	    fx_attr_set_ambient_caps(attr, FX_CAP(CAP_NET_BIND_SERVICE)) < 0 ||
+	    fx_attr_set_umask(attr, 077) < 0 ||
+	    fx_attr_set_no_new_privs(attr, 1) < 0 ||
+	    fx_attr_set_seccomp(attr, &prog) < 0)
+		return -1;
+	return 0;
+}
+
 __attribute__((constructor)) static void purity_spawn_mode(void)
 {
 	const char *mode = getenv("FXT_PURITY_SPAWN");
@@ -123,6 +159,8 @@ __attribute__((constructor)) static void purity_spawn_mode(void)
 		    fx_attr_map_fd(attr, 2, -1) < 0)
 			_exit(1);
 	}
+	if (strstr(mode, ":contain") && contain_scenario(attr) < 0)
+		_exit(1);
 	if (strstr(mode, ":posix"))
 		_exit(posix_scenario(strstr(mode, ":posixfail") != NULL));
 	rc = fx_spawn(&proc, "/bin/true", argv, attr, &err);
@@ -749,6 +787,7 @@ static const char *const allowed_syscalls[] = {
 	"execve", "getdents64", "openat", "umask", "prlimit64",
 	"setpriority", "kill", "getpgid", "setresuid", "setresgid",
 	"unshare", "mount", "read", "sched_setscheduler", "sched_setparam",
+	"capget", "capset", "sched_setaffinity", "seccomp",
 };
 
 static int allowed(const char *name)
@@ -975,6 +1014,11 @@ TEST(purity_trace_many_steps)
 
 /* Every posix_spawn attribute and file action; the PATH search's failed
  * execve calls are on the allowed list. */
+TEST(purity_trace_containment)
+{
+	traced_scenario("contain", 1);
+}
+
 TEST(purity_trace_posix_spawn)
 {
 	traced_scenario("posix", 1);

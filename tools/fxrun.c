@@ -4,8 +4,9 @@
  *
  * This file is the glue: parse (fxrun_args.c), resolve names
  * (fxrun_creds.c), build the environment (fxrun_env.c), turn all of it
- * into an fx_attr, spawn, wait (fxrun_wait.c), and map what happened to an
- * exit code.  Every failure is one line on stderr, "fxrun: ...".
+ * into an fx_attr (the Linux containment options: fxrun_linux.c), spawn,
+ * wait (fxrun_wait.c), and map what happened to an exit code.  Every
+ * failure is one line on stderr, "fxrun: ...".
  */
 #include <errno.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include "fxrun_args.h"
 #include "fxrun_creds.h"
 #include "fxrun_env.h"
+#include "fxrun_linux.h"
 #include "fxrun_wait.h"
 
 /* The exit codes of env(1), nohup(1), timeout(1) and the shells. */
@@ -81,8 +83,42 @@ static const char usage[] =
 "  -h, --help                 print this help and exit\n"
 "      --version              print the version and exit\n"
 "\n"
+"Linux containment:\n"
+"      --unshare LIST         new namespaces, comma-separated: user, pid,\n"
+"                             mount, net, uts, ipc, cgroup, time\n"
+"                             (repeatable; pid: PROGRAM is its pid 1)\n"
+"      --map-root-user        new user namespace where fxrun's uid and gid\n"
+"                             are root; setgroups denied\n"
+"      --uid-map IN:OUT:COUNT uid_map line of a new user namespace\n"
+"      --gid-map IN:OUT:COUNT gid_map line (both repeatable, in order)\n"
+"      --setgroups allow|deny setgroups(2) in the new user namespace\n"
+"                             (default deny when there is a gid map)\n"
+"      --ambient-caps LIST    ambient capabilities (net_bind_service or\n"
+"                             cap_net_bind_service, any case), kept across\n"
+"                             --user and exec\n"
+"      --bounding-caps LIST   capabilities to drop from the bounding set\n"
+"                             ('all': every one)\n"
+"      --cgroup PATH          start in this cgroup v2 directory\n"
+"      --rlimit NAME=SOFT[:HARD]  resource limit (cpu, fsize, data, stack,\n"
+"                             core, rss, nproc, nofile, memlock, as, locks,\n"
+"                             sigpending, msgqueue, nice, rtprio, rttime);\n"
+"                             a number or 'unlimited'; SOFT alone sets both\n"
+"                             (repeatable)\n"
+"      --umask OCTAL          the child's umask\n"
+"      --no-new-privs         set no_new_privs: exec gains no privileges\n"
+"      --nice N               niceness, -20 to 19\n"
+"      --sched POLICY[:PRIO]  other, batch, idle, or fifo:PRIO, rr:PRIO\n"
+"                             (PRIO 1-99)\n"
+"      --cpus LIST            CPU affinity, e.g. 0-3,6\n"
+"      --seccomp FILE         install the raw BPF program in FILE (struct\n"
+"                             sock_filter[], as bwrap --seccomp); implies\n"
+"                             --no-new-privs\n"
+"\n"
 "While waiting, fxrun forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT to the\n"
-"child, except those the terminal already sent to the child's group.\n"
+"child, except those the terminal already sent to the child's group.  With\n"
+"--unshare pid the child is pid 1 of its namespace: it must reap orphans,\n"
+"and the kernel drops every signal it has no handler for (SIGKILL aside),\n"
+"forwarded ones and --timeout's too: use --kill-after.\n"
 "\n"
 "DURATION is a number with an optional unit: ms, s (the default), m, h,\n"
 "d; e.g. 1.5, 500ms, 2m.\n"
@@ -192,6 +228,8 @@ static int build_attr(const struct fxrun_opts *o,
 			         m->parent_fd);
 		r = set(fx_attr_map_fd(a, m->child_fd, m->parent_fd), what);
 	}
+	if (r == 0)
+		r = fxrun_apply_linux(o, a);
 	return r;
 }
 

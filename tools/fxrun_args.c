@@ -9,14 +9,25 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 
 #include "forkexec.h"
+#include "forkexec-linux.h"
+
+/* Older C libraries lack the newest namespace flags; the values are fixed. */
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
 
 enum opt_id {
 	OPT_CHDIR, OPT_CHROOT, OPT_USER, OPT_GROUP, OPT_GROUPS, OPT_SETSID,
@@ -24,7 +35,10 @@ enum opt_id {
 	OPT_KEEP_FDS, OPT_IGNORE_ENV, OPT_ENV, OPT_UNSET, OPT_ARGV0,
 	OPT_CLEAN_SIGNALS, OPT_PDEATHSIG, OPT_BACKEND, OPT_HELP, OPT_VERSION,
 	OPT_STDIN, OPT_STDOUT, OPT_STDERR, OPT_APPEND, OPT_STDERR_TO_STDOUT,
-	OPT_NULL_STDIN, OPT_TIMEOUT, OPT_KILL_AFTER, OPT_SIGNAL, OPT_KILL_GROUP
+	OPT_NULL_STDIN, OPT_TIMEOUT, OPT_KILL_AFTER, OPT_SIGNAL, OPT_KILL_GROUP,
+	OPT_UNSHARE, OPT_MAP_ROOT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_SETGROUPS,
+	OPT_AMBIENT_CAPS, OPT_BOUNDING_CAPS, OPT_CGROUP, OPT_RLIMIT, OPT_UMASK,
+	OPT_NO_NEW_PRIVS, OPT_NICE, OPT_SCHED, OPT_CPUS, OPT_SECCOMP
 };
 
 struct opt_def {
@@ -65,6 +79,21 @@ static const struct opt_def opt_defs[] = {
 	{ "kill-after",         0,   1, OPT_KILL_AFTER },
 	{ "signal",             0,   1, OPT_SIGNAL },
 	{ "kill-group",         0,   0, OPT_KILL_GROUP },
+	{ "unshare",            0,   1, OPT_UNSHARE },
+	{ "map-root-user",      0,   0, OPT_MAP_ROOT_USER },
+	{ "uid-map",            0,   1, OPT_UID_MAP },
+	{ "gid-map",            0,   1, OPT_GID_MAP },
+	{ "setgroups",          0,   1, OPT_SETGROUPS },
+	{ "ambient-caps",       0,   1, OPT_AMBIENT_CAPS },
+	{ "bounding-caps",      0,   1, OPT_BOUNDING_CAPS },
+	{ "cgroup",             0,   1, OPT_CGROUP },
+	{ "rlimit",             0,   1, OPT_RLIMIT },
+	{ "umask",              0,   1, OPT_UMASK },
+	{ "no-new-privs",       0,   0, OPT_NO_NEW_PRIVS },
+	{ "nice",               0,   1, OPT_NICE },
+	{ "sched",              0,   1, OPT_SCHED },
+	{ "cpus",               0,   1, OPT_CPUS },
+	{ "seccomp",            0,   1, OPT_SECCOMP },
 	{ "help",               'h', 0, OPT_HELP },
 	{ "version",            0,   0, OPT_VERSION },
 };
@@ -228,16 +257,350 @@ static int valid_group_list(const char *s)
 	return 1;
 }
 
+/* ------------------------------------------------------------------ */
+/* Linux containment: names and numbers                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The next element of a comma-separated list: *p points at it; stores
+ * where it starts and its length and moves *p past it (and its comma).
+ * Returns 0 at the end of the list.
+ */
+static int next_element(const char **p, const char **elem, size_t *len)
+{
+	const char *comma;
+
+	if (**p == '\0')
+		return 0;
+	*elem = *p;
+	comma = strchr(*p, ',');
+	*len = comma ? (size_t)(comma - *p) : strlen(*p);
+	*p = comma ? comma + 1 : *p + *len;
+	return 1;
+}
+
+/* A non-empty list with no empty element ("a,,b", ",a", "a,"). */
+static int valid_list(const char *s)
+{
+	return *s != '\0' && valid_group_list(s);
+}
+
+static int name_is(const char *elem, size_t len, const char *name)
+{
+	return strlen(name) == len && strncasecmp(elem, name, len) == 0;
+}
+
+static const struct { const char *name; unsigned long flag; } ns_names[] = {
+	{ "user", CLONE_NEWUSER },     { "pid", CLONE_NEWPID },
+	{ "mount", CLONE_NEWNS },      { "net", CLONE_NEWNET },
+	{ "uts", CLONE_NEWUTS },       { "ipc", CLONE_NEWIPC },
+	{ "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
+	{ "mnt", CLONE_NEWNS },        /* /proc/PID/ns/mnt's name */
+};
+
+const char *fxrun_cap_name(unsigned cap)
+{
+	return cap <= FXRUN_CAP_LAST ? fx_cap_name((int)cap) : NULL;
+}
+
+static const struct { const char *name; int policy; int rt; } sched_names[] = {
+	{ "other", SCHED_OTHER, 0 }, { "batch", SCHED_BATCH, 0 },
+	{ "idle", SCHED_IDLE, 0 },   { "fifo", SCHED_FIFO, 1 },
+	{ "rr", SCHED_RR, 1 },
+};
+
+#define N_OF(a) (sizeof (a) / sizeof (a)[0])
+
+/* --unshare LIST: the CLONE_NEW* bits, added to *flags. */
+static int parse_unshare(const char *opt, const char *arg, unsigned long *flags,
+                         char *errbuf, size_t errlen)
+{
+	const char *p = arg, *e;
+	size_t len, i;
+
+	if (!valid_list(arg))
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': expected a comma-separated list "
+		                   "of namespaces", opt, arg);
+	while (next_element(&p, &e, &len)) {
+		for (i = 0; i < N_OF(ns_names); i++)
+			if (name_is(e, len, ns_names[i].name))
+				break;
+		if (i == N_OF(ns_names))
+			return usage_error(errbuf, errlen,
+			                   "invalid '%s %s': unknown namespace '%.*s' "
+			                   "(expected user, pid, mount, net, uts, ipc, "
+			                   "cgroup or time)", opt, arg, (int)len, e);
+		*flags |= ns_names[i].flag;
+	}
+	return 0;
+}
+
+/* --ambient-caps / --bounding-caps LIST: names into a mask, added to *mask. */
+static int parse_caps(const char *opt, const char *arg, int allow_all,
+                      uint64_t *mask, char *errbuf, size_t errlen)
+{
+	const char *p = arg, *e;
+	size_t len;
+	unsigned c;
+
+	if (!valid_list(arg))
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': expected a comma-separated list "
+		                   "of capabilities", opt, arg);
+	while (next_element(&p, &e, &len)) {
+		const char *name = e;
+		size_t n = len;
+
+		if (allow_all && name_is(e, len, "all")) {
+			*mask |= FX_CAP(FXRUN_CAP_LAST + 1) - 1;
+			continue;
+		}
+		if (n > 4 && strncasecmp(name, "cap_", 4) == 0) {
+			name += 4;
+			n -= 4;
+		}
+		for (c = 0; c <= FXRUN_CAP_LAST; c++)
+			if (name_is(name, n, fx_cap_name((int)c)))
+				break;
+		if (c > FXRUN_CAP_LAST)
+			return usage_error(errbuf, errlen,
+			                   "invalid '%s %s': unknown capability '%.*s'%s",
+			                   opt, arg, (int)len, e,
+			                   name_is(e, len, "all")
+			                   ? " ('all' is for --bounding-caps)"
+			                   : " (e.g. net_bind_service or cap_net_bind_service)");
+		*mask |= FX_CAP(c);
+	}
+	return 0;
+}
+
+/* INSIDE:OUTSIDE:COUNT, each a decimal id, no range reaching 2^32 - 1. */
+static int parse_id_map(const char *s, struct fxrun_id_map *m)
+{
+	unsigned long v[3];
+	char part[16];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		const char *end = i < 2 ? strchr(s, ':') : s + strlen(s);
+
+		if (!end || (size_t)(end - s) >= sizeof part)
+			return -EINVAL;
+		memcpy(part, s, (size_t)(end - s));
+		part[end - s] = '\0';
+		if (fxrun_parse_number(part, 0xFFFFFFFFUL, &v[i]) < 0)
+			return -EINVAL;
+		s = end + (i < 2);
+	}
+	/* The kernel refuses a range that wraps or ends at (u32)-1. */
+	if (v[2] == 0 || (unsigned long long)v[0] + v[2] > 0xFFFFFFFFULL ||
+	    (unsigned long long)v[1] + v[2] > 0xFFFFFFFFULL)
+		return -EINVAL;
+	m->inside = (uint32_t)v[0];
+	m->outside = (uint32_t)v[1];
+	m->count = (uint32_t)v[2];
+	return 0;
+}
+
+/* A limit: a decimal below 2^64 - 1, or "unlimited". */
+static int parse_limit(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (name_is(s, len, "unlimited")) {
+		*out = FXRUN_RLIM_UNLIMITED;
+		return 0;
+	}
+	if (len == 0)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		unsigned d;
+
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		d = (unsigned)(s[i] - '0');
+		if (v > (FXRUN_RLIM_UNLIMITED - 1 - d) / 10)
+			return -EINVAL;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* --rlimit NAME=SOFT[:HARD]; SOFT alone sets both, as prlimit(1) does. */
+static int parse_rlimit(const char *opt, const char *arg, struct fxrun_rlimit *rl,
+                        char *errbuf, size_t errlen)
+{
+	const char *eq = strchr(arg, '='), *colon;
+	size_t i;
+
+	if (!eq)
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': expected NAME=SOFT[:HARD]", opt, arg);
+	for (i = 0; i < FXRUN_NRLIMITS; i++)
+		if (name_is(arg, (size_t)(eq - arg), fx_rlimit_name((int)i)))
+			break;
+	if (i == FXRUN_NRLIMITS)
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': unknown limit '%.*s' (expected cpu, "
+		                   "fsize, data, stack, core, rss, nproc, nofile, "
+		                   "memlock, as, locks, sigpending, msgqueue, nice, "
+		                   "rtprio or rttime)", opt, arg, (int)(eq - arg), arg);
+	rl->resource = (int)i;
+	rl->name = fx_rlimit_name((int)i);
+	colon = strchr(eq + 1, ':');
+	if (parse_limit(eq + 1, colon ? (size_t)(colon - eq - 1) : strlen(eq + 1),
+	                &rl->soft) < 0 ||
+	    (colon && parse_limit(colon + 1, strlen(colon + 1), &rl->hard) < 0))
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': a limit is a decimal number or "
+		                   "'unlimited'", opt, arg);
+	if (!colon)
+		rl->hard = rl->soft;
+	if (rl->soft > rl->hard)
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': the soft limit is above the hard one",
+		                   opt, arg);
+	return 0;
+}
+
+/* --umask OCTAL: 0 to 0777. */
+static int parse_umask(const char *s, int *out)
+{
+	int v = 0;
+
+	if (*s == '\0')
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '7')
+			return -EINVAL;
+		v = v * 8 + (*s - '0');
+		if (v > 0777)
+			return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+/* --nice N: -20 to 19, with an optional sign. */
+static int parse_nice(const char *s, int *out)
+{
+	unsigned long n;
+	int neg = *s == '-';
+
+	if (*s == '-' || *s == '+')
+		s++;
+	if (fxrun_parse_number(s, neg ? 20 : 19, &n) < 0)
+		return -EINVAL;
+	*out = neg ? -(int)n : (int)n;
+	return 0;
+}
+
+/* --sched POLICY[:PRIO]. */
+static int parse_sched(const char *opt, const char *arg, struct fxrun_opts *o,
+                       char *errbuf, size_t errlen)
+{
+	const char *colon = strchr(arg, ':');
+	size_t len = colon ? (size_t)(colon - arg) : strlen(arg), i;
+	unsigned long prio = 0;
+
+	for (i = 0; i < N_OF(sched_names); i++)
+		if (name_is(arg, len, sched_names[i].name))
+			break;
+	if (i == N_OF(sched_names))
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': unknown policy '%.*s' (expected "
+		                   "other, batch, idle, fifo or rr)", opt, arg,
+		                   (int)len, arg);
+	if (colon && fxrun_parse_number(colon + 1, 99, &prio) < 0)
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': the priority is a number, 1 to 99 "
+		                   "for fifo and rr, 0 for the others", opt, arg);
+	if (sched_names[i].rt && prio == 0)
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': %s needs a priority from 1 to 99 "
+		                   "(%s:PRIO)", opt, arg, sched_names[i].name,
+		                   sched_names[i].name);
+	if (!sched_names[i].rt && prio != 0)
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': %s takes no priority but 0",
+		                   opt, arg, sched_names[i].name);
+	o->sched_set = 1;
+	o->sched_policy = sched_names[i].policy;
+	o->sched_priority = (int)prio;
+	return 0;
+}
+
+/* --cpus LIST: "0-3,6"; replaces a --cpus given before. */
+static int parse_cpus(const char *opt, const char *arg, struct fxrun_opts *o,
+                      char *errbuf, size_t errlen)
+{
+	const char *p = arg, *e;
+	size_t len, n = 1;
+
+	if (!valid_list(arg))
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': expected CPU numbers and ranges, "
+		                   "e.g. 0-3,6", opt, arg);
+	for (e = arg; *e; e++)
+		n += *e == ',';
+	free(o->cpus);
+	o->n_cpus = 0;
+	o->cpus_max = 0;
+	o->cpus = calloc(n, sizeof *o->cpus);
+	if (!o->cpus) {
+		snprintf(errbuf, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	while (next_element(&p, &e, &len)) {
+		char lo[16], hi[16];
+		const char *dash = memchr(e, '-', len);
+		size_t lo_len = dash ? (size_t)(dash - e) : len;
+		size_t hi_len = dash ? len - lo_len - 1 : 0;
+		unsigned long a, b;
+
+		if (lo_len >= sizeof lo || hi_len >= sizeof hi)
+			goto bad;
+		memcpy(lo, e, lo_len);
+		lo[lo_len] = '\0';
+		if (fxrun_parse_number(lo, FXRUN_CPU_MAX, &a) < 0)
+			goto bad;
+		b = a;
+		if (dash) {
+			memcpy(hi, dash + 1, hi_len);
+			hi[hi_len] = '\0';
+			if (fxrun_parse_number(hi, FXRUN_CPU_MAX, &b) < 0 || b < a)
+				goto bad;
+		}
+		o->cpus[o->n_cpus].lo = (unsigned)a;
+		o->cpus[o->n_cpus++].hi = (unsigned)b;
+		if (b > o->cpus_max)
+			o->cpus_max = b;
+		continue;
+bad:
+		o->n_cpus = 0;
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': bad element '%.*s' (a CPU number "
+		                   "0-%d or a range LOW-HIGH)", opt, arg, (int)len, e,
+		                   FXRUN_CPU_MAX);
+	}
+	return 0;
+}
+
 /* Applies one option; `shown` is how the user spelled it, for messages. */
 static int apply(struct fxrun_opts *o, const struct opt_def *d,
                  const char *shown, const char *arg,
                  char *errbuf, size_t errlen)
 {
+	char opt[32];           /* "--name": the option, however spelled */
 	unsigned long n;
 	int r;
 
 	if (!arg)
 		arg = "";
+	snprintf(opt, sizeof opt, "--%s", d->name);
 
 	switch (d->id) {
 	case OPT_CHDIR:
@@ -380,6 +743,80 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 	case OPT_KILL_GROUP:
 		o->kill_group = 1;
 		break;
+	case OPT_UNSHARE:
+		return parse_unshare(opt, arg, &o->unshare, errbuf, errlen);
+	case OPT_MAP_ROOT_USER:
+		o->map_root_user = 1;
+		break;
+	case OPT_UID_MAP:
+	case OPT_GID_MAP: {
+		struct fxrun_id_map *maps = d->id == OPT_UID_MAP ? o->uid_maps : o->gid_maps;
+		size_t *n_maps = d->id == OPT_UID_MAP ? &o->n_uid_maps : &o->n_gid_maps;
+
+		if (*n_maps >= FXRUN_ID_MAP_MAX)
+			return usage_error(errbuf, errlen,
+			                   "too many '%s' lines: the kernel takes %d",
+			                   opt, FXRUN_ID_MAP_MAX);
+		if (parse_id_map(arg, &maps[*n_maps]) < 0)
+			return usage_error(errbuf, errlen,
+			                   "invalid '%s %s': expected INSIDE:OUTSIDE:COUNT, "
+			                   "COUNT at least 1, no id past 4294967294",
+			                   opt, arg);
+		++*n_maps;
+		break;
+	}
+	case OPT_SETGROUPS:
+		if (strcmp(arg, "allow") == 0)
+			o->setgroups = FX_SETGROUPS_ALLOW;
+		else if (strcmp(arg, "deny") == 0)
+			o->setgroups = FX_SETGROUPS_DENY;
+		else
+			return usage_error(errbuf, errlen,
+			                   "invalid '%s %s': expected allow or deny", opt, arg);
+		break;
+	case OPT_AMBIENT_CAPS:
+		return parse_caps(opt, arg, 0, &o->ambient_caps, errbuf, errlen);
+	case OPT_BOUNDING_CAPS:
+		return parse_caps(opt, arg, 1, &o->bounding_drop, errbuf, errlen);
+	case OPT_CGROUP:
+		if (*arg == '\0')
+			return usage_error(errbuf, errlen, "empty path for '%s'", opt);
+		o->cgroup = arg;
+		break;
+	case OPT_RLIMIT:
+		r = parse_rlimit(opt, arg, &o->rlimits[o->n_rlimits], errbuf, errlen);
+		if (r < 0)
+			return r;
+		o->n_rlimits++;
+		break;
+	case OPT_UMASK:
+		if (parse_umask(arg, &o->umask) < 0)
+			return usage_error(errbuf, errlen,
+			                   "invalid '%s %s': expected an octal mask, 0 to 0777",
+			                   opt, arg);
+		break;
+	case OPT_NO_NEW_PRIVS:
+		o->no_new_privs = 1;
+		break;
+	case OPT_NICE:
+		if (parse_nice(arg, &o->nice) < 0)
+			return usage_error(errbuf, errlen,
+			                   "invalid '%s %s': expected a number from -20 to 19",
+			                   opt, arg);
+		o->nice_set = 1;
+		break;
+	case OPT_SCHED:
+		return parse_sched(opt, arg, o, errbuf, errlen);
+	case OPT_CPUS:
+		return parse_cpus(opt, arg, o, errbuf, errlen);
+	case OPT_SECCOMP:
+		if (*arg == '\0')
+			return usage_error(errbuf, errlen, "empty file name for '%s'", opt);
+		o->seccomp = arg;
+		/* The kernel takes a filter from an unprivileged process only
+		 * with no_new_privs; bubblewrap sets it always, and so does fxrun. */
+		o->no_new_privs = 1;
+		break;
 	case OPT_HELP:
 		o->action = FXRUN_HELP;
 		break;
@@ -450,6 +887,36 @@ static int check_combinations(const struct fxrun_opts *o,
 	if (o->timeout_ms < 0 && (o->kill_after_ms >= 0 || o->signal_set))
 		return usage_error(errbuf, errlen,
 		                   "'--kill-after' and '--signal' need '--timeout'");
+	/* fx_attr_map_root_user replaces the maps: one or the other. */
+	if (o->map_root_user && (o->n_uid_maps || o->n_gid_maps))
+		return usage_error(errbuf, errlen,
+		                   "'--map-root-user' and '--uid-map'/'--gid-map' "
+		                   "cannot be used together");
+	/* It denies setgroups, as unshare(1) does: no gid map otherwise. */
+	if (o->map_root_user && o->setgroups == FX_SETGROUPS_ALLOW)
+		return usage_error(errbuf, errlen,
+		                   "'--map-root-user' and '--setgroups allow' cannot "
+		                   "be used together");
+	if (o->setgroups && !(o->unshare & CLONE_NEWUSER) && !o->map_root_user &&
+	    !o->n_uid_maps && !o->n_gid_maps)
+		return usage_error(errbuf, errlen,
+		                   "'--setgroups' needs a new user namespace "
+		                   "('--unshare user', '--map-root-user' or a map)");
+	/* unshare(2) in a forked child cannot make the child itself pid 1. */
+	if ((o->unshare & CLONE_NEWPID) && o->backend == FX_BACKEND_FORK)
+		return usage_error(errbuf, errlen,
+		                   "'--unshare pid' cannot be used with '--backend fork'");
+	/* An ambient capability must be in the inheritable set, which the
+	 * kernel keeps within the bounding set. */
+	if (o->ambient_caps & o->bounding_drop) {
+		unsigned c = 0;
+
+		while (!(o->ambient_caps & o->bounding_drop & FX_CAP(c)))
+			c++;
+		return usage_error(errbuf, errlen,
+		                   "'--ambient-caps' and '--bounding-caps' both name %s",
+		                   fx_cap_name((int)c));
+	}
 	return 0;
 }
 
@@ -467,12 +934,19 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 	o->timeout_ms = -1;
 	o->kill_after_ms = -1;
 	o->timeout_sig = SIGTERM;
+	o->umask = -1;
 	if (errlen > 0)
 		errbuf[0] = '\0';
 
 	o->env_ops = calloc(cap, sizeof *o->env_ops);
 	o->fds = calloc(cap, sizeof *o->fds);
-	if (!o->env_ops || !o->fds) {
+	o->uid_maps = calloc(cap < FXRUN_ID_MAP_MAX ? cap : FXRUN_ID_MAP_MAX,
+	                     sizeof *o->uid_maps);
+	o->gid_maps = calloc(cap < FXRUN_ID_MAP_MAX ? cap : FXRUN_ID_MAP_MAX,
+	                     sizeof *o->gid_maps);
+	o->rlimits = calloc(cap, sizeof *o->rlimits);
+	if (!o->env_ops || !o->fds || !o->uid_maps || !o->gid_maps ||
+	    !o->rlimits) {
 		snprintf(errbuf, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -564,8 +1038,20 @@ void fxrun_opts_free(struct fxrun_opts *o)
 {
 	free(o->env_ops);
 	free(o->fds);
+	free(o->uid_maps);
+	free(o->gid_maps);
+	free(o->rlimits);
+	free(o->cpus);
 	o->env_ops = NULL;
 	o->fds = NULL;
+	o->uid_maps = NULL;
+	o->gid_maps = NULL;
+	o->rlimits = NULL;
+	o->cpus = NULL;
 	o->n_env_ops = 0;
 	o->n_fds = 0;
+	o->n_uid_maps = 0;
+	o->n_gid_maps = 0;
+	o->n_rlimits = 0;
+	o->n_cpus = 0;
 }

@@ -9,6 +9,7 @@
 #define FXRUN_ARGS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* What the command line asks fxrun to do. */
@@ -30,6 +31,35 @@ struct fxrun_fd_map {
 	int child_fd;
 	int parent_fd;
 };
+
+/* One --uid-map or --gid-map line: INSIDE:OUTSIDE:COUNT. */
+struct fxrun_id_map {
+	uint32_t inside;
+	uint32_t outside;
+	uint32_t count;         /* >= 1; inside + count and outside + count
+	                           stay below 2^32 */
+};
+
+/* "unlimited" in struct fxrun_rlimit (RLIM_INFINITY when applied). */
+#define FXRUN_RLIM_UNLIMITED UINT64_MAX
+
+/* One --rlimit NAME=SOFT[:HARD]. */
+struct fxrun_rlimit {
+	int resource;           /* RLIMIT_* */
+	const char *name;       /* "nofile": static, for messages */
+	uint64_t soft, hard;    /* soft <= hard; FXRUN_RLIM_UNLIMITED */
+};
+
+/* One element of --cpus: CPUs lo..hi. */
+struct fxrun_cpu_range {
+	unsigned lo, hi;        /* lo <= hi <= FXRUN_CPU_MAX */
+};
+
+/* The highest CPU number --cpus takes (the set is allocated to cover it). */
+#define FXRUN_CPU_MAX 65535
+
+/* The kernel's limit on the lines of a uid_map or gid_map. */
+#define FXRUN_ID_MAP_MAX 340
 
 /*
  * Every string points into the argv given to fxrun_parse (nothing is
@@ -75,6 +105,36 @@ struct fxrun_opts {
 	int kill_group;             /* signal the child's whole process group */
 
 	/*
+	 * Linux containment (forkexec-linux.h), applied by fxrun_linux.c.
+	 * Names are already numbers here; only --seccomp's FILE is read
+	 * later, by the apply step.  (Ints first, then the wider fields:
+	 * no padding.)
+	 */
+	int map_root_user;          /* --map-root-user */
+	int setgroups;              /* enum fx_setgroups_policy; 0: not given */
+	int umask;                  /* --umask, or -1 */
+	int no_new_privs;           /* --no-new-privs, or implied by --seccomp */
+	int nice_set;
+	int nice;                   /* --nice, -20..19, when nice_set */
+	int sched_set;
+	int sched_policy;           /* SCHED_*, when sched_set */
+	int sched_priority;         /* 1-99 for FIFO and RR, else 0 */
+	unsigned long unshare;      /* CLONE_NEW* bits (--unshare, repeatable) */
+	struct fxrun_id_map *uid_maps;  /* --uid-map, in order */
+	size_t n_uid_maps;
+	struct fxrun_id_map *gid_maps;  /* --gid-map, in order */
+	size_t n_gid_maps;
+	uint64_t ambient_caps;      /* --ambient-caps mask, FX_CAP() bits */
+	uint64_t bounding_drop;     /* --bounding-caps: the caps to drop */
+	const char *cgroup;         /* --cgroup */
+	struct fxrun_rlimit *rlimits;   /* --rlimit, in order (later wins) */
+	size_t n_rlimits;
+	struct fxrun_cpu_range *cpus;   /* --cpus (the last one given) */
+	size_t n_cpus;              /* 0: not given */
+	unsigned long cpus_max;     /* the highest CPU in cpus */
+	const char *seccomp;        /* --seccomp FILE */
+
+	/*
 	 * PROGRAM and its arguments: the tail of argv, so NULL-terminated
 	 * when argv[argc] is NULL, as it is for main().  NULL unless action
 	 * is FXRUN_RUN.
@@ -94,6 +154,15 @@ struct fxrun_opts {
  */
 int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
                 char *errbuf, size_t errlen);
+
+/*
+ * Capability names for --ambient-caps and --bounding-caps: the name of
+ * capability number cap ("net_bind_service"), or NULL past the last one
+ * fxrun knows (FXRUN_CAP_LAST).
+ */
+#define FXRUN_CAP_LAST 40       /* CAP_CHECKPOINT_RESTORE */
+#define FXRUN_NRLIMITS 16       /* RLIMIT_* are 0..15 (in an order of each architecture's) */
+const char *fxrun_cap_name(unsigned cap);
 
 /* Releases what fxrun_parse allocated; the strings belong to argv. */
 void fxrun_opts_free(struct fxrun_opts *o);

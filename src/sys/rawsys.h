@@ -200,6 +200,11 @@ static inline long fx__sys_capset(const struct fx__cap_header *hdr,
 	return fx__syscall2(SYS_capset, (long)hdr, (long)data);
 }
 
+static inline long fx__sys_capget(const struct fx__cap_header *hdr, struct fx__cap_data data[2])
+{
+	return fx__syscall2(SYS_capget, (long)hdr, (long)data);
+}
+
 static inline long fx__sys_ioctl(int fd, unsigned long req, long arg)
 {
 	return fx__syscall3(SYS_ioctl, fd, (long)req, arg);
@@ -219,6 +224,36 @@ static inline long fx__sys_prlimit64(int pid, int resource, const void *new_limi
                                      void *old_limit)
 {
 	return fx__syscall4(SYS_prlimit64, pid, resource, (long)new_limit, (long)old_limit);
+}
+
+static inline long fx__sys_prctl5(int option, long a, long b, long c, long d)
+{
+	return fx__syscall5(SYS_prctl, option, a, b, c, d);
+}
+
+static inline long fx__sys_unshare(unsigned long flags)
+{
+	return fx__syscall1(SYS_unshare, (long)flags);
+}
+
+static inline long fx__sys_umask(unsigned mask)
+{
+	return fx__syscall1(SYS_umask, mask);
+}
+
+static inline long fx__sys_setpriority(int which, int who, int prio)
+{
+	return fx__syscall3(SYS_setpriority, which, who, prio);
+}
+
+static inline long fx__sys_sched_setaffinity(int pid, size_t size, const void *mask)
+{
+	return fx__syscall3(SYS_sched_setaffinity, pid, (long)size, (long)mask);
+}
+
+static inline long fx__sys_seccomp(unsigned op, unsigned flags, const void *args)
+{
+	return fx__syscall3(SYS_seccomp, op, flags, (long)args);
 }
 
 static inline long fx__sys_kill(int pid, int sig)

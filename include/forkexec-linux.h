@@ -1,0 +1,234 @@
+/*
+ * forkexec-linux: containment and limits for fx_spawn, on Linux.
+ *
+ * What Go's Linux SysProcAttr offers, and what container and sandbox
+ * tools (unshare(1), setpriv(1), prlimit(1), systemd-run, bubblewrap)
+ * need from a spawner: namespaces with uid and gid maps, capabilities,
+ * a cgroup, resource limits, umask, no_new_privs, niceness, scheduling
+ * policy, CPU affinity and a seccomp filter.  Each is an attribute of
+ * an fx_attr (forkexec.h), checked when it is set, and carried out by
+ * the child with raw system calls, in this order between the steps of
+ * forkexec.h:
+ *
+ *     signals reset, parent-death signal
+ *     setsid, setpgid
+ *     cgroup (fork backend only: the clone starts the child in it)
+ *     namespaces (made by the clone itself where it can), then waiting
+ *       for the parent to write the uid and gid maps
+ *     chroot
+ *     while still privileged: hard rlimits raised, nice, scheduling
+ *       policy, CPU affinity, bounding set
+ *     setgroups, setgid, setuid, then the ambient capabilities
+ *     chdir, descriptors, terminal
+ *     rlimits (the exact values: a low RLIMIT_NOFILE cannot get in the
+ *       way of the descriptor shuffle), umask, no_new_privs
+ *     signal mask, ptrace
+ *     seccomp filter (last: it cannot break the spawn itself)
+ *     execve
+ *
+ * So a root parent can give an ordinary-user child a higher hard limit
+ * or a lower nice value, as prlimit(1) and nice(1) would, while the
+ * child is still root.  Inside a new user namespace the child's
+ * capabilities are the namespace's: raising a hard limit or lowering
+ * the nice value is then refused (EPERM, EACCES).
+ *
+ * Each step that fails has its own step code (forkexec.h), and
+ * fx_strerror names what it worked on: `uid_map "0 1000 1": Operation
+ * not permitted`, `rlimit nofile: Operation not permitted`.
+ *
+ * Cost.  A new user namespace with maps needs a child that waits while
+ * the parent writes its maps.  forkexec does not fall back to fork for
+ * it (as Go does): the child still shares the parent's memory
+ * (CLONE_VM, on a stack of the library's own), waits on a pipe, and the
+ * parent, once it has written the maps, sleeps until the child has
+ * exec'd (CLONE_CHILD_CLEARTID wakes it).  No page table is copied, so
+ * the spawn costs the same from a 16 GiB parent as from a small one.
+ *
+ * These setters exist on every platform, so that a portable program
+ * links; where the kernel has no such feature they return -ENOTSUP.
+ * The fork backend (FX_BACKEND_FORK) makes namespaces with unshare(2)
+ * in the child, which cannot give the child itself a new pid
+ * namespace: with that backend CLONE_NEWPID is refused (-EINVAL).  Its
+ * child also cannot be born in a cgroup: it writes itself into the
+ * cgroup's cgroup.procs, after setsid and setpgid.
+ */
+#ifndef FORKEXEC_LINUX_H
+#define FORKEXEC_LINUX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "forkexec.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* <linux/filter.h>'s program: struct sock_fprog { len; filter; }. */
+struct sock_fprog;
+
+/* ------------------------------------------------------------------ */
+/* Namespaces                                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The namespaces the child gets new ones of: any of CLONE_NEWUSER,
+ * CLONE_NEWPID, CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUTS, CLONE_NEWIPC,
+ * CLONE_NEWCGROUP and CLONE_NEWTIME (<sched.h>), or 0 for none (the
+ * default).  Replaces the set given before.  -EINVAL for any other bit,
+ * for CLONE_NEWPID with the fork backend, and for a set without
+ * CLONE_NEWUSER once uid or gid maps were added.
+ *
+ * The clone makes them (clone3 for CLONE_NEWTIME), except where the
+ * child cannot be cloned with them (the fork backend, an emulator such
+ * as qemu-user): there the child calls unshare(2).  In a new pid
+ * namespace the child is its pid 1: the program it runs must reap
+ * orphans, as an init does (fxrun documents its choice).
+ */
+FX_EXTERN int fx_attr_set_namespaces(fx_attr *attr, unsigned long flags);
+
+/*
+ * Lines of the new user namespace's uid_map (gid_map): ids
+ * inside..inside+count-1 in the child are outside..outside+count-1
+ * outside.  Repeatable, in order, up to 340 lines (the kernel's limit).
+ * Adding one asks for a new user namespace (CLONE_NEWUSER).  -EINVAL
+ * for a count of 0 or a range past 2^32-1.
+ *
+ * The parent writes them to /proc/PID/uid_map and gid_map while the
+ * child waits; the kernel then checks them (an unprivileged parent may
+ * only map its own ids, one line each).  A map it refuses fails the
+ * spawn with FX_STEP_UID_MAP (FX_STEP_GID_MAP) and the text in the
+ * error, and leaves nothing behind.
+ */
+FX_EXTERN int fx_attr_add_uid_map(fx_attr *attr, uid_t inside, uid_t outside,
+                                  unsigned count);
+FX_EXTERN int fx_attr_add_gid_map(fx_attr *attr, gid_t inside, gid_t outside,
+                                  unsigned count);
+
+/*
+ * What the parent writes to /proc/PID/setgroups before the gid map:
+ * "deny" (the default when a gid map is given: an unprivileged parent
+ * may write a gid map only so) or "allow" (setgroups(2) works inside;
+ * writing the gid map then needs CAP_SETGID in the parent's namespace).
+ */
+enum fx_setgroups_policy {
+	FX_SETGROUPS_DEFAULT = 0,
+	FX_SETGROUPS_ALLOW,
+	FX_SETGROUPS_DENY
+};
+FX_EXTERN int fx_attr_set_setgroups(fx_attr *attr, int policy);
+
+/*
+ * unshare --map-root-user in one call: a new user namespace in which
+ * the caller's effective uid and gid (read now) are root, and setgroups
+ * denied.  Replaces any maps added before.
+ */
+FX_EXTERN int fx_attr_map_root_user(fx_attr *attr);
+
+/* ------------------------------------------------------------------ */
+/* Capabilities                                                        */
+/* ------------------------------------------------------------------ */
+
+/* A capability set as a mask: FX_CAP(CAP_NET_BIND_SERVICE) | ... */
+#define FX_CAP(cap) (UINT64_C(1) << (cap))
+
+/*
+ * Ambient capabilities for the program the child runs: they survive
+ * execve of an ordinary (not set-user-ID, no file capabilities) program,
+ * also after the switch to the non-root uid of fx_attr_set_uid.  The
+ * child keeps its permitted set across setuid (PR_SET_KEEPCAPS), makes
+ * these capabilities its permitted, inheritable and effective set, and
+ * raises each in the ambient set; the parent must hold them.  Without
+ * ambient capabilities a switch to a non-root uid empties every set, as
+ * forkexec.h says.  -EINVAL for a bit past the last capability.
+ */
+FX_EXTERN int fx_attr_set_ambient_caps(fx_attr *attr, uint64_t caps);
+
+/*
+ * The name of capability `cap` (CAP_NET_BIND_SERVICE: "net_bind_service")
+ * and of resource `resource` (RLIMIT_NOFILE: "nofile"), as fx_strerror
+ * prints them; NULL for a number it does not know.  Static strings.
+ */
+FX_EXTERN const char *fx_cap_name(int cap);
+FX_EXTERN const char *fx_rlimit_name(int resource);
+
+/*
+ * Capabilities removed from the child's bounding set (PR_CAPBSET_DROP),
+ * before setuid, while it may still do so: nothing it runs can gain
+ * them again.  Accumulates over calls.
+ */
+FX_EXTERN int fx_attr_drop_bounding_caps(fx_attr *attr, uint64_t caps);
+
+/* ------------------------------------------------------------------ */
+/* cgroup v2                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The child starts inside this cgroup v2 directory (CLONE_INTO_CGROUP,
+ * Linux 5.7): it never runs a moment outside it.  By descriptor (open
+ * with O_PATH or O_RDONLY, O_DIRECTORY; borrowed, it must stay open
+ * until the spawn) or by path (copied, opened by the parent at each
+ * spawn).  The clone's refusal (no such controller setup, a full pids
+ * limit, a cgroup with children) fails the spawn with FX_STEP_CGROUP,
+ * naming the cgroup.  fd -1 or path NULL: no cgroup (the default).
+ */
+FX_EXTERN int fx_attr_set_cgroup_fd(fx_attr *attr, int dirfd);
+FX_EXTERN int fx_attr_set_cgroup_path(fx_attr *attr, const char *path);
+
+/* ------------------------------------------------------------------ */
+/* Limits and scheduling                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * RLIMIT_* resource's soft and hard limit (RLIM_INFINITY for none), set
+ * with prlimit in the child after its descriptors are in place; a hard
+ * limit above the current one is raised before the switch to another
+ * uid, while the child may (CAP_SYS_RESOURCE).  -EINVAL for an unknown
+ * resource or soft above hard.
+ */
+FX_EXTERN int fx_attr_set_rlimit(fx_attr *attr, int resource, uint64_t soft,
+                                 uint64_t hard);
+
+/* The child's umask (0 to 0777).  Default: the parent's. */
+FX_EXTERN int fx_attr_set_umask(fx_attr *attr, mode_t mask);
+
+/* PR_SET_NO_NEW_PRIVS in the child (on != 0); it cannot be undone. */
+FX_EXTERN int fx_attr_set_no_new_privs(fx_attr *attr, int on);
+
+/* The child's nice value, -20 to 19, set before the switch to another
+ * uid (lowering it needs CAP_SYS_NICE). */
+FX_EXTERN int fx_attr_set_nice(fx_attr *attr, int nice);
+
+/*
+ * Scheduling policy (SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_FIFO,
+ * SCHED_RR, optionally | SCHED_RESET_ON_FORK) and its static priority
+ * (1-99 for FIFO and RR, 0 for the others).  -EINVAL outside that.
+ */
+FX_EXTERN int fx_attr_set_sched(fx_attr *attr, int policy, int priority);
+
+/*
+ * CPU affinity: the CPUs in the set (a cpu_set_t of setsize bytes, as
+ * CPU_ALLOC_SIZE gives; copied).  -EINVAL for an empty set.
+ */
+FX_EXTERN int fx_attr_set_cpus(fx_attr *attr, size_t setsize, const void *cpus);
+
+/* ------------------------------------------------------------------ */
+/* seccomp                                                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A classic BPF seccomp program (copied; 1 to 4096 instructions),
+ * installed with SECCOMP_SET_MODE_FILTER as the child's last step before
+ * execve, so the filter applies to the program it runs and cannot break
+ * the spawn.  The kernel accepts it only with no_new_privs set
+ * (fx_attr_set_no_new_privs) or CAP_SYS_ADMIN in the child; otherwise
+ * the spawn fails with FX_STEP_SECCOMP and EACCES.  prog NULL: none.
+ */
+FX_EXTERN int fx_attr_set_seccomp(fx_attr *attr, const struct sock_fprog *prog);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FORKEXEC_LINUX_H */
