@@ -188,12 +188,21 @@ long ftt_status_field(const char *name)
 	return -1;
 }
 
-/* Lines of /proc/self/maps, read in chunks (it can be long). */
+/*
+ * Mappings in /proc/self/maps, read in chunks (it can be long), with a
+ * run of [heap] lines counted as one: the heap this process inherited
+ * from its fork (the runner's) cannot grow in place (its anon_vma chain
+ * is not a single one), so the kernel gives brk a new, adjacent VMA the
+ * first time malloc pushes the break past it.  That is malloc's doing,
+ * not a mapping the library left.
+ */
 static long count_maps(void)
 {
 	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-	char buf[65536];
+	char buf[65536], line_end[8] = "";
 	long lines = 0;
+	int in_heap = 0;
+	size_t tail = 0;
 	ssize_t n;
 
 	if (fd < 0)
@@ -203,8 +212,19 @@ static long count_maps(void)
 			continue;
 		if (n < 0)
 			break;
-		for (ssize_t i = 0; i < n; i++)
-			lines += buf[i] == '\n';
+		for (ssize_t i = 0; i < n; i++) {
+			/* The last 6 characters of each line: "[heap]" or not. */
+			if (buf[i] != '\n') {
+				memmove(line_end, line_end + (tail == 6), tail - (tail == 6));
+				tail -= tail == 6;
+				line_end[tail++] = buf[i];
+				continue;
+			}
+			int heap = tail == 6 && memcmp(line_end, "[heap]", 6) == 0;
+			lines += !(heap && in_heap);
+			in_heap = heap;
+			tail = 0;
+		}
 	}
 	close(fd);
 	return lines;
