@@ -740,3 +740,29 @@ void fxt_catch_signal(int sig)
 {
 	set_disposition(sig, on_signal);
 }
+
+const char *fxt_msg_of(const char *prefix, int code)
+{
+	static char buf[512];
+
+	snprintf(buf, sizeof buf, "%s: %s", prefix, strerror(code));
+	return buf;
+}
+
+void fxt_check_err_(const char *f, int l, const fx_error *err, int step, int code,
+                    long index, const char *text)
+{
+	char got[512];
+
+	fx_strerror(err, got, sizeof got);
+	if (err->step != step)
+		fxt_fail_(f, l, "step %d (%s), expected %d (%s); message: %s", err->step,
+		          fx_step_name(err->step), step, fx_step_name(step), got);
+	if (err->code != code)
+		fxt_fail_(f, l, "errno %d (%s), expected %d (%s); message: %s", err->code,
+		          strerror(err->code), code, strerror(code), got);
+	if (err->index != index)
+		fxt_fail_(f, l, "index %ld, expected %ld; message: %s", err->index, index, got);
+	if (text && strcmp(got, text) != 0)
+		fxt_fail_(f, l, "fx_strerror: \"%s\", expected \"%s\"", got, text);
+}

@@ -75,6 +75,16 @@ fx_attr *fxt_attr_(const char *file, int line);
 void fxt_assert_spawned_(const char *file, int line, int rc,
                          const fx_error *err);
 
+/* The error must be exactly {step, code, index} and, unless text is
+ * NULL, print (fx_strerror) as text. */
+#define fxt_check_err(err, step, code, index, text)                           \
+	fxt_check_err_(__FILE__, __LINE__, (err), (step), (code), (index), (text))
+void fxt_check_err_(const char *file, int line, const fx_error *err, int step,
+                    int code, long index, const char *text);
+/* "PREFIX: <this libc's text for code>" (musl and glibc word some errors
+ * differently), in a static buffer. */
+const char *fxt_msg_of(const char *prefix, int code);
+
 /* fx_wait(proc, &status, -1) that must succeed; returns the status. */
 #define fxt_wait_ok(proc) fxt_wait_ok_(__FILE__, __LINE__, (proc))
 int fxt_wait_ok_(const char *file, int line, fx_proc *proc);

@@ -60,40 +60,6 @@ static int spawn_fail_(const char *f, int l, const fx_attr *attr,
 	return rc;
 }
 
-/* The error must be exactly {step, code, index} and print as `text`. */
-#define check_err(err, step, code, index, text)                               \
-	check_err_(__FILE__, __LINE__, (err), (step), (code), (index), (text))
-/* "PREFIX: <this libc's text for code>": musl and glibc word some differently. */
-static const char *msg_of(const char *prefix, int code)
-{
-	static char buf[256];
-
-	snprintf(buf, sizeof buf, "%s: %s", prefix, strerror(code));
-	return buf;
-}
-
-static void check_err_(const char *f, int l, const fx_error *err, int step,
-                       int code, long index, const char *text)
-{
-	char got[512];
-
-	fx_strerror(err, got, sizeof got);
-	if (err->step != step)
-		fxt_fail_(f, l, "step %d (%s), expected %d (%s); message: %s",
-		          err->step, fx_step_name(err->step), step,
-		          fx_step_name(step), got);
-	if (err->code != code)
-		fxt_fail_(f, l, "errno %d (%s), expected %d (%s); message: %s",
-		          err->code, strerror(err->code), code, strerror(code),
-		          got);
-	if (err->index != index)
-		fxt_fail_(f, l, "index %ld, expected %ld; message: %s",
-		          err->index, index, got);
-	if (text && strcmp(got, text) != 0)
-		fxt_fail_(f, l, "fx_strerror: \"%s\", expected \"%s\"", got,
-		          text);
-}
-
 /*
  * err.subject names what the step worked on.  The header says "the name";
  * the library stores it quoted, the way fx_strerror prints it.  Either is
@@ -136,7 +102,7 @@ TEST(errors_chdir_enoent)
 
 	ASSERT_OK(fx_attr_set_cwd(attr, "/nope"));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -ENOENT);
-	check_err(&err, FX_STEP_CHDIR, ENOENT, -1,
+	fxt_check_err(&err, FX_STEP_CHDIR, ENOENT, -1,
 	          "chdir \"/nope\": No such file or directory");
 	check_subject(&err, "/nope");
 	fx_attr_free(attr);
@@ -151,7 +117,7 @@ TEST(errors_chdir_enotdir)
 	fxt_write_file(file, "x\n", 0644);
 	ASSERT_OK(fx_attr_set_cwd(attr, file));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -ENOTDIR);
-	check_err(&err, FX_STEP_CHDIR, ENOTDIR, -1,
+	fxt_check_err(&err, FX_STEP_CHDIR, ENOTDIR, -1,
 	          path_message("chdir", file, ENOTDIR));
 	check_subject(&err, file);
 	fx_attr_free(attr);
@@ -164,7 +130,7 @@ TEST(errors_chroot_enoent)
 
 	ASSERT_OK(fx_attr_set_chroot(attr, "/nope/root"));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -ENOENT);
-	check_err(&err, FX_STEP_CHROOT, ENOENT, -1,
+	fxt_check_err(&err, FX_STEP_CHROOT, ENOENT, -1,
 	          "chroot \"/nope/root\": No such file or directory");
 	check_subject(&err, "/nope/root");
 	fx_attr_free(attr);
@@ -183,7 +149,7 @@ TEST(errors_chdir_after_chroot)
 	/* /bin exists outside, not in the empty new root. */
 	ASSERT_OK(fx_attr_set_cwd(attr, "/bin"));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -ENOENT);
-	check_err(&err, FX_STEP_CHDIR, ENOENT, -1,
+	fxt_check_err(&err, FX_STEP_CHDIR, ENOENT, -1,
 	          "chdir \"/bin\": No such file or directory");
 	fx_attr_free(attr);
 }
@@ -195,7 +161,7 @@ TEST(errors_exec_enoent)
 	fx_error err;
 
 	ASSERT_EQ(spawn_fail(attr, "/nope/fx-missing", argv, &err), -ENOENT);
-	check_err(&err, FX_STEP_EXEC, ENOENT, -1,
+	fxt_check_err(&err, FX_STEP_EXEC, ENOENT, -1,
 	          "exec \"/nope/fx-missing\": No such file or directory");
 	check_subject(&err, "/nope/fx-missing");
 	fx_attr_free(attr);
@@ -212,7 +178,7 @@ TEST(errors_exec_relative_enoent)
 	ASSERT_OK(fx_attr_set_search_path(attr, "/bin:/usr/bin"));
 	/* true exists on the search path, ./true not in the empty cwd. */
 	ASSERT_EQ(spawn_fail(attr, "./true", argv, &err), -ENOENT);
-	check_err(&err, FX_STEP_EXEC, ENOENT, -1,
+	fxt_check_err(&err, FX_STEP_EXEC, ENOENT, -1,
 	          "exec \"./true\": No such file or directory");
 	fx_attr_free(attr);
 }
@@ -227,7 +193,7 @@ TEST(errors_exec_enotdir)
 
 	fxt_write_file(file, "x\n", 0755);
 	ASSERT_EQ(spawn_fail(attr, path, argv, &err), -ENOTDIR);
-	check_err(&err, FX_STEP_EXEC, ENOTDIR, -1,
+	fxt_check_err(&err, FX_STEP_EXEC, ENOTDIR, -1,
 	          path_message("exec", path, ENOTDIR));
 	fx_attr_free(attr);
 }
@@ -242,7 +208,7 @@ TEST(errors_exec_eacces_mode)
 
 	fxt_write_file(path, "#!/bin/sh\nexit 0\n", 0644);
 	ASSERT_EQ(spawn_fail(attr, path, argv, &err), -EACCES);
-	check_err(&err, FX_STEP_EXEC, EACCES, -1,
+	fxt_check_err(&err, FX_STEP_EXEC, EACCES, -1,
 	          path_message("exec", path, EACCES));
 	check_subject(&err, path);
 	fx_attr_free(attr);
@@ -256,7 +222,7 @@ TEST(errors_exec_directory)
 	fx_error err;
 
 	ASSERT_EQ(spawn_fail(attr, dir, argv, &err), -EACCES);
-	check_err(&err, FX_STEP_EXEC, EACCES, -1,
+	fxt_check_err(&err, FX_STEP_EXEC, EACCES, -1,
 	          path_message("exec", dir, EACCES));
 	fx_attr_free(attr);
 }
@@ -272,7 +238,7 @@ TEST(errors_exec_enoexec)
 
 	fxt_write_file(path, "\x01\x02\x03 this is no program\n", 0755);
 	ASSERT_EQ(spawn_fail(attr, path, argv, &err), -ENOEXEC);
-	check_err(&err, FX_STEP_EXEC, ENOEXEC, -1,
+	fxt_check_err(&err, FX_STEP_EXEC, ENOEXEC, -1,
 	          path_message("exec", path, ENOEXEC));
 	fx_attr_free(attr);
 }
@@ -287,7 +253,7 @@ TEST(errors_exec_missing_interpreter)
 
 	fxt_write_file(path, "#!/nope/interpreter\n", 0755);
 	ASSERT_EQ(spawn_fail(attr, path, argv, &err), -ENOENT);
-	check_err(&err, FX_STEP_EXEC, ENOENT, -1,
+	fxt_check_err(&err, FX_STEP_EXEC, ENOENT, -1,
 	          path_message("exec", path, ENOENT));
 	fx_attr_free(attr);
 }
@@ -301,7 +267,7 @@ TEST(errors_lookup_enoent)
 
 	ASSERT_OK(fx_attr_set_search_path(attr, dir));
 	ASSERT_EQ(spawn_fail(attr, "fx-no-such-program", argv, &err), -ENOENT);
-	check_err(&err, FX_STEP_LOOKUP, ENOENT, -1,
+	fxt_check_err(&err, FX_STEP_LOOKUP, ENOENT, -1,
 	          "lookup \"fx-no-such-program\": No such file or directory");
 	check_subject(&err, "fx-no-such-program");
 	fx_attr_free(attr);
@@ -315,7 +281,7 @@ TEST(errors_lookup_default_path)
 	fx_error err;
 
 	ASSERT_EQ(spawn_fail(attr, argv[0], argv, &err), -ENOENT);
-	check_err(&err, FX_STEP_LOOKUP, ENOENT, -1,
+	fxt_check_err(&err, FX_STEP_LOOKUP, ENOENT, -1,
 	          "lookup \"fx-no-such-program-either\": "
 	          "No such file or directory");
 	fx_attr_free(attr);
@@ -357,7 +323,7 @@ TEST(errors_setgroups_eperm)
 	ASSERT_OK(fx_attr_set_groups(attr, 2, groups));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EPERM);
 	/* index: the number of groups asked for. */
-	check_err(&err, FX_STEP_SETGROUPS, EPERM, 2,
+	fxt_check_err(&err, FX_STEP_SETGROUPS, EPERM, 2,
 	          "setgroups (2 groups): Operation not permitted");
 	fx_attr_free(attr);
 }
@@ -370,7 +336,7 @@ TEST(errors_setgid_eperm)
 	become_nobody();
 	ASSERT_OK(fx_attr_set_gid(attr, 0));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EPERM);
-	check_err(&err, FX_STEP_SETGID, EPERM, 0,
+	fxt_check_err(&err, FX_STEP_SETGID, EPERM, 0,
 	          "setgid 0: Operation not permitted");
 	fx_attr_free(attr);
 }
@@ -383,7 +349,7 @@ TEST(errors_setuid_eperm)
 	become_nobody();
 	ASSERT_OK(fx_attr_set_uid(attr, 0));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EPERM);
-	check_err(&err, FX_STEP_SETUID, EPERM, 0,
+	fxt_check_err(&err, FX_STEP_SETUID, EPERM, 0,
 	          "setuid 0: Operation not permitted");
 	fx_attr_free(attr);
 }
@@ -400,13 +366,13 @@ TEST(errors_credentials_order)
 	ASSERT_OK(fx_attr_set_gid(attr, 0));
 	ASSERT_OK(fx_attr_set_groups(attr, 1, &group));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EPERM);
-	check_err(&err, FX_STEP_SETGROUPS, EPERM, 1, NULL);
+	fxt_check_err(&err, FX_STEP_SETGROUPS, EPERM, 1, NULL);
 	/* Without the groups, setgid is next. */
 	ASSERT_OK(fx_attr_clear_credentials(attr));
 	ASSERT_OK(fx_attr_set_uid(attr, 0));
 	ASSERT_OK(fx_attr_set_gid(attr, 0));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EPERM);
-	check_err(&err, FX_STEP_SETGID, EPERM, 0, NULL);
+	fxt_check_err(&err, FX_STEP_SETGID, EPERM, 0, NULL);
 	fx_attr_free(attr);
 }
 
@@ -426,7 +392,7 @@ TEST(errors_fd_map_closed_source)
 	ASSERT_OK(fx_attr_map_fd(attr, 5, 200));
 	ASSERT_SYS(close(200));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EBADF);
-	check_err(&err, FX_STEP_FD_MAP, EBADF, 5,
+	fxt_check_err(&err, FX_STEP_FD_MAP, EBADF, 5,
 	          "fd 5 (from parent fd 200): Bad file descriptor");
 	close(null);
 	fx_attr_free(attr);
@@ -448,14 +414,14 @@ TEST(errors_fd_map_source_reused_by_pipe)
 	ASSERT_OK(fx_attr_map_fd(attr, 7, fd));
 	ASSERT_SYS(close(fd));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EBADF);
-	check_err(&err, FX_STEP_FD_MAP, EBADF, 7,
+	fxt_check_err(&err, FX_STEP_FD_MAP, EBADF, 7,
 	          "fd 7 (from parent fd 3): Bad file descriptor");
 	/* And as the second end of the pipe (fds 3 and 4). */
 	ASSERT_SYS(dup2(0, 4));
 	ASSERT_OK(fx_attr_map_fd(attr, 7, 4));
 	ASSERT_SYS(close(4));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EBADF);
-	check_err(&err, FX_STEP_FD_MAP, EBADF, 7, NULL);
+	fxt_check_err(&err, FX_STEP_FD_MAP, EBADF, 7, NULL);
 	fx_attr_free(attr);
 }
 
@@ -484,7 +450,7 @@ TEST(errors_fd_map_source_reused_by_pidfd)
 		for (fd = lowest_closed[k]; fd <= source[k]; fd++)
 			ASSERT_SYS(close(fd));
 		ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EBADF);
-		check_err(&err, FX_STEP_FD_MAP, EBADF, 20, NULL);
+		fxt_check_err(&err, FX_STEP_FD_MAP, EBADF, 20, NULL);
 		for (fd = source[k] + 1; fd <= 9; fd++)
 			ASSERT_SYS(close(fd));
 		fx_attr_free(attr);
@@ -506,14 +472,14 @@ TEST(errors_setctty_not_a_tty)
 	ASSERT_OK(fx_attr_set_flags(attr, FX_SETSID | FX_SETCTTY));
 	ASSERT_OK(fx_attr_map_fd(attr, 0, null));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -ENOTTY);
-	check_err(&err, FX_STEP_SETCTTY, ENOTTY, 0,
-	          msg_of("setctty on fd 0", ENOTTY));
+	fxt_check_err(&err, FX_STEP_SETCTTY, ENOTTY, 0,
+	          fxt_msg_of("setctty on fd 0", ENOTTY));
 	/* Another tty fd: the index follows it. */
 	ASSERT_OK(fx_attr_map_fd(attr, 0, -1));
 	ASSERT_OK(fx_attr_map_fd(attr, 9, null));
 	ASSERT_OK(fx_attr_set_tty_fd(attr, 9));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -ENOTTY);
-	check_err(&err, FX_STEP_SETCTTY, ENOTTY, 9, NULL);
+	fxt_check_err(&err, FX_STEP_SETCTTY, ENOTTY, 9, NULL);
 	close(null);
 	fx_attr_free(attr);
 }
@@ -527,7 +493,7 @@ TEST(errors_setctty_closed_fd)
 	ASSERT_OK(fx_attr_set_flags(attr, FX_SETSID | FX_SETCTTY));
 	ASSERT_OK(fx_attr_set_tty_fd(attr, 9)); /* not mapped: closed */
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EBADF);
-	check_err(&err, FX_STEP_SETCTTY, EBADF, 9, NULL);
+	fxt_check_err(&err, FX_STEP_SETCTTY, EBADF, 9, NULL);
 	fx_attr_free(attr);
 }
 
@@ -544,8 +510,8 @@ TEST(errors_noctty_not_our_tty)
 	/* Not a terminal at all. */
 	ASSERT_OK(fx_attr_map_fd(attr, 0, null));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -ENOTTY);
-	check_err(&err, FX_STEP_NOCTTY, ENOTTY, 0,
-	          msg_of("noctty on fd 0", ENOTTY));
+	fxt_check_err(&err, FX_STEP_NOCTTY, ENOTTY, 0,
+	          fxt_msg_of("noctty on fd 0", ENOTTY));
 
 	/* A terminal, but not ours (the test process has none). */
 	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -557,7 +523,7 @@ TEST(errors_noctty_not_our_tty)
 	ASSERT_SYS(slave);
 	ASSERT_OK(fx_attr_map_fd(attr, 0, slave));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -ENOTTY);
-	check_err(&err, FX_STEP_NOCTTY, ENOTTY, 0, NULL);
+	fxt_check_err(&err, FX_STEP_NOCTTY, ENOTTY, 0, NULL);
 	close(slave);
 	close(master);
 	close(null);
@@ -575,12 +541,12 @@ TEST(errors_foreground_not_a_tty)
 	ASSERT_OK(fx_attr_set_pgid(attr, 0));
 	ASSERT_OK(fx_attr_map_fd(attr, 0, null));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -ENOTTY);
-	check_err(&err, FX_STEP_FOREGROUND, ENOTTY, 0,
-	          msg_of("foreground on fd 0", ENOTTY));
+	fxt_check_err(&err, FX_STEP_FOREGROUND, ENOTTY, 0,
+	          fxt_msg_of("foreground on fd 0", ENOTTY));
 	ASSERT_OK(fx_attr_map_fd(attr, 4, null));
 	ASSERT_OK(fx_attr_set_tty_fd(attr, 4));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -ENOTTY);
-	check_err(&err, FX_STEP_FOREGROUND, ENOTTY, 4, NULL);
+	fxt_check_err(&err, FX_STEP_FOREGROUND, ENOTTY, 4, NULL);
 	close(null);
 	fx_attr_free(attr);
 }
@@ -613,7 +579,7 @@ TEST(errors_setpgid_no_such_group)
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EPERM);
 	snprintf(text, sizeof text, "setpgid %d: Operation not permitted",
 	         (int)pgid);
-	check_err(&err, FX_STEP_SETPGID, EPERM, pgid, text);
+	fxt_check_err(&err, FX_STEP_SETPGID, EPERM, pgid, text);
 	fx_attr_free(attr);
 }
 
@@ -660,7 +626,7 @@ TEST(errors_setpgid_other_session)
 	before = fxt_fd_count();
 	ASSERT_EQ(fx_spawn(&proc, "/bin/true", true_argv, attr, &err), -EPERM);
 	ASSERT(proc == NULL);
-	check_err(&err, FX_STEP_SETPGID, EPERM, leader, NULL);
+	fxt_check_err(&err, FX_STEP_SETPGID, EPERM, leader, NULL);
 	ASSERT_EQ(fxt_list_children(kids, 4), 1);
 	ASSERT_EQ(kids[0], leader);
 	fxt_assert_fd_count(before);
@@ -771,11 +737,11 @@ TEST(errors_bad_arguments)
 	int rc;
 
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", NULL, &err), -EINVAL);
-	check_err(&err, FX_STEP_ARGS, EINVAL, -1, NULL);
+	fxt_check_err(&err, FX_STEP_ARGS, EINVAL, -1, NULL);
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", no_argv0, &err), -EINVAL);
-	check_err(&err, FX_STEP_ARGS, EINVAL, -1, NULL);
+	fxt_check_err(&err, FX_STEP_ARGS, EINVAL, -1, NULL);
 	ASSERT_EQ(spawn_fail(attr, NULL, true_argv, &err), -EINVAL);
-	check_err(&err, FX_STEP_ARGS, EINVAL, -1, NULL);
+	fxt_check_err(&err, FX_STEP_ARGS, EINVAL, -1, NULL);
 	/* No place for the handle. */
 	ASSERT_EQ(fx_spawn(NULL, "/bin/true", true_argv, attr, &err), -EINVAL);
 	fxt_assert_no_children();

@@ -72,40 +72,6 @@ static int spawn_fail_(const char *f, int l, fx_attr *attr, fx_error *err)
 	return rc;
 }
 
-/* "PREFIX: <this libc's text for code>": musl and glibc word some differently. */
-static const char *msg_of(const char *prefix, int code)
-{
-	static char buf[512];
-
-	snprintf(buf, sizeof buf, "%s: %s", prefix, strerror(code));
-	return buf;
-}
-
-/* The error must be exactly {step, code, index} and print as `text`. */
-#define check_err(err, step, code, index, text)                               \
-	check_err_(__FILE__, __LINE__, (err), (step), (code), (index), (text))
-static void check_err_(const char *f, int l, const fx_error *err, int step,
-                       int code, long index, const char *text)
-{
-	char got[512];
-
-	fx_strerror(err, got, sizeof got);
-	if (err->step != step)
-		fxt_fail_(f, l, "step %d (%s), expected %d (%s); message: %s",
-		          err->step, fx_step_name(err->step), step,
-		          fx_step_name(step), got);
-	if (err->code != code)
-		fxt_fail_(f, l, "errno %d (%s), expected %d (%s); message: %s",
-		          err->code, strerror(err->code), code, strerror(code),
-		          got);
-	if (err->index != index)
-		fxt_fail_(f, l, "index %ld, expected %ld; message: %s",
-		          err->index, index, got);
-	if (text && strcmp(got, text) != 0)
-		fxt_fail_(f, l, "fx_strerror: \"%s\", expected \"%s\"", got,
-		          text);
-}
-
 /* A hexadecimal field of our own /proc/self/status (CapBnd...). */
 static unsigned long long self_status_hex(const char *field)
 {
@@ -369,8 +335,8 @@ TEST(limits_ambient_after_bounding_drop)
 	ASSERT_OK(fx_attr_drop_bounding_caps(attr, NBS));
 	ASSERT_OK(fx_attr_set_ambient_caps(attr, NBS));
 	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
-	check_err(&err, FX_STEP_AMBIENT, EPERM, CAP_NET_BIND_SERVICE,
-	          msg_of("ambient capabilities net_bind_service", EPERM));
+	fxt_check_err(&err, FX_STEP_AMBIENT, EPERM, CAP_NET_BIND_SERVICE,
+	          fxt_msg_of("ambient capabilities net_bind_service", EPERM));
 	fx_attr_free(attr);
 }
 
@@ -419,7 +385,7 @@ TEST(limits_cgroup_missing)
 	ASSERT_OK(fx_attr_set_cgroup_path(attr, path));
 	ASSERT_EQ(spawn_fail(attr, &err), -ENOENT);
 	snprintf(want, sizeof want, "cgroup \"%s\": %s", path, strerror(ENOENT));
-	check_err(&err, FX_STEP_CGROUP, ENOENT, -1, want);
+	fxt_check_err(&err, FX_STEP_CGROUP, ENOENT, -1, want);
 	fx_attr_free(attr);
 }
 
@@ -496,8 +462,8 @@ TEST(limits_rlimit_above_nr_open)
 	fclose(f);
 	ASSERT_OK(fx_attr_set_rlimit(attr, RLIMIT_NOFILE, 100, nr_open + 1));
 	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
-	check_err(&err, FX_STEP_RLIMIT, EPERM, RLIMIT_NOFILE,
-	          msg_of("rlimit nofile", EPERM));
+	fxt_check_err(&err, FX_STEP_RLIMIT, EPERM, RLIMIT_NOFILE,
+	          fxt_msg_of("rlimit nofile", EPERM));
 	fx_attr_free(attr);
 }
 
@@ -523,8 +489,8 @@ TEST(limits_rlimit_raise_hard_as_nobody)
 	ASSERT_OK(fx_attr_set_uid(attr, NOBODY));
 	ASSERT_OK(fx_attr_set_rlimit(attr, RLIMIT_NOFILE, 64, rl.rlim_max + 1000));
 	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
-	check_err(&err, FX_STEP_RLIMIT, EPERM, RLIMIT_NOFILE,
-	          msg_of("rlimit nofile", EPERM));
+	fxt_check_err(&err, FX_STEP_RLIMIT, EPERM, RLIMIT_NOFILE,
+	          fxt_msg_of("rlimit nofile", EPERM));
 	fx_attr_free(attr);
 }
 
@@ -702,7 +668,7 @@ TEST(limits_seccomp_unprivileged_needs_nnp)
 	ASSERT_OK(fx_attr_set_uid(attr, NOBODY));
 	ASSERT_OK(fx_attr_set_seccomp(attr, &uname_exdev));
 	ASSERT_EQ(spawn_fail(attr, &err), -EACCES);
-	check_err(&err, FX_STEP_SECCOMP, EACCES, -1, msg_of("seccomp", EACCES));
+	fxt_check_err(&err, FX_STEP_SECCOMP, EACCES, -1, fxt_msg_of("seccomp", EACCES));
 	fx_attr_free(attr);
 }
 
@@ -886,7 +852,7 @@ TEST(limits_bad_cgroup_changes_nothing)
 	ASSERT_ERR(fx_attr_set_cgroup_fd(attr, -2), -EBADF);
 	ASSERT_ERR(fx_attr_set_cgroup_path(attr, ""), -EINVAL);
 	ASSERT_EQ(spawn_fail(attr, &err), -ENOENT);
-	check_err(&err, FX_STEP_CGROUP, ENOENT, -1, NULL);
+	fxt_check_err(&err, FX_STEP_CGROUP, ENOENT, -1, NULL);
 	ASSERT_STR_EQ(err.subject, path);
 	fx_attr_free(attr);
 }
@@ -936,7 +902,7 @@ TEST(limits_error_no_new_privs)
 	refuse_in_this_process(SYS_prctl, 0, EPERM);
 	ASSERT_OK(fx_attr_set_no_new_privs(attr, 1));
 	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
-	check_err(&err, FX_STEP_NO_NEW_PRIVS, EPERM, -1, msg_of("no_new_privs", EPERM));
+	fxt_check_err(&err, FX_STEP_NO_NEW_PRIVS, EPERM, -1, fxt_msg_of("no_new_privs", EPERM));
 	fx_attr_free(attr);
 }
 
@@ -955,7 +921,7 @@ TEST(limits_error_namespaces)
 	refuse_in_this_process(SYS_unshare, 0, EPERM);
 	ASSERT_OK(fx_attr_set_namespaces(attr, CLONE_NEWNET));
 	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
-	check_err(&err, FX_STEP_NAMESPACES, EPERM, -1, msg_of("namespaces", EPERM));
+	fxt_check_err(&err, FX_STEP_NAMESPACES, EPERM, -1, fxt_msg_of("namespaces", EPERM));
 	fx_attr_free(attr);
 }
 
@@ -972,7 +938,7 @@ TEST(limits_error_affinity)
 	CPU_SET_S(8000, size, far);
 	ASSERT_OK(fx_attr_set_cpus(attr, size, far));
 	ASSERT_EQ(spawn_fail(attr, &err), -EINVAL);
-	check_err(&err, FX_STEP_AFFINITY, EINVAL, -1, msg_of("cpu affinity", EINVAL));
+	fxt_check_err(&err, FX_STEP_AFFINITY, EINVAL, -1, fxt_msg_of("cpu affinity", EINVAL));
 	fx_attr_free(attr);
 	CPU_FREE(far);
 }
@@ -987,7 +953,7 @@ TEST(limits_error_nice_in_user_namespace)
 	ASSERT_OK(fx_attr_map_root_user(attr));
 	ASSERT_OK(fx_attr_set_nice(attr, -5));
 	ASSERT_EQ(spawn_fail(attr, &err), -EACCES);
-	check_err(&err, FX_STEP_NICE, EACCES, -1, msg_of("nice -5", EACCES));
+	fxt_check_err(&err, FX_STEP_NICE, EACCES, -1, fxt_msg_of("nice -5", EACCES));
 	fx_attr_free(attr);
 }
 
@@ -1005,8 +971,8 @@ TEST(limits_error_bounding)
 	ASSERT_SYS(syscall(SYS_capset, &hdr, data));
 	ASSERT_OK(fx_attr_drop_bounding_caps(attr, FX_CAP(CAP_NET_RAW) | FX_CAP(CAP_SYS_ADMIN)));
 	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
-	check_err(&err, FX_STEP_BOUNDING, EPERM, CAP_NET_RAW,
-	          msg_of("bounding set net_raw", EPERM));
+	fxt_check_err(&err, FX_STEP_BOUNDING, EPERM, CAP_NET_RAW,
+	          fxt_msg_of("bounding set net_raw", EPERM));
 	fx_attr_free(attr);
 }
 
@@ -1041,7 +1007,7 @@ TEST(limits_error_setgroups_policy)
 	ASSERT_OK(fx_attr_add_uid_map(attr, 0, 0, 1));
 	ASSERT_OK(fx_attr_set_setgroups(attr, FX_SETGROUPS_ALLOW));
 	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
-	check_err(&err, FX_STEP_SETGROUPS_POLICY, EPERM, -1,
+	fxt_check_err(&err, FX_STEP_SETGROUPS_POLICY, EPERM, -1,
 	          "setgroups policy \"allow\": Operation not permitted");
 	fx_attr_free(attr);
 }
