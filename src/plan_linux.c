@@ -108,6 +108,19 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 	return 0;
 }
 
+/* One operation of `kind` per resource limit given. */
+static void push_rlimits(struct fx__plan *plan, const struct fx__linux_attr *lx, unsigned kind)
+{
+	for (int r = 0; r < FX__NRLIMITS; r++) {
+		if (!(lx->rlimit_set & (1u << r)))
+			continue;
+		struct fx__op *op = fx__plan_push(plan, kind, FX_STEP_RLIMIT);
+		op->a = r;
+		op->ptr = lx->rlimit[r];
+		op->index = r;
+	}
+}
+
 void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 {
 	const struct fx__linux_attr *lx = attr->lx;
@@ -119,14 +132,8 @@ void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 	 * switch to an ordinary user is about to drop: raise it now.  The
 	 * exact limits come after the descriptors (fx__plan_linux_late): a
 	 * low RLIMIT_NOFILE would otherwise forbid the shuffle's fds. */
-	for (int r = 0; r < FX__NRLIMITS && attr->has_uid; r++) {
-		if (!(lx->rlimit_set & (1u << r)))
-			continue;
-		op = fx__plan_push(plan, FX__OP_RLIMIT_RAISE, FX_STEP_RLIMIT);
-		op->a = r;
-		op->ptr = lx->rlimit[r];
-		op->index = r;
-	}
+	if (attr->has_uid)
+		push_rlimits(plan, lx, FX__OP_RLIMIT_RAISE);
 	if (lx->has_nice)
 		fx__plan_push(plan, FX__OP_NICE, FX_STEP_NICE)->a = lx->nice;
 	if (lx->has_sched) {
@@ -168,18 +175,10 @@ void fx__plan_linux_ambient(struct fx__plan *plan, const struct fx_attr *attr)
 void fx__plan_linux_late(struct fx__plan *plan, const struct fx_attr *attr)
 {
 	const struct fx__linux_attr *lx = attr->lx;
-	struct fx__op *op;
 
 	if (!lx)
 		return;
-	for (int r = 0; r < FX__NRLIMITS; r++) {
-		if (!(lx->rlimit_set & (1u << r)))
-			continue;
-		op = fx__plan_push(plan, FX__OP_RLIMIT, FX_STEP_RLIMIT);
-		op->a = r;
-		op->ptr = lx->rlimit[r];
-		op->index = r;
-	}
+	push_rlimits(plan, lx, FX__OP_RLIMIT);
 	if (lx->has_umask)
 		fx__plan_push(plan, FX__OP_UMASK, FX_STEP_NONE)->a = (int)lx->umask;
 	if (lx->no_new_privs)
