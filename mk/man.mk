@@ -2,7 +2,8 @@
 # a warning is a failure, then checks that every public function has
 # exactly one page and that every page names only real functions
 # (tests/man-coverage.sh, against the exported symbols of the shared
-# library), and that the check itself can fail (its self-test).
+# library) and that fxrun(1) lists every option of tools/fxrun_args.c,
+# and that the check itself can fail (its self-test).
 # Included by the Makefile; `make check` runs it first.
 
 MAN_PAGES := $(wildcard man/*.[1-9])

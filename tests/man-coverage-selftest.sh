@@ -32,7 +32,17 @@ const char *fx_thing_name(const fx_thing *thing, char *const names[], size_t n)
 EOF
 "$CC" -shared -fPIC -I"$tmp/include" -o "$tmp/build/libforkexec.so" "$tmp/lib.c"
 
-# The pages: fx_thing_new.3 documents all three; fake.7 points at it.
+# A tool's option table, in tools/fxrun_args.c's form.
+cat > "$tmp/args.c" <<'EOF'
+static const struct opt_def opt_defs[] = {
+	{ "alpha",              'a', 0, OPT_ALPHA },
+	{ "beta-gamma",         0,   1, OPT_BETA },
+};
+EOF
+export FXRUN_ARGS=$tmp/args.c
+
+# The pages: fx_thing_new.3 documents all three functions; fake.7 points
+# at it; fxrun.1 documents both options.
 good() {
 	rm -rf "$tmp/man"
 	mkdir -p "$tmp/man"
@@ -73,6 +83,21 @@ EOF
 and
 .Xr fx_thing_new 3 .
 EOF
+	cat > "$tmp/man/fxrun.1" <<'EOF'
+.Dd November 30, 2026
+.Dt FXRUN 1
+.Os
+.Sh NAME
+.Nm fxrun
+.Nd tool
+.Sh DESCRIPTION
+.Bl -tag -width Ds
+.It Fl a , Fl \-alpha
+first
+.It Fl \-beta-gamma Ar x
+second
+.El
+EOF
 }
 
 pass=0
@@ -92,7 +117,8 @@ expect() {
 }
 
 good
-expect 0 '^man-coverage: ok: 2 pages document all 3 declared' "correct pages pass"
+expect 0 '^man-coverage: ok: 3 pages document all 3 declared' "correct pages pass"
+expect 0 '^man-coverage: ok: fxrun.1 lists all 2 options' "fxrun.1 with every option passes"
 
 good
 sed -i -e '/^\.Nm fx_thing_free ,$/d' -e '/^\.Ft void$/d' -e '/^\.Fn fx_thing_free/d' "$tmp/man/fx_thing_new.3"
@@ -119,6 +145,14 @@ expect 1 '\.Fn fx_thing_new_typo in SYNOPSIS is not declared' "an undeclared .Fn
 good
 sed -i 's/^\.Xr fx_thing_new 3 \.$/.Xr fx_thing_nope 3 ./' "$tmp/man/fake.7"
 expect 1 '\.Xr fx_thing_nope 3: no' "a dangling .Xr fails"
+
+good
+sed -i 's/^\.It Fl \\-beta-gamma Ar x$/.It Fl \\-beta Ar x/' "$tmp/man/fxrun.1"
+expect 1 "no '\\.It Fl \\\\-beta-gamma' for the option --beta-gamma" "an option missing from fxrun.1 fails"
+
+good
+sed -i 's/^\.It Fl a , Fl \\-alpha$/.It Fl \\-alpha/' "$tmp/man/fxrun.1"
+expect 1 "for the option -a, --alpha" "an option without its short name fails"
 
 good
 printf 'int fx_hidden_extra(void);\nint fx_hidden_extra(void) { return 1; }\n' >> "$tmp/lib.c"

@@ -15,7 +15,9 @@
 #     arguments differ from the header's prototype;
 #   - a function exported by BUILD_DIR/libforkexec.so is not documented;
 #   - an .Xr to a forkexec page (fx_*, fxrun, forkexec*) names neither a
-#     MAN_DIR/NAME.SECTION file nor a .Nm of a page of that section.
+#     MAN_DIR/NAME.SECTION file nor a .Nm of a page of that section;
+#   - an option of fxrun's table (tools/fxrun_args.c, or $FXRUN_ARGS) has
+#     no .It of its own in MAN_DIR/fxrun.1 (checked when both exist).
 # Exit 2 for bad usage or a missing input.
 #
 # Declarations are read from the preprocessed headers ($CC -E), so that
@@ -204,4 +206,27 @@ awk -F'\t' -v man="$man" -v incdir="${inc##*/}" -v lib="${lib##*/}" -v npages=${
 # The problems sorted, the verdict last.
 grep -v -E '^man-coverage: (FAIL|ok):' "$tmp/out" | sort || true
 grep -E '^man-coverage: (FAIL|ok):' "$tmp/out"
-exit "${rc:-0}"
+rc=${rc:-0}
+
+# fxrun(1) lists every option of fxrun's table (tools/fxrun_args.c, or
+# $FXRUN_ARGS): each long name as ".It Fl \-NAME" or "Fl X , Fl \-NAME".
+args_src=${FXRUN_ARGS:-$(dirname "$0")/../tools/fxrun_args.c}
+if [ -e "$man/fxrun.1" ] && [ -e "$args_src" ]; then
+	awk '/^static const struct opt_def opt_defs\[\] = \{/, /^\};/' "$args_src" |
+	sed -n -E "s/^[[:space:]]*\{ \"([a-z0-9-]+)\",[[:space:]]*('(.)'|0),.*/\1 \3/p" > "$tmp/options"
+	[ -s "$tmp/options" ] || { echo "man-coverage: no option table in $args_src" >&2; exit 2; }
+	n_opt=0
+	while read -r long short; do
+		n_opt=$((n_opt + 1))
+		if [ -n "$short" ]; then
+			grep -qE "^\.It Fl $short , Fl \\\\-$long( |\$)" "$man/fxrun.1" && continue
+			echo "man-coverage: fxrun.1: no '.It Fl $short , Fl \\-$long' for the option -$short, --$long"
+		else
+			grep -qE "^\.It Fl \\\\-$long( |\$)" "$man/fxrun.1" && continue
+			echo "man-coverage: fxrun.1: no '.It Fl \\-$long' for the option --$long"
+		fi
+		rc=1
+	done < "$tmp/options"
+	((rc)) || echo "man-coverage: ok: fxrun.1 lists all $n_opt options of ${args_src##*/}"
+fi
+exit "$rc"
