@@ -21,8 +21,8 @@
 # Exit 2 for bad usage or a missing input.
 #
 # Declarations are read from the preprocessed headers ($CC -E), so that
-# comments and prose mentioning fx_ names do not count; only text that
-# comes from INCLUDE_DIR itself is looked at.
+# comments and prose mentioning fx_ names do not count; of each header,
+# only the text it holds itself is looked at (not what it includes).
 set -euo pipefail
 
 if (($# < 1 || $# > 3)); then
