@@ -106,10 +106,11 @@ $(BUILD)/fxprobe: tests/probe.c tests/pattern.h
 $(BUILD)/fxtest: $(TEST_SRCS) $(wildcard tests/*.h) $(STATIC_LIB) include/forkexec-io.h include/forkexec-linux.h
 	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itests -o $@ $(TEST_SRCS) $(STATIC_LIB) -lpthread $(LDFLAGS)
 
-# The suite, then the posix_spawn drop-in under real programs
+# The manual pages (mk/man.mk), the suite, then the posix_spawn drop-in under real programs
 # (tests/dropin/run.sh), then every benchmark strategy a few times
 # (statuses checked, never a time), so that the benchmark cannot rot.
 check: all $(BUILD)/fxtest $(BUILD)/fxprobe
+	$(MAKE) --no-print-directory check-man
 	$(BUILD)/fxtest
 	tests/dropin/run.sh $(BUILD)
 	$(MAKE) --no-print-directory bench-quick
