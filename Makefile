@@ -13,7 +13,11 @@ PKGDIR   ?= $(LIBDIR)/pkgconfig
 
 VERSION  := 0.1.0
 SOMAJOR  := 0
-ARCH     := $(shell $(CC) -dumpmachine | cut -d- -f1)
+MACHINE  := $(shell $(CC) -dumpmachine)
+ARCH     := $(firstword $(subst -, ,$(MACHINE)))
+# Darwin (Apple's clang says ...-apple-darwin, zig cc ...-macos) builds
+# the fork backend through libSystem (mk/macos.mk, src/*_darwin.c).
+OS       := $(if $(or $(findstring darwin,$(MACHINE)),$(findstring macos,$(MACHINE))),darwin,linux)
 
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wcast-align -Wno-unused-parameter
@@ -38,6 +42,17 @@ INSTR    ?=
 LIB_SRCS   := $(filter-out src/child.c,$(wildcard src/*.c))
 CHILD_SRCS := src/child.c
 ASM_SRCS   := $(wildcard src/sys/$(ARCH)/*.S)
+ifeq ($(OS),darwin)
+# Darwin builds src/*_darwin.c instead of the Linux-only files, and no
+# posix_spawn layer (its types are Apple's; see the README).
+DARWIN_EXCLUDED := src/attr_linux.c src/plan_linux.c src/userns.c src/describe_linux.c \
+                   src/names_linux.c src/spawn_linux.c src/posix_spawn.c src/plan_posix.c
+LIB_SRCS   := $(filter-out $(DARWIN_EXCLUDED) src/child_darwin.c,$(LIB_SRCS))
+CHILD_SRCS := src/child_darwin.c
+ASM_SRCS   :=
+else
+LIB_SRCS   := $(filter-out src/%_darwin.c,$(LIB_SRCS))
+endif
 
 # The child's code runs on a small private stack, shared with the parent's
 # memory, between clone and execve: no stack protector (it reads TLS),
@@ -61,13 +76,18 @@ TEST_SRCS  := $(filter-out tests/probe.c tests/fuzz_%.c,$(wildcard tests/*.c))
 BENCH_SRCS := $(filter-out bench/tiny.c,$(wildcard bench/*.c))
 
 STATIC_LIB := $(BUILD)/libforkexec.a
+ifeq ($(OS),darwin)
+SHARED_LIB := $(BUILD)/libforkexec.$(SOMAJOR).dylib
+ALL_EXTRA  :=
+else
 SHARED_LIB := $(BUILD)/libforkexec.so.$(VERSION)
+ALL_EXTRA  := $(BUILD)/libforkexec-posix.so $(BUILD)/libforkexec-posix.a
+endif
 
 .PHONY: all check bench clean install install-lib install-bin install-headers \
         install-pc tidy cppcheck
 
-all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/fxrun $(BUILD)/libforkexec-posix.so \
-     $(BUILD)/libforkexec-posix.a
+all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/fxrun $(ALL_EXTRA)
 
 $(BUILD)/obj/src/child.o: src/child.c $(wildcard src/*.h src/sys/*.h src/sys/$(ARCH)/*.h)
 	@mkdir -p $(dir $@)
@@ -88,11 +108,24 @@ $(STATIC_LIB): $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+ifeq ($(OS),darwin)
+# The install name carries the major version as an ELF soname does;
+# only the public fx_ names are exported (src/forkexec.exp).  mk/macos.mk
+# links with ld64.lld instead (zig's linker takes no exported-symbols
+# list and adds its own runtime's exports).
+DYLIB_LINK ?= $(CC) -dynamiclib -Wl,-exported_symbols_list,src/forkexec.exp
+$(SHARED_LIB): $(LIB_OBJS) src/forkexec.exp
+	$(DYLIB_LINK) -install_name @rpath/libforkexec.$(SOMAJOR).dylib \
+	    -compatibility_version $(SOMAJOR).1 -current_version $(VERSION) \
+	    $(INSTR) -o $@ $(LIB_OBJS)
+	ln -sf libforkexec.$(SOMAJOR).dylib $(BUILD)/libforkexec.dylib
+else
 $(SHARED_LIB): $(LIB_OBJS) src/forkexec.map
 	$(CC) -shared -Wl,-soname,libforkexec.so.$(SOMAJOR) \
 	    -Wl,--version-script=src/forkexec.map $(INSTR) -o $@ $(LIB_OBJS)
 	ln -sf libforkexec.so.$(VERSION) $(BUILD)/libforkexec.so.$(SOMAJOR)
 	ln -sf libforkexec.so.$(SOMAJOR) $(BUILD)/libforkexec.so
+endif
 
 $(BUILD)/fxrun: $(FXRUN_SRCS) $(wildcard tools/*.h) $(STATIC_LIB) include/forkexec-io.h include/forkexec-linux.h
 	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itools -o $@ $(FXRUN_SRCS) $(STATIC_LIB) $(LDFLAGS)
