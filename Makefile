@@ -73,6 +73,12 @@ LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
 
 FXRUN_SRCS := $(wildcard tools/*.c)
 TEST_SRCS  := $(filter-out tests/probe.c tests/fuzz_%.c,$(wildcard tests/*.c))
+ifeq ($(OS),darwin)
+# The tests that build on Darwin; the others test Linux facts (namespaces,
+# seccomp, /proc, the posix_spawn layer, ...): see the README.
+TEST_SRCS  := tests/runner.c tests/fxt.c tests/test_attr.c tests/test_spawn.c \
+              tests/test_proc.c tests/test_errors.c
+endif
 BENCH_SRCS := $(filter-out bench/tiny.c,$(wildcard bench/*.c))
 
 STATIC_LIB := $(BUILD)/libforkexec.a
@@ -132,9 +138,11 @@ $(BUILD)/fxrun: $(FXRUN_SRCS) $(wildcard tools/*.h) $(STATIC_LIB) include/forkex
 
 # The probe runs inside chroots and under other users: linked statically so
 # it needs nothing from the file system.  musl-gcc can link it too.
-$(BUILD)/fxprobe: tests/probe.c tests/pattern.h
+# (Darwin has no static linking: there it is an ordinary program.)
+PROBE_STATIC := $(if $(filter darwin,$(OS)),,-static)
+$(BUILD)/fxprobe: tests/probe.c tests/probe_darwin.h tests/pattern.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -std=gnu11 -O1 -g $(WARN) -static -o $@ $<
+	$(CC) $(CPPFLAGS) -std=gnu11 -O1 -g $(WARN) $(PROBE_STATIC) -o $@ $<
 
 $(BUILD)/fxtest: $(TEST_SRCS) $(wildcard tests/*.h) $(STATIC_LIB) include/forkexec-io.h include/forkexec-linux.h
 	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itests -o $@ $(TEST_SRCS) $(STATIC_LIB) -lpthread $(LDFLAGS)
