@@ -66,6 +66,11 @@ CHILD_CFLAGS := -std=gnu11 $(OPT) $(WARN) -fPIC -fno-stack-protector \
 ifeq ($(findstring clang,$(shell $(CC) --version 2>/dev/null | head -n1)),clang)
 CHILD_CFLAGS := $(filter-out -fno-tree-loop-distribute-patterns,$(CHILD_CFLAGS))
 endif
+ifeq ($(OS),darwin)
+# Mach-O has no stack clash protection to turn off: clang calls the flag
+# unused, an error under -Werror.
+CHILD_CFLAGS := $(filter-out -fno-stack-clash-protection,$(CHILD_CFLAGS))
+endif
 
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
               $(patsubst %.c,$(BUILD)/obj/%.o,$(CHILD_SRCS)) \
@@ -95,7 +100,8 @@ endif
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/fxrun $(ALL_EXTRA)
 
-$(BUILD)/obj/src/child.o: src/child.c $(wildcard src/*.h src/sys/*.h src/sys/$(ARCH)/*.h)
+# The child's object (src/child.c, or src/child_darwin.c on Darwin).
+$(patsubst %.c,$(BUILD)/obj/%.o,$(CHILD_SRCS)): $(CHILD_SRCS) $(wildcard src/*.h src/sys/*.h src/sys/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY $(CHILD_CFLAGS) -fvisibility=hidden -c -o $@ $<
 

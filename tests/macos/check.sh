@@ -42,17 +42,25 @@ child_allowed=(
 # posix_spawn(p), pthread_atfork.
 lib_forbidden=(_fork _vfork _exit __exit _posix_spawn _posix_spawnp _pthread_atfork)
 
+# undefined FILE...: the names FILE references, one a line; fails (and
+# so does the check) if llvm-nm cannot read a file.
+undefined() {
+	local out
+	out=$("$nm" -u "$@") || { echo "check-macos: $nm cannot read $*" >&2; return 1; }
+	printf '%s\n' "$out" | awk 'NF && $NF !~ /:$/ {print $NF}' | sort -u
+}
+
 # check_child OBJ: every undefined symbol of OBJ is on the allowlist.
 check_child() {
-	local obj=$1 sym bad=()
-	while read -r sym; do
-		[ -n "$sym" ] || continue
+	local obj=$1 syms sym bad=()
+	syms=$(undefined "$obj") || return 1
+	for sym in $syms; do
 		local ok=0 a
 		for a in "${child_allowed[@]}"; do
 			[ "$sym" = "$a" ] && ok=1 && break
 		done
 		[ $ok = 1 ] || bad+=("$sym")
-	done < <("$nm" -u "$obj" | awk '{print $NF}')
+	done
 	if [ ${#bad[@]} -gt 0 ]; then
 		echo "check-macos: $obj calls what the child may not: ${bad[*]}" >&2
 		return 1
@@ -62,14 +70,28 @@ check_child() {
 
 # check_lib_refs FILE...: no forbidden name referenced.
 check_lib_refs() {
-	local bad
-	bad=$("$nm" -u "$@" 2>/dev/null | awk '{print $NF}' | sort -u |
-	      grep -Fx "$(printf '%s\n' "${lib_forbidden[@]}")" || true)
+	local syms bad
+	syms=$(undefined "$@") || return 1
+	bad=$(printf '%s\n' "$syms" | grep -Fx "$(printf '%s\n' "${lib_forbidden[@]}")" || true)
 	if [ -n "$bad" ]; then
-		echo "check-macos: the library references $(echo $bad)" >&2
+		echo "check-macos: $* reference $(echo $bad)" >&2
 		return 1
 	fi
 	return 0
+}
+
+# expect_caught WHAT SYMBOL CHECK ARGS...: CHECK must fail, naming SYMBOL
+# (not for another reason, such as an unreadable file).
+expect_caught() {
+	local what=$1 sym=$2 msg
+	shift 2
+	if msg=$("$@" 2>&1); then
+		fail "self-test: $what passed the check"
+	elif printf '%s\n' "$msg" | grep -qw -- "$sym"; then
+		echo "check-macos: self-test: $what is caught ($sym)"
+	else
+		fail "self-test: $what failed the check for another reason: $msg"
+	fi
 }
 
 self_test() {
@@ -78,23 +100,19 @@ self_test() {
 	printf '#include <stdlib.h>\nvoid *fx__bad_child(void) { return malloc(16); }\n' > "$dir/bad_malloc.c"
 	printf '#include <stdlib.h>\nvoid fx__bad_child(void) { exit(127); }\n' > "$dir/bad_exit.c"
 	printf '#include <unistd.h>\nint fx__bad_lib(void) { return fork(); }\n' > "$dir/bad_fork.c"
-	for b in bad_malloc bad_exit bad_fork; do
+	printf '#include <unistd.h>\nextern void __exit(int);\nvoid fx__good_child(void) { write(2, "x", 1); __exit(127); }\n' > "$dir/good_child.c"
+	for b in bad_malloc bad_exit bad_fork good_child; do
 		"$zig" cc -target aarch64-macos -O2 -c -o "$dir/$b.o" "$dir/$b.c"
 	done
-	if check_child "$dir/bad_malloc.o" 2>/dev/null; then
-		fail "self-test: a child object calling malloc passed the child check"
+	expect_caught "a child calling malloc" _malloc check_child "$dir/bad_malloc.o"
+	expect_caught "a child calling exit" _exit check_child "$dir/bad_exit.o"
+	expect_caught "a library calling fork" _fork check_lib_refs "$dir/bad_fork.o"
+	expect_caught "a library calling exit" _exit check_lib_refs "$dir/bad_exit.o"
+	# The control: a child calling only allowed names passes.
+	if check_child "$dir/good_child.o"; then
+		echo "check-macos: self-test: a child calling write and __exit passes"
 	else
-		echo "check-macos: self-test: a child calling malloc is caught"
-	fi
-	if check_child "$dir/bad_exit.o" 2>/dev/null; then
-		fail "self-test: a child object calling exit passed the child check"
-	else
-		echo "check-macos: self-test: a child calling exit is caught"
-	fi
-	if check_lib_refs "$dir/bad_fork.o" 2>/dev/null || check_lib_refs "$dir/bad_exit.o" 2>/dev/null; then
-		fail "self-test: an object calling fork or exit passed the library check"
-	else
-		echo "check-macos: self-test: a library object calling fork or exit is caught"
+		fail "self-test: a child calling only write and __exit was refused"
 	fi
 }
 
@@ -122,16 +140,18 @@ for arch in "${arches[@]}"; do
 
 	child=$b/obj/src/child_darwin.o
 	check_child "$child" || fail "$arch: $child"
-	echo "check-macos: $arch: the child calls only: $("$nm" -u "$child" | awk '{print $NF}' | tr '\n' ' ')"
-	"$nm" -u "$b/obj/src/spawn_fork.o" | awk '{print $NF}' | grep -qx ___fork ||
+	echo "check-macos: $arch: the child calls only: $(undefined "$child" | tr '\n' ' ')"
+	undefined "$b/obj/src/spawn_fork.o" | grep -qx ___fork ||
 		fail "$arch: spawn_fork.o does not call __fork"
-	"$nm" -u "$child" | awk '{print $NF}' | grep -qx ___exit ||
+	undefined "$child" | grep -qx ___exit ||
 		fail "$arch: the child does not leave through __exit"
 	check_lib_refs "$b/libforkexec.a" "$b/libforkexec.0.dylib" ||
 		fail "$arch: forbidden references"
-	exports=$("$nm" -gU "$b/libforkexec.0.dylib" | awk '{print $NF}')
+	exports=$("$nm" -gU "$b/libforkexec.0.dylib" | awk '{print $NF}') ||
+		fail "$arch: $nm cannot read the dylib"
 	others=$(echo "$exports" | grep -v '^_fx_[a-z]' || true)
 	[ -z "$others" ] || fail "$arch: the dylib exports $(echo $others)"
+	echo "$exports" | grep -qx _fx_spawn || fail "$arch: the dylib does not export fx_spawn"
 	echo "check-macos: $arch: the dylib exports $(echo "$exports" | wc -l) names, all fx_"
 	id=$(llvm-objdump --macho --dylib-id "$b/libforkexec.0.dylib" | tail -1)
 	[ "$id" = @rpath/libforkexec.0.dylib ] || fail "$arch: install name $id"
