@@ -13,7 +13,11 @@ PKGDIR   ?= $(LIBDIR)/pkgconfig
 
 VERSION  := 0.1.0
 SOMAJOR  := 0
-ARCH     := $(shell $(CC) -dumpmachine | cut -d- -f1)
+MACHINE  := $(shell $(CC) -dumpmachine)
+ARCH     := $(firstword $(subst -, ,$(MACHINE)))
+# Darwin (Apple's clang says ...-apple-darwin, zig cc ...-macos) builds
+# the fork backend through libSystem (mk/macos.mk, src/*_darwin.c).
+OS       := $(if $(or $(findstring darwin,$(MACHINE)),$(findstring macos,$(MACHINE))),darwin,linux)
 
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wcast-align -Wno-unused-parameter
@@ -38,6 +42,17 @@ INSTR    ?=
 LIB_SRCS   := $(filter-out src/child.c,$(wildcard src/*.c))
 CHILD_SRCS := src/child.c
 ASM_SRCS   := $(wildcard src/sys/$(ARCH)/*.S)
+ifeq ($(OS),darwin)
+# Darwin builds src/*_darwin.c instead of the Linux-only files, and no
+# posix_spawn layer (its types are Apple's; see the README).
+DARWIN_EXCLUDED := src/attr_linux.c src/plan_linux.c src/userns.c src/describe_linux.c \
+                   src/names_linux.c src/spawn_linux.c src/posix_spawn.c src/plan_posix.c
+LIB_SRCS   := $(filter-out $(DARWIN_EXCLUDED) src/child_darwin.c,$(LIB_SRCS))
+CHILD_SRCS := src/child_darwin.c
+ASM_SRCS   :=
+else
+LIB_SRCS   := $(filter-out src/%_darwin.c,$(LIB_SRCS))
+endif
 
 # The child's code runs on a small private stack, shared with the parent's
 # memory, between clone and execve: no stack protector (it reads TLS),
@@ -51,6 +66,11 @@ CHILD_CFLAGS := -std=gnu11 $(OPT) $(WARN) -fPIC -fno-stack-protector \
 ifeq ($(findstring clang,$(shell $(CC) --version 2>/dev/null | head -n1)),clang)
 CHILD_CFLAGS := $(filter-out -fno-tree-loop-distribute-patterns,$(CHILD_CFLAGS))
 endif
+ifeq ($(OS),darwin)
+# Mach-O has no stack clash protection to turn off: clang calls the flag
+# unused, an error under -Werror.
+CHILD_CFLAGS := $(filter-out -fno-stack-clash-protection,$(CHILD_CFLAGS))
+endif
 
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
               $(patsubst %.c,$(BUILD)/obj/%.o,$(CHILD_SRCS)) \
@@ -58,18 +78,30 @@ LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
 
 FXRUN_SRCS := $(wildcard tools/*.c)
 TEST_SRCS  := $(filter-out tests/probe.c tests/fuzz_%.c,$(wildcard tests/*.c))
+ifeq ($(OS),darwin)
+# The tests that build on Darwin; the others test Linux facts (namespaces,
+# seccomp, /proc, the posix_spawn layer, ...): see the README.
+TEST_SRCS  := tests/runner.c tests/fxt.c tests/test_attr.c tests/test_spawn.c \
+              tests/test_proc.c tests/test_errors.c
+endif
 BENCH_SRCS := $(filter-out bench/tiny.c,$(wildcard bench/*.c))
 
 STATIC_LIB := $(BUILD)/libforkexec.a
+ifeq ($(OS),darwin)
+SHARED_LIB := $(BUILD)/libforkexec.$(SOMAJOR).dylib
+ALL_EXTRA  :=
+else
 SHARED_LIB := $(BUILD)/libforkexec.so.$(VERSION)
+ALL_EXTRA  := $(BUILD)/libforkexec-posix.so $(BUILD)/libforkexec-posix.a
+endif
 
 .PHONY: all check bench clean install install-lib install-bin install-headers \
         install-pc tidy cppcheck
 
-all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/fxrun $(BUILD)/libforkexec-posix.so \
-     $(BUILD)/libforkexec-posix.a
+all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/fxrun $(ALL_EXTRA)
 
-$(BUILD)/obj/src/child.o: src/child.c $(wildcard src/*.h src/sys/*.h src/sys/$(ARCH)/*.h)
+# The child's object (src/child.c, or src/child_darwin.c on Darwin).
+$(patsubst %.c,$(BUILD)/obj/%.o,$(CHILD_SRCS)): $(CHILD_SRCS) $(wildcard src/*.h src/sys/*.h src/sys/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY $(CHILD_CFLAGS) -fvisibility=hidden -c -o $@ $<
 
@@ -88,20 +120,35 @@ $(STATIC_LIB): $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+ifeq ($(OS),darwin)
+# The install name carries the major version as an ELF soname does;
+# only the public fx_ names are exported (src/forkexec.exp).  mk/macos.mk
+# links with ld64.lld instead (zig's linker takes no exported-symbols
+# list and adds its own runtime's exports).
+DYLIB_LINK ?= $(CC) -dynamiclib -Wl,-exported_symbols_list,src/forkexec.exp
+$(SHARED_LIB): $(LIB_OBJS) src/forkexec.exp
+	$(DYLIB_LINK) -install_name @rpath/libforkexec.$(SOMAJOR).dylib \
+	    -compatibility_version $(SOMAJOR).1 -current_version $(VERSION) \
+	    $(INSTR) -o $@ $(LIB_OBJS)
+	ln -sf libforkexec.$(SOMAJOR).dylib $(BUILD)/libforkexec.dylib
+else
 $(SHARED_LIB): $(LIB_OBJS) src/forkexec.map
 	$(CC) -shared -Wl,-soname,libforkexec.so.$(SOMAJOR) \
 	    -Wl,--version-script=src/forkexec.map $(INSTR) -o $@ $(LIB_OBJS)
 	ln -sf libforkexec.so.$(VERSION) $(BUILD)/libforkexec.so.$(SOMAJOR)
 	ln -sf libforkexec.so.$(SOMAJOR) $(BUILD)/libforkexec.so
+endif
 
 $(BUILD)/fxrun: $(FXRUN_SRCS) $(wildcard tools/*.h) $(STATIC_LIB) include/forkexec-io.h include/forkexec-linux.h
 	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itools -o $@ $(FXRUN_SRCS) $(STATIC_LIB) $(LDFLAGS)
 
 # The probe runs inside chroots and under other users: linked statically so
 # it needs nothing from the file system.  musl-gcc can link it too.
-$(BUILD)/fxprobe: tests/probe.c tests/pattern.h
+# (Darwin has no static linking: there it is an ordinary program.)
+PROBE_STATIC := $(if $(filter darwin,$(OS)),,-static)
+$(BUILD)/fxprobe: tests/probe.c tests/probe_darwin.h tests/pattern.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -std=gnu11 -O1 -g $(WARN) -static -o $@ $<
+	$(CC) $(CPPFLAGS) -std=gnu11 -O1 -g $(WARN) $(PROBE_STATIC) -o $@ $<
 
 $(BUILD)/fxtest: $(TEST_SRCS) $(wildcard tests/*.h) $(STATIC_LIB) include/forkexec-io.h include/forkexec-linux.h
 	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itests -o $@ $(TEST_SRCS) $(STATIC_LIB) -lpthread $(LDFLAGS)
@@ -109,11 +156,17 @@ $(BUILD)/fxtest: $(TEST_SRCS) $(wildcard tests/*.h) $(STATIC_LIB) include/forkex
 # The manual pages (mk/man.mk), the suite, then the posix_spawn drop-in under real programs
 # (tests/dropin/run.sh), then every benchmark strategy a few times
 # (statuses checked, never a time), so that the benchmark cannot rot.
+ifeq ($(OS),darwin)
+# Darwin: the suite alone (no posix_spawn drop-in, and the benchmark is Linux's).
+check: all $(BUILD)/fxtest $(BUILD)/fxprobe
+	$(BUILD)/fxtest
+else
 check: all $(BUILD)/fxtest $(BUILD)/fxprobe
 	$(MAKE) --no-print-directory check-man
 	$(BUILD)/fxtest
 	tests/dropin/run.sh $(BUILD)
 	$(MAKE) --no-print-directory bench-quick
+endif
 
 # Configuration of the linters lives in .clang-tidy and .cppcheck-suppressions
 # (one id a line; cppcheck 2.10 takes no comments there: it is not given the

@@ -58,7 +58,7 @@ int fx_attr_new(fx_attr **out)
 	attr = calloc(1, sizeof *attr);
 	if (!attr)
 		return -ENOMEM;
-	attr->backend = FX_BACKEND_CLONE;
+	attr->backend = FX__DEFAULT_BACKEND;
 	attr->pgid = -1;
 	*out = attr;
 	return 0;
@@ -108,10 +108,15 @@ int fx_attr_set_backend(fx_attr *attr, int backend)
 {
 	if (!attr || (backend != FX_BACKEND_CLONE && backend != FX_BACKEND_FORK))
 		return -EINVAL;
+#if defined(__APPLE__)
+	if (backend == FX_BACKEND_CLONE)
+		return -ENOTSUP; /* no clone(2) */
+#else
 	/* The fork backend can only unshare: no new pid namespace for the
 	 * child itself (forkexec-linux.h). */
 	if (backend == FX_BACKEND_FORK && attr->lx && (attr->lx->ns_flags & CLONE_NEWPID))
 		return -EINVAL;
+#endif
 	attr->backend = backend;
 	return 0;
 }
@@ -252,6 +257,10 @@ int fx_attr_set_pdeathsig(fx_attr *attr, int sig)
 {
 	if (!attr || sig < 0 || sig > 64)
 		return -EINVAL;
+#if defined(__APPLE__)
+	if (sig != 0)
+		return -ENOTSUP; /* no PR_SET_PDEATHSIG */
+#endif
 	attr->pdeathsig = sig;
 	return 0;
 }

@@ -35,6 +35,16 @@ struct fx__id_map {
  * Linux containment and limits (forkexec-linux.h).  Kept apart and made
  * on first use: most attribute sets never need it.
  */
+/*
+ * The backend an attribute set starts with: clone on Linux; Darwin has
+ * only the fork backend (__fork, spawn_fork.c) and refuses the clone one.
+ */
+#if defined(__APPLE__)
+#define FX__DEFAULT_BACKEND FX_BACKEND_FORK
+#else
+#define FX__DEFAULT_BACKEND FX_BACKEND_CLONE
+#endif
+
 struct fx__linux_attr {
 	unsigned long ns_flags;         /* CLONE_NEW* */
 	struct fx__id_map *uid_map, *gid_map;

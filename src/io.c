@@ -178,8 +178,18 @@ void fx__pipe_guard_epipe(const struct fx__pipe_guard *g)
 		return;
 	sigemptyset(&pipe_set);
 	sigaddset(&pipe_set, SIGPIPE);
+#if defined(__APPLE__)
+	/* No sigtimedwait: sigwait takes a SIGPIPE only if one is pending
+	 * (it is blocked, and directed at this thread by its write). */
+	sigset_t pending;
+	int sig;
+	(void)zero;
+	if (sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1)
+		(void)sigwait(&pipe_set, &sig);
+#else
 	while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
 		;
+#endif
 }
 
 void fx__pipe_guard_end(const struct fx__pipe_guard *g)
@@ -237,9 +247,18 @@ static int buf_reserve(fx_output *o, size_t *cap, size_t need)
 			memcpy(p, o->data, o->len);
 		free(o->data);
 	} else {
+#if defined(__APPLE__)
+		/* No mremap: a new mapping and a copy. */
+		p = mmap(NULL, ncap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return -ENOMEM;
+		memcpy(p, o->data, o->len);
+		munmap(o->data, *cap);
+#else
 		p = mremap(o->data, *cap, ncap, MREMAP_MAYMOVE);
 		if (p == MAP_FAILED)
 			return -ENOMEM;
+#endif
 #ifdef MADV_HUGEPAGE
 		(void)madvise(p, ncap, MADV_HUGEPAGE);
 #endif

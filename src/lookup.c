@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "lookup.h"
 
 #define FX__DEFAULT_PATH "/usr/bin:/bin"
@@ -83,7 +84,7 @@ int fx__lookup(const char *file, const struct fx_attr *attr, char **out)
 	if (flen > NAME_MAX)
 		return -ENAMETOOLONG;
 	for (const char *p = dirs; *p;) {
-		const char *end = strchrnul(p, ':');
+		const char *end = fx__strchrnul(p, ':');
 		size_t dlen = (size_t)(end - p);
 		char cand[PATH_MAX];
 

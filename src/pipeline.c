@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "io.h"
 #include "proc.h"
 #include "stdio_wire.h"
@@ -147,7 +148,7 @@ static int own_pipe(fx_pipeline *pl, int stream, int nonblock, int size, int *ch
 {
 	int fds[2];
 
-	if (pipe2(fds, O_CLOEXEC) < 0) {
+	if (fx__pipe_cloexec(fds) < 0) {
 		fx__set_error(err, FX_STEP_STDIN + stream, errno, stream);
 		strcpy(err->subject, "pipe");
 		return -err->code;
@@ -156,8 +157,10 @@ static int own_pipe(fx_pipeline *pl, int stream, int nonblock, int size, int *ch
 	*child = stream == FX_STDIN ? fds[0] : fds[1];
 	if (nonblock)
 		(void)fcntl(pl->fd[stream], F_SETFL, O_NONBLOCK);
+#ifdef F_SETPIPE_SZ /* Linux only; elsewhere the size is a hint not taken */
 	if (size > 0)
 		(void)fcntl(pl->fd[stream], F_SETPIPE_SZ, size);
+#endif
 	return 0;
 }
 
@@ -229,7 +232,7 @@ static int start(fx_pipeline *pl, const struct fx_run_opts *run, fx_error *err)
 		if (in.fd >= 0)
 			xo.stdio[FX_STDIN] = &in;
 		if (i + 1 < pl->n) {
-			if (pipe2(next, O_CLOEXEC) < 0) {
+			if (fx__pipe_cloexec(next) < 0) {
 				rc = fx__set_error(err, FX_STEP_STDOUT, errno, FX_STDOUT);
 				strcpy(err->subject, "pipe");
 				goto fail;

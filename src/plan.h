@@ -152,6 +152,9 @@ struct fx__child_ctx {
 	 * sees that fd too, and closes it (child.c). */
 	const volatile int *pidfd;
 	int parent_pid;         /* for the PR_SET_PDEATHSIG check */
+	/* Darwin (no close_range): every fd the child may hold lies below
+	 * this bound, which the parent computed (spawn_fork.c). */
+	int fd_bound;
 	uint64_t thread_mask;   /* the spawning thread's signal mask */
 	/* Namespaces: those FX__OP_UNSHARE makes (the clone made the others),
 	 * and, with a handshake, the pipe the child waits on: it reads one

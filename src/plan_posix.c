@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "forkexec-posix.h"
 #include "posix.h"
 #include "spawn_core.h"
@@ -148,7 +149,7 @@ static int build_search(struct fx__plan *plan, const char *file)
 		return -ENOMEM;
 	text = (char *)(list + n);
 	for (size_t i = 0; i < n; i++) {
-		const char *end = strchrnul(dirs, ':');
+		const char *end = fx__strchrnul(dirs, ':');
 		size_t dlen = (size_t)(end - dirs);
 
 		list[i] = text;

@@ -14,6 +14,11 @@
 #include "proc.h"
 #include "sys/rawsys.h"
 
+#if defined(__APPLE__)
+#include <fcntl.h>
+#include <sys/event.h>
+#endif
+
 #ifndef P_PIDFD
 #define P_PIDFD 3
 #endif
@@ -41,6 +46,26 @@ void fx_proc_free(fx_proc *proc)
 	free(proc);
 }
 
+#if defined(__APPLE__)
+/* One waitpid (Darwin's waitid does not say "still running" reliably, and
+ * there is no pidfd); returns 1 if the child was reaped, 0 if not. */
+static int wait_once(fx_proc *proc, int block)
+{
+	int st = 0;
+	pid_t rc;
+
+	do
+		rc = waitpid(proc->pid, &st, block ? 0 : WNOHANG);
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		return -errno;
+	if (rc == 0)
+		return 0;
+	proc->status = st;
+	proc->reaped = 1;
+	return 1;
+}
+#else
 /* waitpid's encoding of what waitid reports. */
 static int status_from_siginfo(const siginfo_t *si)
 {
@@ -79,6 +104,7 @@ static int wait_once(fx_proc *proc, int block)
 	proc->reaped = 1;
 	return 1;
 }
+#endif
 
 static long long now_ms(void)
 {
@@ -88,6 +114,42 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+#if defined(__APPLE__)
+/*
+ * Darwin: no pidfd, but a kqueue reports the child's exit (EVFILT_PROC,
+ * NOTE_EXIT) without a SIGCHLD handler.  The filter names our unreaped
+ * child, whose pid cannot be reused.  Registering on a child that has
+ * already exited fails (ESRCH): then it is ready to be reaped.
+ */
+static int wait_with_kqueue(fx_proc *proc, long long deadline)
+{
+	struct kevent ev, out;
+	int kq = kqueue(), n, rc;
+
+	if (kq < 0)
+		return -errno;
+	(void)fcntl(kq, F_SETFD, FD_CLOEXEC);
+	EV_SET(&ev, (uintptr_t)proc->pid, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, NULL);
+	for (;;) {
+		long long left = deadline - now_ms();
+		struct timespec ts = { 0, 0 };
+		if (left > 0) {
+			ts.tv_sec = (time_t)(left / 1000);
+			ts.tv_nsec = (long)(left % 1000) * 1000000;
+		}
+		n = kevent(kq, &ev, 1, &out, 1, &ts);
+		if (n < 0 && errno == EINTR) {
+			ev.flags = EV_ADD | EV_ONESHOT; /* registering twice is harmless */
+			continue;
+		}
+		break;
+	}
+	fx__sys_close(kq);
+	rc = wait_once(proc, 0);
+	return rc;
+}
+
+#else
 /* Without a pidfd there is nothing to poll: check at growing intervals. */
 static int wait_without_pidfd(fx_proc *proc, long long deadline)
 {
@@ -105,6 +167,7 @@ static int wait_without_pidfd(fx_proc *proc, long long deadline)
 	}
 	return rc;
 }
+#endif
 
 int fx_wait(fx_proc *proc, int *status, int timeout_ms)
 {
@@ -120,7 +183,11 @@ int fx_wait(fx_proc *proc, int *status, int timeout_ms)
 		} else if (timeout_ms == 0) {
 			rc = wait_once(proc, 0);
 		} else if (proc->pidfd < 0) {
+#if defined(__APPLE__)
+			rc = wait_with_kqueue(proc, now_ms() + timeout_ms);
+#else
 			rc = wait_without_pidfd(proc, now_ms() + timeout_ms);
+#endif
 		} else {
 			/* The pidfd becomes readable when the child exits. */
 			long long deadline = now_ms() + timeout_ms;

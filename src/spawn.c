@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "attr.h"
 #include "lookup.h"
 #include "plan.h"
@@ -29,7 +30,7 @@
 #include "stdio_wire.h"
 
 static const struct fx_attr default_attr = {
-	.backend = FX_BACKEND_CLONE,
+	.backend = FX__DEFAULT_BACKEND,
 	.pgid = -1,
 };
 
@@ -186,7 +187,7 @@ static int make_sync_pipe(struct fx__child_ctx *ctx, fx_error *err)
 {
 	int fds[2];
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
+	if (fx__pipe_cloexec(fds) < 0)
 		return fx__set_error(err, FX_STEP_PIPE, errno, -1);
 	ctx->sync_fd = fds[0];
 	ctx->sync_wfd = fds[1];
@@ -212,7 +213,7 @@ static int spawn_attempt(const struct fx__spawn_request *req, pid_t *out_pid, in
 	memset(&plan, 0, sizeof plan);
 	ctx.sync_fd = ctx.sync_wfd = -1;
 again:
-	if (!in_memory && pipe2(pipefd, O_CLOEXEC) < 0)
+	if (!in_memory && fx__pipe_cloexec(pipefd) < 0)
 		return fx__set_error(err, FX_STEP_PIPE, errno, -1);
 	rc = req->build(&plan, req->source, pipefd[1], pipefd[0], err);
 	if (rc < 0)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "attr.h"
 #include "forkexec-io.h"
 #include "stdio_wire.h"
@@ -144,7 +145,7 @@ static int open_pipe(struct fx__stdio_set *set, int stream, int nonblock, int si
 {
 	int fds[2], mine, theirs;
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
+	if (fx__pipe_cloexec(fds) < 0)
 		return fail(err, stream, errno, "pipe", 0);
 	mine = stream == FX_STDIN ? fds[1] : fds[0];
 	theirs = stream == FX_STDIN ? fds[0] : fds[1];
@@ -156,8 +157,10 @@ static int open_pipe(struct fx__stdio_set *set, int stream, int nonblock, int si
 		return fail(err, stream, errno, "pipe", 0);
 	/* A hint: refused beyond /proc/sys/fs/pipe-max-size or the user's
 	 * pipe quota, and then the default size works too. */
+#ifdef F_SETPIPE_SZ /* Linux only; elsewhere the size is a hint not taken */
 	if (size > 0)
 		(void)fcntl(mine, F_SETPIPE_SZ, size);
+#endif
 	add_map(set, stream, theirs);
 	return 0;
 }

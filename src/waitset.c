@@ -5,11 +5,22 @@
  * which child ended without SIGCHLD (no handler, nothing to race with
  * the caller's own) and reaps exactly that child with waitid(P_PIDFD):
  * never a wait for any child, which would steal other code's children.
+ *
+ * Darwin has no pidfd: a kqueue watches each child's pid instead
+ * (EVFILT_PROC, NOTE_EXIT; the pid is ours until we reap it).  A child
+ * that has exited before it is added cannot be registered (ESRCH), so
+ * each wait first asks every member with waitpid(WNOHANG): O(n) calls a
+ * wait, and no exit can be missed.
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <sys/epoll.h>
 #include <unistd.h>
+#if defined(__APPLE__)
+#include <fcntl.h>
+#include <sys/event.h>
+#else
+#include <sys/epoll.h>
+#endif
 
 #include "io.h"
 #include "proc.h"
@@ -33,7 +44,13 @@ int fx_waitset_new(fx_waitset **out)
 	ws = calloc(1, sizeof *ws);
 	if (!ws)
 		return -ENOMEM;
+#if defined(__APPLE__)
+	ws->epfd = kqueue();
+	if (ws->epfd >= 0)
+		(void)fcntl(ws->epfd, F_SETFD, FD_CLOEXEC);
+#else
 	ws->epfd = epoll_create1(EPOLL_CLOEXEC);
+#endif
 	if (ws->epfd < 0) {
 		int rc = -errno;
 		free(ws);
@@ -60,11 +77,41 @@ static long find(const fx_waitset *ws, const fx_proc *proc)
 	return -1;
 }
 
+#if defined(__APPLE__)
+/* Every member is checked before each kevent (see the top). */
+static int watched(const fx_proc *proc)
+{
+	return 0;
+}
+
+static int watch(fx_waitset *ws, fx_proc *proc)
+{
+	struct kevent ev;
+
+	if (proc->reaped || proc->lost)
+		return 0;
+	EV_SET(&ev, (uintptr_t)proc->pid, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, proc);
+	if (kevent(ws->epfd, &ev, 1, NULL, 0, NULL) < 0 && errno != ESRCH)
+		return -errno;
+	return 0;
+}
+#else
 /* Watched by epoll: it has a pidfd, and fx_wait still needs it. */
 static int watched(const fx_proc *proc)
 {
 	return proc->pidfd >= 0 && !proc->reaped && !proc->lost;
 }
+
+static int watch(fx_waitset *ws, fx_proc *proc)
+{
+	if (watched(proc)) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = proc };
+		if (epoll_ctl(ws->epfd, EPOLL_CTL_ADD, proc->pidfd, &ev) < 0)
+			return -errno;
+	}
+	return 0;
+}
+#endif
 
 int fx_waitset_add(fx_waitset *ws, fx_proc *proc)
 {
@@ -80,11 +127,9 @@ int fx_waitset_add(fx_waitset *ws, fx_proc *proc)
 		ws->members = m;
 		ws->cap = cap;
 	}
-	if (watched(proc)) {
-		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = proc };
-		if (epoll_ctl(ws->epfd, EPOLL_CTL_ADD, proc->pidfd, &ev) < 0)
-			return -errno;
-	}
+	int rc = watch(ws, proc);
+	if (rc < 0)
+		return rc;
 	ws->members[ws->n++] = proc;
 	return 0;
 }
@@ -93,10 +138,17 @@ static void drop(fx_waitset *ws, size_t i)
 {
 	fx_proc *proc = ws->members[i];
 
+#if defined(__APPLE__)
+	/* A one-shot entry not yet fired (or none: ENOENT). */
+	struct kevent ev;
+	EV_SET(&ev, (uintptr_t)proc->pid, EVFILT_PROC, EV_DELETE, 0, 0, NULL);
+	(void)kevent(ws->epfd, &ev, 1, NULL, 0, NULL);
+#else
 	/* Its pidfd is still open (the handle owns it): the kernel's entry
 	 * goes only with an explicit delete.  Not registered: ENOENT. */
 	if (proc->pidfd >= 0)
 		(void)epoll_ctl(ws->epfd, EPOLL_CTL_DEL, proc->pidfd, NULL);
+#endif
 	ws->members[i] = ws->members[--ws->n];
 }
 
@@ -156,7 +208,11 @@ int fx_waitset_wait(fx_waitset *ws, fx_proc **done, int *status, int timeout_ms)
 		return -ENOENT;
 	deadline = fx__deadline_of(timeout_ms);
 	for (;;) {
+#if defined(__APPLE__)
+		struct kevent ev;
+#else
 		struct epoll_event ev;
+#endif
 		int64_t now, wake = deadline;
 		int n, unwatched = 0;
 
@@ -171,11 +227,22 @@ int fx_waitset_wait(fx_waitset *ws, fx_proc **done, int *status, int timeout_ms)
 		now = fx__now_ns();
 		if (unwatched && now + NO_PIDFD_POLL_NS < wake)
 			wake = now + NO_PIDFD_POLL_NS;
+#if defined(__APPLE__)
+		/* Every member was just checked: only an exit can wake us. */
+		{
+			int ms = fx__poll_timeout(deadline, now);
+			struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+			n = kevent(ws->epfd, NULL, 0, &ev, 1, ms < 0 ? NULL : &ts);
+		}
+#define EVENT_PROC(ev) ((ev).udata)
+#else
 		n = epoll_wait(ws->epfd, &ev, 1, fx__poll_timeout(wake, now));
+#define EVENT_PROC(ev) ((ev).data.ptr)
+#endif
 		if (n < 0 && errno != EINTR)
 			return -errno;
 		if (n == 1) {
-			long i = find(ws, ev.data.ptr);
+			long i = find(ws, EVENT_PROC(ev));
 			if (i >= 0 && check(ws, (size_t)i, &rc, &st))
 				return take(ws, (size_t)i, rc, st, done, status);
 			continue;

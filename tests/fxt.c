@@ -26,6 +26,14 @@
  * from many threads at once, so the first computation is under a lock
  * (a thread must never see a half-written path).
  */
+#if defined(__APPLE__)
+#include <libproc.h>
+#define FXT_FD_DIR "/dev/fd"
+#define __WALL 0
+#else
+#define FXT_FD_DIR "/proc/self/fd"
+#endif
+
 static pthread_mutex_t paths_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void compute_build_dir(char *dir, size_t len)
@@ -33,10 +41,17 @@ static void compute_build_dir(char *dir, size_t len)
 	ssize_t n;
 	char *slash;
 
+#if defined(__APPLE__)
+	/* No /proc/self/exe: the kernel's path of our executable. */
+	n = proc_pidpath(getpid(), dir, (uint32_t)len);
+	if (n <= 0)
+		FAIL("proc_pidpath: %s", strerror(errno));
+#else
 	n = readlink("/proc/self/exe", dir, len - 1);
 	if (n <= 0)
 		FAIL("readlink /proc/self/exe: %s", strerror(errno));
 	dir[n] = 0;
+#endif
 	slash = strrchr(dir, '/');
 	if (slash)
 		*slash = 0;
@@ -210,8 +225,14 @@ int fxt_wait_ok_(const char *file, int line, fx_proc *proc)
 
 void fxt_pipe_(const char *file, int line, int fds[2])
 {
+#if defined(__APPLE__)
+	if (pipe(fds) != 0 || fcntl(fds[0], F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(fds[1], F_SETFD, FD_CLOEXEC) != 0)
+		fxt_fail_(file, line, "pipe: %s", strerror(errno));
+#else
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		fxt_fail_(file, line, "pipe2: %s", strerror(errno));
+#endif
 }
 
 /* ------------------------------------------------------------------ */
@@ -644,12 +665,14 @@ static long own_fd_limit(void)
 static int each_fd(void (*fn)(int fd, void *ctx), void *ctx)
 {
 	long limit = own_fd_limit();
-	DIR *d = opendir("/proc/self/fd");
+	/* Darwin's /dev/fd lists the caller's descriptors as /proc/self/fd does. */
+	const char *fd_dir = FXT_FD_DIR;
+	DIR *d = opendir(fd_dir);
 	struct dirent *e;
 	int n = 0;
 
 	if (!d)
-		FAIL("opendir /proc/self/fd: %s", strerror(errno));
+		FAIL("opendir %s: %s", fd_dir, strerror(errno));
 	while ((e = readdir(d))) {
 		int fd;
 
@@ -679,12 +702,18 @@ static void describe_fd(int fd, void *ctx)
 {
 	struct fd_list *list = ctx;
 	size_t used = strlen(list->text);
-	char path[64], target[256];
+	char path[64], target[PATH_MAX];
 	ssize_t n;
 
+#if defined(__APPLE__)
+	(void)path;
+	n = fcntl(fd, F_GETPATH, target) == 0 ? (ssize_t)strlen(target) : 0;
+	(void)n;
+#else
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 	n = readlink(path, target, sizeof target - 1);
 	target[n > 0 ? n : 0] = 0;
+#endif
 	snprintf(list->text + used, sizeof list->text - used, " %d->%s", fd,
 	         target);
 }

@@ -257,4 +257,38 @@ void fxt_assert_fd_count_(const char *file, int line, int expected);
 	fxt_assert_no_children_(__FILE__, __LINE__)
 void fxt_assert_no_children_(const char *file, int line);
 
+/*
+ * Darwin: the suite builds there for `make check` on a Mac (cross-built
+ * and never run here, see the README).  A test that needs a Linux fact
+ * begins with FXT_LINUX_ONLY(why), a skip with its reason on Darwin.
+ */
+#if defined(__APPLE__)
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#define FXT_LINUX_ONLY(why) SKIP("Linux only: %s", (why))
+#define __WALL 0
+/* No real-time signals on Darwin: the mask tests use ordinary ones. */
+#define FXT_SIG_EXTRA SIGWINCH
+#define FXT_SIG_HIGHEST SIGUSR2
+/* dup3 is Linux's (and the BSDs'); Darwin has dup2 and fcntl. */
+static inline int dup3(int oldfd, int newfd, int flags)
+{
+	int fd;
+
+	if (oldfd == newfd) {
+		errno = EINVAL;
+		return -1;
+	}
+	fd = dup2(oldfd, newfd);
+	if (fd >= 0 && (flags & O_CLOEXEC))
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
+}
+#else
+#define FXT_LINUX_ONLY(why) ((void)0)
+#define FXT_SIG_EXTRA (SIGRTMIN + 1)
+#define FXT_SIG_HIGHEST SIGRTMAX
+#endif
+
 #endif /* FXT_H */

@@ -55,13 +55,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/fsuid.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#if !defined(__APPLE__)
+#include <sys/fsuid.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#endif
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -143,6 +145,7 @@ static void putf(const char *key, const char *fmt, ...)
 /* ------------------------------------------------------------------ */
 
 /* Reads a whole small file into buf; returns its length or -1. */
+#if !defined(__APPLE__) /* only the Linux facts read whole /proc files */
 static ssize_t slurp(const char *path, char *buf, size_t size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -163,6 +166,7 @@ static ssize_t slurp(const char *path, char *buf, size_t size)
 	buf[n] = 0;
 	return (ssize_t)n;
 }
+#endif
 
 /* A whole file of any size, malloc'd and NUL-terminated; NULL if unreadable. */
 static char *slurp_all(const char *path, size_t *len)
@@ -218,6 +222,7 @@ static void put_link(const char *key, const char *path)
 }
 
 /* The value of "Name:\tvalue" in /proc/self/status, or NULL. */
+#if !defined(__APPLE__)
 static const char *status_field(const char *status, const char *name,
                                 char *out, size_t size)
 {
@@ -243,6 +248,7 @@ static const char *status_field(const char *status, const char *name,
 	}
 	return NULL;
 }
+#endif
 
 /*
  * env.N: the environment that execve gave this program, in its order.
@@ -275,6 +281,7 @@ static void put_env(void)
 	free(env);
 }
 
+#if !defined(__APPLE__)
 /* ------------------------------------------------------------------ */
 /* Descriptors                                                         */
 /* ------------------------------------------------------------------ */
@@ -843,6 +850,12 @@ static void put_try(const char *name)
 	else
 		put(key, "0");
 }
+
+#else
+/* Darwin: the same keys where Darwin has the fact, from libproc,
+ * fcntl(F_GETPATH) and sysctl instead of /proc. */
+#include "probe_darwin.h"
+#endif /* !__APPLE__ */
 
 /* ------------------------------------------------------------------ */
 /* main                                                                */

@@ -24,9 +24,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#if defined(__APPLE__)
+#include <libproc.h>
+#include <sys/event.h>
+#include <sys/proc_info.h>
+#define __WALL 0
+#else
 #include <sys/prctl.h>
+#endif
 #include <sys/stat.h>
+#if !defined(__APPLE__)
 #include <sys/syscall.h>
+#endif
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -202,6 +211,28 @@ static void remove_tree(const char *path)
 	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+#if defined(__APPLE__)
+/* No /proc: the kernel's record of the process, through libproc. */
+int fxt_proc_stat(const char *pid, long *ppid, long *pgrp, long *session)
+{
+	struct proc_bsdinfo bi;
+	int p = atoi(pid);
+
+	if (proc_pidinfo(p, PROC_PIDTBSDINFO, 0, &bi, sizeof bi) != (int)sizeof bi)
+		return -1;
+	*ppid = (long)bi.pbi_ppid;
+	*pgrp = (long)bi.pbi_pgid;
+	*session = (long)getsid(p);
+	return 0;
+}
+
+size_t fxt_list_children(pid_t *pids, size_t max)
+{
+	int got = proc_listpids(PROC_PPID_ONLY, (uint32_t)getpid(), pids, (int)(max * sizeof *pids));
+
+	return got > 0 ? (size_t)got / sizeof *pids : 0;
+}
+#else
 int fxt_proc_stat(const char *pid, long *ppid, long *pgrp, long *session)
 {
 	char path[300], buf[512], *p;
@@ -243,7 +274,9 @@ size_t fxt_list_children(pid_t *pids, size_t max)
 	closedir(d);
 	return n;
 }
+#endif
 
+#if !defined(__APPLE__)
 /* The first line of a /proc file, without its newline, or "?". */
 static void read_line(const char *path, char *buf, size_t len)
 {
@@ -255,12 +288,19 @@ static void read_line(const char *path, char *buf, size_t len)
 	if (f)
 		fclose(f);
 }
+#endif
 
 /*
  * Before a timed-out test is killed: where each thread of each process in
  * its process group sleeps (state, wchan, the system call and its
  * arguments), so that a hang seen once in CI says where it was.
  */
+#if defined(__APPLE__)
+static void describe_hang(pid_t pgid)
+{
+	printf("# hung: process group %d (no /proc on Darwin to say where)\n", (int)pgid);
+}
+#else
 static void describe_hang(pid_t pgid)
 {
 	DIR *d = opendir("/proc");
@@ -306,6 +346,7 @@ static void describe_hang(pid_t pgid)
 	}
 	closedir(d);
 }
+#endif
 
 /*
  * Kills and reaps whatever the finished test left behind.  The runner is a
@@ -336,8 +377,10 @@ static int reap_strays(void)
 
 static void close_from(int lowfd)
 {
+#if !defined(__APPLE__)
 	if (syscall(SYS_close_range, (unsigned)lowfd, ~0u, 0u) == 0)
 		return;
+#endif
 	for (int fd = lowfd; fd < 65536; fd++)
 		close(fd);
 }
@@ -365,12 +408,18 @@ static void run_in_child(const struct fxt_test *t, const struct variant *v, int 
 	 * glibc's sigaction refuses to touch those.  An all-zero kernel
 	 * struct sigaction is SIG_DFL with no flags on every architecture.
 	 */
+#if defined(__APPLE__)
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+#else
 	for (int sig = 1; sig <= 64; sig++) {
 		unsigned long dfl[4] = { 0 };
 
 		if (sig != SIGKILL && sig != SIGSTOP)
 			syscall(SYS_rt_sigaction, sig, dfl, NULL, 8);
 	}
+#endif
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
@@ -416,8 +465,24 @@ static int wait_timeout(pid_t pid, int timeout_s, int *status)
 			return -1;
 		ts.tv_sec = (time_t)left;
 		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+#if defined(__APPLE__)
+		/* No sigtimedwait: a kqueue tells when pid exits. */
+		{
+			int kq = kqueue();
+			struct kevent ev;
+			EV_SET(&ev, (uintptr_t)pid, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, NULL);
+			if (kq >= 0) {
+				(void)kevent(kq, &ev, 1, &ev, 1, &ts);
+				close(kq);
+			} else {
+				nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+			}
+			(void)chld;
+		}
+#else
 		/* SIGCHLD is blocked in the runner: this only waits for it. */
 		sigtimedwait(&chld, NULL, &ts);
+#endif
 	}
 }
 
@@ -600,7 +665,11 @@ int main(int argc, char **argv)
 	}
 
 	if (!chosen)
+#if defined(__APPLE__)
+		chosen = 1u << 2; /* Darwin has the fork backend alone */
+#else
 		chosen = (1u << NVARIANTS) - 1;
+#endif
 	nchosen = (size_t)__builtin_popcount(chosen);
 	for (i = 0; i < count; i++) {
 		if (!selected(tests[i], argv + optind, argc - optind))
@@ -620,7 +689,10 @@ int main(int argc, char **argv)
 		perror("fxtest: mmap");
 		return 2;
 	}
+#if !defined(__APPLE__)
+	/* Darwin has no subreaper: orphans there go to launchd. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+#endif
 	/* Inherited SIG_IGN would make the kernel reap tests before we can. */
 	signal(SIGCHLD, SIG_DFL);
 	sigemptyset(&chld);

@@ -80,7 +80,12 @@ TEST_ONCE(attr_backend)
 {
 	fx_attr *attr = fxt_attr();
 
+#if defined(__APPLE__)
+	/* No clone on Darwin: the fork backend alone. */
+	ASSERT_ERR(fx_attr_set_backend(attr, FX_BACKEND_CLONE), -ENOTSUP);
+#else
 	ASSERT_OK(fx_attr_set_backend(attr, FX_BACKEND_CLONE));
+#endif
 	ASSERT_OK(fx_attr_set_backend(attr, FX_BACKEND_FORK));
 	ASSERT_ERR(fx_attr_set_backend(attr, -1), -EINVAL);
 	ASSERT_ERR(fx_attr_set_backend(attr, 2), -EINVAL);
@@ -163,8 +168,14 @@ TEST_ONCE(attr_pgid_tty_pdeathsig)
 	ASSERT_ERR(fx_attr_set_tty_fd(attr, -1), -EBADF);
 
 	ASSERT_OK(fx_attr_set_pdeathsig(attr, 0));
+#if defined(__APPLE__)
+	/* No parent-death signal on Darwin: refused when set. */
+	ASSERT_ERR(fx_attr_set_pdeathsig(attr, SIGKILL), -ENOTSUP);
+	ASSERT_ERR(fx_attr_set_pdeathsig(attr, 64), -ENOTSUP);
+#else
 	ASSERT_OK(fx_attr_set_pdeathsig(attr, SIGKILL));
 	ASSERT_OK(fx_attr_set_pdeathsig(attr, 64));
+#endif
 	ASSERT_ERR(fx_attr_set_pdeathsig(attr, -1), -EINVAL);
 	ASSERT_ERR(fx_attr_set_pdeathsig(attr, 65), -EINVAL);
 	ASSERT_ERR(fx_attr_set_pdeathsig(attr, INT_MAX), -EINVAL);

@@ -15,7 +15,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#if !defined(__APPLE__)
 #include <sys/prctl.h>
+#endif
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -304,13 +306,23 @@ static void become_nobody(void)
 
 	if (geteuid() == 0) {
 		ASSERT_SYS(setgroups(1, &nobody_gid));
+#if defined(__APPLE__)
+		/* Darwin: no setres*id; setgid/setuid as root set all three. */
+		ASSERT_SYS(setgid(nobody_gid));
+		ASSERT_SYS(setuid(nobody_uid));
+#else
 		ASSERT_SYS(setresgid(nobody_gid, nobody_gid, nobody_gid));
 		ASSERT_SYS(setresuid(nobody_uid, nobody_uid, nobody_uid));
 		ASSERT_SYS(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0));
+#endif
 	}
 	/* Whatever we were, we must now be unable to become root. */
 	ASSERT(geteuid() != 0);
+#if defined(__APPLE__)
+	ASSERT(seteuid(0) == -1 && errno == EPERM);
+#else
 	ASSERT(setresuid((uid_t)-1, 0, (uid_t)-1) == -1 && errno == EPERM);
+#endif
 }
 
 TEST(errors_setgroups_eperm)

@@ -9,9 +9,13 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#if !defined(__APPLE__)
 #include <sys/ptrace.h>
+#endif
 #include <sys/stat.h>
+#if !defined(__APPLE__)
 #include <sys/sysmacros.h>
+#endif
 #include <sys/wait.h>
 #include <termios.h>
 #include <sys/ioctl.h>
@@ -788,6 +792,7 @@ TEST(spawn_noctty_not_a_tty)
 /* Tracing                                                             */
 /* ------------------------------------------------------------------ */
 
+#if !defined(__APPLE__)
 static long long tracer_of(pid_t pid)
 {
 	char path[64], buf[4096], *p;
@@ -835,9 +840,16 @@ TEST(spawn_ptrace)
 	fx_attr_free(attr);
 	close(null);
 }
+#else
+TEST(spawn_ptrace)
+{
+	SKIP("Linux only: the tracer's pid is read from /proc/PID/status");
+}
+#endif
 
 TEST(spawn_not_traced_by_default)
 {
+	FXT_LINUX_ONLY("the probe reads TracerPid from /proc/self/status");
 	fx_attr *attr = fxt_attr();
 	fxt_report *r = fxt_probe_ok(attr, NULL);
 
@@ -1042,7 +1054,7 @@ TEST(spawn_sig_clean)
 	fxt_catch_signal(SIGUSR1);
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGRTMIN + 1);
+	sigaddset(&set, FXT_SIG_EXTRA);
 	ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &set, NULL), 0);
 	ASSERT_OK(fx_attr_set_flags(attr, FX_CLEAN_SIGNALS));
 	r = fxt_probe_ok(attr, NULL);
@@ -1108,11 +1120,11 @@ TEST(spawn_sig_setmask)
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGRTMAX);
+	sigaddset(&set, FXT_SIG_HIGHEST);
 	ASSERT_OK(fx_attr_set_sigmask(attr, &set));
 	r = fxt_probe_ok(attr, NULL);
 	ASSERT_EQ(fxt_get_hex(r, "sigmask"), FXT_SIGBIT(SIGUSR1) |
-	          FXT_SIGBIT(SIGTERM) | FXT_SIGBIT(SIGRTMAX));
+	          FXT_SIGBIT(SIGTERM) | FXT_SIGBIT(FXT_SIG_HIGHEST));
 	ASSERT_EQ(fxt_get_hex(r, "sigpending"), 0);
 	fxt_report_free(r);
 	fx_attr_free(attr);
@@ -1120,6 +1132,7 @@ TEST(spawn_sig_setmask)
 
 TEST(spawn_pdeathsig)
 {
+	FXT_LINUX_ONLY("Darwin has no parent-death signal (fx_attr_set_pdeathsig: -ENOTSUP)");
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
 
@@ -1151,6 +1164,7 @@ static void *spawn_and_exit(void *arg)
 /* The signal comes when the spawning thread ends, not the process. */
 TEST(spawn_pdeathsig_thread_exit)
 {
+	FXT_LINUX_ONLY("Darwin has no parent-death signal (fx_attr_set_pdeathsig: -ENOTSUP)");
 	struct orphan_job job = { fxt_attr(), NULL };
 	pthread_t thread;
 	int in[2], st = -1, rc;

@@ -29,6 +29,20 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
+#if defined(__APPLE__)
+/* Darwin: the Linux options still parse (their setters refuse with
+ * -ENOTSUP, which fxrun reports), so the Linux values are named here. */
+#define CLONE_NEWNS   0x00020000
+#define CLONE_NEWUTS  0x04000000
+#define CLONE_NEWIPC  0x08000000
+#define CLONE_NEWUSER 0x10000000
+#define CLONE_NEWPID  0x20000000
+#define CLONE_NEWNET  0x40000000
+#define SCHED_BATCH 3
+#define SCHED_IDLE 5
+#define _NSIG NSIG
+#endif
+
 enum opt_id {
 	OPT_CHDIR, OPT_CHROOT, OPT_USER, OPT_GROUP, OPT_GROUPS, OPT_SETSID,
 	OPT_PGID, OPT_NOCTTY, OPT_CTTY, OPT_FOREGROUND, OPT_PTRACE, OPT_FD,
@@ -142,8 +156,14 @@ static const struct { const char *name; int sig; } signal_names[] = {
 	{ "STOP", SIGSTOP }, { "TSTP", SIGTSTP },   { "TTIN", SIGTTIN },
 	{ "TTOU", SIGTTOU }, { "URG", SIGURG },     { "XCPU", SIGXCPU },
 	{ "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
-	{ "WINCH", SIGWINCH }, { "IO", SIGIO },     { "POLL", SIGPOLL },
-	{ "PWR", SIGPWR },   { "SYS", SIGSYS },
+	{ "WINCH", SIGWINCH }, { "IO", SIGIO },
+#ifdef SIGPOLL
+	{ "POLL", SIGPOLL },
+#endif
+#ifdef SIGPWR
+	{ "PWR", SIGPWR },
+#endif
+	{ "SYS", SIGSYS },
 };
 
 int fxrun_parse_signal(const char *s)
@@ -930,7 +950,11 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 	memset(o, 0, sizeof *o);
 	o->action = FXRUN_RUN;
 	o->tty_fd = -1;
+#if defined(__APPLE__)
+	o->backend = FX_BACKEND_FORK; /* Darwin's only backend */
+#else
 	o->backend = FX_BACKEND_CLONE;
+#endif
 	o->timeout_ms = -1;
 	o->kill_after_ms = -1;
 	o->timeout_sig = SIGTERM;

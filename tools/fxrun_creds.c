@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fxrun_args.h"
 
@@ -70,7 +71,12 @@ static int user_groups(const char *user, gid_t gid, struct fxrun_creds *c,
 			return -ENOMEM;
 		}
 		c->groups = g;
+#if defined(__APPLE__)
+		/* Darwin's getgrouplist takes int; gid_t has the same size. */
+		if (getgrouplist(user, (int)gid, (int *)g, &got) >= 0) {
+#else
 		if (getgrouplist(user, gid, g, &got) >= 0) {
+#endif
 			c->n_groups = (size_t)got;
 			c->has_groups = 1;
 			return 0;

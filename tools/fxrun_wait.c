@@ -16,7 +16,15 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#if defined(__APPLE__)
+/* <sys/ptrace.h> is missing from some SDKs (Zig's); BSD request numbers. */
+int ptrace(int request, pid_t pid, char *addr, int data);
+#define FXRUN_PT_CONTINUE 7
+#define FXRUN_PT_DETACH 11
+#define __WALL 0
+#else
 #include <sys/ptrace.h>
+#endif
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,8 +46,14 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	 * Terminal-generated signals (^C, ^\, hang-up) come with SI_KERNEL;
 	 * kill(1) and friends with SI_USER, SI_QUEUE or SI_TKILL.
 	 */
+#if defined(__APPLE__)
+	/* Darwin has no SI_KERNEL: a signal the terminal sends has no
+	 * sending process. */
+	unsigned char b = (unsigned char)sig | (si->si_pid == 0 ? FROM_KERNEL : 0);
+#else
 	unsigned char b = (unsigned char)sig |
 	                  (si->si_code == SI_KERNEL ? FROM_KERNEL : 0);
+#endif
 
 	(void)uc;
 	/* A full pipe drops the byte: there are already plenty to read. */
@@ -72,8 +86,18 @@ int fxrun_signals_start(void)
 	size_t i;
 	int r;
 
+#if defined(__APPLE__)
+	/* No pipe2; fxrun has no other thread that could fork meanwhile. */
+	if (pipe(sig_pipe) < 0)
+		return -errno;
+	for (i = 0; i < 2; i++)
+		if (fcntl(sig_pipe[i], F_SETFD, FD_CLOEXEC) < 0 ||
+		    fcntl(sig_pipe[i], F_SETFL, O_NONBLOCK) < 0)
+			return -errno;
+#else
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		return -errno;
+#endif
 	for (i = 0; i < N_FORWARDED; i++) {
 		r = install((int)i, forwarded[i]);
 		if (r < 0)
@@ -174,15 +198,24 @@ int fxrun_ptrace_handoff(fx_proc *proc, int *status)
 		if (WSTOPSIG(st) == SIGTRAP)
 			break;
 		/* A signal that came before exec: let it through and wait on. */
+#if defined(__APPLE__)
+		if (ptrace(FXRUN_PT_CONTINUE, pid, (char *)1, WSTOPSIG(st)) < 0)
+			return -errno;
+#else
 		if (ptrace(PTRACE_CONT, pid, NULL, (void *)(long)WSTOPSIG(st)) < 0)
 			return -errno;
+#endif
 	}
 	/*
 	 * Detaching with SIGSTOP leaves the child stopped but untraced, so a
 	 * debugger can attach and let it run from its first instruction.
 	 */
+#if defined(__APPLE__)
+	if (ptrace(FXRUN_PT_DETACH, pid, (char *)1, SIGSTOP) < 0 && errno != ESRCH)
+#else
 	if (ptrace(PTRACE_DETACH, pid, NULL, (void *)(long)SIGSTOP) < 0 &&
 	    errno != ESRCH)
+#endif
 		return -errno;
 	fprintf(stderr, "fxrun: pid %d stopped at exec; attach a debugger\n",
 	        (int)pid);

@@ -9,6 +9,11 @@
 #ifndef FX_SYS_RAWSYS_H
 #define FX_SYS_RAWSYS_H
 
+#if defined(__APPLE__)
+/* Darwin: no raw system calls, the thin libSystem entry points. */
+#include "sys/darwin/rawsys.h"
+#else /* the rest of this file is Linux's */
+
 /* <errno.h> for the E* values the calls return negated; errno itself is
  * never read or written here. */
 #include <errno.h>
@@ -297,5 +302,7 @@ long fx__clone3_run(struct fx__clone_args *args, size_t size, int (*fn)(void *),
 long fx__clone_run(unsigned long flags, void *stack_top, int *parent_tid,
                    int (*fn)(void *), void *arg)
 	__attribute__((visibility("hidden")));
+
+#endif /* !__APPLE__ */
 
 #endif /* FX_SYS_RAWSYS_H */
