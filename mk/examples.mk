@@ -1,4 +1,4 @@
-# examples/: small complete programs for readers (see examples/README).
+# examples/: small complete programs for readers (README, "Examples").
 # `make examples` builds them against the build tree's static library,
 # as a user's program would be built against an installed one: the
 # public headers only (no _GNU_SOURCE, no src/), the library's warnings.
