@@ -72,3 +72,8 @@ uninstall: uninstall-lib uninstall-bin uninstall-headers uninstall-pc uninstall-
 
 check-install:
 	tests/install-test.sh
+
+# forkexec.pc records PREFIX, LIBDIR and INCDIR: it is written again at
+# each install, so that an install with other paths never ships the last
+# one's.
+.PHONY: $(BUILD)/forkexec.pc
