@@ -17,10 +17,13 @@ fail=0
 bad() { echo "install-test: FAIL: $*"; fail=1; }
 
 [ ! -e "$prefix" ] || { echo "install-test: $prefix exists; remove it first"; exit 1; }
+# Files of others beside ours, which uninstall must leave alone.
+others=(lib/libother.so.1 include/other.h share/man/man3/other.3 bin/other)
+for f in "${others[@]}"; do mkdir -p "$(dirname "$dest$prefix/$f")"; echo other >"$dest$prefix/$f"; done
 $MAKE --no-print-directory -s install "${vars[@]}" >"$tmp/install.log"
 [ ! -e "$prefix" ] || bad "make install wrote outside DESTDIR ($prefix)"
 root=$dest$prefix
-find "$dest" \( -type f -o -type l \) -printf '%P\n' | sort >"$tmp/files"
+find "$dest" \( -type f -o -type l \) -printf '%P\n' | grep -v '/other' | grep -v 'libother' | sort >"$tmp/files"
 echo "install-test: installed $(wc -l <"$tmp/files") files and links under DESTDIR"
 for f in lib/libforkexec.so.0 lib/libforkexec.so lib/libforkexec.a lib/libforkexec-posix.so \
          lib/libforkexec-posix.a lib/pkgconfig/forkexec.pc bin/fxrun include/forkexec.h \
@@ -71,6 +74,10 @@ for kind in shared static; do
 done
 
 $MAKE --no-print-directory -s uninstall "${vars[@]}" >"$tmp/uninstall.log"
+for f in "${others[@]}"; do
+	[ -f "$dest$prefix/$f" ] || bad "make uninstall removed a file it did not install: $prefix/$f"
+	rm -f "$dest$prefix/$f"
+done
 left=$(find "$dest" \! -type d)
 if [ -n "$left" ]; then
 	bad "make uninstall left files:"
