@@ -35,6 +35,10 @@ ifeq ($(HAVE__FORK),1)
 LIB_DEFS += -DFX_HAVE__FORK
 endif
 CFLAGS   ?=
+# Linker flags for the shared libraries (a distribution's -Wl,-z,relro):
+# LDFLAGS reaches the programs only, which the gates link with -static
+# or with a wrapped _exit.
+SHLIB_LDFLAGS ?=
 BASE_CFLAGS := -std=gnu11 $(OPT) $(WARN) -fPIC
 # Sanitizer or coverage flags for everything but the child (see check-sanitize).
 INSTR    ?=
@@ -101,9 +105,12 @@ endif
 all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/fxrun $(ALL_EXTRA)
 
 # The child's object (src/child.c, or src/child_darwin.c on Darwin).
+# CFLAGS (a distribution's hardening: -fstack-protector-strong,
+# -fcf-protection) never reach the child; nor does a _FORTIFY_SOURCE of
+# CPPFLAGS, whose checks are calls into libc.
 $(patsubst %.c,$(BUILD)/obj/%.o,$(CHILD_SRCS)): $(CHILD_SRCS) $(wildcard src/*.h src/sys/*.h src/sys/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY $(CHILD_CFLAGS) -fvisibility=hidden -c -o $@ $<
+	$(CC) $(CPPFLAGS) -U_FORTIFY_SOURCE -DFX_BUILDING_LIBRARY $(CHILD_CFLAGS) -fvisibility=hidden -c -o $@ $<
 
 $(BUILD)/obj/src/%.o: src/%.c $(wildcard src/*.h src/sys/*.h src/sys/$(ARCH)/*.h) include/forkexec.h \
                       include/forkexec-posix.h include/forkexec-io.h \
@@ -134,7 +141,7 @@ $(SHARED_LIB): $(LIB_OBJS) src/forkexec.exp
 else
 $(SHARED_LIB): $(LIB_OBJS) src/forkexec.map
 	$(CC) -shared -Wl,-soname,libforkexec.so.$(SOMAJOR) \
-	    -Wl,--version-script=src/forkexec.map $(INSTR) -o $@ $(LIB_OBJS)
+	    -Wl,--version-script=src/forkexec.map $(INSTR) $(SHLIB_LDFLAGS) -o $@ $(LIB_OBJS)
 	ln -sf libforkexec.so.$(VERSION) $(BUILD)/libforkexec.so.$(SOMAJOR)
 	ln -sf libforkexec.so.$(SOMAJOR) $(BUILD)/libforkexec.so
 endif

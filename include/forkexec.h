@@ -18,6 +18,10 @@
 
 #include <signal.h>
 #include <stddef.h>
+/* sigset_t: <signal.h> declares it only when POSIX is asked for
+ * (_POSIX_C_SOURCE), <sys/select.h> always, so that the header compiles
+ * under a strict -std=c99. */
+#include <sys/select.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus

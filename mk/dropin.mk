@@ -24,12 +24,16 @@ $(DROPIN_A): $(DROPIN_OBJS)
 # (posix_spawn@GLIBC_2.15) when it comes first in the search order.
 $(DROPIN_SO): $(DROPIN_OBJS) src/forkexec-posix.map
 	$(CC) -shared -Wl,-soname,libforkexec-posix.so \
-	    -Wl,--version-script=src/forkexec-posix.map $(INSTR) -o $@ $(DROPIN_OBJS)
+	    -Wl,--version-script=src/forkexec-posix.map $(INSTR) $(SHLIB_LDFLAGS) -o $@ $(DROPIN_OBJS)
+
+# DROPINDIR: where install-dropin puts both (the Debian packages use a
+# private directory, /usr/lib/<triplet>/forkexec: see debian/rules).
+DROPINDIR ?= $(LIBDIR)
 
 install-dropin: $(DROPIN_SO) $(DROPIN_A)
-	install -d $(DESTDIR)$(LIBDIR)
-	install -m 755 $(DROPIN_SO) $(DESTDIR)$(LIBDIR)/
-	install -m 644 $(DROPIN_A) $(DESTDIR)$(LIBDIR)/
+	install -d $(DESTDIR)$(DROPINDIR)
+	install -m 755 $(DROPIN_SO) $(DESTDIR)$(DROPINDIR)/
+	install -m 644 $(DROPIN_A) $(DESTDIR)$(DROPINDIR)/
 
 .PHONY: install-dropin check-dropin
 check-dropin: $(DROPIN_SO) $(DROPIN_A) $(BUILD)/fxprobe
