@@ -160,9 +160,12 @@ $(BUILD)/fxprobe: tests/probe.c tests/probe_darwin.h tests/pattern.h
 $(BUILD)/fxtest: $(TEST_SRCS) $(wildcard tests/*.h) $(STATIC_LIB) include/forkexec-io.h include/forkexec-linux.h
 	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itests -o $@ $(TEST_SRCS) $(STATIC_LIB) -lpthread $(LDFLAGS)
 
-# The manual pages (mk/man.mk), the suite, then the posix_spawn drop-in under real programs
-# (tests/dropin/run.sh), then every benchmark strategy a few times
-# (statuses checked, never a time), so that the benchmark cannot rot.
+# The manual pages (mk/man.mk), the suite, then the posix_spawn drop-in
+# under real programs (tests/dropin/run.sh), the examples, the ABI and
+# header checks and an install into a scratch root (mk/examples.mk,
+# mk/abi.mk, mk/install.mk), then every
+# benchmark strategy a few times (statuses checked, never a time), so
+# that the benchmark cannot rot.
 ifeq ($(OS),darwin)
 # Darwin: the suite alone (no posix_spawn drop-in, and the benchmark is Linux's).
 check: all $(BUILD)/fxtest $(BUILD)/fxprobe
@@ -172,6 +175,7 @@ check: all $(BUILD)/fxtest $(BUILD)/fxprobe
 	$(MAKE) --no-print-directory check-man
 	$(BUILD)/fxtest
 	tests/dropin/run.sh $(BUILD)
+	$(MAKE) --no-print-directory check-examples check-abi check-headers check-install
 	$(MAKE) --no-print-directory bench-quick
 endif
 
