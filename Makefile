@@ -14,6 +14,14 @@ PKGDIR   ?= $(LIBDIR)/pkgconfig
 VERSION  := 0.1.0
 SOMAJOR  := 0
 ARCH     := $(shell $(CC) -dumpmachine | cut -d- -f1)
+# The directory of src/sys with the raw system call stubs and clone
+# trampolines: ARCH, with i386..i686 as i386.  Where there is none (say
+# mips64el), or with SYS_ARCH=generic, the stubs go through libc's
+# syscall(2), which only the fork backend can use (src/sys/generic/).
+SYS_ARCH ?= $(patsubst i%86,i386,$(ARCH))
+ifeq ($(wildcard src/sys/$(SYS_ARCH)/syscall_arch.h),)
+SYS_ARCH := generic
+endif
 
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wcast-align -Wno-unused-parameter
@@ -23,7 +31,10 @@ endif
 OPT      ?= -O2 -g
 # src/ is searched for "quoted" includes only, so that no private header
 # can shadow a system one (<spawn.h>, <sys/...>).
-CPPFLAGS += -D_GNU_SOURCE -Iinclude -iquote src
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -iquote src -DFX_SYS_ARCH='"$(SYS_ARCH)"'
+ifeq ($(SYS_ARCH),generic)
+CPPFLAGS += -DFX_SYS_GENERIC
+endif
 # _Fork() (glibc 2.34, musl 1.2.2) forks without running atfork handlers.
 HAVE__FORK := $(shell echo 'int main(void){return _Fork();}' | \
                 $(CC) -D_GNU_SOURCE -include unistd.h -x c - -o /dev/null 2>/dev/null && echo 1)
@@ -37,7 +48,7 @@ INSTR    ?=
 
 LIB_SRCS   := $(filter-out src/child.c,$(wildcard src/*.c))
 CHILD_SRCS := src/child.c
-ASM_SRCS   := $(wildcard src/sys/$(ARCH)/*.S)
+ASM_SRCS   := $(wildcard src/sys/$(SYS_ARCH)/*.S)
 
 # The child's code runs on a small private stack, shared with the parent's
 # memory, between clone and execve: no stack protector (it reads TLS),
@@ -69,11 +80,11 @@ SHARED_LIB := $(BUILD)/libforkexec.so.$(VERSION)
 all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/fxrun $(BUILD)/libforkexec-posix.so \
      $(BUILD)/libforkexec-posix.a
 
-$(BUILD)/obj/src/child.o: src/child.c $(wildcard src/*.h src/sys/*.h src/sys/$(ARCH)/*.h)
+$(BUILD)/obj/src/child.o: src/child.c $(wildcard src/*.h src/sys/*.h src/sys/$(SYS_ARCH)/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY $(CHILD_CFLAGS) -fvisibility=hidden -c -o $@ $<
 
-$(BUILD)/obj/src/%.o: src/%.c $(wildcard src/*.h src/sys/*.h src/sys/$(ARCH)/*.h) include/forkexec.h \
+$(BUILD)/obj/src/%.o: src/%.c $(wildcard src/*.h src/sys/*.h src/sys/$(SYS_ARCH)/*.h) include/forkexec.h \
                       include/forkexec-posix.h include/forkexec-io.h \
                       include/forkexec-linux.h
 	@mkdir -p $(dir $@)
