@@ -58,7 +58,7 @@ int fx_attr_new(fx_attr **out)
 	attr = calloc(1, sizeof *attr);
 	if (!attr)
 		return -ENOMEM;
-	attr->backend = FX_BACKEND_CLONE;
+	attr->backend = FX__BACKEND_DEFAULT;
 	attr->pgid = -1;
 	*out = attr;
 	return 0;
@@ -108,6 +108,10 @@ int fx_attr_set_backend(fx_attr *attr, int backend)
 {
 	if (!attr || (backend != FX_BACKEND_CLONE && backend != FX_BACKEND_FORK))
 		return -EINVAL;
+#ifdef FX_SYS_GENERIC
+	if (backend == FX_BACKEND_CLONE)
+		return -ENOTSUP; /* see FX__BACKEND_DEFAULT */
+#endif
 	/* The fork backend can only unshare: no new pid namespace for the
 	 * child itself (forkexec-linux.h). */
 	if (backend == FX_BACKEND_FORK && attr->lx && (attr->lx->ns_flags & CLONE_NEWPID))

@@ -2,6 +2,19 @@
 #ifndef FX_ATTR_H
 #define FX_ATTR_H
 
+/*
+ * The backend of a new attribute set, of fx_spawn without one and of the
+ * posix_spawn family.  The clone backend needs this architecture's raw
+ * stubs and trampolines (src/sys/ARCH); a build on the generic fallback
+ * (FX_SYS_GENERIC, src/sys/generic) has only the fork backend, whose
+ * child has memory of its own and may go through libc's syscall().
+ */
+#ifdef FX_SYS_GENERIC
+#define FX__BACKEND_DEFAULT FX_BACKEND_FORK
+#else
+#define FX__BACKEND_DEFAULT FX_BACKEND_CLONE
+#endif
+
 #include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>

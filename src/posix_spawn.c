@@ -478,7 +478,7 @@ static int spawn(pid_t *pid, int *pidfd, const char *file, int search,
 		return ENOENT;
 	}
 	call = (struct fx__posix_call){ &attr, &actions, file, search, argv, envp, pidfd != NULL };
-	req = (struct fx__spawn_request){ FX_BACKEND_CLONE, fx__plan_build_posix, &call,
+	req = (struct fx__spawn_request){ FX__BACKEND_DEFAULT, fx__plan_build_posix, &call,
 	                                  describe };
 	rc = fx__spawn_child(&req, &child, &child_pidfd, &last_error);
 	if (rc < 0)

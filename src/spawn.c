@@ -29,7 +29,7 @@
 #include "stdio_wire.h"
 
 static const struct fx_attr default_attr = {
-	.backend = FX_BACKEND_CLONE,
+	.backend = FX__BACKEND_DEFAULT,
 	.pgid = -1,
 };
 

@@ -930,7 +930,7 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 	memset(o, 0, sizeof *o);
 	o->action = FXRUN_RUN;
 	o->tty_fd = -1;
-	o->backend = FX_BACKEND_CLONE;
+	o->backend = -1; /* the library's default */
 	o->timeout_ms = -1;
 	o->kill_after_ms = -1;
 	o->timeout_sig = SIGTERM;
