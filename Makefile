@@ -18,6 +18,19 @@ ARCH     := $(firstword $(subst -, ,$(MACHINE)))
 # Darwin (Apple's clang says ...-apple-darwin, zig cc ...-macos) builds
 # the fork backend through libSystem (mk/macos.mk, src/*_darwin.c).
 OS       := $(if $(or $(findstring darwin,$(MACHINE)),$(findstring macos,$(MACHINE))),darwin,linux)
+# The directory of src/sys with the raw system call stubs and clone
+# trampolines: ARCH, with i386..i686 as i386.  Where there is none (say
+# mips64el), or with SYS_ARCH=generic, the stubs go through libc's
+# syscall(2), which only the fork backend can use (src/sys/generic/).
+# Darwin has none of them: its child calls libSystem (src/child_darwin.c).
+ifeq ($(OS),darwin)
+SYS_ARCH := darwin
+else
+SYS_ARCH ?= $(patsubst i%86,i386,$(ARCH))
+ifeq ($(wildcard src/sys/$(SYS_ARCH)/syscall_arch.h),)
+SYS_ARCH := generic
+endif
+endif
 
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wcast-align -Wno-unused-parameter
@@ -27,7 +40,10 @@ endif
 OPT      ?= -O2 -g
 # src/ is searched for "quoted" includes only, so that no private header
 # can shadow a system one (<spawn.h>, <sys/...>).
-CPPFLAGS += -D_GNU_SOURCE -Iinclude -iquote src
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -iquote src -DFX_SYS_ARCH='"$(SYS_ARCH)"'
+ifeq ($(SYS_ARCH),generic)
+CPPFLAGS += -DFX_SYS_GENERIC
+endif
 # _Fork() (glibc 2.34, musl 1.2.2) forks without running atfork handlers.
 HAVE__FORK := $(shell echo 'int main(void){return _Fork();}' | \
                 $(CC) -D_GNU_SOURCE -include unistd.h -x c - -o /dev/null 2>/dev/null && echo 1)
@@ -45,7 +61,7 @@ INSTR    ?=
 
 LIB_SRCS   := $(filter-out src/child.c,$(wildcard src/*.c))
 CHILD_SRCS := src/child.c
-ASM_SRCS   := $(wildcard src/sys/$(ARCH)/*.S)
+ASM_SRCS   := $(wildcard src/sys/$(SYS_ARCH)/*.S)
 ifeq ($(OS),darwin)
 # Darwin builds src/*_darwin.c instead of the Linux-only files, and no
 # posix_spawn layer (its types are Apple's; see the README).
@@ -112,7 +128,7 @@ $(patsubst %.c,$(BUILD)/obj/%.o,$(CHILD_SRCS)): $(CHILD_SRCS) $(wildcard src/*.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -U_FORTIFY_SOURCE -DFX_BUILDING_LIBRARY $(CHILD_CFLAGS) -fvisibility=hidden -c -o $@ $<
 
-$(BUILD)/obj/src/%.o: src/%.c $(wildcard src/*.h src/sys/*.h src/sys/$(ARCH)/*.h) include/forkexec.h \
+$(BUILD)/obj/src/%.o: src/%.c $(wildcard src/*.h src/sys/*.h src/sys/$(SYS_ARCH)/*.h) include/forkexec.h \
                       include/forkexec-posix.h include/forkexec-io.h \
                       include/forkexec-linux.h
 	@mkdir -p $(dir $@)

@@ -158,7 +158,9 @@ FX_EXTERN void fx_attr_free(fx_attr *attr);
 FX_EXTERN int fx_attr_set_flags(fx_attr *attr, unsigned flags);
 FX_EXTERN unsigned fx_attr_get_flags(const fx_attr *attr);
 
-/* enum fx_backend (default FX_BACKEND_CLONE). */
+/* enum fx_backend (default FX_BACKEND_CLONE).  A build for an architecture
+ * without raw system call stubs (see the README) has only the fork
+ * backend, its default there; it refuses FX_BACKEND_CLONE with -ENOTSUP. */
 FX_EXTERN int fx_attr_set_backend(fx_attr *attr, int backend);
 
 /* argv[0] seen by the child, instead of argv[0] of the call.  NULL: unset. */

@@ -58,7 +58,7 @@ int fx_attr_new(fx_attr **out)
 	attr = calloc(1, sizeof *attr);
 	if (!attr)
 		return -ENOMEM;
-	attr->backend = FX__DEFAULT_BACKEND;
+	attr->backend = FX__BACKEND_DEFAULT;
 	attr->pgid = -1;
 	*out = attr;
 	return 0;
@@ -108,10 +108,11 @@ int fx_attr_set_backend(fx_attr *attr, int backend)
 {
 	if (!attr || (backend != FX_BACKEND_CLONE && backend != FX_BACKEND_FORK))
 		return -EINVAL;
-#if defined(__APPLE__)
+#if defined(__APPLE__) || defined(FX_SYS_GENERIC)
 	if (backend == FX_BACKEND_CLONE)
-		return -ENOTSUP; /* no clone(2) */
-#else
+		return -ENOTSUP; /* see FX__BACKEND_DEFAULT */
+#endif
+#if !defined(__APPLE__)
 	/* The fork backend can only unshare: no new pid namespace for the
 	 * child itself (forkexec-linux.h). */
 	if (backend == FX_BACKEND_FORK && attr->lx && (attr->lx->ns_flags & CLONE_NEWPID))

@@ -2,6 +2,20 @@
 #ifndef FX_ATTR_H
 #define FX_ATTR_H
 
+/*
+ * The backend of a new attribute set, of fx_spawn without one and of the
+ * posix_spawn family.  The clone backend needs this architecture's raw
+ * stubs and trampolines (src/sys/ARCH); a build on the generic fallback
+ * (FX_SYS_GENERIC, src/sys/generic) has only the fork backend, whose
+ * child has memory of its own and may go through libc's syscall(), and so
+ * has Darwin (__fork, spawn_fork.c, child_darwin.c), which has no clone.
+ */
+#if defined(__APPLE__) || defined(FX_SYS_GENERIC)
+#define FX__BACKEND_DEFAULT FX_BACKEND_FORK
+#else
+#define FX__BACKEND_DEFAULT FX_BACKEND_CLONE
+#endif
+
 #include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -35,16 +49,6 @@ struct fx__id_map {
  * Linux containment and limits (forkexec-linux.h).  Kept apart and made
  * on first use: most attribute sets never need it.
  */
-/*
- * The backend an attribute set starts with: clone on Linux; Darwin has
- * only the fork backend (__fork, spawn_fork.c) and refuses the clone one.
- */
-#if defined(__APPLE__)
-#define FX__DEFAULT_BACKEND FX_BACKEND_FORK
-#else
-#define FX__DEFAULT_BACKEND FX_BACKEND_CLONE
-#endif
-
 struct fx__linux_attr {
 	unsigned long ns_flags;         /* CLONE_NEW* */
 	struct fx__id_map *uid_map, *gid_map;

@@ -84,7 +84,7 @@ static int is_signal_settable(int sig)
 /* Resets every caught signal to SIG_DFL; ignored ones stay ignored. */
 static long reset_caught_handlers(void)
 {
-	struct fx__ksigaction old, dfl = { FX__KSIG_DFL, 0, 0, 0 };
+	struct fx__ksigaction old, dfl = { .handler = FX__KSIG_DFL };
 
 	for (int sig = 1; sig <= FX__NSIG; sig++) {
 		if (!is_signal_settable(sig))
@@ -103,7 +103,7 @@ static long reset_caught_handlers(void)
 
 static long set_default_handlers(uint64_t mask)
 {
-	struct fx__ksigaction dfl = { FX__KSIG_DFL, 0, 0, 0 };
+	struct fx__ksigaction dfl = { .handler = FX__KSIG_DFL };
 
 	for (int sig = 1; sig <= FX__NSIG; sig++) {
 		if (!(mask & (1ULL << (sig - 1))) || !is_signal_settable(sig))

@@ -30,7 +30,7 @@
 #include "stdio_wire.h"
 
 static const struct fx_attr default_attr = {
-	.backend = FX__DEFAULT_BACKEND,
+	.backend = FX__BACKEND_DEFAULT,
 	.pgid = -1,
 };
 

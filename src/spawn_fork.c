@@ -69,6 +69,14 @@ int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *ste
 	int saved;
 
 	*pidfd = -1;
+	/* Only clone3 can start a child in a cgroup: a plan whose child may
+	 * not join it by itself (POSIX_SPAWN_SETCGROUP, as glibc has it)
+	 * fails as the clone backend does without clone3.  Reached on the
+	 * generic fallback (src/sys/generic), where posix_spawn forks. */
+	if (ctx->plan->cgroup_fd >= 0 && !ctx->plan->cgroup_join) {
+		*step = ctx->plan->cgroup_step ? ctx->plan->cgroup_step : FX_STEP_CLONE;
+		return -ENOSYS;
+	}
 	ctx->handlers_cleared = 0;
 	ctx->files_shared = 0;
 	ctx->parent_pid = (int)fx__sys_getpid();

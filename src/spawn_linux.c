@@ -58,6 +58,22 @@
  */
 #define FX__STACK_SIZE ((size_t)64 * 1024)
 
+#ifdef FX_SYS_GENERIC
+/* The generic fallback has no trampolines (src/sys/generic): every clone
+ * is refused, as ENOSYS.  fx_attr_set_backend refuses the clone backend
+ * there, so no spawn comes this way. */
+long fx__clone3_run(struct fx__clone_args *args, size_t size, int (*fn)(void *), void *arg)
+{
+	return -ENOSYS;
+}
+
+long fx__clone_run(unsigned long flags, void *stack_top, int *parent_tid,
+                   int (*fn)(void *), void *arg)
+{
+	return -ENOSYS;
+}
+#endif
+
 static atomic_uint kernel_lacks;
 
 void fx__kernel_lacks(unsigned what)

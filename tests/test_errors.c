@@ -766,7 +766,7 @@ TEST(errors_bad_arguments)
 		ASSERT(err.step == FX_STEP_LOOKUP || err.step == FX_STEP_EXEC);
 	else
 		FAIL("fx_spawn(\"\"): %d (%s)", rc, strerror(-rc));
-	ASSERT_EQ(proc, NULL);
+	ASSERT(proc == NULL);
 	fx_attr_free(attr);
 }
 

@@ -1770,6 +1770,16 @@ TEST(fxrun_cpus)
 #define FXRUN_AUDIT_ARCH AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
 #define FXRUN_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__i386__)
+#define FXRUN_AUDIT_ARCH AUDIT_ARCH_I386
+#elif defined(__arm__)
+#define FXRUN_AUDIT_ARCH AUDIT_ARCH_ARM
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FXRUN_AUDIT_ARCH AUDIT_ARCH_PPC64LE
+#elif defined(__riscv) && __riscv_xlen == 64
+#define FXRUN_AUDIT_ARCH AUDIT_ARCH_RISCV64
+#elif defined(__s390x__)
+#define FXRUN_AUDIT_ARCH AUDIT_ARCH_S390X
 #endif
 
 #ifndef SECCOMP_RET_KILL_PROCESS

@@ -225,6 +225,16 @@ static void cgroup_check(fx_attr *attr, struct test_cgroup *cg)
 #define FXT_AUDIT_ARCH AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
 #define FXT_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__i386__)
+#define FXT_AUDIT_ARCH AUDIT_ARCH_I386
+#elif defined(__arm__)
+#define FXT_AUDIT_ARCH AUDIT_ARCH_ARM
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FXT_AUDIT_ARCH AUDIT_ARCH_PPC64LE
+#elif defined(__riscv) && __riscv_xlen == 64
+#define FXT_AUDIT_ARCH AUDIT_ARCH_RISCV64
+#elif defined(__s390x__)
+#define FXT_AUDIT_ARCH AUDIT_ARCH_S390X
 #endif
 
 #ifdef FXT_AUDIT_ARCH

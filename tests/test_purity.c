@@ -253,7 +253,7 @@ static char *next_line(char **cursor)
 /* (a) Static: the object file                                         */
 /* ------------------------------------------------------------------ */
 
-#define MAXSYMS 512
+#define MAXSYMS 4096 /* riscv keeps a local symbol per label, for linker relaxation */
 
 struct symtab {
 	int n;
@@ -282,6 +282,13 @@ static void read_symbols(const char *obj, struct symtab *t)
 	while ((line = next_line(&cur))) {
 		char type[32], bind[32], vis[32], ndx[32], name[512];
 
+		/* powerpc64's readelf adds "[<localentry>: 8]" after Vis. */
+		char *le = strstr(line, " [<localentry>:");
+		if (le) {
+			char *end = strchr(le, ']');
+			if (end)
+				memset(le, ' ', (size_t)(end + 1 - le));
+		}
 		if (sscanf(line, " %*[0-9]: %*x %*s %31s %31s %31s %31s %511s",
 		           type, bind, vis, ndx, name) != 5)
 			continue;
@@ -298,13 +305,20 @@ static void read_symbols(const char *obj, struct symtab *t)
 	free(out);
 }
 
+/* The directory of src/sys the library was built with (the Makefile's
+ * SYS_ARCH): uname(2) would say x86_64 for an i386 program, and qemu's
+ * idea of the machine for an emulated one. */
 static const char *arch_name(void)
 {
+#ifdef FX_SYS_ARCH
+	return FX_SYS_ARCH;
+#else
 	static struct utsname u;
 
 	if (uname(&u) != 0)
 		FAIL("uname: %s", strerror(errno));
 	return u.machine;
+#endif
 }
 
 /* The raw system call stubs (the .S files of src/sys/ARCH) and what they
@@ -354,6 +368,15 @@ static const char *child_object(void)
 	return path;
 }
 
+/* The generic fallback's child calls libc's syscall() by design (only
+ * the fork backend, whose child has memory of its own, runs it). */
+static void need_raw_child(void)
+{
+#ifdef FX_SYS_GENERIC
+	SKIP("generic build (src/sys/generic): the child calls libc's syscall()");
+#endif
+}
+
 static void need_binutils(void)
 {
 	if (!have_tool(OBJDUMP) || !have_tool(READELF))
@@ -394,7 +417,15 @@ static const char *check_symbols(const char *obj)
 				       obj, name);
 			continue;
 		}
-		/* Undefined: only a raw stub of src/sys is acceptable. */
+		/* Undefined: only a raw stub of src/sys is acceptable, and
+		 * on i386 the linker's own symbol that position-independent
+		 * code names to find its data (no code, nothing called). */
+		if (!strcmp(name, "_GLOBAL_OFFSET_TABLE_") && !strcmp(arch_name(), "i386"))
+			continue;
+		/* The same on powerpc64le: each function's global entry
+		 * computes its TOC pointer from .TOC. (REL16_HA/LO). */
+		if (!strcmp(name, ".TOC.") && !strcmp(arch_name(), "powerpc64le"))
+			continue;
 		if (sym_find(&stubs, name) < 0)
 			REJECT("%s references %s, defined elsewhere (stubs "
 			       "found in %d object(s) of src/sys/%s)", obj,
@@ -408,6 +439,11 @@ static const char *check_symbols(const char *obj)
 /* Relocation types that mean a GOT, a PLT to something not ours, or TLS. */
 static int bad_reloc_type(const char *type)
 {
+	/* i386's position-independent code: the GOT's address (GOTPC)
+	 * and an offset from it to data of our own (GOTOFF); neither loads
+	 * an address out of the GOT, which GOT32 and GOT32X do. */
+	if (!strcmp(type, "R_386_GOTPC") || !strcmp(type, "R_386_GOTOFF"))
+		return 0;
 	static const char *const bad[] = {
 		"GOT", "TLS", "TPOFF", "DTPOFF", "TPREL", "DTPREL", "DTPMOD",
 		"TLSDESC", "COPY", "IRELATIVE",
@@ -455,6 +491,8 @@ static const char *check_relocations(const char *obj)
 		/* Section symbols (.text, .rodata, .LC0...) are ours. */
 		if (symbol[0] == '.')
 			continue;
+		if (!strcmp(type, "R_386_GOTPC"))
+			continue; /* against _GLOBAL_OFFSET_TABLE_, see above */
 		k = sym_find(&syms, symbol);
 		if (k < 0 || !syms.defined[k])
 			REJECT("%s: relocation %s in %s against %s, which it "
@@ -522,14 +560,15 @@ static const char *const x86_prefixes[] = {
 
 static int disassembly_rules(void)
 {
-	return !strcmp(arch_name(), "x86_64") || !strcmp(arch_name(), "aarch64");
+	return !strcmp(arch_name(), "x86_64") || !strcmp(arch_name(), "i386") ||
+	       !strcmp(arch_name(), "aarch64");
 }
 
 static const char *check_disassembly(const char *obj)
 {
 	struct symtab syms = { 0 };
 	char cmd[4200], *out, *cur, *line;
-	int x86 = strcmp(arch_name(), "x86_64") == 0;
+	int x86 = !strcmp(arch_name(), "x86_64") || !strcmp(arch_name(), "i386");
 	int arm = !x86, insns = 0;
 
 	read_symbols(obj, &syms);
@@ -619,6 +658,7 @@ TEST_ONCE(purity_child_object_symbols)
 {
 	const char *bad;
 
+	need_raw_child();
 	need_binutils();
 	if ((bad = check_symbols(child_object())))
 		FAIL("%s", bad);
@@ -628,6 +668,7 @@ TEST_ONCE(purity_child_object_relocations)
 {
 	const char *bad;
 
+	need_raw_child();
 	need_binutils();
 	if ((bad = check_relocations(child_object())))
 		FAIL("%s", bad);
@@ -637,11 +678,108 @@ TEST_ONCE(purity_child_object_disassembly)
 {
 	const char *bad;
 
+	need_raw_child();
 	need_binutils();
 	if (!disassembly_rules())
 		SKIP("no disassembly rules for %s", arch_name());
 	if ((bad = check_disassembly(child_object())))
 		FAIL("%s", bad);
+}
+
+/*
+ * The instruction that enters the kernel, per directory of src/sys (as
+ * objdump prints it, operands too where they tell it apart: i386's
+ * int $0x80 among other interrupts).
+ */
+static const char *trap_instruction(void)
+{
+	static const struct { const char *arch, *insn; } traps[] = {
+		{ "x86_64", "syscall" },   { "i386", "int $0x80" },
+		{ "aarch64", "svc #0x0" }, { "arm", "svc 0" },
+		{ "riscv64", "ecall" },    { "powerpc64le", "sc" },
+		{ "s390x", "svc 0" },
+	};
+
+	for (size_t i = 0; i < sizeof traps / sizeof traps[0]; i++)
+		if (!strcmp(arch_name(), traps[i].arch))
+			return traps[i].insn;
+	return NULL;
+}
+
+/* How many times `obj` traps into the kernel with `insn`. */
+static int count_traps(const char *obj, const char *insn)
+{
+	char cmd[4200], *out, *cur, *line;
+	int n = 0;
+
+	snprintf(cmd, sizeof cmd, "LC_ALL=C %s -d --no-show-raw-insn '%s'", OBJDUMP, obj);
+	out = run_capture(cmd);
+	cur = out;
+	while ((line = next_line(&cur))) {
+		char text[1024], norm[1024];
+		size_t k = 0;
+
+		/* "  1b:\tsvc\t#0x0" -> "svc #0x0": tabs and runs of spaces
+		 * become one space, and what objdump adds after ; or < goes;
+		 * x86's "# comment" may follow. */
+		if (sscanf(line, " %*x:\t%1023[^\n]", text) != 1)
+			continue;
+		for (const char *c = text; *c && *c != ';' && *c != '<' &&
+		                           k + 1 < sizeof norm; c++) {
+			if (*c == ' ' || *c == '\t') {
+				if (k && norm[k - 1] != ' ')
+					norm[k++] = ' ';
+			} else {
+				norm[k++] = *c;
+			}
+		}
+		while (k && norm[k - 1] == ' ')
+			k--;
+		norm[k] = 0;
+		n += strncmp(norm, insn, strlen(insn)) == 0 &&
+		     (norm[strlen(insn)] == 0 || norm[strlen(insn)] == ' ');
+	}
+	free(out);
+	return n;
+}
+
+/* The source tree: the first directory above the build directory that
+ * holds src/sys/rawsys.h (BUILD may be build/cross/ARCH). */
+static const char *source_dir(void)
+{
+	static char dir[4096];
+	char path[4200];
+	struct stat st;
+
+	snprintf(dir, sizeof dir, "%s", fxt_build_dir());
+	for (;;) {
+		char *slash;
+
+		snprintf(path, sizeof path, "%s/src/sys/rawsys.h", dir);
+		if (stat(path, &st) == 0)
+			return dir;
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			FAIL("no src/sys/rawsys.h above %s", fxt_build_dir());
+		*slash = 0;
+	}
+}
+
+/* The child traps into the kernel itself, with the architecture's own
+ * instruction: the stubs of src/sys were inlined, not called. */
+TEST_ONCE(purity_child_object_traps)
+{
+	const char *insn = trap_instruction();
+	int n;
+
+	need_raw_child();
+	need_binutils();
+	if (!insn)
+		FAIL("no system call instruction known for %s", arch_name());
+	n = count_traps(child_object(), insn);
+	if (n < 10)
+		FAIL("%s: %d \"%s\" instructions, expected one per raw system call "
+		     "(dozens)", child_object(), n, insn);
 }
 
 /* The "Machine:" of an ELF object's header, e.g. "AArch64". */
@@ -711,6 +849,20 @@ TEST_ONCE(purity_rules_catch_bad_objects)
 	ASSERT_STR_EQ(check_relocations(obj), NULL);
 	if (disassembly_rules())
 		ASSERT_STR_EQ(check_disassembly(obj), NULL);
+	/* The trap counter sees none in plain code, and one per raw call
+	 * in code built on our stubs. */
+	if (trap_instruction()) {
+		ASSERT_EQ(count_traps(obj, trap_instruction()), 0);
+		char flags[4500];
+
+		snprintf(flags, sizeof flags, "%s -D_GNU_SOURCE -iquote '%s/src'", child_like,
+		         source_dir());
+		obj = compile_object(dir, "traps", flags,
+		                     "#include \"sys/rawsys.h\"\n"
+		                     "long entry(int fd) { return fx__sys_close(fd) +\n"
+		                     "  fx__sys_getpid() + fx__sys_dup3(fd, 9, 0); }\n");
+		ASSERT_EQ(count_traps(obj, trap_instruction()), 3);
+	}
 
 	/* A libc call: an undefined symbol and a call out. */
 	obj = compile_object(dir, "calls", child_like,

@@ -66,7 +66,8 @@ static const char usage[] =
 "      --clean-signals        every signal to its default, none blocked\n"
 "      --pdeathsig SIG        send SIG (name or number) to the child when\n"
 "                             fxrun dies\n"
-"      --backend clone|fork   how the child is created (default: clone)\n"
+"      --backend clone|fork   how the child is created (default: clone;\n"
+"                             fork where built without clone stubs)\n"
 "      --stdin FILE           read stdin from FILE (opened by fxrun)\n"
 "      --stdout FILE          write stdout to FILE (created or truncated)\n"
 "      --stderr FILE          write stderr to FILE (created or truncated)\n"
@@ -181,7 +182,7 @@ static int build_attr(const struct fxrun_opts *o,
 	int r = 0;
 
 	r = set(fx_attr_set_flags(a, o->flags), "option flags");
-	if (r == 0)
+	if (r == 0 && o->backend >= 0)
 		r = set(fx_attr_set_backend(a, o->backend), "--backend");
 	if (r == 0 && o->argv0)
 		r = set(fx_attr_set_argv0(a, o->argv0), "--argv0");

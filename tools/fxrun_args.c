@@ -950,11 +950,7 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 	memset(o, 0, sizeof *o);
 	o->action = FXRUN_RUN;
 	o->tty_fd = -1;
-#if defined(__APPLE__)
-	o->backend = FX_BACKEND_FORK; /* Darwin's only backend */
-#else
-	o->backend = FX_BACKEND_CLONE;
-#endif
+	o->backend = -1; /* the library's default */
 	o->timeout_ms = -1;
 	o->kill_after_ms = -1;
 	o->timeout_sig = SIGTERM;

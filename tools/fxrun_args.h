@@ -79,7 +79,7 @@ struct fxrun_opts {
 	pid_t pgid;             /* --pgid, when pgid_set */
 	int tty_fd;             /* --ctty, or -1 */
 	int pdeathsig;          /* --pdeathsig, 0 for none */
-	int backend;            /* enum fx_backend */
+	int backend;            /* enum fx_backend; -1: the library's default */
 	const char *argv0;      /* --argv0 */
 
 	int clear_env;          /* -i */

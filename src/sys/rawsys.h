@@ -17,16 +17,64 @@
 /* <errno.h> for the E* values the calls return negated; errno itself is
  * never read or written here. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 
-#if defined(__x86_64__)
+/*
+ * One directory of src/sys per architecture (the Makefile picks the same
+ * one for the trampolines).  FX_SYS_GENERIC, which the Makefile defines
+ * where src/sys has no directory for the compiler's target, routes every
+ * call through libc's syscall(2) instead: the fork backend alone can use
+ * that (see src/sys/generic/syscall_arch.h).
+ */
+#if defined(FX_SYS_GENERIC)
+#include "sys/generic/syscall_arch.h"
+#elif defined(__x86_64__) && !defined(__ILP32__)
 #include "sys/x86_64/syscall_arch.h"
-#elif defined(__aarch64__)
+#elif defined(__aarch64__) && !defined(__ILP32__)
 #include "sys/aarch64/syscall_arch.h"
+#elif defined(__i386__)
+#include "sys/i386/syscall_arch.h"
+#elif defined(__arm__) && defined(__ARM_EABI__)
+#include "sys/arm/syscall_arch.h"
+#elif defined(__powerpc64__) && defined(_CALL_ELF) && _CALL_ELF == 2
+#include "sys/powerpc64le/syscall_arch.h"
+#elif defined(__riscv) && __riscv_xlen == 64
+#include "sys/riscv64/syscall_arch.h"
+#elif defined(__s390x__)
+#include "sys/s390x/syscall_arch.h"
 #else
-#error "forkexec: no raw system call stubs for this architecture (see src/sys/)"
+#error "forkexec: no raw system call stubs for this architecture: build with -DFX_SYS_GENERIC (the Makefile does)"
+#endif
+
+/*
+ * On i386 and arm the calls named setuid, setgid, setresuid, setresgid
+ * and setgroups take 16-bit ids (Linux 2.2's); the 32-bit ones carry a
+ * "32" suffix.  Where the suffixed number exists, it is the right one.
+ */
+#ifdef SYS_setuid32
+#define FX__SYS_setuid SYS_setuid32
+#define FX__SYS_setgid SYS_setgid32
+#define FX__SYS_setresuid SYS_setresuid32
+#define FX__SYS_setresgid SYS_setresgid32
+#define FX__SYS_setgroups SYS_setgroups32
+#else
+#define FX__SYS_setuid SYS_setuid
+#define FX__SYS_setgid SYS_setgid
+#define FX__SYS_setresuid SYS_setresuid
+#define FX__SYS_setresgid SYS_setresgid
+#define FX__SYS_setgroups SYS_setgroups
+#endif
+
+/* A 32-bit kernel refuses to open a file of 2 GiB or more (EOVERFLOW)
+ * without O_LARGEFILE, which libc's open() adds and the raw call must
+ * add itself; 64-bit kernels imply it. */
+#if defined(O_LARGEFILE) && !defined(__LP64__)
+#define FX__O_LARGEFILE O_LARGEFILE
+#else
+#define FX__O_LARGEFILE 0
 #endif
 
 /* Calls newer than some C libraries' headers; numbers are shared by all
@@ -44,12 +92,21 @@
 #define SYS_close_range 436
 #endif
 
-/* The kernel's struct sigaction (not libc's): a 64-bit mask, no padding. */
+/*
+ * The kernel's struct sigaction (not libc's), as rt_sigaction reads it:
+ * a restorer only where the architecture has SA_RESTORER (riscv has
+ * none), and the mask as the kernel's sigset_t, an array of longs: with
+ * a uint64_t it would sit at offset 16 on arm (8-byte alignment) where
+ * the kernel reads it at 12.  Set it whole only to 0 (the byte order of
+ * the words differs between architectures).
+ */
 struct fx__ksigaction {
 	void *handler;
 	unsigned long flags;
+#if !defined(__riscv)
 	void *restorer;
-	uint64_t mask;
+#endif
+	unsigned long mask[64 / (8 * sizeof(unsigned long))];
 };
 
 #define FX__KSIG_DFL ((void *)0)
@@ -88,7 +145,7 @@ static inline long fx__sys_fcntl(int fd, int cmd, long arg)
 
 static inline long fx__sys_openat(int dirfd, const char *path, int flags, int mode)
 {
-	return fx__syscall4(SYS_openat, dirfd, (long)path, flags, mode);
+	return fx__syscall4(SYS_openat, dirfd, (long)path, flags | FX__O_LARGEFILE, mode);
 }
 
 static inline long fx__sys_getdents64(int fd, void *buf, size_t len)
@@ -155,12 +212,12 @@ static inline long fx__sys_fchdir(int fd)
 /* -1 leaves an id as it is. */
 static inline long fx__sys_setresuid(unsigned ruid, unsigned euid, unsigned suid)
 {
-	return fx__syscall3(SYS_setresuid, ruid, euid, suid);
+	return fx__syscall3(FX__SYS_setresuid, ruid, euid, suid);
 }
 
 static inline long fx__sys_setresgid(unsigned rgid, unsigned egid, unsigned sgid)
 {
-	return fx__syscall3(SYS_setresgid, rgid, egid, sgid);
+	return fx__syscall3(FX__SYS_setresgid, rgid, egid, sgid);
 }
 
 /* `param` is a struct sched_param (one int). */
@@ -176,17 +233,17 @@ static inline long fx__sys_sched_setparam(int pid, const void *param)
 
 static inline long fx__sys_setgroups(size_t n, const unsigned *groups)
 {
-	return fx__syscall2(SYS_setgroups, (long)n, (long)groups);
+	return fx__syscall2(FX__SYS_setgroups, (long)n, (long)groups);
 }
 
 static inline long fx__sys_setgid(unsigned gid)
 {
-	return fx__syscall1(SYS_setgid, gid);
+	return fx__syscall1(FX__SYS_setgid, gid);
 }
 
 static inline long fx__sys_setuid(unsigned uid)
 {
-	return fx__syscall1(SYS_setuid, uid);
+	return fx__syscall1(FX__SYS_setuid, uid);
 }
 
 /* capset with _LINUX_CAPABILITY_VERSION_3: two 32-bit words per set. */
