@@ -281,6 +281,20 @@ static void put_env(void)
 	free(env);
 }
 
+/* The calls --try-syscall=NAME can make, on Linux through syscall(2)
+ * and on Darwin through libSystem (put_try below, per system). */
+static const char *const try_names[] = {
+	"getppid", "uname", "getcwd", "chdir", "umask",
+};
+
+static int try_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof try_names / sizeof try_names[0]; i++)
+		if (strcmp(name, try_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 #if !defined(__APPLE__)
 /* ------------------------------------------------------------------ */
 /* Descriptors                                                         */
@@ -806,18 +820,6 @@ static void put_containment(void)
  * calls around it.  It runs after everything else is read, so that chdir
  * and umask change nothing the report shows.
  */
-static const char *const try_names[] = {
-	"getppid", "uname", "getcwd", "chdir", "umask",
-};
-
-static int try_known(const char *name)
-{
-	for (size_t i = 0; i < sizeof try_names / sizeof try_names[0]; i++)
-		if (strcmp(name, try_names[i]) == 0)
-			return 1;
-	return 0;
-}
-
 static long try_syscall(const char *name)
 {
 	static struct utsname uts;

@@ -246,18 +246,6 @@ static void put_containment(void)
 }
 
 /* --try-syscall: Darwin's libSystem entry points (no syscall(2) there). */
-static const char *const try_names[] = {
-	"getppid", "uname", "getcwd", "chdir", "umask",
-};
-
-static int try_known(const char *name)
-{
-	for (size_t i = 0; i < sizeof try_names / sizeof try_names[0]; i++)
-		if (strcmp(name, try_names[i]) == 0)
-			return 1;
-	return 0;
-}
-
 static void put_try(const char *name)
 {
 	static struct utsname uts;
