@@ -19,15 +19,17 @@
 #     child, one raw system call each), the error reports (but for
 #     the leak-check loop errors_repeated_*), the fixed fd shuffles, the
 #     static purity checks of child.o with the cross binutils (symbols,
-#     relocations, the count of the architecture's trap instruction;
-#     branch rules exist for i386 only of these), attributes, the report
+#     relocations, the count of the architecture's trap instruction,
+#     the branch and thread-pointer rules of tests/purity_isa.c) and the
+#     counter-examples that prove those rules can fail, built with the
+#     cross compiler (purity_rules_catch_bad_objects), attributes, the report
 #     channel, every limits_* test (rlimits through prlimit64's 64-bit
 #     values on 32-bit machines, umask, nice, scheduling, affinity,
 #     capabilities), the process handle but proc_exit_codes, atfork, and
 #     a few posix_spawn file actions and errors.  Left out: fxrun_*,
 #     io_*, ns_*, fdmap_random_*, fdmap_keep_fds_*, proc_exit_codes, the
-#     other posix_* tests, purity_trace_* (strace cannot see a qemu
-#     guest) and purity_rules_catch_bad_objects;
+#     other posix_* tests and purity_trace_* (strace cannot see a qemu
+#     guest);
 #   - only fxtest, fxprobe and fxrun are built (not the shared libraries).
 # check-cross-full runs the whole suite on both backends for each, as
 # check-aarch64 does; check-cross-ARCH and check-cross-full-ARCH one.
@@ -41,7 +43,7 @@ CROSS_PREFIX_riscv64 := riscv64-linux-gnu-
 CROSS_PREFIX_ppc64el := powerpc64le-linux-gnu-
 CROSS_PREFIX_s390x   := s390x-linux-gnu-
 CROSS_BUILD := $(BUILD)/cross
-CROSS_ONLY  ?= spawn_* errors_[!r]* fdmap_fixed_* purity_child_object_* attr_* \
+CROSS_ONLY  ?= spawn_* errors_[!r]* fdmap_fixed_* purity_child_object_* purity_rules_* attr_* \
                channel_* limits_* proc_[!e]* atfork_* \
                posix_fa_open_cloexec_kept posix_fa_closefrom posix_fa_dup2_same_fd_clears_cloexec \
                posix_err_open_eacces posix_err_dup2 posix_setsigmask

@@ -560,12 +560,6 @@ TEST(limits_nice_down_as_root)
 	fx_attr_free(attr);
 }
 
-/*
- * The nice value comes after setuid too (forkexec-linux.h's order): a
- * uid-65534 child has no CAP_SYS_NICE left to lower it, and setpriority
- * says EACCES.  Unlike the hard limit above, this tells the order apart
- * on any root parent.
- */
 /* The nice value is set before the switch to uid 65534, while the child
  * is still root: an ordinary-user child can be given a lower one. */
 TEST(limits_nice_down_as_nobody)

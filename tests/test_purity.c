@@ -19,6 +19,7 @@
  * runner's main() ever runs.
  */
 #include "fxt.h"
+#include "purity_isa.h"
 #include "forkexec-posix.h"
 #include "forkexec-linux.h"
 
@@ -107,7 +108,12 @@ static int contain_scenario(fx_attr *attr)
 	struct sock_filter allow[] = { BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
 	struct sock_fprog prog = { 1, allow };
 	cpu_set_t cpus;
+	/* Root of a new user namespace may raise its nice value, never
+	 * lower it: under `nice make check` the parent's may be above 3. */
+	int niceness = getpriority(PRIO_PROCESS, 0);
 
+	if (niceness < 3)
+		niceness = 3;
 	CPU_ZERO(&cpus);
 	CPU_SET(0, &cpus);
 	if (fx_attr_set_namespaces(attr, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
@@ -115,7 +121,7 @@ static int contain_scenario(fx_attr *attr)
 	    fx_attr_map_root_user(attr) < 0 ||
 	    fx_attr_set_pdeathsig(attr, SIGTERM) < 0 ||
 	    fx_attr_set_rlimit(attr, RLIMIT_CORE, 0, 0) < 0 ||
-	    fx_attr_set_nice(attr, 3) < 0 ||
+	    fx_attr_set_nice(attr, niceness) < 0 ||
 	    fx_attr_set_sched(attr, SCHED_BATCH, 0) < 0 ||
 	    fx_attr_set_cpus(attr, sizeof cpus, &cpus) < 0 ||
 	    fx_attr_drop_bounding_caps(attr, FX_CAP(CAP_NET_RAW)) < 0 ||
@@ -166,7 +172,15 @@ __attribute__((constructor)) static void purity_spawn_mode(void)
 	rc = fx_spawn(&proc, "/bin/true", argv, attr, &err);
 	if (fail)
 		_exit(rc == -ENOENT && err.step == FX_STEP_CHDIR ? 0 : 1);
-	if (rc < 0 || fx_wait(proc, &status, -1) < 0)
+	if (rc < 0) {
+		/* Said on stderr, which the traced run's test shows. */
+		char msg[512];
+
+		fx_strerror(&err, msg, sizeof msg);
+		fprintf(stderr, "FXT_PURITY_SPAWN=%s: %s\n", mode, msg);
+		_exit(1);
+	}
+	if (fx_wait(proc, &status, -1) < 0)
 		_exit(1);
 	_exit(WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1);
 }
@@ -526,66 +540,46 @@ static int own_target(const struct symtab *syms, const char *target)
 	return k >= 0 && syms->defined[k];
 }
 
-static int in_list(const char *mnem, const char *const *list)
+static const struct isa *disassembly_rules(void)
 {
-	for (; *list; list++)
-		if (strcmp(mnem, *list) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * aarch64 branches: bl calls; blr and its pointer-authenticated forms
- * (blraa...) call through a register; b, b.cond, bc.cond, cbz, cbnz, tbz
- * and tbnz jump to a label, br and its forms through a register.  A call
- * or tail call out of the object is a bl or b whose R_AARCH64_CALL26 or
- * JUMP26 relocation names the target.  (brk is a trap, not a branch.)
- */
-static const char *const arm_indirect_calls[] = {
-	"blr", "blraa", "blraaz", "blrab", "blrabz", NULL,
-};
-static const char *const arm_indirect_jumps[] = {
-	"br", "braa", "braaz", "brab", "brabz", NULL,
-};
-static const char *const arm_jumps[] = {
-	"b", "cbz", "cbnz", "tbz", "tbnz", NULL,
-};
-
-/* What objdump prints before an x86 mnemonic. */
-static const char *const x86_prefixes[] = {
-	"data16", "addr32", "rex", "rex.W", "rex.B", "rex.WB", "rex.X",
-	"rex.R", "notrack", "bnd", "cs", "ds", "lock", "rep", "repz",
-	"repnz", NULL,
-};
-
-static int disassembly_rules(void)
-{
-	return !strcmp(arch_name(), "x86_64") || !strcmp(arch_name(), "i386") ||
-	       !strcmp(arch_name(), "aarch64");
+	return isa_find(arch_name());
 }
 
 static const char *check_disassembly(const char *obj)
 {
+	const struct isa *isa = disassembly_rules();
 	struct symtab syms = { 0 };
 	char cmd[4200], *out, *cur, *line;
-	int x86 = !strcmp(arch_name(), "x86_64") || !strcmp(arch_name(), "i386");
-	int arm = !x86, insns = 0;
+	int insns = 0, after_branch = 0, call_pair = 0;
 
 	read_symbols(obj, &syms);
 	/* -r: in an object file a call out shows as a call to the next
-	 * instruction; the relocation line under it names the real target. */
+	 * instruction (or to itself); the relocation line under it names
+	 * the real target. */
 	snprintf(cmd, sizeof cmd,
 	         "LC_ALL=C %s -dr --no-show-raw-insn '%s'", OBJDUMP, obj);
 	out = run_capture(cmd);
 	cur = out;
-	int after_branch = 0;
 	while ((line = next_line(&cur))) {
 		char mnem[64] = "", operands[1024] = "", rtype[128], rsym[512];
 		const char *lt;
+		enum isa_branch kind;
 
 		/* "\t\t\t1f: R_X86_64_PLT32\tmemset-0x4" */
 		if (sscanf(line, " %*x: %127[A-Z0-9_a-z] %511s", rtype, rsym) == 2 &&
 		    strncmp(rtype, "R_", 2) == 0) {
+			/* riscv64's call is auipc under R_RISCV_CALL_PLT,
+			 * then jalr: the relocation names the target. */
+			if (isa_is_call_pair_reloc(isa, rtype)) {
+				if (!own_target(&syms, rsym))
+					REJECT("%s: a call to %s (%s), which it "
+					       "does not define", obj, rsym, rtype);
+				call_pair = 1;
+				continue;
+			}
+			/* Linker relaxation hints (R_RISCV_RELAX *ABS*). */
+			if (strstr(rtype, "RELAX"))
+				continue;
 			if (after_branch && !own_target(&syms, rsym))
 				REJECT("%s: a branch to %s (%s), which it does "
 				       "not define", obj, rsym, rtype);
@@ -598,7 +592,7 @@ static const char *check_disassembly(const char *obj)
 		insns++;
 		/* x86 prefixes come first: "data16 data16 rex.W call" is
 		 * how a TLS access calls __tls_get_addr. */
-		while (x86 && in_list(mnem, x86_prefixes)) {
+		while (isa_is_prefix(isa, mnem)) {
 			char rest[1024];
 
 			snprintf(rest, sizeof rest, "%s", operands);
@@ -606,46 +600,40 @@ static const char *check_disassembly(const char *obj)
 			if (sscanf(rest, "%63s %1023[^\n]", mnem, operands) < 1)
 				break;
 		}
-		if (x86 && (strstr(operands, "%fs:") || strstr(operands, "%gs:")))
+		if (isa_reads_thread_pointer(isa, mnem, operands))
 			REJECT("%s reads the thread pointer (TLS, stack "
 			       "protector?): %s", obj, line);
-		if (arm && (strstr(operands, "tpidr_el0") ||
-		            strstr(operands, "TPIDR_EL0")))
-			REJECT("%s reads the thread pointer: %s", obj, line);
 		if (strstr(operands, "@plt"))
 			REJECT("%s goes through the PLT: %s", obj, line);
 
-		int arm_indirect = arm && (in_list(mnem, arm_indirect_calls) ||
-		                           in_list(mnem, arm_indirect_jumps));
-		int is_call = x86 ? strncmp(mnem, "call", 4) == 0 :
-		              strcmp(mnem, "bl") == 0 ||
-		              in_list(mnem, arm_indirect_calls);
-		int is_jump = x86 ? mnem[0] == 'j' :
-		              in_list(mnem, arm_jumps) ||
-		              in_list(mnem, arm_indirect_jumps) ||
-		              strncmp(mnem, "b.", 2) == 0 ||
-		              strncmp(mnem, "bc.", 3) == 0;
-		if (!is_call && !is_jump)
+		kind = isa_branch(isa, mnem, operands);
+		/* The jalr (or jr, for a tail call) that completes a call
+		 * whose target the relocation above named. */
+		if (call_pair) {
+			call_pair = 0;
+			if (kind == ISA_CALL_INDIRECT || kind == ISA_JUMP_INDIRECT)
+				continue;
+		}
+		if (kind == ISA_NOT_BRANCH)
 			continue;
 		after_branch = 1;
-		/* Indirect: a call through a pointer could go anywhere; a
-		 * jump through a register is a switch table, which the
+		/* A call through a pointer could go anywhere; a jump through
+		 * a register is a return or a switch table, which the
 		 * relocation test keeps inside .rodata/.text. */
-		if ((x86 && strchr(operands, '*')) || arm_indirect) {
-			if (is_call)
-				REJECT("%s makes an indirect call: %s", obj, line);
+		if (kind == ISA_CALL_INDIRECT)
+			REJECT("%s makes an indirect call: %s", obj, line);
+		if (kind == ISA_JUMP_INDIRECT)
 			continue;
-		}
 		lt = strchr(operands, '<');
 		if (!lt) {
-			if (is_call)
+			if (kind == ISA_CALL)
 				REJECT("%s: a call without a target symbol: %s",
 				       obj, line);
 			continue;
 		}
 		if (!own_target(&syms, lt + 1))
 			REJECT("%s: %s to something it does not define: %s",
-			       obj, is_call ? "call" : "jump", line);
+			       obj, kind == ISA_CALL ? "call" : "jump", line);
 	}
 	free(out);
 	if (insns < 5)
@@ -887,8 +875,9 @@ TEST_ONCE(purity_rules_catch_bad_objects)
 		ASSERT(check_disassembly(obj) != NULL);
 
 	/* TLS of the executable itself: nothing but a read of the thread
-	 * pointer (%fs on x86_64, tpidr_el0 on aarch64), which the
-	 * disassembly must see by itself. */
+	 * pointer (%fs on x86_64, tpidr_el0 on aarch64, cp15's c13 on arm,
+	 * tp, r13 or %a0 elsewhere), which the disassembly must see by
+	 * itself. */
 	obj = compile_object(dir, "tp", "-O2 -fno-PIC -ftls-model=local-exec "
 	                     "-fvisibility=hidden",
 	                     "__thread int t;\n"
