@@ -174,7 +174,8 @@ $(BUILD)/fxprobe: tests/probe.c tests/probe_darwin.h tests/pattern.h
 	$(CC) $(CPPFLAGS) -std=gnu11 -O1 -g $(WARN) $(PROBE_STATIC) -o $@ $<
 
 $(BUILD)/fxtest: $(TEST_SRCS) $(wildcard tests/*.h) $(STATIC_LIB) include/forkexec-io.h include/forkexec-linux.h
-	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itests -o $@ $(TEST_SRCS) $(STATIC_LIB) -lpthread $(LDFLAGS)
+	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itests -DFXT_SOURCE_DIR='"$(CURDIR)"' \
+	    -o $@ $(TEST_SRCS) $(STATIC_LIB) -lpthread $(LDFLAGS)
 
 # The manual pages (mk/man.mk), the suite, then the posix_spawn drop-in
 # under real programs (tests/dropin/run.sh), the examples, the ABI and

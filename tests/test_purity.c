@@ -731,14 +731,20 @@ static int count_traps(const char *obj, const char *insn)
 	return n;
 }
 
-/* The source tree: the first directory above the build directory that
- * holds src/sys/rawsys.h (BUILD may be build/cross/ARCH). */
+/* The source tree: where make built fxtest from, if it is still there
+ * (BUILD may be anywhere), else the first directory above the build
+ * directory that holds src/sys/rawsys.h (BUILD may be build/cross/ARCH). */
 static const char *source_dir(void)
 {
 	static char dir[4096];
 	char path[4200];
 	struct stat st;
 
+#ifdef FXT_SOURCE_DIR
+	snprintf(path, sizeof path, "%s/src/sys/rawsys.h", FXT_SOURCE_DIR);
+	if (stat(path, &st) == 0)
+		return FXT_SOURCE_DIR;
+#endif
 	snprintf(dir, sizeof dir, "%s", fxt_build_dir());
 	for (;;) {
 		char *slash;
