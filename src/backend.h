@@ -32,6 +32,10 @@ int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *ste
  */
 int fx__clone_reports_in_memory(void);
 
+/* Whether this process has run the probe behind the answer already (for
+ * the tests that need a process where it has not). */
+int fx__vm_probe_done(void);
+
 /*
  * Whether a child that must wait for its maps (plan->handshake) can
  * share our memory while we write them: proven CLONE_VM, and clone3.

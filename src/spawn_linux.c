@@ -171,6 +171,18 @@ static char *child_stack(int *kept)
  * So it is asked once, by a child that only writes a flag, on a small
  * stack in this frame (we sleep while it runs, as musl's posix_spawn
  * does with its child).
+ *
+ * The caller never asked for that child, so it must never see it: it is
+ * cloned with exit signal 0, which sends no SIGCHLD when it ends and
+ * makes it a "clone" child that waitpid(-1) without __WALL or __WCLONE
+ * (what SIGCHLD handlers call) neither reaps nor reports; nor does
+ * SIGCHLD set to SIG_IGN auto-reap it.  We reap it ourselves, with
+ * __WALL (an emulator that turns the clone into a fork may give it
+ * SIGCHLD after all), before the caller's signal mask is back, so that
+ * no handler of the caller's can run while it exists.  Proving sharing
+ * in the first real spawn instead would make that spawn's report
+ * channel depend on its own outcome: a separate, invisible child is
+ * simpler.
  */
 static atomic_int vm_shared_state; /* 0 unknown, 1 shared, -1 not */
 
@@ -185,15 +197,16 @@ static int vm_is_shared(void)
 	if (state)
 		return state > 0;
 	uint64_t old = fx__block_all_signals();
-	pid = fx__clone_run(CLONE_VM | CLONE_VFORK | SIGCHLD, stack + sizeof stack, NULL,
+	/* No exit signal in the flags' low byte: see above. */
+	pid = fx__clone_run(CLONE_VM | CLONE_VFORK, stack + sizeof stack, NULL,
 	                    fx__vm_probe_entry, (void *)&flag);
 	/* Read before the child is waited for: set already only if the
 	 * child wrote our memory and we slept until it was done. */
 	seen = flag;
-	fx__restore_signals(old);
 	if (pid > 0)
 		while (waitpid((pid_t)pid, NULL, __WALL) < 0 && errno == EINTR)
 			;
+	fx__restore_signals(old);
 	/* A clone refused for want of resources (RLIMIT_NPROC, memory)
 	 * proves nothing: ask again next time. */
 	if (pid <= 0)
@@ -219,6 +232,11 @@ static int pipe_forced(void)
 		atomic_store_explicit(&forced, state, memory_order_relaxed);
 	}
 	return state > 0;
+}
+
+int fx__vm_probe_done(void)
+{
+	return atomic_load_explicit(&vm_shared_state, memory_order_acquire) != 0;
 }
 
 int fx__clone_reports_in_memory(void)
