@@ -65,7 +65,7 @@ ASM_SRCS   := $(wildcard src/sys/$(SYS_ARCH)/*.S)
 ifeq ($(OS),darwin)
 # Darwin builds src/*_darwin.c instead of the Linux-only files, and no
 # posix_spawn layer (its types are Apple's; see the README).
-DARWIN_EXCLUDED := src/attr_linux.c src/plan_linux.c src/userns.c src/describe_linux.c \
+DARWIN_EXCLUDED := src/attr_linux.c src/exitinfo_linux.c src/plan_linux.c src/userns.c src/describe_linux.c \
                    src/names_linux.c src/spawn_linux.c src/posix_spawn.c src/plan_posix.c
 LIB_SRCS   := $(filter-out $(DARWIN_EXCLUDED) src/child_darwin.c,$(LIB_SRCS))
 CHILD_SRCS := src/child_darwin.c

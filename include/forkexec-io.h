@@ -249,7 +249,12 @@ enum fx_end {
 	FX_END_SIGNALED = 2,    /* a signal that was not ours ended it (a pipeline: its last stage) */
 	FX_END_TIMEOUT = 3,     /* the timeout passed: we signalled it (status says how it ended) */
 	FX_END_LIMIT = 4,       /* an output limit with FX_LIMIT_KILL: we signalled it */
-	FX_END_WAIT_DELAY = 5   /* it ended, but its pipes stayed open past the wait delay */
+	FX_END_WAIT_DELAY = 5,  /* it ended, but its pipes stayed open past the wait delay */
+	/* Someone else reaped it (a SIGCHLD handler's waitpid(-1), SIGCHLD
+	 * ignored) and the kernel could not say how it ended (before Linux
+	 * 6.15, or no pidfd): status is -1, never a made-up 0 (a pipeline:
+	 * its last stage). */
+	FX_END_UNKNOWN = 6
 };
 
 /* A captured stream. */
@@ -265,8 +270,8 @@ typedef struct fx_output {
  * the end.
  */
 typedef struct fx_result {
-	int end;                /* enum fx_end: TIMEOUT > LIMIT > WAIT_DELAY > SIGNALED > EXITED */
-	int status;             /* waitpid's encoding (fx_status_*); the last stage's for a pipeline */
+	int end;                /* enum fx_end: TIMEOUT > LIMIT > WAIT_DELAY > UNKNOWN > SIGNALED > EXITED */
+	int status;             /* waitpid's encoding (fx_status_*), -1 if unknown; the last stage's for a pipeline */
 	pid_t pid;              /* the child (a pipeline: its first stage, the group leader) */
 	int timed_out;          /* the timeout passed while it ran */
 	int limit_hit;          /* a FX_LIMIT_KILL limit was passed */
@@ -281,8 +286,8 @@ typedef struct fx_result {
 	int64_t total_ns;       /* the whole call */
 	/* Pipelines (fx_pipeline_run); for fx_run, 1 and &status. */
 	size_t nstages;
-	int *stage_status;      /* each stage's status, in order */
-	int pipefail_status;    /* the rightmost stage's status that is not exit 0, else 0 */
+	int *stage_status;      /* each stage's status, in order (-1: unknown) */
+	int pipefail_status;    /* the rightmost stage's status that is not exit 0 (-1: unknown), else 0 */
 } fx_result;
 
 /*
@@ -340,7 +345,9 @@ FX_EXTERN int fx_waitset_fd(const fx_waitset *ws);
  * the set to end, reaps it through its pidfd, removes it from the set
  * and returns 0 with *done and *status (either may be NULL).  -ETIMEDOUT
  * if none ended in time, -ENOENT if the set is empty, -ECHILD (with
- * *done set, and removed) if someone else reaped that child first.
+ * *done set, and removed) if someone else reaped that child first and
+ * the kernel could not say how it ended (as fx_wait: on Linux 6.15 and
+ * later the status comes from its pidfd, and the call returns 0).
  */
 FX_EXTERN int fx_waitset_wait(fx_waitset *ws, fx_proc **done, int *status, int timeout_ms);
 
@@ -417,13 +424,15 @@ FX_EXTERN int fx_pipeline_kill(fx_pipeline *pl, int sig);
 FX_EXTERN int fx_pipeline_wait(fx_pipeline *pl, int timeout_ms);
 
 /* Stage i's status once reaped (waitpid's encoding): 0 and *status, or
- * -EAGAIN while it runs, -ECHILD if someone else reaped it, -EINVAL. */
+ * -EAGAIN while it runs, -ECHILD if someone else reaped it and the
+ * kernel could not say how it ended (see fx_wait), -EINVAL. */
 FX_EXTERN int fx_pipeline_status(const fx_pipeline *pl, size_t i, int *status);
 
 /*
  * The pipefail summary, as bash's `set -o pipefail` has it: the status
  * of the rightmost stage that did not exit 0, or 0 if all did; -EAGAIN
- * while a stage runs.
+ * while a stage runs; -ECHILD if the rightmost stage not known to have
+ * exited 0 was reaped by someone else with its status unknown.
  */
 FX_EXTERN int fx_pipeline_pipefail(const fx_pipeline *pl);
 

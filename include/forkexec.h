@@ -263,9 +263,12 @@ FX_EXTERN int fx_proc_pidfd(const fx_proc *proc);
  * Waits for the child to terminate.  timeout_ms < 0 blocks, 0 polls,
  * > 0 waits that long.  On termination returns 0 and stores the status
  * (waitpid's encoding: use fx_status_* or the W* macros).  Returns
- * -ETIMEDOUT if still running, -ECHILD if the status was taken by someone
- * else (SIGCHLD ignored, or another waitpid).  After it returned 0 once,
- * it returns the same status again.
+ * -ETIMEDOUT if still running.  When someone else reaped the child
+ * (SIGCHLD ignored, or a SIGCHLD handler's waitpid(-1)), the status
+ * comes from its pidfd where the kernel keeps it (Linux 6.15 and later):
+ * 0 and the real status all the same; where it cannot (older kernels, no
+ * pidfd, other systems), -ECHILD: the status is unknown.  After it
+ * returned 0 once, it returns the same status again.
  */
 FX_EXTERN int fx_wait(fx_proc *proc, int *status, int timeout_ms);
 

@@ -724,8 +724,9 @@ fail:
 	return fx__set_error(err, FX_STEP_RUN, -rc, -1);
 }
 
-/* How it ended, most significant first. */
-static int end_of(const fx_result *res)
+/* How it ended, most significant first.  `known`: the last stage's
+ * status is known (reaped by us, or learnt from its pidfd). */
+static int end_of(const fx_result *res, int known)
 {
 	if (res->timed_out)
 		return FX_END_TIMEOUT;
@@ -733,23 +734,31 @@ static int end_of(const fx_result *res)
 		return FX_END_LIMIT;
 	if (res->wait_delay_expired)
 		return FX_END_WAIT_DELAY;
+	if (!known)
+		return FX_END_UNKNOWN;
 	/* A pipeline ends as its last stage: an earlier one killed by
 	 * SIGPIPE is how pipelines end early, as in a shell. */
 	return fx_status_signal(res->status) ? FX_END_SIGNALED : FX_END_EXITED;
 }
 
+/*
+ * A process someone else reaped, whose status the kernel could not give
+ * (proc->lost), has status -1: neither exited nor signalled to the
+ * fx_status_* calls, and never the 0 of success.
+ */
 void fx__result_finish(struct fx__result *res, fx_proc *const *procs, size_t n)
 {
 	fx_result *pub = &res->pub;
 
 	pub->pipefail_status = 0;
 	for (size_t i = 0; i < n; i++) {
-		pub->stage_status[i] = procs[i]->status;
-		if (procs[i]->status != 0)
-			pub->pipefail_status = procs[i]->status;
+		int st = procs[i]->reaped ? procs[i]->status : -1;
+		pub->stage_status[i] = st;
+		if (st != 0)
+			pub->pipefail_status = st;
 	}
 	pub->status = pub->stage_status[n - 1];
-	pub->end = end_of(pub);
+	pub->end = end_of(pub, procs[n - 1]->reaped);
 }
 
 /* ------------------------------------------------------------------ */

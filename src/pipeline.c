@@ -334,7 +334,9 @@ int fx_pipeline_wait(fx_pipeline *pl, int timeout_ms)
 
 		if (rc == -ETIMEDOUT)
 			return rc;
-		/* -ECHILD: someone else took it; it is over all the same. */
+		/* -ECHILD: someone else took it and the kernel cannot say
+		 * how it ended; it is over all the same
+		 * (fx_pipeline_status says -ECHILD). */
 	}
 	return 0;
 }
@@ -365,7 +367,10 @@ int fx_pipeline_pipefail(const fx_pipeline *pl)
 		const fx_proc *p = pl->st[i].proc;
 		if (!p->reaped && !p->lost)
 			return -EAGAIN;
-		if (p->reaped && p->status != 0)
+		/* A stage whose status is unknown may have failed. */
+		if (p->lost)
+			summary = -ECHILD;
+		else if (p->status != 0)
 			summary = p->status;
 	}
 	return summary;

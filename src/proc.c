@@ -13,6 +13,9 @@
 #include "forkexec.h"
 #include "proc.h"
 #include "sys/rawsys.h"
+#if !defined(__APPLE__)
+#include "exitinfo.h"
+#endif
 
 #if defined(__APPLE__)
 #include <fcntl.h>
@@ -169,8 +172,48 @@ static int wait_without_pidfd(fx_proc *proc, long long deadline)
 }
 #endif
 
+#if defined(__APPLE__)
+/* Darwin keeps no status for a child someone else reaped. */
+static int recover(fx_proc *proc, long long deadline)
+{
+	return -ECHILD;
+}
+#else
+/*
+ * waitid said ECHILD: someone else took the child (a SIGCHLD handler's
+ * waitpid(-1), SIGCHLD ignored).  Its pidfd may still know how it ended
+ * (Linux 6.15): 1 with the status, 0 if it is not yet published by
+ * `deadline` (< 0: wait as long as it takes), -ECHILD if the kernel
+ * cannot tell.  The status is published in the reaper's release of the
+ * process, just before the pidfd polls POLLHUP: a poll for nothing but
+ * that (events 0) sleeps through that short window without spinning.
+ */
+static int recover(fx_proc *proc, long long deadline)
+{
+	for (;;) {
+		int st = 0, rc = fx__pidfd_exit_status(proc->pidfd, &st);
+		long long left = deadline < 0 ? -1 : deadline - now_ms();
+		struct pollfd pfd = { proc->pidfd, 0, 0 };
+
+		if (rc > 0) {
+			proc->status = st;
+			proc->reaped = 1;
+			return 1;
+		}
+		if (rc < 0)
+			return rc;
+		if (deadline >= 0 && left <= 0)
+			return 0;
+		if (poll(&pfd, 1, left < 0 ? -1 : left > 1000000 ? 1000000 : (int)left) < 0 &&
+		    errno != EINTR)
+			return -ECHILD;
+	}
+}
+#endif
+
 int fx_wait(fx_proc *proc, int *status, int timeout_ms)
 {
+	long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
 	int rc;
 
 	if (!proc)
@@ -178,19 +221,20 @@ int fx_wait(fx_proc *proc, int *status, int timeout_ms)
 	if (proc->lost)
 		return -ECHILD;
 	if (!proc->reaped) {
-		if (timeout_ms < 0) {
+		if (proc->taken) {
+			rc = -ECHILD; /* taken before, its status not yet published */
+		} else if (timeout_ms < 0) {
 			rc = wait_once(proc, 1);
 		} else if (timeout_ms == 0) {
 			rc = wait_once(proc, 0);
 		} else if (proc->pidfd < 0) {
 #if defined(__APPLE__)
-			rc = wait_with_kqueue(proc, now_ms() + timeout_ms);
+			rc = wait_with_kqueue(proc, deadline);
 #else
-			rc = wait_without_pidfd(proc, now_ms() + timeout_ms);
+			rc = wait_without_pidfd(proc, deadline);
 #endif
 		} else {
 			/* The pidfd becomes readable when the child exits. */
-			long long deadline = now_ms() + timeout_ms;
 			struct pollfd pfd = { proc->pidfd, POLLIN, 0 };
 			for (;;) {
 				long long left = deadline - now_ms();
@@ -202,10 +246,17 @@ int fx_wait(fx_proc *proc, int *status, int timeout_ms)
 			rc = wait_once(proc, 0);
 		}
 		/* Someone else took the status (SIGCHLD ignored, or their
-		 * waitpid): the child is gone for good, even if the kernel
-		 * has not quite finished releasing it. */
-		if (rc == -ECHILD)
-			proc->lost = 1;
+		 * waitpid): ask the pidfd for it.  Where the kernel cannot
+		 * tell, the child is gone for good and its status unknown
+		 * (never a made-up 0). */
+		if (rc == -ECHILD) {
+			proc->taken = 1;
+			rc = recover(proc, deadline);
+			if (rc < 0) {
+				proc->lost = 1;
+				proc->status = -1;
+			}
+		}
 		if (rc < 0)
 			return rc;
 		if (rc == 0)
@@ -234,10 +285,11 @@ int fx_kill(fx_proc *proc, int sig)
 
 void fx__reap(pid_t pid, int pidfd)
 {
-	fx_proc tmp = { pid, pidfd, 0, 0, 0, { -1, -1, -1 } };
+	fx_proc tmp = { .pid = pid, .pidfd = pidfd, .stdio = { -1, -1, -1 } };
 
 	/* -ECHILD: reaped by someone else (SIGCHLD ignored, or a handler
-	 * calling waitpid(-1)); either way it is gone. */
+	 * calling waitpid(-1)); either way it is gone, and the status of a
+	 * child that failed before execve is nobody's concern. */
 	wait_once(&tmp, 1);
 }
 

@@ -7,8 +7,9 @@ struct fx_proc {
 	pid_t pid;
 	int pidfd;              /* -1 if none */
 	int reaped;
-	int lost;               /* reaped by someone else: no status, no process */
-	int status;             /* valid once reaped */
+	int taken;              /* reaped by someone else (waitid said ECHILD) */
+	int lost;               /* taken, and the kernel cannot say how it ended */
+	int status;             /* valid once reaped (by us, or known from the pidfd); -1 once lost */
 	int stdio[3];           /* the parent's ends of the stdio pipes; -1 */
 };
 

@@ -393,6 +393,7 @@ int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_a
 		proc->pid = pid;
 		proc->pidfd = pidfd;
 		proc->reaped = 0;
+		proc->taken = 0;
 		proc->lost = 0;
 		proc->status = 0;
 		for (int s = 0; s < 3; s++)

@@ -31,6 +31,9 @@
 #define FXT_FD_DIR "/dev/fd"
 #define __WALL 0
 #else
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #define FXT_FD_DIR "/proc/self/fd"
 #endif
 
@@ -795,3 +798,50 @@ void fxt_check_err_(const char *f, int l, const fx_error *err, int step, int cod
 	if (text && strcmp(got, text) != 0)
 		fxt_fail_(f, l, "fx_strerror: \"%s\", expected \"%s\"", got, text);
 }
+
+#if defined(__APPLE__)
+int fxt_kernel_keeps_exit_status(void)
+{
+	return 0;
+}
+#else
+/* The first published struct pidfd_info (64 bytes, Linux 6.13), whose
+ * last word is exit_code since 6.15: include/uapi/linux/pidfd.h. */
+struct fxt_pidfd_info {
+	uint64_t mask, cgroupid;
+	uint32_t ids[11];
+	int32_t exit_code;
+};
+
+int fxt_kernel_keeps_exit_status(void)
+{
+	static int known = -1;
+	struct fxt_pidfd_info info;
+	pid_t pid;
+	long fd;
+	int st;
+
+	struct sigaction dfl, old;
+
+	if (known >= 0)
+		return known;
+	/* Our own child, reaped by us, whatever the test made of SIGCHLD. */
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	ASSERT_SYS(sigaction(SIGCHLD, &dfl, &old));
+	pid = fork();
+	ASSERT_SYS(pid);
+	if (pid == 0)
+		_exit(42);
+	fd = syscall(SYS_pidfd_open, pid, 0);
+	ASSERT_EQ(waitpid(pid, &st, 0), pid);
+	ASSERT_SYS(sigaction(SIGCHLD, &old, NULL));
+	memset(&info, 0, sizeof info);
+	info.mask = 1u << 3; /* PIDFD_INFO_EXIT */
+	known = fd >= 0 && ioctl((int)fd, _IOWR(0xFF, 11, struct fxt_pidfd_info), &info) == 0 &&
+	        (info.mask & (1u << 3)) && info.exit_code == st;
+	if (fd >= 0)
+		close((int)fd);
+	return known;
+}
+#endif

@@ -258,6 +258,14 @@ void fxt_assert_fd_count_(const char *file, int line, int expected);
 void fxt_assert_no_children_(const char *file, int line);
 
 /*
+ * Whether this kernel keeps a reaped process's exit status for its pidfd
+ * (PIDFD_GET_INFO with PIDFD_INFO_EXIT, Linux 6.15), asked of the kernel
+ * itself with a child of our own (forked, reaped, then asked), once per
+ * process.  Says nothing of FORKEXEC_EXIT_INFO: 0 on Darwin.
+ */
+int fxt_kernel_keeps_exit_status(void);
+
+/*
  * Darwin: the suite builds there for `make check` on a Mac (cross-built
  * and never run here, see the README).  A test that needs a Linux fact
  * begins with FXT_LINUX_ONLY(why), a skip with its reason on Darwin.

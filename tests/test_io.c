@@ -1069,7 +1069,9 @@ TEST_TIMEOUT(io_waitset_500, 240)
 	fxt_assert_no_children();
 }
 
-/* A child reaped by someone else comes back -ECHILD, and leaves the set. */
+/* A child reaped by someone else, where the kernel keeps no status for
+ * its pidfd (FORKEXEC_EXIT_INFO=off; test_reaped.c has the status it
+ * keeps), comes back -ECHILD, and leaves the set. */
 TEST(io_waitset_lost_child)
 {
 	int before = fxt_fd_count();
@@ -1080,6 +1082,7 @@ TEST(io_waitset_lost_child)
 	siginfo_t si;
 	int st;
 
+	ASSERT_SYS(setenv("FORKEXEC_EXIT_INFO", "off", 1));
 	ASSERT_OK(fx_waitset_new(&ws));
 	char **argv = probe_argv("--exit=3", NULL);
 	ASSERT_SPAWNED(fx_spawn(&proc, argv[0], argv, attr, &err), &err);

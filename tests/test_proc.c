@@ -391,13 +391,18 @@ TEST(proc_pidfd)
 	fxt_assert_fd_count(baseline);
 }
 
-/* Reaped behind the handle's back with waitpid: -ECHILD, not a hang. */
+/*
+ * Reaped behind the handle's back with waitpid, where the kernel keeps
+ * no status for the pidfd (forced with FORKEXEC_EXIT_INFO=off; the
+ * status the pidfd keeps is test_reaped.c's): -ECHILD, not a hang.
+ */
 TEST(proc_wait_reaped_elsewhere)
 {
 	int in, st = -1;
 	fx_proc *proc = start_waiting_probe(&in);
 	pid_t pid = fx_proc_pid(proc);
 
+	ASSERT_SYS(setenv("FORKEXEC_EXIT_INFO", "off", 1));
 	close(in);
 	ASSERT_EQ(waitpid(pid, &st, 0), pid);
 	ASSERT_EQ(st, 0);
@@ -433,12 +438,14 @@ static void await_unhashed(int pidfd)
 #endif
 }
 
-/* With SIGCHLD ignored the kernel reaps children itself. */
+/* With SIGCHLD ignored the kernel reaps children itself (and keeps no
+ * status for the pidfd: FORKEXEC_EXIT_INFO=off, as above). */
 TEST(proc_wait_sigchld_ignored)
 {
 	int in, st = -1;
 	fx_proc *proc;
 
+	ASSERT_SYS(setenv("FORKEXEC_EXIT_INFO", "off", 1));
 	signal(SIGCHLD, SIG_IGN);
 	proc = start_waiting_probe(&in);
 	close(in);

@@ -1,6 +1,14 @@
 /*
  * Children someone else reaps: the application's own SIGCHLD handler
- * calling waitpid(-1, WNOHANG).  The library's own helper child (the probe that proves CLONE_VM
+ * calling waitpid(-1, WNOHANG), or SIGCHLD ignored (the kernel reaps).
+ * Every waiting call must then give the real status, which the pidfd
+ * keeps (Linux 6.15), or say it is unknown: never a made-up exit 0.
+ * Each case runs twice in its test: as the kernel is, and with
+ * FORKEXEC_EXIT_INFO=off, the library's switch that makes it behave as
+ * on a kernel without the pidfd's exit status.  Exit codes differ from
+ * case to case, so that no status can pass for another.
+ *
+ * And the library's own helper child (the probe that proves CLONE_VM
  * shares memory, on the first spawn of a process) must be invisible to
  * such a handler: no SIGCHLD, no pid to reap.
  */
@@ -82,6 +90,26 @@ static int reaped_status_of(pid_t pid)
 	FAIL("the handler did not reap pid %d", (int)pid);
 }
 
+/* ------------------------------------------------------------------ */
+/* The two modes                                                       */
+/* ------------------------------------------------------------------ */
+
+/* Mode 0: the kernel as it is; mode 1: FORKEXEC_EXIT_INFO=off. */
+static int set_mode(int mode)
+{
+	if (mode)
+		ASSERT_SYS(setenv("FORKEXEC_EXIT_INFO", "off", 1));
+	else
+		ASSERT_SYS(unsetenv("FORKEXEC_EXIT_INFO"));
+	/* Whether the real status must come back. */
+	return !mode && fxt_kernel_keeps_exit_status();
+}
+
+static const char *mode_name(int mode)
+{
+	return mode ? "FORKEXEC_EXIT_INFO=off" : "the kernel as it is";
+}
+
 static char **probe_argv(const char *a1, const char *a2)
 {
 	static char *argv[6];
@@ -111,11 +139,374 @@ static fx_proc *spawn_exiting(int code)
 	return proc;
 }
 
+/*
+ * A child that exits with `code` once *in_w is closed: with SIGCHLD
+ * ignored, a child that could end before the spawn returned might be
+ * gone before the fork backend opened its pidfd (pidfd_open after the
+ * fork), which these tests are not about.
+ */
+static fx_proc *spawn_waiting(int code, int *in_w)
+{
+	fx_attr *attr = fxt_attr();
+	fx_proc *proc;
+	fx_error err;
+	char arg[32];
+	int in[2];
+
+	snprintf(arg, sizeof arg, "--exit=%d", code);
+	char **argv = probe_argv("--wait-stdin", arg);
+	fxt_pipe(in);
+	ASSERT_OK(fx_attr_map_fd(attr, 0, in[0]));
+	ASSERT_SPAWNED(fx_spawn(&proc, argv[0], argv, attr, &err), &err);
+	close(in[0]);
+	fx_attr_free(attr);
+	*in_w = in[1];
+	return proc;
+}
+
 /* The exit code a waiting call gave: its status must say exited. */
 static int code_of(int status)
 {
 	ASSERT(fx_status_exited(status));
 	return fx_status_code(status);
+}
+
+/* ------------------------------------------------------------------ */
+/* fx_wait                                                             */
+/* ------------------------------------------------------------------ */
+
+/* The handler reaps the child before fx_wait is called, with each of
+ * fx_wait's three ways of waiting. */
+TEST(reaped_wait_by_handler)
+{
+	static const int timeouts[] = { -1, 0, 5000 };
+
+	install_reaper();
+	for (int mode = 0; mode < 2; mode++) {
+		for (size_t t = 0; t < 3; t++) {
+			int code = 200 + (int)t + 3 * mode, st = 12345;
+			int keeps = set_mode(mode);
+			fx_proc *proc = spawn_exiting(code);
+
+			printf("%s, timeout %d\n", mode_name(mode), timeouts[t]);
+			await_reaped((int)(3 * mode + t + 1));
+			ASSERT_EQ(code_of(reaped_status_of(fx_proc_pid(proc))), code);
+			if (keeps) {
+				ASSERT_OK(fx_wait(proc, &st, timeouts[t]));
+				ASSERT_EQ(code_of(st), code);
+				/* The same again, as after any wait. */
+				st = 12345;
+				ASSERT_OK(fx_wait(proc, &st, 0));
+				ASSERT_EQ(code_of(st), code);
+			} else {
+				ASSERT_ERR(fx_wait(proc, &st, timeouts[t]), -ECHILD);
+				ASSERT_EQ(st, 12345);
+				ASSERT_ERR(fx_wait(proc, &st, -1), -ECHILD);
+			}
+			ASSERT_ERR(fx_kill(proc, SIGTERM), -ESRCH);
+			fx_proc_free(proc);
+		}
+	}
+	fxt_assert_no_children();
+}
+
+/*
+ * SIGCHLD ignored: the kernel reaps the child as it exits, while fx_wait
+ * sleeps in waitid (timeout -1) or in poll on the pidfd (timeout > 0),
+ * and its release races with our question: the status must still be
+ * exact.
+ */
+TEST(reaped_wait_sigchld_ignored)
+{
+	static const int timeouts[] = { -1, 10000 };
+
+	signal(SIGCHLD, SIG_IGN);
+	for (int mode = 0; mode < 2; mode++) {
+		for (size_t t = 0; t < 2; t++) {
+			int code = 210 + (int)t + 2 * mode, st = 12345, in;
+			int keeps = set_mode(mode);
+			fx_proc *proc = spawn_waiting(code, &in);
+
+			printf("%s, timeout %d\n", mode_name(mode), timeouts[t]);
+			close(in);
+			if (keeps) {
+				ASSERT_OK(fx_wait(proc, &st, timeouts[t]));
+				ASSERT_EQ(code_of(st), code);
+			} else {
+				ASSERT_ERR(fx_wait(proc, &st, timeouts[t]), -ECHILD);
+				ASSERT_EQ(st, 12345);
+			}
+			fx_proc_free(proc);
+		}
+	}
+	signal(SIGCHLD, SIG_DFL);
+}
+
+/* ------------------------------------------------------------------ */
+/* fx_run                                                              */
+/* ------------------------------------------------------------------ */
+
+static void check_result(const fx_result *res, int keeps, int code)
+{
+	ASSERT_EQ(res->nstages, 1);
+	if (keeps) {
+		ASSERT_EQ(res->end, FX_END_EXITED);
+		ASSERT_EQ(code_of(res->status), code);
+	} else {
+		ASSERT_EQ(res->end, FX_END_UNKNOWN);
+		ASSERT_EQ(res->status, -1);
+		ASSERT(!fx_status_exited(res->status));
+		ASSERT_EQ(fx_status_signal(res->status), 0);
+		ASSERT_EQ(res->pipefail_status, -1);
+	}
+}
+
+/* SIGCHLD ignored: the kernel always reaps the child before fx_run can. */
+TEST(reaped_run_sigchld_ignored)
+{
+	fx_run_opts *o;
+
+	signal(SIGCHLD, SIG_IGN);
+	ASSERT_OK(fx_run_opts_new(&o));
+	ASSERT_OK(fx_run_opts_set_input(o, "x\n", 2));
+	for (int mode = 0; mode < 2; mode++) {
+		int code = 220 + mode, keeps = set_mode(mode);
+		fx_result *res;
+		fx_error err;
+		char arg[32];
+
+		snprintf(arg, sizeof arg, "--exit=%d", code);
+		char **argv = probe_argv("--wait-stdin", arg);
+		fx_attr *attr = fxt_attr();
+		ASSERT_SPAWNED(fx_run(&res, argv[0], argv, attr, o, &err), &err);
+		check_result(res, keeps, code);
+		fx_result_free(res);
+		fx_attr_free(attr);
+	}
+	fx_run_opts_free(o);
+	signal(SIGCHLD, SIG_DFL);
+}
+
+/*
+ * The application's handler and fx_run race for the child; either may
+ * win, and the status must be exact whoever did.  Runs until the handler
+ * has won in each mode (counted), for the case this is about.
+ */
+TEST(reaped_run_by_handler)
+{
+	install_reaper();
+	for (int mode = 0; mode < 2; mode++) {
+		int keeps = set_mode(mode), handler_won = 0, runs = 0;
+
+		while (!handler_won) {
+			int code = 230 + runs % 20, before = nreaped;
+			fx_attr *attr = fxt_attr();
+			fx_result *res;
+			fx_error err;
+			char arg[32];
+
+			snprintf(arg, sizeof arg, "--exit=%d", code);
+			char **argv = probe_argv(arg, NULL);
+			ASSERT_SPAWNED(fx_run(&res, argv[0], argv, attr, NULL, &err), &err);
+			runs++;
+			if (nreaped > before) {
+				handler_won = 1;
+				ASSERT_EQ(code_of(reaped_status_of(res->pid)), code);
+				check_result(res, keeps, code);
+			} else {
+				ASSERT_EQ(res->end, FX_END_EXITED);
+				ASSERT_EQ(code_of(res->status), code);
+			}
+			fx_result_free(res);
+			fx_attr_free(attr);
+			if (runs == 10000)
+				FAIL("the handler never reaped the child first in 10000 runs");
+		}
+		printf("%s: the handler won after %d run(s)\n", mode_name(mode), runs);
+	}
+	fxt_assert_no_children();
+}
+
+/* ------------------------------------------------------------------ */
+/* Pipelines                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Three stages that exit `first`, 0 and `last` once their input ended
+ * (the middle one gives pipefail a choice to make).  The first one's
+ * stdin is a pipe (the pipeline's), so that none can end, and be reaped
+ * by someone else, before the last one joined the group of the first.
+ */
+static fx_pipeline *three_stages(int first, int last, fx_attr **attrp)
+{
+	fx_pipeline *pl;
+	char a[32], b[32];
+
+	ASSERT_OK(fx_pipeline_new(&pl));
+	snprintf(a, sizeof a, "--exit=%d", first);
+	snprintf(b, sizeof b, "--exit=%d", last);
+	fx_attr *attr = *attrp = fxt_attr();
+	ASSERT_OK(fx_attr_set_stdio(attr, FX_STDIN, FX_STDIO_PIPE));
+	char **argv = probe_argv("--wait-stdin", a);
+	ASSERT_OK(fx_pipeline_add(pl, argv[0], argv, attr));
+	argv = probe_argv("--wait-stdin", "--exit=0");
+	ASSERT_OK(fx_pipeline_add(pl, argv[0], argv, attr));
+	argv = probe_argv("--wait-stdin", b);
+	ASSERT_OK(fx_pipeline_add(pl, argv[0], argv, attr));
+	/* Borrowed until the start: freed by the caller after it. */
+	return pl;
+}
+
+/* SIGCHLD ignored: `exit 7 | exit 0 | exit 9` comes back as such, or
+ * as unknown: never as all stages 0. */
+TEST(reaped_pipeline_run_sigchld_ignored)
+{
+	fx_run_opts *o;
+
+	signal(SIGCHLD, SIG_IGN);
+	ASSERT_OK(fx_run_opts_new(&o));
+	ASSERT_OK(fx_run_opts_set_input(o, "x\n", 2));
+	for (int mode = 0; mode < 2; mode++) {
+		int keeps = set_mode(mode);
+		fx_attr *attr;
+		fx_pipeline *pl = three_stages(7 + mode, 9 + mode, &attr);
+		fx_result *res;
+		fx_error err;
+
+		ASSERT_SPAWNED(fx_pipeline_run(&res, pl, o, &err), &err);
+		fx_attr_free(attr);
+		ASSERT_EQ(res->nstages, 3);
+		if (keeps) {
+			ASSERT_EQ(res->end, FX_END_EXITED);
+			ASSERT_EQ(code_of(res->stage_status[0]), 7 + mode);
+			ASSERT_EQ(code_of(res->stage_status[1]), 0);
+			ASSERT_EQ(code_of(res->stage_status[2]), 9 + mode);
+			ASSERT_EQ(res->status, res->stage_status[2]);
+			ASSERT_EQ(res->pipefail_status, res->stage_status[2]);
+		} else {
+			ASSERT_EQ(res->end, FX_END_UNKNOWN);
+			for (int i = 0; i < 3; i++)
+				ASSERT_EQ(res->stage_status[i], -1);
+			ASSERT_EQ(res->status, -1);
+			ASSERT_EQ(res->pipefail_status, -1);
+		}
+		for (size_t i = 0; i < 3; i++) {
+			int st = 12345;
+			if (keeps) {
+				ASSERT_OK(fx_pipeline_status(pl, i, &st));
+				ASSERT_EQ(st, res->stage_status[i]);
+			} else {
+				ASSERT_ERR(fx_pipeline_status(pl, i, &st), -ECHILD);
+			}
+		}
+		if (keeps)
+			ASSERT_EQ(fx_pipeline_pipefail(pl), res->stage_status[2]);
+		else
+			ASSERT_ERR(fx_pipeline_pipefail(pl), -ECHILD);
+		fx_result_free(res);
+		fx_pipeline_free(pl);
+	}
+	fx_run_opts_free(o);
+	signal(SIGCHLD, SIG_DFL);
+}
+
+/* The handler reaps every stage before fx_pipeline_wait is called. */
+TEST(reaped_pipeline_wait_by_handler)
+{
+	install_reaper();
+	for (int mode = 0; mode < 2; mode++) {
+		int keeps = set_mode(mode);
+		fx_attr *attr;
+		fx_pipeline *pl = three_stages(17 + mode, 19 + mode, &attr);
+		fx_error err;
+
+		ASSERT_SPAWNED(fx_pipeline_start(pl, &err), &err);
+		fx_attr_free(attr);
+		ASSERT_OK(fx_pipeline_close_stdio(pl, FX_STDIN));
+		await_reaped(3 * (mode + 1));
+		ASSERT_OK(fx_pipeline_wait(pl, -1));
+		for (size_t i = 0; i < 3; i++) {
+			int st = 12345, want = i == 0 ? 17 + mode : i == 1 ? 0 : 19 + mode;
+			ASSERT_EQ(code_of(reaped_status_of(fx_proc_pid(fx_pipeline_proc(pl, i)))),
+			          want);
+			if (keeps) {
+				ASSERT_OK(fx_pipeline_status(pl, i, &st));
+				ASSERT_EQ(code_of(st), want);
+			} else {
+				ASSERT_ERR(fx_pipeline_status(pl, i, &st), -ECHILD);
+			}
+		}
+		if (keeps)
+			ASSERT_EQ(code_of(fx_pipeline_pipefail(pl)), 19 + mode);
+		else
+			ASSERT_ERR(fx_pipeline_pipefail(pl), -ECHILD);
+		fx_pipeline_free(pl);
+	}
+	fxt_assert_no_children();
+}
+
+/* ------------------------------------------------------------------ */
+/* Wait sets                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Takes both members of ws and checks each one's status by its handle. */
+static void take_two(fx_waitset *ws, fx_proc *a, int code_a, fx_proc *b, int code_b, int keeps)
+{
+	for (int k = 0; k < 2; k++) {
+		fx_proc *done = NULL;
+		int st = 12345, rc = fx_waitset_wait(ws, &done, &st, 10000);
+
+		ASSERT(done == a || done == b);
+		if (keeps) {
+			ASSERT_OK(rc);
+			ASSERT_EQ(code_of(st), done == a ? code_a : code_b);
+		} else {
+			ASSERT_ERR(rc, -ECHILD);
+		}
+	}
+	ASSERT_EQ(fx_waitset_count(ws), 0);
+}
+
+TEST(reaped_waitset_by_handler)
+{
+	install_reaper();
+	for (int mode = 0; mode < 2; mode++) {
+		int keeps = set_mode(mode);
+		fx_waitset *ws;
+		fx_proc *a = spawn_exiting(240 + mode), *b = spawn_exiting(242 + mode);
+
+		ASSERT_OK(fx_waitset_new(&ws));
+		ASSERT_OK(fx_waitset_add(ws, a));
+		ASSERT_OK(fx_waitset_add(ws, b));
+		await_reaped(2 * (mode + 1));
+		take_two(ws, a, 240 + mode, b, 242 + mode, keeps);
+		fx_waitset_free(ws);
+		fx_proc_free(a);
+		fx_proc_free(b);
+	}
+	fxt_assert_no_children();
+}
+
+/* SIGCHLD ignored: the set sleeps in epoll when the kernel reaps. */
+TEST(reaped_waitset_sigchld_ignored)
+{
+	signal(SIGCHLD, SIG_IGN);
+	for (int mode = 0; mode < 2; mode++) {
+		int keeps = set_mode(mode), in_a, in_b;
+		fx_waitset *ws;
+		fx_proc *a = spawn_waiting(250 + mode, &in_a), *b = spawn_waiting(252 + mode, &in_b);
+
+		ASSERT_OK(fx_waitset_new(&ws));
+		ASSERT_OK(fx_waitset_add(ws, a));
+		ASSERT_OK(fx_waitset_add(ws, b));
+		close(in_a);
+		close(in_b);
+		take_two(ws, a, 250 + mode, b, 252 + mode, keeps);
+		fx_waitset_free(ws);
+		fx_proc_free(a);
+		fx_proc_free(b);
+	}
+	signal(SIGCHLD, SIG_DFL);
 }
 
 /* ------------------------------------------------------------------ */

@@ -127,7 +127,8 @@ static const char usage[] =
 "Exit status: PROGRAM's exit status; 128+N if it was killed by signal N;\n"
 "124 if --timeout passed (137 if PROGRAM then died of SIGKILL);\n"
 "125 if fxrun failed (bad usage, unknown user, a step before exec, a\n"
-"stdio FILE that cannot be opened); 126 if PROGRAM was found but could\n"
+"stdio FILE that cannot be opened) or PROGRAM's status is unknown\n"
+"(another process reaped it); 126 if PROGRAM was found but could\n"
 "not be executed; 127 if not found.\n";
 
 static void fail(const char *what, const char *detail)
@@ -301,6 +302,13 @@ static int run(const struct fxrun_opts *o)
 	}
 	if (!reaped) {
 		r = fxrun_wait(proc, !!(o->flags & FX_FOREGROUND), &dl, &status);
+		/* Reaped by another process, and the kernel could not say
+		 * how it ended: not a success (125, never 0). */
+		if (r == -ECHILD) {
+			snprintf(msg, sizeof msg, "pid %d", (int)fx_proc_pid(proc));
+			fail(msg, "reaped by another process; its exit status is unknown");
+			goto out;
+		}
 		if (r < 0) {
 			snprintf(msg, sizeof msg, "waiting for pid %d",
 			         (int)fx_proc_pid(proc));
