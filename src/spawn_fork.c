@@ -8,6 +8,9 @@
  */
 #include <errno.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/wait.h>
+#endif
 #if defined(__APPLE__)
 #include <dirent.h>
 #include <stdlib.h>
@@ -63,6 +66,36 @@ static int darwin_fd_bound(void)
 }
 #endif
 
+#if defined(__linux__)
+/*
+ * Whether a pidfd opened after the fork names the child we made.  A child
+ * that ends before pidfd_open may already be reaped by someone else (the
+ * kernel, with SIGCHLD ignored; another thread's SIGCHLD handler): the
+ * open then fails, or, should its pid be reused meanwhile, names a
+ * stranger, whose status and signals are not ours.  waitid with WNOWAIT
+ * looks without reaping: ECHILD says the pidfd names no child of ours;
+ * the handle then has no pidfd, and a status that is unknown rather than
+ * a stranger's.  P_PIDFD is Linux 5.4 (EINVAL before): nothing to ask.
+ */
+static int names_our_child(int fd)
+{
+	siginfo_t si;
+
+	si.si_pid = 0;
+	while (waitid((idtype_t)3 /* P_PIDFD */, (id_t)fd, &si,
+	              WEXITED | WNOHANG | WNOWAIT) < 0) {
+		if (errno != EINTR)
+			return errno != ECHILD;
+	}
+	return 1;
+}
+#else
+static int names_our_child(int fd)
+{
+	return 1;
+}
+#endif
+
 int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step)
 {
 	pid_t child;
@@ -91,10 +124,14 @@ int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *ste
 		*step = FX_STEP_CLONE;
 		return -saved;
 	}
-	/* Race-free: the child is ours and not yet reaped, so its pid
-	 * cannot have been reused. */
+	/* The child is ours and, unless someone else reaped it already, its
+	 * pid cannot have been reused. */
 	if (!ctx->plan->no_pidfd) {
 		long fd = fx__sys_pidfd_open(child, 0);
+		if (fd >= 0 && !names_our_child((int)fd)) {
+			fx__sys_close((int)fd);
+			fd = -1;
+		}
 		*pidfd = fd >= 0 ? (int)fd : -1;
 	}
 	*pid = child;
