@@ -656,6 +656,32 @@ if needs_dropin "$name"; then
 	fi
 fi
 
+# ---- a SIGCHLD handler that reaps everything -------------------------
+#
+# reaper.c reaps whatever ended in its SIGCHLD handler, as servers do, and
+# starts one child with posix_spawn: its handler must see that child and
+# no other, with or without the drop-in (whose first spawn proves memory
+# sharing with a helper child that must stay invisible: no SIGCHLD, no pid
+# to reap), and no child of any kind may be left.
+
+name="a reaping SIGCHLD handler sees exactly the spawned child, with LD_PRELOAD as without"
+if needs_dropin "$name"; then
+	: > "$T/why"
+	if ! $CC -std=gnu11 -O2 -Wall -Wextra -o "$T/reaper" "$HERE/reaper.c" 2> "$T/cc.err"; then
+		not_ok "$name" "$T/cc.err"
+	else
+		for mode in plain dropin; do
+			fresh_work
+			in_work $mode "$T/reap.$mode" -- "$T/reaper"
+		done
+		r=0
+		compare_runs "$T/reap" || r=1
+		grep -qx 'handler reaped 1 pid(s): the child (exit 5)' "$T/reap.dropin.out" ||
+			{ echo "with the drop-in: $(cat "$T/reap.dropin.out")" >> "$T/why"; r=1; }
+		if [ $r = 0 ]; then ok "$name"; else not_ok "$name" "$T/why"; fi
+	fi
+fi
+
 # ---- 8. ninja, when installed ----------------------------------------
 #
 # ninja runs every build command with posix_spawn (/bin/sh -c CMD), its
