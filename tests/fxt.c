@@ -817,11 +817,13 @@ int fxt_kernel_keeps_exit_status(void)
 {
 	static int known = -1;
 	struct fxt_pidfd_info info;
-	pid_t pid;
-	long fd;
-	int st;
-
 	struct sigaction dfl, old;
+	char *argv[] = { (char *)fxt_probe_path(), (char *)"--no-report", (char *)"--exit=42", NULL };
+	fx_attr *attr;
+	fx_proc *proc;
+	fx_error err;
+	pid_t pid;
+	int fd, st;
 
 	if (known >= 0)
 		return known;
@@ -829,19 +831,18 @@ int fxt_kernel_keeps_exit_status(void)
 	memset(&dfl, 0, sizeof dfl);
 	dfl.sa_handler = SIG_DFL;
 	ASSERT_SYS(sigaction(SIGCHLD, &dfl, &old));
-	pid = fork();
-	ASSERT_SYS(pid);
-	if (pid == 0)
-		_exit(42);
-	fd = syscall(SYS_pidfd_open, pid, 0);
+	attr = fxt_attr();
+	fxt_assert_spawned_(__FILE__, __LINE__, fx_spawn(&proc, argv[0], argv, attr, &err), &err);
+	fx_attr_free(attr);
+	pid = fx_proc_pid(proc);
+	fd = fx_proc_pidfd(proc);
 	ASSERT_EQ(waitpid(pid, &st, 0), pid);
 	ASSERT_SYS(sigaction(SIGCHLD, &old, NULL));
 	memset(&info, 0, sizeof info);
 	info.mask = 1u << 3; /* PIDFD_INFO_EXIT */
-	known = fd >= 0 && ioctl((int)fd, _IOWR(0xFF, 11, struct fxt_pidfd_info), &info) == 0 &&
+	known = fd >= 0 && ioctl(fd, _IOWR(0xFF, 11, struct fxt_pidfd_info), &info) == 0 &&
 	        (info.mask & (1u << 3)) && info.exit_code == st;
-	if (fd >= 0)
-		close((int)fd);
+	fx_proc_free(proc);
 	return known;
 }
 #endif

@@ -258,10 +258,13 @@ void fxt_assert_fd_count_(const char *file, int line, int expected);
 void fxt_assert_no_children_(const char *file, int line);
 
 /*
- * Whether this kernel keeps a reaped process's exit status for its pidfd
- * (PIDFD_GET_INFO with PIDFD_INFO_EXIT, Linux 6.15), asked of the kernel
- * itself with a child of our own (forked, reaped, then asked), once per
- * process.  Says nothing of FORKEXEC_EXIT_INFO: 0 on Darwin.
+ * Whether the handles of the backend under test can learn a reaped
+ * child's exit status from their pidfd: the kernel keeps it
+ * (PIDFD_GET_INFO with PIDFD_INFO_EXIT, Linux 6.15) and the handle has a
+ * pidfd (valgrind, for one, refuses pidfd_open).  Asked of the kernel
+ * itself, once per process, through the pidfd of a child spawned with
+ * fxt_attr() and reaped behind the handle's back.  Says nothing of
+ * FORKEXEC_EXIT_INFO: 0 on Darwin.
  */
 int fxt_kernel_keeps_exit_status(void);
 
