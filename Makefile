@@ -105,6 +105,7 @@ TEST_SRCS  := tests/runner.c tests/fxt.c tests/test_attr.c tests/test_spawn.c \
               tests/test_proc.c tests/test_errors.c
 endif
 BENCH_SRCS := $(filter-out bench/tiny.c,$(wildcard bench/*.c))
+TEST_PRELOAD := $(if $(filter darwin,$(OS)),,$(BUILD)/fxreap.so)
 
 STATIC_LIB := $(BUILD)/libforkexec.a
 ifeq ($(OS),darwin)
@@ -173,9 +174,15 @@ $(BUILD)/fxprobe: tests/probe.c tests/probe_darwin.h tests/pattern.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -std=gnu11 -O1 -g $(WARN) $(PROBE_STATIC) -o $@ $<
 
-$(BUILD)/fxtest: $(TEST_SRCS) $(wildcard tests/*.h) $(STATIC_LIB) include/forkexec-io.h include/forkexec-linux.h
+$(BUILD)/fxtest: $(TEST_SRCS) $(wildcard tests/*.h) $(STATIC_LIB) include/forkexec-io.h include/forkexec-linux.h \
+                 $(TEST_PRELOAD)
 	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itests -DFXT_SOURCE_DIR='"$(CURDIR)"' \
 	    -o $@ $(TEST_SRCS) $(STATIC_LIB) -lpthread $(LDFLAGS)
+
+# A foreign reaper to LD_PRELOAD into fxrun (tests/test_reaped.c); Linux only.
+$(BUILD)/fxreap.so: tests/preload/reap_in_poll.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) -shared -o $@ $<
 
 # The manual pages (mk/man.mk), the suite, then the posix_spawn drop-in
 # under real programs (tests/dropin/run.sh), the examples, the ABI and

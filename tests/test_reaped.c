@@ -14,6 +14,9 @@
  */
 #include "fxt.h"
 
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h> /* ElfW */
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -569,4 +572,100 @@ TEST_ONCE(reaped_probe_unseen_by_handler_posix)
 	assert_only_reaped(pid);
 	ASSERT_EQ(code_of(reaped_status_of(pid)), 4);
 	fxt_assert_no_children();
+}
+
+/* ------------------------------------------------------------------ */
+/* fxrun                                                               */
+/* ------------------------------------------------------------------ */
+
+/* Whether `path` is a dynamically linked ELF program (PT_INTERP), which
+ * LD_PRELOAD reaches. */
+static int is_dynamic(const char *path)
+{
+	ElfW(Ehdr) eh;
+	ElfW(Phdr) ph;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), dynamic = 0;
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &eh, sizeof eh, 0) == (ssize_t)sizeof eh &&
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_phentsize == sizeof ph)
+		for (int i = 0; i < eh.e_phnum && !dynamic; i++)
+			dynamic = pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + (size_t)i * sizeof ph)) ==
+			                  (ssize_t)sizeof ph && ph.p_type == PT_INTERP;
+	close(fd);
+	return dynamic;
+}
+
+/*
+ * fxrun's child reaped by someone else inside fxrun (build/fxreap.so,
+ * preloaded: it reaps whatever ended each time fxrun returns from poll).
+ * fxrun must exit with the child's code where the kernel keeps it for
+ * the pidfd, else 125 and say the status is unknown: never 0.  The child
+ * waits for its stdin to close, which the test does once fxrun sleeps in
+ * poll, so the foreign reaper always comes first.
+ */
+TEST(reaped_fxrun)
+{
+	const char *fxrun = fxt_fxrun_path();
+	char *preload = fxt_join(fxt_build_dir(), "fxreap.so");
+
+	if (access(fxrun, X_OK) != 0)
+		SKIP("%s not built", fxrun);
+	if (!is_dynamic(fxrun))
+		SKIP("%s is linked statically: LD_PRELOAD does not reach it", fxrun);
+	ASSERT_SYS(access(preload, R_OK));
+	for (int mode = 0; mode < 2; mode++) {
+		int code = 77 + mode, keeps = set_mode(mode), st;
+		char arg[32], err_text[4096], *reaped;
+		size_t len = 0;
+		fx_attr *attr = fxt_attr();
+		fx_proc *proc;
+		fx_error err;
+		ssize_t n;
+
+		snprintf(arg, sizeof arg, "--exit=%d", code);
+		char *argv[] = { (char *)fxrun, (char *)"--backend", (char *)fxt_backend_name(),
+		                 (char *)"--", (char *)fxt_probe_path(), (char *)"--no-report",
+		                 (char *)"--wait-stdin", arg, NULL };
+		ASSERT_OK(fx_attr_set_stdio(attr, FX_STDIN, FX_STDIO_PIPE));
+		ASSERT_OK(fx_attr_set_stdio(attr, FX_STDOUT, FX_STDIO_NULL));
+		ASSERT_OK(fx_attr_set_stdio(attr, FX_STDERR, FX_STDIO_PIPE));
+		ASSERT_SYS(setenv("LD_PRELOAD", preload, 1));
+		ASSERT_SPAWNED(fx_spawn(&proc, fxrun, argv, attr, &err), &err);
+		ASSERT_SYS(unsetenv("LD_PRELOAD"));
+		/* Until fxrun sleeps in poll (or ends without: no preload). */
+		err_text[0] = 0;
+		while (!strstr(err_text, "fxreap: polling\n") &&
+		       (n = fx_proc_read(proc, FX_STDERR, err_text + len, sizeof err_text - 1 - len,
+		                         -1)) > 0) {
+			len += (size_t)n;
+			err_text[len] = 0;
+		}
+		if (!strstr(err_text, "fxreap: polling\n")) {
+			fx_wait(proc, &st, -1);
+			SKIP("the preloaded reaper did not reach fxrun: %s", err_text);
+		}
+		ASSERT_OK(fx_proc_close_stdio(proc, FX_STDIN));
+		while ((n = fx_proc_read(proc, FX_STDERR, err_text + len, sizeof err_text - 1 - len,
+		                         -1)) > 0) {
+			len += (size_t)n;
+			err_text[len] = 0;
+		}
+		st = fxt_wait_ok(proc);
+		printf("%s: fxrun exited %d, said:\n%s", mode_name(mode), fx_status_code(st), err_text);
+		reaped = strstr(err_text, "fxreap: reaped ");
+		ASSERT(reaped != NULL);
+		ASSERT_EQ(code_of((int)strtol(strstr(reaped, "status ") + 7, NULL, 16)), code);
+		if (keeps || (mode == 0 && fx_status_code(st) == code)) {
+			/* valgrind may refuse the test's pidfd_open, not fxrun's. */
+			ASSERT_EQ(fx_status_code(st), code);
+		} else {
+			ASSERT_EQ(fx_status_code(st), 125);
+			ASSERT(strstr(err_text, "reaped by another process; its exit status is unknown"));
+		}
+		fx_proc_free(proc);
+		fx_attr_free(attr);
+	}
+	free(preload);
 }
