@@ -208,10 +208,13 @@ static int vm_is_shared(void)
 			;
 	fx__restore_signals(old);
 	/* A clone refused for want of resources (RLIMIT_NPROC, memory)
-	 * proves nothing: ask again next time. */
-	if (pid <= 0)
+	 * proves nothing: ask again next time.  One refused as invalid
+	 * will be refused again: qemu-user, which turns a vfork-style
+	 * clone into a fork, refuses one whose exit signal is not SIGCHLD
+	 * (EINVAL), and shares no memory with it either. */
+	if (pid <= 0 && pid != -EINVAL)
 		return 0;
-	state = seen ? 1 : -1;
+	state = pid > 0 && seen ? 1 : -1;
 	atomic_store_explicit(&vm_shared_state, state, memory_order_release);
 	return state > 0;
 }
