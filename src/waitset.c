@@ -191,7 +191,8 @@ static int take(fx_waitset *ws, size_t i, int rc, int st, fx_proc **done, int *s
 {
 	if (done)
 		*done = ws->members[i];
-	if (status)
+	/* -ECHILD: the status is unknown, and none is made up. */
+	if (status && rc == 0)
 		*status = st;
 	drop(ws, i);
 	return rc;

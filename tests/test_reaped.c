@@ -465,6 +465,7 @@ static void take_two(fx_waitset *ws, fx_proc *a, int code_a, fx_proc *b, int cod
 			ASSERT_EQ(code_of(st), done == a ? code_a : code_b);
 		} else {
 			ASSERT_ERR(rc, -ECHILD);
+			ASSERT_EQ(st, 12345);
 		}
 	}
 	ASSERT_EQ(fx_waitset_count(ws), 0);
