@@ -246,9 +246,17 @@ static long hide_error_pipe(struct fx__child_ctx *ctx, const struct fx__op *op)
 	return 0;
 }
 
-/* An open action: the file lands on fd a, whatever number openat chose. */
-static long open_onto(const struct fx__op *op)
+/*
+ * An open action: the file lands on fd a, whatever number openat chose.
+ * POSIX says a target already open "shall be closed before the new file
+ * is opened" (as glibc does): with the table full, opening first would
+ * fail with EMFILE.  The error channel is never an action's target
+ * (FX__OP_HIDE_ERR moved it away), but it is spared all the same.
+ */
+static long open_onto(const struct fx__child_ctx *ctx, const struct fx__op *op)
 {
+	if (op->a != ctx->err_fd)
+		fx__sys_close(op->a);
 	long fd = fx__sys_openat(AT_FDCWD, op->ptr, op->b, op->c);
 
 	if (fd < 0 || fd == op->a)
@@ -481,7 +489,7 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 	case FX__OP_HIDE_ERR:
 		return hide_error_pipe(ctx, op);
 	case FX__OP_OPEN:
-		return open_onto(op);
+		return open_onto(ctx, op);
 	case FX__OP_FCHDIR:
 		return fx__sys_fchdir(op->a);
 	case FX__OP_EXEC_SEARCH:

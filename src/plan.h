@@ -91,6 +91,9 @@ struct fx__plan {
 	size_t nsearch;
 	int cgroup_fd;          /* CLONE_INTO_CGROUP this directory; -1: none */
 	int no_pidfd;           /* the caller needs no pidfd: do not make one */
+	/* The caller cannot do without the pidfd (pidfd_spawn): a spawn that
+	 * could not have one fails before the clone, never after it. */
+	int need_pidfd;
 	int sched_priority;     /* the kernel's struct sched_param, for FX__OP_SCHED */
 	/*
 	 * Namespaces (plan_linux.c).  ns_flags are the CLONE_NEW* the child

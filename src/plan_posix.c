@@ -177,8 +177,14 @@ int fx__plan_build_posix(struct fx__plan *plan, const void *source, int err_fd,
 	int floor, rc;
 
 	memset(plan, 0, sizeof *plan);
+	/* glibc hands a negative cgroup fd to clone3, which refuses it: so
+	 * do we, before any child exists, rather than start the child in
+	 * our own cgroup. */
+	if ((flags & POSIX_SPAWN_SETCGROUP) && attr->cgroup < 0)
+		return fx__set_error(err, FX_STEP_CLONE, EINVAL, -1);
 	plan->cgroup_fd = (flags & POSIX_SPAWN_SETCGROUP) ? attr->cgroup : -1;
 	plan->no_pidfd = !call->want_pidfd;
+	plan->need_pidfd = call->want_pidfd;
 	plan->argv = call->argv;
 	plan->envp = call->envp;
 	plan->ops = calloc(FX__POSIX_FIXED_OPS + (size_t)fa->n, sizeof *plan->ops);

@@ -484,12 +484,15 @@ static int spawn(pid_t *pid, int *pidfd, const char *file, int search,
 	if (rc < 0)
 		return -rc;
 	if (pidfd && child_pidfd < 0) {
-		/* No pidfd from the kernel (before Linux 5.3): the child runs
-		 * and nobody could wait for it through this interface. */
+		/* Unreachable but for one race: the plan needed a pidfd, so
+		 * the backend had its slot (CLONE_PIDFD, or a reservation)
+		 * before the clone, and another thread took that slot in the
+		 * instant the backend gave it back for pidfd_open.  Nobody
+		 * could wait for this child through this interface. */
 		kill(child, SIGKILL);
 		fx__reap(child, -1);
-		fx__set_error(&last_error, FX_STEP_CLONE, ENOSYS, -1);
-		return ENOSYS;
+		fx__set_error(&last_error, FX_STEP_CLONE, EMFILE, -1);
+		return EMFILE;
 	}
 	if (pid)
 		*pid = child;
