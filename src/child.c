@@ -521,6 +521,8 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 		return fx__sys_prctl5(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	case FX__OP_SECCOMP:
 		return fx__sys_seccomp(FX__SECCOMP_SET_MODE_FILTER, 0, op->ptr);
+	case FX__OP_PROPAGATION:
+		return fx__sys_mount(0, "/", 0, (unsigned long)op->a, 0);
 	}
 	return -EINVAL;
 }

@@ -63,7 +63,8 @@ enum fx__op_kind {
 	FX__OP_AMBIENT,         /* capabilities *ptr inheritable (b: the only ones), raised ambient */
 	FX__OP_UMASK,           /* umask(a) */
 	FX__OP_NO_NEW_PRIVS,
-	FX__OP_SECCOMP          /* install the filter plan->seccomp */
+	FX__OP_SECCOMP,         /* install the filter plan->seccomp */
+	FX__OP_PROPAGATION      /* mount(NULL, "/", NULL, a, NULL): MS_REC and a propagation type */
 };
 
 struct fx__op {
