@@ -75,6 +75,7 @@ long fx__clone_run(unsigned long flags, void *stack_top, int *parent_tid,
 #endif
 
 static atomic_uint kernel_lacks;
+static atomic_int pidfd_proven; /* pidfd_open has worked here (Linux 5.3) */
 
 void fx__kernel_lacks(unsigned what)
 {
@@ -319,8 +320,27 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		unsigned long long ns = shared && !forked ? plan->ns_flags : 0;
 
 		flags = forked ? 0 : CLONE_VM | (beside ? CLONE_CHILD_CLEARTID : CLONE_VFORK);
+		/*
+		 * A pidfd the caller cannot do without: a kernel before 5.2
+		 * ignores CLONE_PIDFD in clone(), and pidfd_open (5.3) would
+		 * then fail after the child exists.  So this process proves
+		 * once, before any such clone, that pidfd_open works (a pidfd
+		 * of our own, which also holds a slot).
+		 */
+		if (plan->need_pidfd && reserve < 0 &&
+		    !atomic_load_explicit(&pidfd_proven, memory_order_relaxed)) {
+			rc = reserve = fx__pidfd_reserve();
+			if (rc < 0)
+				break;
+			atomic_store_explicit(&pidfd_proven, 1, memory_order_relaxed);
+		}
 		if (!(no & FX__NO_CLONE_PIDFD) && want_pidfd) {
 			flags |= CLONE_PIDFD;
+			/* The clone takes its slot itself, or fails (EMFILE). */
+			if (reserve >= 0) {
+				close(reserve);
+				reserve = -1;
+			}
 		} else if (plan->need_pidfd && reserve < 0) {
 			/* pidfd_open will follow the clone: its slot first. */
 			rc = reserve = fx__pidfd_reserve();
