@@ -392,6 +392,19 @@ static long raise_ambient(const struct fx__op *op, long *index)
 	return 0;
 }
 
+/*
+ * execve, and for glibc's posix_spawn before 2.15 (plan->shell_argv) a
+ * file without a #! line (ENOEXEC) run by /bin/sh as a script.
+ */
+static long exec_or_shell(const struct fx__plan *plan, const char *path)
+{
+	long rc = fx__sys_execve(path, plan->argv, plan->envp);
+
+	if (rc != -ENOEXEC || !plan->shell_argv)
+		return rc;
+	return fx__sys_execve("/bin/sh", plan->shell_argv, plan->envp);
+}
+
 static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *index)
 {
 	const struct fx__plan *plan = ctx->plan;
@@ -474,7 +487,7 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 	case FX__OP_PTRACE:
 		return fx__sys_ptrace(FX__PTRACE_TRACEME, 0, 0, 0);
 	case FX__OP_EXEC:
-		return fx__sys_execve(plan->path, plan->argv, plan->envp);
+		return exec_or_shell(plan, plan->path);
 	case FX__OP_SCHED:
 		if (op->a < 0)
 			return fx__sys_sched_setparam(0, op->ptr);
@@ -538,7 +551,7 @@ static long exec_search(const struct fx__plan *plan, long *index)
 	long rc = -ENOENT, eacces_at = -1;
 
 	for (size_t i = 0; i < plan->nsearch; i++) {
-		rc = fx__sys_execve(plan->search[i], plan->argv, plan->envp);
+		rc = exec_or_shell(plan, plan->search[i]);
 		*index = (long)i;
 		switch (rc) {
 		case -EACCES:

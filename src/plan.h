@@ -90,6 +90,12 @@ struct fx__plan {
 	 * order, relative ones resolved by the child (one allocation). */
 	char **search;
 	size_t nsearch;
+	/* glibc's posix_spawn before 2.15 (the drop-in's compat versions):
+	 * a file execve refuses with ENOEXEC is run by /bin/sh, with this
+	 * argv ("/bin/sh", the file as the caller named it, argv[1]...: for
+	 * posix_spawnp glibc hands sh the name, not the path it found).
+	 * NULL: no such fallback. */
+	char **shell_argv;
 	int cgroup_fd;          /* CLONE_INTO_CGROUP this directory; -1: none */
 	int no_pidfd;           /* the caller needs no pidfd: do not make one */
 	/* The caller cannot do without the pidfd (pidfd_spawn): a spawn that
