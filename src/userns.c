@@ -60,7 +60,15 @@ static int write_maps(const struct fx__plan *plan, pid_t pid, int *step)
 
 int fx__release_child(const struct fx__child_ctx *ctx, pid_t pid, int *step)
 {
-	int rc = write_maps(ctx->plan, pid, step);
+	int rc;
+
+	/* Our copy of the read end is the child's to read, not ours (its
+	 * table is its own: a handshake never shares ours): closed first,
+	 * it gives back the slot each /proc file below needs, so that a
+	 * table that was full enough for the spawn's own pipes does not
+	 * fail here, after the child exists. */
+	close(ctx->sync_fd);
+	rc = write_maps(ctx->plan, pid, step);
 
 	/* One byte lets it go on; end of file, if the maps failed, makes it
 	 * leave quietly: we know why. */
@@ -71,6 +79,5 @@ int fx__release_child(const struct fx__child_ctx *ctx, pid_t pid, int *step)
 	/* The ctx keeps the numbers: a child that shares our memory may
 	 * still be reading them. */
 	close(ctx->sync_wfd);
-	close(ctx->sync_fd);
 	return rc;
 }
