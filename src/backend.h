@@ -46,7 +46,7 @@ int fx__clone_handshakes_in_memory(void);
  * of ctx's sync pipe, which the caller marks closed (-1) once the child
  * no longer reads ctx.  0, or -errno with *step set.
  */
-int fx__release_child(const struct fx__child_ctx *ctx, pid_t pid, int *step);
+int fx__release_child(struct fx__child_ctx *ctx, pid_t pid, int *step);
 
 /*
  * spawn_fork.c: a pidfd the caller cannot do without (plan->need_pidfd)

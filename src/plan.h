@@ -177,6 +177,7 @@ struct fx__child_ctx {
 	unsigned long ns_unshare;
 	int in_cgroup;          /* CLONE_INTO_CGROUP started us in plan->cgroup_fd */
 	int sync_fd, sync_wfd;
+	int spare_fd;           /* parent: a slot held for the /proc map files (userns.c); -1 */
 	int maps_by_pipe;
 	/* CLONE_CHILD_CLEARTID: nonzero until the child has exec'd or exited
 	 * (the kernel clears it and wakes the futex), for a child that shares

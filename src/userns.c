@@ -58,16 +58,19 @@ static int write_maps(const struct fx__plan *plan, pid_t pid, int *step)
 	return 0;
 }
 
-int fx__release_child(const struct fx__child_ctx *ctx, pid_t pid, int *step)
+int fx__release_child(struct fx__child_ctx *ctx, pid_t pid, int *step)
 {
 	int rc;
 
-	/* Our copy of the read end is the child's to read, not ours (its
-	 * table is its own: a handshake never shares ours): closed first,
-	 * it gives back the slot each /proc file below needs, so that a
-	 * table that was full enough for the spawn's own pipes does not
-	 * fail here, after the child exists. */
-	close(ctx->sync_fd);
+	/* The slot held since before the clone is the one each /proc file
+	 * below needs: a full table cannot fail us here, after the child
+	 * exists.  (Our own read end stays open until the byte is written:
+	 * a child that already left must not make that write raise
+	 * SIGPIPE.) */
+	if (ctx->spare_fd >= 0) {
+		close(ctx->spare_fd);
+		ctx->spare_fd = -1;
+	}
 	rc = write_maps(ctx->plan, pid, step);
 
 	/* One byte lets it go on; end of file, if the maps failed, makes it
@@ -79,5 +82,6 @@ int fx__release_child(const struct fx__child_ctx *ctx, pid_t pid, int *step)
 	/* The ctx keeps the numbers: a child that shares our memory may
 	 * still be reading them. */
 	close(ctx->sync_wfd);
+	close(ctx->sync_fd);
 	return rc;
 }
