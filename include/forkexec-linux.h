@@ -14,7 +14,8 @@
  *     setsid, setpgid
  *     cgroup (fork backend only: the clone starts the child in it)
  *     namespaces (made by the clone itself where it can), then waiting
- *       for the parent to write the uid and gid maps
+ *       for the parent to write the uid and gid maps, then a new mount
+ *       namespace's propagation (private unless asked otherwise)
  *     chroot
  *     while still privileged: hard rlimits raised, nice, scheduling
  *       policy, CPU affinity, bounding set
@@ -118,6 +119,24 @@ enum fx_setgroups_policy {
 	FX_SETGROUPS_DENY
 };
 FX_EXTERN int fx_attr_set_setgroups(fx_attr *attr, int policy);
+
+/*
+ * The propagation of every mount of a new mount namespace (CLONE_NEWNS),
+ * set by the child right after the namespace exists, as unshare(1) and
+ * Go do: private by default, so that a mount the child makes under a
+ * shared mount point (systemd makes / shared) never appears outside.
+ * SLAVE: mounts from outside still arrive, none leaves; SHARED: both
+ * ways; UNCHANGED: the copies keep the propagation of the originals.
+ * Without a new mount namespace it does nothing.  -EINVAL for any other
+ * value.  A refusal fails the spawn with FX_STEP_PROPAGATION.
+ */
+enum fx_propagation {
+	FX_PROPAGATION_PRIVATE = 0,     /* MS_REC|MS_PRIVATE on "/" (default) */
+	FX_PROPAGATION_SLAVE,           /* MS_REC|MS_SLAVE */
+	FX_PROPAGATION_SHARED,          /* MS_REC|MS_SHARED */
+	FX_PROPAGATION_UNCHANGED        /* no mount(2) call */
+};
+FX_EXTERN int fx_attr_set_mount_propagation(fx_attr *attr, int propagation);
 
 /*
  * unshare --map-root-user in one call: a new user namespace in which

@@ -8,6 +8,10 @@ DROPIN_SO  := $(BUILD)/libforkexec-posix.so
 DROPIN_A   := $(BUILD)/libforkexec-posix.a
 DROPIN_OBJS := $(filter-out $(BUILD)/obj/src/posix_spawn.o,$(LIB_OBJS)) \
                $(BUILD)/obj/dropin/posix_spawn.o
+# The archive's copy has no symbol versions (a static link takes names
+# as they are): FX_POSIX_ARCHIVE.
+DROPIN_A_OBJS := $(filter-out $(BUILD)/obj/src/posix_spawn.o,$(LIB_OBJS)) \
+                 $(BUILD)/obj/dropin/posix_spawn_archive.o
 
 $(BUILD)/obj/dropin/posix_spawn.o: src/posix_spawn.c $(wildcard src/*.h) include/forkexec.h \
                                    include/forkexec-posix.h
@@ -15,16 +19,29 @@ $(BUILD)/obj/dropin/posix_spawn.o: src/posix_spawn.c $(wildcard src/*.h) include
 	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY -DFX_POSIX_STANDARD_NAMES $(LIB_DEFS) \
 	    $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
 
-$(DROPIN_A): $(DROPIN_OBJS)
+$(BUILD)/obj/dropin/posix_spawn_archive.o: src/posix_spawn.c $(wildcard src/*.h) include/forkexec.h \
+                                           include/forkexec-posix.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY -DFX_POSIX_STANDARD_NAMES -DFX_POSIX_ARCHIVE \
+	    $(LIB_DEFS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
+
+$(DROPIN_A): $(DROPIN_A_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-# An anonymous version node: the definitions are unversioned, and an
-# unversioned definition satisfies a program's versioned reference
-# (posix_spawn@GLIBC_2.15) when it comes first in the search order.
-$(DROPIN_SO): $(DROPIN_OBJS) src/forkexec-posix.map
+# The version script, for the target: each name at glibc's version on
+# this architecture (src/posix_versions.h), the old posix_spawn and
+# posix_spawnp too where glibc has them.  -std=c11 keeps `linux` and
+# `unix` from being macros; -P drops the line markers.
+DROPIN_MAP := $(BUILD)/forkexec-posix.map
+
+$(DROPIN_MAP): src/forkexec-posix.map.in src/posix_versions.h
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -std=c11 -x c -iquote src $(CPPFLAGS) $(CFLAGS) -o $@ src/forkexec-posix.map.in
+
+$(DROPIN_SO): $(DROPIN_OBJS) $(DROPIN_MAP)
 	$(CC) -shared -Wl,-soname,libforkexec-posix.so \
-	    -Wl,--version-script=src/forkexec-posix.map $(INSTR) $(SHLIB_LDFLAGS) -o $@ $(DROPIN_OBJS)
+	    -Wl,--version-script=$(DROPIN_MAP) $(INSTR) $(SHLIB_LDFLAGS) -o $@ $(DROPIN_OBJS)
 
 # DROPINDIR: where install-dropin puts both (the Debian packages use a
 # private directory, /usr/lib/<triplet>/forkexec: see debian/rules).

@@ -54,6 +54,7 @@ struct fx__linux_attr {
 	struct fx__id_map *uid_map, *gid_map;
 	size_t nuid_map, ngid_map;
 	int setgroups;                  /* enum fx_setgroups_policy */
+	int propagation;                /* enum fx_propagation */
 	int has_ambient;
 	uint64_t ambient;
 	uint64_t bounding_drop;

@@ -152,6 +152,18 @@ int fx_attr_set_setgroups(fx_attr *attr, int policy)
 	return 0;
 }
 
+int fx_attr_set_mount_propagation(fx_attr *attr, int propagation)
+{
+	struct fx__linux_attr *lx;
+
+	if (propagation != FX_PROPAGATION_PRIVATE && propagation != FX_PROPAGATION_SLAVE &&
+	    propagation != FX_PROPAGATION_SHARED && propagation != FX_PROPAGATION_UNCHANGED)
+		return -EINVAL;
+	LINUX_ATTR(lx, attr);
+	lx->propagation = propagation;
+	return 0;
+}
+
 int fx_attr_map_root_user(fx_attr *attr)
 {
 	struct fx__linux_attr *lx;

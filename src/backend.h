@@ -50,7 +50,19 @@ int fx__clone_handshakes_in_memory(void);
  * of ctx's sync pipe, which the caller marks closed (-1) once the child
  * no longer reads ctx.  0, or -errno with *step set.
  */
-int fx__release_child(const struct fx__child_ctx *ctx, pid_t pid, int *step);
+int fx__release_child(struct fx__child_ctx *ctx, pid_t pid, int *step);
+
+/*
+ * spawn_fork.c: a pidfd the caller cannot do without (plan->need_pidfd)
+ * where the clone makes none (the fork backend, a kernel or emulator
+ * without CLONE_PIDFD).  fx__pidfd_reserve, before the child exists,
+ * proves that pidfd_open works and holds a descriptor slot (a pidfd of
+ * our own): -errno if either fails, and then no child may be made.
+ * fx__pidfd_of opens the child's pidfd, giving the slot back first if
+ * the table is full, and closes the reservation in any case.
+ */
+int fx__pidfd_reserve(void);
+int fx__pidfd_of(pid_t pid, int reserve);
 
 /* Blocks every signal (even libc's internal ones); returns the old mask. */
 uint64_t fx__block_all_signals(void);

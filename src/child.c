@@ -246,9 +246,17 @@ static long hide_error_pipe(struct fx__child_ctx *ctx, const struct fx__op *op)
 	return 0;
 }
 
-/* An open action: the file lands on fd a, whatever number openat chose. */
-static long open_onto(const struct fx__op *op)
+/*
+ * An open action: the file lands on fd a, whatever number openat chose.
+ * POSIX says a target already open "shall be closed before the new file
+ * is opened" (as glibc does): with the table full, opening first would
+ * fail with EMFILE.  The error channel is never an action's target
+ * (FX__OP_HIDE_ERR moved it away), but it is spared all the same.
+ */
+static long open_onto(const struct fx__child_ctx *ctx, const struct fx__op *op)
 {
+	if (op->a != ctx->err_fd)
+		fx__sys_close(op->a);
 	long fd = fx__sys_openat(AT_FDCWD, op->ptr, op->b, op->c);
 
 	if (fd < 0 || fd == op->a)
@@ -384,6 +392,19 @@ static long raise_ambient(const struct fx__op *op, long *index)
 	return 0;
 }
 
+/*
+ * execve, and for glibc's posix_spawn before 2.15 (plan->shell_argv) a
+ * file without a #! line (ENOEXEC) run by /bin/sh as a script.
+ */
+static long exec_or_shell(const struct fx__plan *plan, const char *path)
+{
+	long rc = fx__sys_execve(path, plan->argv, plan->envp);
+
+	if (rc != -ENOEXEC || !plan->shell_argv)
+		return rc;
+	return fx__sys_execve("/bin/sh", plan->shell_argv, plan->envp);
+}
+
 static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *index)
 {
 	const struct fx__plan *plan = ctx->plan;
@@ -466,7 +487,7 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 	case FX__OP_PTRACE:
 		return fx__sys_ptrace(FX__PTRACE_TRACEME, 0, 0, 0);
 	case FX__OP_EXEC:
-		return fx__sys_execve(plan->path, plan->argv, plan->envp);
+		return exec_or_shell(plan, plan->path);
 	case FX__OP_SCHED:
 		if (op->a < 0)
 			return fx__sys_sched_setparam(0, op->ptr);
@@ -481,7 +502,7 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 	case FX__OP_HIDE_ERR:
 		return hide_error_pipe(ctx, op);
 	case FX__OP_OPEN:
-		return open_onto(op);
+		return open_onto(ctx, op);
 	case FX__OP_FCHDIR:
 		return fx__sys_fchdir(op->a);
 	case FX__OP_EXEC_SEARCH:
@@ -513,6 +534,8 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 		return fx__sys_prctl5(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	case FX__OP_SECCOMP:
 		return fx__sys_seccomp(FX__SECCOMP_SET_MODE_FILTER, 0, op->ptr);
+	case FX__OP_PROPAGATION:
+		return fx__sys_mount(0, "/", 0, (unsigned long)op->a, 0);
 	}
 	return -EINVAL;
 }
@@ -528,7 +551,7 @@ static long exec_search(const struct fx__plan *plan, long *index)
 	long rc = -ENOENT, eacces_at = -1;
 
 	for (size_t i = 0; i < plan->nsearch; i++) {
-		rc = fx__sys_execve(plan->search[i], plan->argv, plan->envp);
+		rc = exec_or_shell(plan, plan->search[i]);
 		*index = (long)i;
 		switch (rc) {
 		case -EACCES:

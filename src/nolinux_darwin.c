@@ -32,6 +32,11 @@ int fx_attr_set_setgroups(fx_attr *attr, int policy)
 	return attr ? -ENOTSUP : -EINVAL;
 }
 
+int fx_attr_set_mount_propagation(fx_attr *attr, int propagation)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
 int fx_attr_map_root_user(fx_attr *attr)
 {
 	return attr ? -ENOTSUP : -EINVAL;

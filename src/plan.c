@@ -313,6 +313,7 @@ void fx__plan_free(struct fx__plan *plan)
 	free(plan->argv_owned);
 	free(plan->envp_owned);
 	free(plan->search);
+	free(plan->shell_argv);
 	fx__plan_linux_free(plan);
 	memset(plan, 0, sizeof *plan);
 }

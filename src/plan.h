@@ -63,7 +63,8 @@ enum fx__op_kind {
 	FX__OP_AMBIENT,         /* capabilities *ptr inheritable (b: the only ones), raised ambient */
 	FX__OP_UMASK,           /* umask(a) */
 	FX__OP_NO_NEW_PRIVS,
-	FX__OP_SECCOMP          /* install the filter plan->seccomp */
+	FX__OP_SECCOMP,         /* install the filter plan->seccomp */
+	FX__OP_PROPAGATION      /* mount(NULL, "/", NULL, a, NULL): MS_REC and a propagation type */
 };
 
 struct fx__op {
@@ -89,8 +90,17 @@ struct fx__plan {
 	 * order, relative ones resolved by the child (one allocation). */
 	char **search;
 	size_t nsearch;
+	/* glibc's posix_spawn before 2.15 (the drop-in's compat versions):
+	 * a file execve refuses with ENOEXEC is run by /bin/sh, with this
+	 * argv ("/bin/sh", the file as the caller named it, argv[1]...: for
+	 * posix_spawnp glibc hands sh the name, not the path it found).
+	 * NULL: no such fallback. */
+	char **shell_argv;
 	int cgroup_fd;          /* CLONE_INTO_CGROUP this directory; -1: none */
 	int no_pidfd;           /* the caller needs no pidfd: do not make one */
+	/* The caller cannot do without the pidfd (pidfd_spawn): a spawn that
+	 * could not have one fails before the clone, never after it. */
+	int need_pidfd;
 	int sched_priority;     /* the kernel's struct sched_param, for FX__OP_SCHED */
 	/*
 	 * Namespaces (plan_linux.c).  ns_flags are the CLONE_NEW* the child
@@ -167,6 +177,7 @@ struct fx__child_ctx {
 	unsigned long ns_unshare;
 	int in_cgroup;          /* CLONE_INTO_CGROUP started us in plan->cgroup_fd */
 	int sync_fd, sync_wfd;
+	int spare_fd;           /* parent: a slot held for the /proc map files (userns.c); -1 */
 	int maps_by_pipe;
 	/* CLONE_CHILD_CLEARTID: nonzero until the child has exec'd or exited
 	 * (the kernel clears it and wakes the futex), for a child that shares

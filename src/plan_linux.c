@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "attr.h"
@@ -23,10 +24,10 @@
 
 size_t fx__plan_linux_nops(const struct fx_attr *attr)
 {
-	/* join cgroup, unshare, wait, 16 rlimits twice, nice, sched,
-	 * affinity, bounding, keepcaps, ambient, umask, no_new_privs,
+	/* join cgroup, unshare, wait, propagation, 16 rlimits twice, nice,
+	 * sched, affinity, bounding, keepcaps, ambient, umask, no_new_privs,
 	 * seccomp */
-	return attr->lx ? 3 + 2 * FX__NRLIMITS + 11 : 0;
+	return attr->lx ? 4 + 2 * FX__NRLIMITS + 11 : 0;
 }
 
 /* "IN OUT COUNT\n" per line, in one string: the kernel wants the whole
@@ -105,6 +106,16 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 	                  (attr->pdeathsig && (lx->ns_flags & CLONE_NEWPID));
 	if (plan->handshake)
 		fx__plan_push(plan, FX__OP_WAIT_PARENT, FX_STEP_NAMESPACES);
+	/* A new mount namespace starts as a copy of ours, shared mounts
+	 * still shared (systemd makes / shared): a mount the child makes
+	 * would appear on the host.  So it is made private, as unshare(1)
+	 * and Go do, unless the caller chose otherwise; after the maps,
+	 * before chroot. */
+	if ((lx->ns_flags & CLONE_NEWNS) && lx->propagation != FX_PROPAGATION_UNCHANGED) {
+		static const int type[] = { MS_PRIVATE, MS_SLAVE, MS_SHARED };
+		fx__plan_push(plan, FX__OP_PROPAGATION, FX_STEP_PROPAGATION)->a =
+			MS_REC | type[lx->propagation];
+	}
 	return 0;
 }
 

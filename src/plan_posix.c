@@ -166,6 +166,26 @@ static int build_search(struct fx__plan *plan, const char *file)
 	return 0;
 }
 
+/* "/bin/sh", the file as given (glibc's, even after a PATH search),
+ * argv[1]... */
+static int build_shell_argv(struct fx__plan *plan, const struct fx__posix_call *call)
+{
+	size_t argc = 0;
+	char **v;
+
+	while (call->argv && call->argv[argc])
+		argc++;
+	v = calloc(argc + 3, sizeof *v); /* argc 0: "/bin/sh", file, NULL */
+	if (!v)
+		return -ENOMEM;
+	v[0] = (char *)"/bin/sh";
+	v[1] = (char *)call->file;
+	for (size_t i = 1; i < argc; i++)
+		v[i + 1] = call->argv[i];
+	plan->shell_argv = v;
+	return 0;
+}
+
 int fx__plan_build_posix(struct fx__plan *plan, const void *source, int err_fd,
                          int err_fd_read, fx_error *err)
 {
@@ -177,13 +197,21 @@ int fx__plan_build_posix(struct fx__plan *plan, const void *source, int err_fd,
 	int floor, rc;
 
 	memset(plan, 0, sizeof *plan);
+	/* glibc hands a negative cgroup fd to clone3, which refuses it: so
+	 * do we, before any child exists, rather than start the child in
+	 * our own cgroup. */
+	if ((flags & POSIX_SPAWN_SETCGROUP) && attr->cgroup < 0)
+		return fx__set_error(err, FX_STEP_CLONE, EINVAL, -1);
 	plan->cgroup_fd = (flags & POSIX_SPAWN_SETCGROUP) ? attr->cgroup : -1;
 	plan->no_pidfd = !call->want_pidfd;
+	plan->need_pidfd = call->want_pidfd;
 	plan->argv = call->argv;
 	plan->envp = call->envp;
 	plan->ops = calloc(FX__POSIX_FIXED_OPS + (size_t)fa->n, sizeof *plan->ops);
 	if (!plan->ops)
 		return fx__set_error(err, FX_STEP_PLAN, ENOMEM, -1);
+	if (call->try_shell && (rc = build_shell_argv(plan, call)) < 0)
+		return fx__set_error(err, FX_STEP_PLAN, -rc, -1);
 	if (call->search && !strchr(call->file, '/')) {
 		if ((rc = build_search(plan, call->file)) < 0)
 			return fx__set_error(err, FX_STEP_PLAN, -rc, -1);

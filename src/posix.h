@@ -53,6 +53,7 @@ struct fx__posix_call {
 	const struct fx__file_actions *actions; /* never NULL (maybe empty) */
 	const char *file;       /* posix_spawn's path, or posix_spawnp's file */
 	int search;             /* posix_spawnp: search PATH if file has no '/' */
+	int try_shell;          /* ENOEXEC: run the file with /bin/sh (glibc < 2.15) */
 	char *const *argv;
 	char *const *envp;
 	int want_pidfd;

@@ -24,8 +24,18 @@
 #include "forkexec-posix.h"
 #include "attr.h"
 #include "posix.h"
+#include "posix_versions.h"
 #include "proc.h"
 #include "spawn_core.h"
+
+/* The shared drop-in has glibc's old posix_spawn and posix_spawnp beside
+ * today's, where glibc has them; its archive (FX_POSIX_ARCHIVE), whose
+ * definitions a static link takes by name, has today's alone. */
+#if defined(FX_POSIX_STANDARD_NAMES) && FX_POSIX_COMPAT_SPAWN && !defined(FX_POSIX_ARCHIVE)
+#define FX__POSIX_SYMVER 1
+#else
+#define FX__POSIX_SYMVER 0
+#endif
 
 #ifdef FX_POSIX_STANDARD_NAMES
 #define FX_NAME(name) name
@@ -450,9 +460,9 @@ static void describe(const struct fx__plan *plan, const void *source, fx_error *
 /* The calling thread's last spawn, for fx_posix_spawn_error(). */
 static __thread fx_error last_error;
 
-static int spawn(pid_t *pid, int *pidfd, const char *file, int search,
-                 const posix_spawn_file_actions_t *file_actions,
-                 const posix_spawnattr_t *attrp, char *const argv[], char *const envp[])
+static int spawn_as(pid_t *pid, int *pidfd, const char *file, int search, int try_shell,
+                    const posix_spawn_file_actions_t *file_actions,
+                    const posix_spawnattr_t *attrp, char *const argv[], char *const envp[])
 {
 	struct fx__spawnattr attr;
 	struct fx__file_actions none = { NULL, 0, 0 }, actions;
@@ -477,19 +487,23 @@ static int spawn(pid_t *pid, int *pidfd, const char *file, int search,
 		fx__set_error(&last_error, FX_STEP_LOOKUP, ENOENT, -1);
 		return ENOENT;
 	}
-	call = (struct fx__posix_call){ &attr, &actions, file, search, argv, envp, pidfd != NULL };
+	call = (struct fx__posix_call){ &attr, &actions, file, search, try_shell, argv, envp,
+	                                pidfd != NULL };
 	req = (struct fx__spawn_request){ FX__BACKEND_DEFAULT, fx__plan_build_posix, &call,
 	                                  describe };
 	rc = fx__spawn_child(&req, &child, &child_pidfd, &last_error);
 	if (rc < 0)
 		return -rc;
 	if (pidfd && child_pidfd < 0) {
-		/* No pidfd from the kernel (before Linux 5.3): the child runs
-		 * and nobody could wait for it through this interface. */
+		/* Unreachable but for one race: the plan needed a pidfd, so
+		 * the backend had its slot (CLONE_PIDFD, or a reservation)
+		 * before the clone, and another thread took that slot in the
+		 * instant the backend gave it back for pidfd_open.  Nobody
+		 * could wait for this child through this interface. */
 		kill(child, SIGKILL);
 		fx__reap(child, -1);
-		fx__set_error(&last_error, FX_STEP_CLONE, ENOSYS, -1);
-		return ENOSYS;
+		fx__set_error(&last_error, FX_STEP_CLONE, EMFILE, -1);
+		return EMFILE;
 	}
 	if (pid)
 		*pid = child;
@@ -498,7 +512,36 @@ static int spawn(pid_t *pid, int *pidfd, const char *file, int search,
 	return 0;
 }
 
-FX_PUBLIC int FX_NAME(posix_spawn)(pid_t *__restrict pid, const char *__restrict path,
+static int spawn(pid_t *pid, int *pidfd, const char *file, int search,
+                 const posix_spawn_file_actions_t *file_actions,
+                 const posix_spawnattr_t *attrp, char *const argv[], char *const envp[])
+{
+	return spawn_as(pid, pidfd, file, search, 0, file_actions, attrp, argv, envp);
+}
+
+/*
+ * Where the drop-in has glibc's old posix_spawn and posix_spawnp too (see
+ * the end of this file), today's are defined under names of their own
+ * and made the default version, @@GLIBC_2.15, as glibc does; elsewhere
+ * the version script alone gives each name its version.
+ */
+#if FX__POSIX_SYMVER
+#define FX_SPAWN_NAME(name) fx__##name##_2_15
+FX_PUBLIC int fx__posix_spawn_2_15(pid_t *__restrict pid, const char *__restrict path,
+                                   const posix_spawn_file_actions_t *file_actions,
+                                   const posix_spawnattr_t *__restrict attrp,
+                                   char *const argv[], char *const envp[]);
+FX_PUBLIC int fx__posix_spawnp_2_15(pid_t *__restrict pid, const char *__restrict file,
+                                    const posix_spawn_file_actions_t *file_actions,
+                                    const posix_spawnattr_t *__restrict attrp,
+                                    char *const argv[], char *const envp[]);
+__asm__(".symver fx__posix_spawn_2_15, posix_spawn@@GLIBC_2.15");
+__asm__(".symver fx__posix_spawnp_2_15, posix_spawnp@@GLIBC_2.15");
+#else
+#define FX_SPAWN_NAME(name) FX_NAME(name)
+#endif
+
+FX_PUBLIC int FX_SPAWN_NAME(posix_spawn)(pid_t *__restrict pid, const char *__restrict path,
                                    const posix_spawn_file_actions_t *file_actions,
                                    const posix_spawnattr_t *__restrict attrp,
                                    char *const argv[], char *const envp[])
@@ -506,7 +549,7 @@ FX_PUBLIC int FX_NAME(posix_spawn)(pid_t *__restrict pid, const char *__restrict
 	return spawn(pid, NULL, path, 0, file_actions, attrp, argv, envp);
 }
 
-FX_PUBLIC int FX_NAME(posix_spawnp)(pid_t *__restrict pid, const char *__restrict file,
+FX_PUBLIC int FX_SPAWN_NAME(posix_spawnp)(pid_t *__restrict pid, const char *__restrict file,
                                     const posix_spawn_file_actions_t *file_actions,
                                     const posix_spawnattr_t *__restrict attrp,
                                     char *const argv[], char *const envp[])
@@ -529,6 +572,43 @@ FX_PUBLIC int FX_NAME(pidfd_spawnp)(int *__restrict pidfd, const char *__restric
 {
 	return spawn(NULL, pidfd, file, 1, file_actions, attrp, argv, envp);
 }
+
+#if FX__POSIX_SYMVER
+/*
+ * glibc's posix_spawn and posix_spawnp before 2.15, which programs linked
+ * then still ask for at glibc's first version on this architecture
+ * (src/posix_versions.h): a file that execve refuses with ENOEXEC (no #!
+ * line) is run by /bin/sh, as execvp does.  Today's (the default
+ * version, @@) do not.
+ */
+FX_PUBLIC int fx__posix_spawn_compat(pid_t *__restrict pid, const char *__restrict path,
+                                     const posix_spawn_file_actions_t *file_actions,
+                                     const posix_spawnattr_t *__restrict attrp,
+                                     char *const argv[], char *const envp[]);
+FX_PUBLIC int fx__posix_spawnp_compat(pid_t *__restrict pid, const char *__restrict file,
+                                      const posix_spawn_file_actions_t *file_actions,
+                                      const posix_spawnattr_t *__restrict attrp,
+                                      char *const argv[], char *const envp[]);
+
+FX_PUBLIC int fx__posix_spawn_compat(pid_t *__restrict pid, const char *__restrict path,
+                                     const posix_spawn_file_actions_t *file_actions,
+                                     const posix_spawnattr_t *__restrict attrp,
+                                     char *const argv[], char *const envp[])
+{
+	return spawn_as(pid, NULL, path, 0, 1, file_actions, attrp, argv, envp);
+}
+
+FX_PUBLIC int fx__posix_spawnp_compat(pid_t *__restrict pid, const char *__restrict file,
+                                      const posix_spawn_file_actions_t *file_actions,
+                                      const posix_spawnattr_t *__restrict attrp,
+                                      char *const argv[], char *const envp[])
+{
+	return spawn_as(pid, NULL, file, 1, 1, file_actions, attrp, argv, envp);
+}
+
+__asm__(".symver fx__posix_spawn_compat, posix_spawn@" FX_POSIX_BASE_VERSION);
+__asm__(".symver fx__posix_spawnp_compat, posix_spawnp@" FX_POSIX_BASE_VERSION);
+#endif
 
 #ifndef FX_POSIX_STANDARD_NAMES
 int fx_posix_spawn_error(fx_error *err)

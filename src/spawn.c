@@ -191,6 +191,12 @@ static int make_sync_pipe(struct fx__child_ctx *ctx, fx_error *err)
 		return fx__set_error(err, FX_STEP_PIPE, errno, -1);
 	ctx->sync_fd = fds[0];
 	ctx->sync_wfd = fds[1];
+	/* The parent opens /proc/PID/{setgroups,uid_map,gid_map} once the
+	 * child exists, one at a time: the slot for them is taken now, so
+	 * that a full table fails the spawn here, before any child. */
+	ctx->spare_fd = fcntl(fds[0], F_DUPFD_CLOEXEC, 0);
+	if (ctx->spare_fd < 0)
+		return fx__set_error(err, FX_STEP_PIPE, errno, -1);
 	return 0;
 }
 
@@ -211,7 +217,7 @@ static int spawn_attempt(const struct fx__spawn_request *req, pid_t *out_pid, in
 
 	memset(&ctx, 0, sizeof ctx);
 	memset(&plan, 0, sizeof plan);
-	ctx.sync_fd = ctx.sync_wfd = -1;
+	ctx.sync_fd = ctx.sync_wfd = ctx.spare_fd = -1;
 again:
 	if (!in_memory && fx__pipe_cloexec(pipefd) < 0)
 		return fx__set_error(err, FX_STEP_PIPE, errno, -1);
@@ -292,6 +298,8 @@ out_plan:
 		close(ctx.sync_fd);
 	if (ctx.sync_wfd >= 0)
 		close(ctx.sync_wfd);
+	if (ctx.spare_fd >= 0)
+		close(ctx.spare_fd);
 	if (pipefd[1] >= 0)
 		close(pipefd[1]);
 	if (pipefd[0] >= 0)

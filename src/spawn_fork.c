@@ -66,6 +66,7 @@ static int darwin_fd_bound(void)
 }
 #endif
 
+<<<<<<< HEAD
 #if defined(__linux__)
 /*
  * Whether a pidfd opened after the fork names the child we made.  A child
@@ -95,11 +96,34 @@ static int names_our_child(int fd)
 	return 1;
 }
 #endif
+=======
+int fx__pidfd_reserve(void)
+{
+	return (int)fx__sys_pidfd_open((int)fx__sys_getpid(), 0);
+}
+
+int fx__pidfd_of(pid_t pid, int reserve)
+{
+	long fd = fx__sys_pidfd_open(pid, 0);
+
+	/* With the table full the reserved slot is the one left to us.
+	 * Another thread could take it between the close and the open:
+	 * only then does a required pidfd fail after the clone. */
+	if (fd == -EMFILE && reserve >= 0) {
+		close(reserve);
+		reserve = -1;
+		fd = fx__sys_pidfd_open(pid, 0);
+	}
+	if (reserve >= 0)
+		close(reserve);
+	return (int)fd;
+}
+>>>>>>> i20b
 
 int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step)
 {
 	pid_t child;
-	int saved;
+	int saved, reserve = -1;
 
 	*pidfd = -1;
 	/* Only clone3 can start a child in a cgroup: a plan whose child may
@@ -109,6 +133,10 @@ int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *ste
 	if (ctx->plan->cgroup_fd >= 0 && !ctx->plan->cgroup_join) {
 		*step = ctx->plan->cgroup_step ? ctx->plan->cgroup_step : FX_STEP_CLONE;
 		return -ENOSYS;
+	}
+	if (ctx->plan->need_pidfd && (reserve = fx__pidfd_reserve()) < 0) {
+		*step = FX_STEP_CLONE;
+		return reserve;
 	}
 	ctx->handlers_cleared = 0;
 	ctx->files_shared = 0;
@@ -121,18 +149,25 @@ int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *ste
 		fx__child_main(ctx);
 	saved = errno;
 	if (child < 0) {
+		if (reserve >= 0)
+			close(reserve);
 		*step = FX_STEP_CLONE;
 		return -saved;
 	}
 	/* The child is ours and, unless someone else reaped it already, its
 	 * pid cannot have been reused. */
 	if (!ctx->plan->no_pidfd) {
+<<<<<<< HEAD
 		long fd = fx__sys_pidfd_open(child, 0);
 		if (fd >= 0 && !names_our_child((int)fd)) {
 			fx__sys_close((int)fd);
 			fd = -1;
 		}
 		*pidfd = fd >= 0 ? (int)fd : -1;
+=======
+		int fd = fx__pidfd_of(child, reserve);
+		*pidfd = fd >= 0 ? fd : -1;
+>>>>>>> i20b
 	}
 	*pid = child;
 	return 0;

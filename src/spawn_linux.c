@@ -75,6 +75,7 @@ long fx__clone_run(unsigned long flags, void *stack_top, int *parent_tid,
 #endif
 
 static atomic_uint kernel_lacks;
+static atomic_int pidfd_proven; /* pidfd_open has worked here (Linux 5.3) */
 
 void fx__kernel_lacks(unsigned what)
 {
@@ -316,7 +317,7 @@ static int clone_step(const struct fx__plan *plan, unsigned long long flags, lon
 int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step)
 {
 	const struct fx__plan *plan = ctx->plan;
-	int stack_kept, want_pidfd = !plan->no_pidfd, fd = -1;
+	int stack_kept, want_pidfd = !plan->no_pidfd, fd = -1, reserve = -1;
 	int shared = vm_is_shared();
 	int beside = plan->handshake && shared && !(lacks() & FX__NO_CLONE3);
 	int forked = plan->handshake && !beside;
@@ -340,8 +341,33 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		unsigned long long ns = shared && !forked ? plan->ns_flags : 0;
 
 		flags = forked ? 0 : CLONE_VM | (beside ? CLONE_CHILD_CLEARTID : CLONE_VFORK);
-		if (!(no & FX__NO_CLONE_PIDFD) && want_pidfd)
+		/*
+		 * A pidfd the caller cannot do without: a kernel before 5.2
+		 * ignores CLONE_PIDFD in clone(), and pidfd_open (5.3) would
+		 * then fail after the child exists.  So this process proves
+		 * once, before any such clone, that pidfd_open works (a pidfd
+		 * of our own, which also holds a slot).
+		 */
+		if (plan->need_pidfd && reserve < 0 &&
+		    !atomic_load_explicit(&pidfd_proven, memory_order_relaxed)) {
+			rc = reserve = fx__pidfd_reserve();
+			if (rc < 0)
+				break;
+			atomic_store_explicit(&pidfd_proven, 1, memory_order_relaxed);
+		}
+		if (!(no & FX__NO_CLONE_PIDFD) && want_pidfd) {
 			flags |= CLONE_PIDFD;
+			/* The clone takes its slot itself, or fails (EMFILE). */
+			if (reserve >= 0) {
+				close(reserve);
+				reserve = -1;
+			}
+		} else if (plan->need_pidfd && reserve < 0) {
+			/* pidfd_open will follow the clone: its slot first. */
+			rc = reserve = fx__pidfd_reserve();
+			if (rc < 0)
+				break;
+		}
 		if (ctx->files_shared)
 			flags |= CLONE_FILES;
 		fd = -1;
@@ -408,8 +434,10 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 			}
 		}
 		/* The pidfd takes a slot of its own: with a table one short of
-		 * full, the child is worth more than its pidfd. */
-		if (rc == -EMFILE && (flags & CLONE_PIDFD)) {
+		 * full, the child is worth more than its pidfd, unless the
+		 * caller cannot do without it (pidfd_spawn: EMFILE, as glibc,
+		 * and the kernel made no child). */
+		if (rc == -EMFILE && (flags & CLONE_PIDFD) && !plan->need_pidfd) {
 			want_pidfd = 0;
 			continue;
 		}
@@ -426,13 +454,17 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 	if (!stack_kept)
 		unmap_stack(stack - guard_size());
 	if (rc < 0) {
+		if (reserve >= 0)
+			close(reserve);
 		if (*step != FX__STEP_RETRY)
 			*step = clone_step(plan, flags, rc);
 		return (int)rc;
 	}
 	if (fd < 0 && want_pidfd) {
-		long r = fx__sys_pidfd_open((int)rc, 0);
-		fd = r >= 0 ? (int)r : -1;
+		int r = fx__pidfd_of((pid_t)rc, reserve);
+		fd = r >= 0 ? r : -1;
+	} else if (reserve >= 0) {
+		close(reserve);
 	}
 	*pid = (pid_t)rc;
 	*pidfd = fd;

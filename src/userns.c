@@ -58,9 +58,20 @@ static int write_maps(const struct fx__plan *plan, pid_t pid, int *step)
 	return 0;
 }
 
-int fx__release_child(const struct fx__child_ctx *ctx, pid_t pid, int *step)
+int fx__release_child(struct fx__child_ctx *ctx, pid_t pid, int *step)
 {
-	int rc = write_maps(ctx->plan, pid, step);
+	int rc;
+
+	/* The slot held since before the clone is the one each /proc file
+	 * below needs: a full table cannot fail us here, after the child
+	 * exists.  (Our own read end stays open until the byte is written:
+	 * a child that already left must not make that write raise
+	 * SIGPIPE.) */
+	if (ctx->spare_fd >= 0) {
+		close(ctx->spare_fd);
+		ctx->spare_fd = -1;
+	}
+	rc = write_maps(ctx->plan, pid, step);
 
 	/* One byte lets it go on; end of file, if the maps failed, makes it
 	 * leave quietly: we know why. */

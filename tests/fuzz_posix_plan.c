@@ -247,6 +247,9 @@ static long run_op(struct child *c, const struct fx__op *op)
 			drop(c->t, op->c);
 		return 0;
 	case FX__OP_OPEN:
+		/* The target is closed first, as POSIX says (child.c). */
+		if (op->a != c->err_fd)
+			drop(c->t, op->a);
 		if (op->ptr == path_missing)
 			return -ENOENT;
 		fd = lowest_free(c->t, 0);
@@ -314,7 +317,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memset(&attr, 0, sizeof attr);
 	fa = (struct fx__file_actions){ s.actions, s.nactions, s.nactions };
-	call = (struct fx__posix_call){ &attr, &fa, "/bin/x", 0, argv, NULL, 1 };
+	call = (struct fx__posix_call){ .attr = &attr, .actions = &fa, .file = "/bin/x",
+	                                .argv = argv, .want_pidfd = 1 };
 	rc = fx__plan_build_posix(&plan, &call, pipe_w, pipe_r, &err);
 	if (rc < 0)
 		violation("the plan was refused: step %d, errno %d", err.step, err.code);

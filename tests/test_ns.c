@@ -14,6 +14,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -394,5 +396,49 @@ TEST_TIMEOUT(ns_repeated_spawns_leak_nothing, 120)
 	fxt_loop_end(&loop, 10, "spawns in a user namespace");
 	fxt_assert_no_children();
 	fxt_assert_fd_count(before);
+	fx_attr_free(attr);
+}
+
+/*
+ * Maps with the descriptor table all but full: the spawn's own pipes
+ * fit, and the parent must still write the maps, after the child
+ * exists, without a slot of its own (it gives back its copy of the
+ * child's sync pipe first).  The table is filled, then one slot at a
+ * time freed while the spawn fails for want of its pipes (FX_STEP_PIPE);
+ * the first spawn past them must succeed.
+ */
+TEST(ns_maps_with_table_full)
+{
+	fx_attr *attr = fxt_attr();
+	char *const argv[] = { "fxprobe", "--no-report", NULL };
+	struct rlimit rl;
+	int fds[64], n = 0, fd, rc;
+	fx_proc *proc = NULL;
+	fx_error err;
+
+	ASSERT_OK(fx_attr_map_root_user(attr));
+	ASSERT_SYS(getrlimit(RLIMIT_NOFILE, &rl));
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < 64)
+		SKIP("hard RLIMIT_NOFILE below 64");
+	rl.rlim_cur = 64;
+	ASSERT_SYS(setrlimit(RLIMIT_NOFILE, &rl));
+	while ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
+		ASSERT_LT(n, 64);
+		fds[n++] = fd;
+	}
+	for (;;) {
+		rc = fx_spawn(&proc, fxt_probe_path(), argv, attr, &err);
+		if (rc == -EMFILE && err.step == FX_STEP_PIPE && n > 0) {
+			close(fds[--n]);
+			continue;
+		}
+		break;
+	}
+	while (n > 0)
+		close(fds[--n]);
+	ASSERT_SPAWNED(rc, &err);
+	ASSERT_EQ(fxt_wait_ok(proc), 0);
+	fx_proc_free(proc);
+	fxt_assert_no_children();
 	fx_attr_free(attr);
 }

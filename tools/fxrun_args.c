@@ -51,6 +51,7 @@ enum opt_id {
 	OPT_STDIN, OPT_STDOUT, OPT_STDERR, OPT_APPEND, OPT_STDERR_TO_STDOUT,
 	OPT_NULL_STDIN, OPT_TIMEOUT, OPT_KILL_AFTER, OPT_SIGNAL, OPT_KILL_GROUP,
 	OPT_UNSHARE, OPT_MAP_ROOT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_SETGROUPS,
+	OPT_PROPAGATION,
 	OPT_AMBIENT_CAPS, OPT_BOUNDING_CAPS, OPT_CGROUP, OPT_RLIMIT, OPT_UMASK,
 	OPT_NO_NEW_PRIVS, OPT_NICE, OPT_SCHED, OPT_CPUS, OPT_SECCOMP
 };
@@ -98,6 +99,7 @@ static const struct opt_def opt_defs[] = {
 	{ "uid-map",            0,   1, OPT_UID_MAP },
 	{ "gid-map",            0,   1, OPT_GID_MAP },
 	{ "setgroups",          0,   1, OPT_SETGROUPS },
+	{ "propagation",        0,   1, OPT_PROPAGATION },
 	{ "ambient-caps",       0,   1, OPT_AMBIENT_CAPS },
 	{ "bounding-caps",      0,   1, OPT_BOUNDING_CAPS },
 	{ "cgroup",             0,   1, OPT_CGROUP },
@@ -794,6 +796,19 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 			return usage_error(errbuf, errlen,
 			                   "invalid '%s %s': expected allow or deny", opt, arg);
 		break;
+	case OPT_PROPAGATION: {
+		static const char *const names[] = { "private", "slave", "shared", "unchanged" };
+		int i = 0;
+		while (i < 4 && strcmp(arg, names[i]) != 0)
+			i++;
+		if (i == 4)
+			return usage_error(errbuf, errlen,
+			                   "invalid '%s %s': expected private, slave, shared "
+			                   "or unchanged", opt, arg);
+		o->propagation = i;     /* FX_PROPAGATION_PRIVATE.. in this order */
+		o->propagation_set = 1;
+		break;
+	}
 	case OPT_AMBIENT_CAPS:
 		return parse_caps(opt, arg, 0, &o->ambient_caps, errbuf, errlen);
 	case OPT_BOUNDING_CAPS:
@@ -922,6 +937,10 @@ static int check_combinations(const struct fxrun_opts *o,
 		return usage_error(errbuf, errlen,
 		                   "'--setgroups' needs a new user namespace "
 		                   "('--unshare user', '--map-root-user' or a map)");
+	if (o->propagation_set && !(o->unshare & CLONE_NEWNS))
+		return usage_error(errbuf, errlen,
+		                   "'--propagation' needs a new mount namespace "
+		                   "('--unshare mount')");
 	/* unshare(2) in a forked child cannot make the child itself pid 1. */
 	if ((o->unshare & CLONE_NEWPID) && o->backend == FX_BACKEND_FORK)
 		return usage_error(errbuf, errlen,

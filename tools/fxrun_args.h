@@ -112,6 +112,8 @@ struct fxrun_opts {
 	 */
 	int map_root_user;          /* --map-root-user */
 	int setgroups;              /* enum fx_setgroups_policy; 0: not given */
+	int propagation_set;
+	int propagation;            /* enum fx_propagation, when propagation_set */
 	int umask;                  /* --umask, or -1 */
 	int no_new_privs;           /* --no-new-privs, or implied by --seccomp */
 	int nice_set;

@@ -183,6 +183,8 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 		r = apply_maps(o->gid_maps, o->n_gid_maps, 1, a);
 	if (r == 0 && o->setgroups)
 		r = set(fx_attr_set_setgroups(a, o->setgroups), "--setgroups");
+	if (r == 0 && o->propagation_set)
+		r = set(fx_attr_set_mount_propagation(a, o->propagation), "--propagation");
 	if (r == 0 && o->bounding_drop)
 		r = set(fx_attr_drop_bounding_caps(a, o->bounding_drop),
 		        "--bounding-caps");

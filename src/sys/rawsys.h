@@ -298,6 +298,13 @@ static inline long fx__sys_unshare(unsigned long flags)
 	return fx__syscall1(SYS_unshare, (long)flags);
 }
 
+static inline long fx__sys_mount(const char *source, const char *target, const char *type,
+                                 unsigned long flags, const void *data)
+{
+	return fx__syscall5(SYS_mount, (long)source, (long)target, (long)type, (long)flags,
+	                    (long)data);
+}
+
 static inline long fx__sys_umask(unsigned mask)
 {
 	return fx__syscall1(SYS_umask, mask);

@@ -138,7 +138,7 @@ if [ ! -f "$SO" ]; then
 	dropin_ok=0
 else
 	LD_PRELOAD="$SO" /bin/true 2> "$T/load.err"
-	if [ -s "$T/load.err" ] || ! nm -D --defined-only "$SO" | grep -q ' T posix_spawn$'; then
+	if [ -s "$T/load.err" ] || ! nm -D --defined-only "$SO" | grep -q ' T posix_spawn\(@@.*\)\?$'; then
 		not_ok "the drop-in loads with LD_PRELOAD and defines posix_spawn" "$T/load.err"
 		dropin_ok=0
 	else
@@ -679,6 +679,86 @@ if needs_dropin "$name"; then
 		grep -qx 'handler reaped 1 pid(s): the child (exit 5)' "$T/reap.dropin.out" ||
 			{ echo "with the drop-in: $(cat "$T/reap.dropin.out")" >> "$T/why"; r=1; }
 		if [ $r = 0 ]; then ok "$name"; else not_ok "$name" "$T/why"; fi
+	fi
+fi
+
+# ---- 7b. glibc's old posix_spawn and posix_spawnp --------------------
+#
+# A program linked against glibc before 2.15 asks for posix_spawn and
+# posix_spawnp at glibc's first version on this architecture (read from
+# this libc.so.6, where it has them): those run a file without a #! line
+# by /bin/sh.  Built with that reference (oldspawn.c), the program must
+# print the same with the drop-in as with glibc, and bind to the
+# drop-in's old versions; built against today's, the same too (ENOEXEC).
+# And every name the drop-in shares with this libc has libc's version.
+
+LIBC_SO=$($CC -print-file-name=libc.so.6)
+name="symbol versions: each posix_spawn* name at this libc's version(s)"
+if [ ! -f "$LIBC_SO" ] || ! command -v objdump > /dev/null; then
+	skip "$name" "no libc.so.6 or objdump"
+elif needs_dropin "$name"; then
+	: > "$T/why"
+	# "VERSION NAME" for the family, (VERSION) for a hidden (old) one
+	family_versions() {
+		# (powerpc64le prints st_other, 0x60, between version and name)
+		objdump -T "$1" | awk '$NF ~ /^(posix_spawn|pidfd_spawn)/ && / DF \.text/ {
+			v = $(NF-1); if (v ~ /^0x/) v = $(NF-2); print v, $NF }' | sort
+	}
+	family_versions "$LIBC_SO" > "$T/ver.libc"
+	family_versions "$SO" > "$T/ver.dropin"
+	# The drop-in may have more (newer than this libc): not fewer or other.
+	if [ -n "$(comm -23 "$T/ver.libc" "$T/ver.dropin")" ]; then
+		{ echo "in libc, not so in the drop-in:"; comm -23 "$T/ver.libc" "$T/ver.dropin"; } >> "$T/why"
+		not_ok "$name" "$T/why"
+	else
+		ok "$name"
+		note "$(wc -l < "$T/ver.libc") versioned names of libc, all in the drop-in; $(grep -c '(' "$T/ver.libc") old"
+	fi
+fi
+
+OLD_VERSION=
+[ -f "$LIBC_SO" ] && command -v objdump > /dev/null &&
+	OLD_VERSION=$(objdump -T "$LIBC_SO" | sed -n 's/.*(\(GLIBC_[0-9.]*\)) *posix_spawn$/\1/p' | head -n 1)
+name="glibc's old posix_spawn[p] (a file without #! run by /bin/sh): same with the drop-in, bound to its old versions"
+if [ -z "$OLD_VERSION" ]; then
+	skip "$name" "this libc has a single posix_spawn (no version before 2.15)"
+elif needs_dropin "$name"; then
+	: > "$T/why"
+	r=0
+	mkdir -p "$T/oldbin"
+	printf 'echo "sh ran $0 with $# args: $*"\n' > "$T/oldbin/noshebang"
+	chmod 755 "$T/oldbin/noshebang"
+	if ! $CC -std=gnu11 -O2 -DOLD_VERSION="\"$OLD_VERSION\"" -o "$T/oldspawn" "$HERE/oldspawn.c" 2> "$T/cc.err" ||
+	   ! $CC -std=gnu11 -O2 -o "$T/newspawn" "$HERE/oldspawn.c" 2>> "$T/cc.err"; then
+		not_ok "$name" "$T/cc.err"
+	else
+		for prog in oldspawn newspawn; do
+			# In the script's directory: glibc's old posix_spawnp
+			# hands sh the bare name, which sh opens from there.
+			(cd "$T/oldbin" && PATH="$T/oldbin:$PATH" "$T/$prog" "$T/oldbin/noshebang" noshebang) > "$T/$prog.plain" 2>&1
+			(cd "$T/oldbin" && PATH="$T/oldbin:$PATH" LD_PRELOAD="$SO" "$T/$prog" "$T/oldbin/noshebang" noshebang) > "$T/$prog.dropin" 2>&1
+			same "$prog's transcript" "$T/$prog.plain" "$T/$prog.dropin" || r=1
+		done
+		# What glibc does, so that the comparison cannot pass on two
+		# wrongs: the old ones ran sh (posix_spawnp hands sh the name
+		# as given, not the path it found), today's refused the file.
+		grep -q '^posix_spawnp: exit 0$' "$T/oldspawn.plain" && grep -q '^sh ran noshebang with 1 args: three$' "$T/oldspawn.plain" &&
+		grep -q '^posix_spawn: exit 0$' "$T/oldspawn.plain" && grep -q '^sh ran .*noshebang with 2 args: one two$' "$T/oldspawn.plain" ||
+			{ echo "glibc's old posix_spawn did not run sh:"; cat "$T/oldspawn.plain"; } >> "$T/why"
+		grep -q "^posix_spawn: $(printf '%s' 'Exec format error')$" "$T/newspawn.plain" ||
+			{ echo "glibc's posix_spawn ran the file:"; cat "$T/newspawn.plain"; } >> "$T/why"
+		PATH="$T/oldbin:$PATH" LD_BIND_NOW=1 LD_DEBUG=bindings LD_PRELOAD="$SO" "$T/oldspawn" "$T/oldbin/noshebang" noshebang 2> "$T/old.bind" > /dev/null
+		for sym in posix_spawn posix_spawnp; do
+			grep -q "to $SO \[0\]: normal symbol \`$sym' \[$OLD_VERSION\]" "$T/old.bind" ||
+				{ echo "$sym@$OLD_VERSION does not bind to the drop-in:"; grep "symbol \`$sym'" "$T/old.bind"; r=1; } >> "$T/why"
+		done
+		[ -s "$T/why" ] && r=1
+		if [ $r = 0 ]; then
+			ok "$name"
+			note "at $OLD_VERSION: $(tr '\n' ';' < "$T/oldspawn.dropin")"
+		else
+			not_ok "$name" "$T/why"
+		fi
 	fi
 fi
 
