@@ -5,6 +5,9 @@ Prints, per run, the wall time in nanoseconds of one run (spawn, capture,
 wait) on a line of its own; exits 1 if the child fails or the capture is
 not the expected length.  Each timed run follows an untimed one of the
 same size (see capture.c on why).
+
+With --echo N: N runs of subprocess.run(["/bin/echo", "hi"],
+capture_output=True), timed together; prints the mean of one.
 """
 import argparse
 import subprocess
@@ -14,12 +17,23 @@ import time
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--spew", required=True)
-    ap.add_argument("--size", type=int, required=True)
+    ap.add_argument("--spew")
+    ap.add_argument("--size", type=int)
     ap.add_argument("--reps", type=int, default=1)
+    ap.add_argument("--echo", type=int, default=0)
     a = ap.parse_args()
 
     clock = time.perf_counter_ns
+    if a.echo:
+        t0 = clock()
+        for _ in range(a.echo):
+            p = subprocess.run(["/bin/echo", "hi"], capture_output=True)
+            if p.returncode != 0 or p.stdout != b"hi\n":
+                sys.exit("peer_capture.py: echo: exit %d, %r" % (p.returncode, p.stdout))
+        sys.stdout.write("%d\n" % ((clock() - t0) // a.echo))
+        return
+    if a.spew is None or a.size is None:
+        sys.exit("peer_capture.py: --spew and --size, or --echo N")
     out = []
     for _ in range(a.reps):
         subprocess.run([a.spew, str(a.size)], capture_output=True, check=True)
