@@ -754,6 +754,11 @@ static int run_loop(struct run *rp, int64_t deadline)
 				rp->exited_at = fx__now_ns();
 		}
 	}
+	/* Streams the wait delay closed: their sinks' end calls, here so
+	 * that a thread cancelled in one still runs `abandon`. */
+	for (int i = 0; i < 2 && rc == 0; i++)
+		if (rp->s[i].sink && !rp->s[i].sink_done && rp->s[i].piped)
+			stream_ended(rp, &rp->s[i], fx__now_ns());
 	return rc;
 }
 
@@ -805,8 +810,8 @@ int fx__job_run(struct fx__job *job, const struct fx_run_opts *opts, struct fx__
 			r.s[i].sink = &opts->sink[1 + i];
 	}
 	job->fd[0] = job->fd[1] = job->fd[2] = -1;
-	/* A captured stream has a buffer, even if nothing comes; a tail
-	 * of 0 bytes keeps nothing, and needs none beyond that. */
+	/* A captured stream has a buffer, even if nothing comes (a sink's
+	 * stream has none). */
 	for (int i = 0; i < 2; i++) {
 		if (r.s[i].fd < 0 || r.s[i].sink)
 			continue;
@@ -832,9 +837,6 @@ int fx__job_run(struct fx__job *job, const struct fx_run_opts *opts, struct fx__
 	for (int i = 0; i < 2; i++) {
 		struct stream *st = &r.s[i];
 
-		/* Closed by the wait delay: the end call not made yet. */
-		if (st->sink && !st->sink_done && st->piped)
-			stream_ended(&r, st, fx__now_ns());
 		fx__lines_free(&st->lines);
 		if (st->action == FX_LIMIT_TAIL && !st->sink && *st->dropped) {
 			fx__ring_unwrap(st->out->data, st->limit, st->head);

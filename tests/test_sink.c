@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 
 #include "forkexec-io.h"
 #include "fxt.h"
@@ -319,6 +321,37 @@ TEST(sink_timeout)
 	ASSERT_EQ(s.ends, 1);
 	ASSERT_EQ(s.wrong + s.late, 0);
 	fx_result_free(res);
+
+	fx_run_opts_free(o);
+	fx_attr_free(attr);
+	fxt_assert_fd_count(before);
+	fxt_assert_no_children();
+}
+
+/* A grandchild holding the pipe past the wait delay: the sink has what
+ * the child wrote, then its end call once the pipe is closed. */
+TEST(sink_wait_delay)
+{
+	int before = fxt_fd_count(), st;
+	struct seen s = { .stream = FX_STDOUT, .want = (const unsigned char *)"x\n", .want_len = 2 };
+	fx_run_opts *o = opts_new(FX_RUN_KILL_GROUP);
+	fx_attr *attr = fxt_attr();
+	fx_result *res;
+
+	/* The grandchild comes to us, not to the runner, and is reaped. */
+	ASSERT_SYS(prctl(PR_SET_CHILD_SUBREAPER, 1));
+	ASSERT_OK(fx_run_opts_set_sink(o, FX_STDOUT, chunk_sink, &s));
+	ASSERT_OK(fx_run_opts_set_wait_delay(o, 100));
+	run_ok(&res, sh_argv("sleep 100 & echo x"), attr, o);
+	ASSERT_EQ(res->end, FX_END_WAIT_DELAY);
+	ASSERT_EQ(res->status, 0);
+	ASSERT_EQ(s.got, 2);
+	ASSERT_EQ(s.ends, 1);
+	ASSERT_EQ(s.wrong + s.late, 0);
+	kill(-res->pid, SIGKILL);
+	fx_result_free(res);
+	while (waitpid(-1, &st, __WALL) > 0 || errno == EINTR)
+		;
 
 	fx_run_opts_free(o);
 	fx_attr_free(attr);
