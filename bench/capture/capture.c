@@ -27,10 +27,11 @@
  * is no baseline).
  *
  * One-line runs: /bin/echo hi, LINE_REPS times a turn, through fx_run
- * capturing stdout, through fx_spawn + fx_wait with stdout on /dev/null
- * (the spawn alone: the floor), and through Python's
- * subprocess.run(capture_output=True); the time of one call is the
- * turn's mean.
+ * capturing stdout and through fx_spawn + fx_wait with stdout on
+ * /dev/null (the spawn alone: the floor), alternating call by call, each
+ * call timed, the turn's figure the median call; and through Python's
+ * subprocess.run(capture_output=True), whose turn's figure is the mean
+ * of its calls (the peer times them together).
  *
  * Rounds: each contestant takes one turn per round, in a new shuffled
  * order every round, so that drift of a loaded machine hits all alike;
@@ -296,47 +297,56 @@ static void run_peer(struct contestant *c, double *wall, double *cpu)
 	*cpu = NAN;
 }
 
-/* line_reps runs of /bin/echo hi, one way; *wall the mean of one. */
-static void run_line(struct contestant *c, double *wall, double *cpu)
+static int cmp_double(const void *a, const void *b);
+
+/*
+ * line_reps runs of /bin/echo hi each way, fx_run capturing and
+ * fx_spawn + fx_wait, alternating call by call so that both see the
+ * same moment of a busy machine; each is timed alone, and the turn's
+ * figure for each is the median of its calls.
+ */
+static void run_line_pair(double *fx_wall, double *spawn_wall)
 {
 	static char *const argv[] = { "/bin/echo", "hi", NULL };
-	fx_run_opts *o = NULL;
-	fx_attr *attr = NULL;
+	double *t_fx = calloc((size_t)line_reps, sizeof *t_fx);
+	double *t_sp = calloc((size_t)line_reps, sizeof *t_sp);
+	fx_run_opts *o;
+	fx_attr *attr;
 	fx_error err;
 	char msg[512];
-	double t0, c0;
 
-	if (c->kind == K_LINE_FX) {
-		if (fx_run_opts_new(&o) < 0 || fx_run_opts_set_flags(o, FX_RUN_CAPTURE_STDOUT) < 0)
-			die("opts", "out of memory");
-	} else if (fx_attr_new(&attr) < 0 ||
-	           fx_attr_set_stdio(attr, FX_STDOUT, FX_STDIO_NULL) < 0) {
-		die("attr", "out of memory");
-	}
-	t0 = now_s();
-	c0 = cpu_s();
+	if (!t_fx || !t_sp || fx_run_opts_new(&o) < 0 ||
+	    fx_run_opts_set_flags(o, FX_RUN_CAPTURE_STDOUT) < 0 || fx_attr_new(&attr) < 0 ||
+	    fx_attr_set_stdio(attr, FX_STDOUT, FX_STDIO_NULL) < 0)
+		die("line", "out of memory");
 	for (int i = 0; i < line_reps; i++) {
-		if (c->kind == K_LINE_FX) {
-			fx_result *res;
+		fx_result *res;
+		fx_proc *proc;
+		double t0;
+		int st;
 
-			if (fx_run(&res, argv[0], argv, NULL, o, &err) < 0)
-				die("fx_run", fx_strerror(&err, msg, sizeof msg));
-			if (res->status != 0 || res->out.len != 3 || memcmp(res->out.data, "hi\n", 3))
-				die(c->name, "wrong status or output");
-			fx_result_free(res);
-		} else {
-			fx_proc *proc;
-			int st;
+		t0 = now_s();
+		if (fx_run(&res, argv[0], argv, NULL, o, &err) < 0)
+			die("fx_run", fx_strerror(&err, msg, sizeof msg));
+		t_fx[i] = now_s() - t0;
+		if (res->status != 0 || res->out.len != 3 || memcmp(res->out.data, "hi\n", 3))
+			die("line_fx_run", "wrong status or output");
+		fx_result_free(res);
 
-			if (fx_spawn(&proc, argv[0], argv, attr, &err) < 0)
-				die("fx_spawn", fx_strerror(&err, msg, sizeof msg));
-			if (fx_wait(proc, &st, -1) < 0 || st != 0)
-				die(c->name, "wrong status");
-			fx_proc_free(proc);
-		}
+		t0 = now_s();
+		if (fx_spawn(&proc, argv[0], argv, attr, &err) < 0)
+			die("fx_spawn", fx_strerror(&err, msg, sizeof msg));
+		if (fx_wait(proc, &st, -1) < 0 || st != 0)
+			die("line_spawn", "wrong status");
+		t_sp[i] = now_s() - t0;
+		fx_proc_free(proc);
 	}
-	*wall = (now_s() - t0) / line_reps;
-	*cpu = (cpu_s() - c0) / line_reps;
+	qsort(t_fx, (size_t)line_reps, sizeof *t_fx, cmp_double);
+	qsort(t_sp, (size_t)line_reps, sizeof *t_sp, cmp_double);
+	*fx_wall = t_fx[line_reps / 2];
+	*spawn_wall = t_sp[line_reps / 2];
+	free(t_fx);
+	free(t_sp);
 	fx_run_opts_free(o);
 	fx_attr_free(attr);
 }
@@ -414,7 +424,8 @@ static void report(FILE *out)
 	fprintf(out, "\n\"x plain keeping\" is throughput over the plain loop's that keeps every "
 	        "byte (higher is faster).  CPU s: this process and the child, in-process "
 	        "contestants only.\n\n");
-	fprintf(out, "**One line: /bin/echo hi, %d calls a turn, median of %d turns' means**\n\n",
+	fprintf(out, "**One line: /bin/echo hi, %d calls a turn (fx_run and fx_spawn+wait "
+	        "alternating: the median call; Python: the mean), median of %d turns**\n\n",
 	        line_reps, opt.rounds);
 	fprintf(out, "| contestant | runs | median us a call | x fx_spawn+wait |\n");
 	fprintf(out, "|---|---:|---:|---:|\n");
@@ -467,7 +478,7 @@ static void usage(void)
 	                "       [--python-peer SCRIPT] [--go-peer PROG] [--out DIR]\n"
 	                "       [--line-reps N] [--only NAME,...]\n"
 	                "  --only: plain_keep, plain, fx_run, fx_run_discard, python, go, line_fx_run,\n"
-	                "          line_spawn, line_python, and (only when named) plain_64k, plain_1m,\n"
+	                "          line_spawn (the two line_ run together), line_python, and (only when named) plain_64k, plain_1m,\n"
 	                "          fx_run_64k, fx_run_1m\n");
 	exit(2);
 }
@@ -526,6 +537,9 @@ int main(int argc, char **argv)
 		else if (found && cs[i].skip == (const char *)EXTRA)
 			cs[i].skip = NULL;
 	}
+	/* The two one-line contestants run together, call by call. */
+	if (!cs[I_LINE_FX].skip || !cs[I_LINE_SPAWN].skip)
+		cs[I_LINE_FX].skip = cs[I_LINE_SPAWN].skip = NULL;
 	srand(12345);
 	for (int round = 0; round < opt.rounds; round++) {
 		for (size_t i = 0; i < NCS; i++)
@@ -545,8 +559,13 @@ int main(int argc, char **argv)
 			if (c->kind == K_PLAIN || c->kind == K_KEEP) {
 				run_plain(c, &wall, &cpu);
 				run_plain(c, &wall, &cpu);
-			} else if (c->kind == K_LINE_FX || c->kind == K_LINE_SPAWN) {
-				run_line(c, &wall, &cpu);
+			} else if (c->kind == K_LINE_SPAWN) {
+				continue; /* with line_fx_run, call by call */
+			} else if (c->kind == K_LINE_FX) {
+				struct contestant *sp = &cs[I_LINE_SPAWN];
+
+				run_line_pair(&wall, &sp->wall_s[sp->n]);
+				sp->cpu_s[sp->n++] = cpu = NAN;
 			} else if (c->kind == K_FXRUN) {
 				run_fxrun(c, &wall, &cpu);
 				run_fxrun(c, &wall, &cpu);
