@@ -299,28 +299,43 @@ TEST(sink_fails)
 	fxt_assert_no_children();
 }
 
-/* A sink under a timeout: what came before it, then the end call once
- * the killed child's pipe reaches end of file; the result says timeout. */
+/*
+ * A sink under a timeout: what came before it, then the end call once
+ * the killed child's pipe reaches end of file; the result says timeout.
+ * The line must come before the timeout, which no speed of the machine
+ * guarantees: the timeout doubles until it did.
+ */
 TEST(sink_timeout)
 {
 	int before = fxt_fd_count();
-	struct seen s = { .stream = FX_STDOUT, .want = (const unsigned char *)"a\n", .want_len = 2 };
+	struct seen s;
 	fx_run_opts *o = opts_new(0);
 	fx_attr *attr = fxt_attr();
 	fx_result *res;
 
-	ASSERT_OK(fx_run_opts_set_line_sink(o, FX_STDOUT, line_sink, &s));
-	ASSERT_OK(fx_run_opts_set_timeout(o, 200));
-	run_ok(&res, sh_argv("echo a; exec sleep 100"), attr, o);
-	ASSERT_EQ(res->end, FX_END_TIMEOUT);
-	ASSERT_EQ(res->timed_out, 1);
-	ASSERT_EQ(fx_status_signal(res->status), SIGTERM);
-	ASSERT_EQ(res->sink_error, 0);
-	ASSERT_EQ(s.got, 2);
-	ASSERT_EQ(s.lines, 1);
-	ASSERT_EQ(s.ends, 1);
-	ASSERT_EQ(s.wrong + s.late, 0);
-	fx_result_free(res);
+	for (int timeout = 100;; timeout *= 2) {
+		memset(&s, 0, sizeof s);
+		s.stream = FX_STDOUT;
+		s.want = (const unsigned char *)"a\n";
+		s.want_len = 2;
+		ASSERT_OK(fx_run_opts_set_line_sink(o, FX_STDOUT, line_sink, &s));
+		ASSERT_OK(fx_run_opts_set_timeout(o, timeout));
+		run_ok(&res, sh_argv("echo a; exec sleep 100"), attr, o);
+		ASSERT_EQ(res->end, FX_END_TIMEOUT);
+		ASSERT_EQ(res->timed_out, 1);
+		ASSERT_EQ(fx_status_signal(res->status), SIGTERM);
+		ASSERT_EQ(res->sink_error, 0);
+		ASSERT_EQ(s.ends, 1);
+		ASSERT_EQ(s.wrong + s.late, 0);
+		fx_result_free(res);
+		if (s.got == 2) {
+			ASSERT_EQ(s.lines, 1);
+			break;
+		}
+		ASSERT_EQ(s.got, 0);
+		if (timeout > 60000)
+			FAIL("no line before a timeout of %d ms", timeout);
+	}
 
 	fx_run_opts_free(o);
 	fx_attr_free(attr);
