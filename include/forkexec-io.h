@@ -177,7 +177,11 @@ enum fx_limit {
 	/* Keep the first bytes, drop the rest, and end the child as on a
 	 * timeout (the kill signal, the grace period, SIGKILL); the result
 	 * ends with FX_END_LIMIT. */
-	FX_LIMIT_KILL = 2
+	FX_LIMIT_KILL = 2,
+	/* Keep the last bytes, in a ring of `max` bytes, and read on: the
+	 * child runs on undisturbed, and the result counts what was dropped
+	 * (out_dropped, err_dropped).  Not with a sink. */
+	FX_LIMIT_TAIL = 3
 };
 
 /* New options: no input, nothing captured, no limit, no timeout,
@@ -198,10 +202,48 @@ FX_EXTERN int fx_run_opts_set_input(fx_run_opts *opts, const void *data, size_t 
 
 /*
  * At most `max` bytes kept from `stream` (FX_STDOUT or FX_STDERR;
- * merged stderr counts as stdout), then `action` (enum fx_limit).
- * Default: no limit (SIZE_MAX).
+ * merged stderr counts as stdout), or given to its sink, then `action`
+ * (enum fx_limit).  Default: no limit (SIZE_MAX).  FX_LIMIT_TAIL on a
+ * stream with a sink: -EINVAL.
  */
 FX_EXTERN int fx_run_opts_set_limit(fx_run_opts *opts, int stream, size_t max, int action);
+
+/*
+ * A sink takes a stream's output as it is read, instead of the result:
+ * `len` bytes at `data` (valid during the call only), then, once the
+ * stream has ended (end of file, the wait delay, an FX_LIMIT_TRUNCATE
+ * limit), one last call with NULL and 0.  It runs on fx_run's thread,
+ * inside its loop: while it runs no deadline is looked at.  It returns 0
+ * to go on; anything else fails the run: the stream's pipe is closed
+ * (the child's next write to it fails with EPIPE or SIGPIPE ends it),
+ * the sink is called no more, the child is ended as on a timeout, the
+ * result ends with FX_END_SINK and its sink_error holds the value.
+ */
+typedef int (*fx_sink_fn)(void *ctx, int stream, const char *data, size_t len);
+
+/*
+ * Sends `stream` (FX_STDOUT or FX_STDERR; merged stderr goes to
+ * stdout's) to `fn` with `ctx`, which makes the stream a pipe as the
+ * capture flags do; its fx_output stays empty (data NULL).  The limit
+ * counts the bytes given to the sink.  fn NULL removes the sink.
+ * -EINVAL for another stream, or a stream whose limit is FX_LIMIT_TAIL.
+ */
+FX_EXTERN int fx_run_opts_set_sink(fx_run_opts *opts, int stream, fx_sink_fn fn, void *ctx);
+
+/*
+ * A sink that takes whole lines: each line as getline(3) gives it (with
+ * its newline, except a last line without one), not NUL-terminated,
+ * however the child's writes and the pipe cut it; then, once the stream
+ * has ended, NULL and 0.  Same returns and failure as fx_sink_fn.  A
+ * line is held until its newline comes, so a stream's limit also
+ * bounds the memory a line may take.
+ */
+typedef int (*fx_line_fn)(void *ctx, int stream, const char *line, size_t len);
+
+/* As fx_run_opts_set_sink, for a line sink (it replaces a sink, and a
+ * sink replaces it). */
+FX_EXTERN int fx_run_opts_set_line_sink(fx_run_opts *opts, int stream, fx_line_fn fn,
+                                        void *ctx);
 
 /* The child's deadline, from its start: < 0 for none (the default). */
 FX_EXTERN int fx_run_opts_set_timeout(fx_run_opts *opts, int timeout_ms);
@@ -250,11 +292,12 @@ enum fx_end {
 	FX_END_TIMEOUT = 3,     /* the timeout passed: we signalled it (status says how it ended) */
 	FX_END_LIMIT = 4,       /* an output limit with FX_LIMIT_KILL: we signalled it */
 	FX_END_WAIT_DELAY = 5,  /* it ended, but its pipes stayed open past the wait delay */
+	FX_END_SINK = 6,        /* a sink failed (sink_error); we signalled the child if it still ran */
 	/* Someone else reaped it (a SIGCHLD handler's waitpid(-1), SIGCHLD
 	 * ignored) and the kernel could not say how it ended (before Linux
 	 * 6.15, or no pidfd): status is -1, never a made-up 0 (a pipeline:
 	 * its last stage). */
-	FX_END_UNKNOWN = 6
+	FX_END_UNKNOWN = 7
 };
 
 /* A captured stream. */
@@ -270,7 +313,7 @@ typedef struct fx_output {
  * the end.
  */
 typedef struct fx_result {
-	int end;                /* enum fx_end: TIMEOUT > LIMIT > WAIT_DELAY > UNKNOWN > SIGNALED > EXITED */
+	int end;                /* enum fx_end: TIMEOUT > SINK > LIMIT > WAIT_DELAY > UNKNOWN > SIGNALED > EXITED */
 	int status;             /* waitpid's encoding (fx_status_*), -1 if unknown; the last stage's for a pipeline */
 	pid_t pid;              /* the child (a pipeline: its first stage, the group leader) */
 	int timed_out;          /* the timeout passed while it ran */
@@ -288,6 +331,13 @@ typedef struct fx_result {
 	size_t nstages;
 	int *stage_status;      /* each stage's status, in order (-1: unknown) */
 	int pipefail_status;    /* the rightmost stage's status that is not exit 0 (-1: unknown), else 0 */
+	/* Bytes read from the stream and not kept nor given to its sink
+	 * (beyond a limit); under FX_LIMIT_TRUNCATE only what was read
+	 * before the pipe was closed: what the child wrote after is not
+	 * known. */
+	uint64_t out_dropped;
+	uint64_t err_dropped;
+	int sink_error;         /* 0, or what a failing sink returned */
 } fx_result;
 
 /*

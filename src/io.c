@@ -27,6 +27,7 @@
 
 #include "io.h"
 #include "proc.h"
+#include "ring.h"
 #include "spawn_core.h"
 #include "stdio_wire.h"
 #include "sys/rawsys.h"
@@ -104,11 +105,50 @@ int fx_run_opts_set_input(fx_run_opts *opts, const void *data, size_t len)
 int fx_run_opts_set_limit(fx_run_opts *opts, int stream, size_t max, int action)
 {
 	if (!opts || (stream != FX_STDOUT && stream != FX_STDERR) ||
-	    (action != FX_LIMIT_TRUNCATE && action != FX_LIMIT_DISCARD && action != FX_LIMIT_KILL))
+	    (action != FX_LIMIT_TRUNCATE && action != FX_LIMIT_DISCARD && action != FX_LIMIT_KILL &&
+	     action != FX_LIMIT_TAIL))
+		return -EINVAL;
+	/* A sink keeps nothing, so it has no tail to keep. */
+	if (action == FX_LIMIT_TAIL && fx__sink_set(&opts->sink[stream]))
 		return -EINVAL;
 	opts->limit[stream] = max;
 	opts->limit_action[stream] = action;
 	return 0;
+}
+
+static int set_sink(fx_run_opts *opts, int stream, const struct fx__sink *sink)
+{
+	if (!opts || (stream != FX_STDOUT && stream != FX_STDERR))
+		return -EINVAL;
+	if (fx__sink_set(sink) && opts->limit_action[stream] == FX_LIMIT_TAIL)
+		return -EINVAL;
+	opts->sink[stream] = *sink;
+	return 0;
+}
+
+int fx_run_opts_set_sink(fx_run_opts *opts, int stream, fx_sink_fn fn, void *ctx)
+{
+	const struct fx__sink s = { fn, NULL, fn ? ctx : NULL };
+
+	return set_sink(opts, stream, &s);
+}
+
+int fx_run_opts_set_line_sink(fx_run_opts *opts, int stream, fx_line_fn fn, void *ctx)
+{
+	const struct fx__sink s = { NULL, fn, fn ? ctx : NULL };
+
+	return set_sink(opts, stream, &s);
+}
+
+unsigned fx__run_flags(const struct fx_run_opts *opts)
+{
+	unsigned flags = opts->flags;
+
+	if (fx__sink_set(&opts->sink[FX_STDOUT]))
+		flags |= FX_RUN_CAPTURE_STDOUT;
+	if (fx__sink_set(&opts->sink[FX_STDERR]))
+		flags |= FX_RUN_CAPTURE_STDERR;
+	return flags;
 }
 
 int fx_run_opts_set_timeout(fx_run_opts *opts, int timeout_ms)
@@ -306,10 +346,18 @@ void fx_result_free(fx_result *res)
 
 struct stream {
 	int fd;                 /* -1 once closed */
+	int index;              /* FX_STDOUT or FX_STDERR */
 	fx_output *out;
 	size_t *cap;
 	size_t limit;
 	int action;             /* enum fx_limit */
+	size_t taken;           /* bytes kept or given to the sink, up to the limit */
+	uint64_t *dropped;      /* the result's count of bytes read past the limit */
+	size_t head;            /* FX_LIMIT_TAIL: the ring's oldest byte, once full */
+	const struct fx__sink *sink; /* NULL: kept in out */
+	struct fx__lines lines; /* a line sink's partial line */
+	int sink_done;          /* the sink had its end call, or failed */
+	int piped;              /* the stream had a pipe to read */
 };
 
 struct run {
@@ -321,7 +369,7 @@ struct run {
 	size_t in_off;
 	struct fx__pipe_guard guard;
 	int guarded;
-	char *scratch;          /* READ_MIN bytes for output beyond a limit */
+	char *scratch;          /* READ_MIN bytes for sinks and output beyond a limit */
 	int terminating;        /* the kill signal was sent */
 	int64_t kill_at;        /* when SIGKILL follows it; INT64_MAX: never */
 	int64_t exited_at;      /* when the last process was reaped; 0: not yet */
@@ -416,38 +464,107 @@ static void feed(struct run *r)
 	close_fd(&r->in_fd);
 }
 
-/* Output past the limit: read into the scratch buffer and act. */
-static int overflow(struct run *r, struct stream *st, int64_t now)
+/*
+ * Where the next read of a stream goes, and how much it asks for: the
+ * capture buffer itself while under the limit (no copy), the scratch
+ * buffer for a sink and for what is past the limit.
+ */
+static int read_target(struct run *r, struct stream *st, char **at, size_t *want)
 {
-	if (!r->scratch) {
+	fx_output *o = st->out;
+	int rc;
+
+	if (!r->scratch && (st->sink || st->taken >= st->limit)) {
 		r->scratch = malloc(READ_MIN);
 		if (!r->scratch)
 			return -ENOMEM;
 	}
-	for (;;) {
-		ssize_t n = read(st->fd, r->scratch, READ_MIN);
+	if (st->taken >= st->limit || st->sink) {
+		*at = r->scratch;
+		*want = READ_MIN;
+		if (st->taken < st->limit && st->limit - st->taken < READ_MIN)
+			*want = st->limit - st->taken;
+		return 0;
+	}
+	if (*st->cap - o->len < READ_MIN + 1) {
+		/* A tail grows as a capture does, up to its ring's size. */
+		size_t need = o->len + READ_MIN + 1;
+		if (st->action == FX_LIMIT_TAIL && st->limit < need - 1)
+			need = st->limit + 1;
+		if ((rc = buf_reserve(o, st->cap, need)) < 0)
+			return rc;
+	}
+	*at = o->data + o->len;
+	*want = *st->cap - o->len - 1;
+	if (st->limit - o->len < *want)
+		*want = st->limit - o->len;
+	return 0;
+}
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return 0;
-		if (n <= 0) {
-			close_fd(&st->fd);
+/* A sink failed: it gets nothing more, its pipe is closed, and the
+ * child is ended as on a timeout. */
+static void sink_failed(struct run *r, struct stream *st, int value, int64_t now)
+{
+	if (!r->res->pub.sink_error)
+		r->res->pub.sink_error = value;
+	st->sink_done = 1;
+	close_fd(&st->fd);
+	if (alive(r->job))
+		terminate(r, now);
+}
+
+/* The stream has ended: its sink hears so, once. */
+static void stream_ended(struct run *r, struct stream *st, int64_t now)
+{
+	int failed;
+
+	close_fd(&st->fd);
+	if (!st->sink || st->sink_done)
+		return;
+	st->sink_done = 1;
+	fx__sink_end(st->sink, &st->lines, st->index, &failed);
+	if (failed)
+		sink_failed(r, st, failed, now);
+}
+
+/* n bytes were read into `at` (read_target's): kept, given to the sink,
+ * or, past the limit, dropped (a tail keeps the last) and acted upon. */
+static int took(struct run *r, struct stream *st, const char *at, size_t n, int64_t now)
+{
+	fx_output *o = st->out;
+	int rc, failed;
+
+	if (st->taken < st->limit) {
+		st->taken += n;
+		if (!st->sink) {
+			o->len += n;
+			o->data[o->len] = 0;
 			return 0;
 		}
-		st->out->truncated = 1;
-		if (st->action == FX_LIMIT_TRUNCATE) {
-			close_fd(&st->fd);
-			return 0;
-		}
-		if (st->action == FX_LIMIT_KILL && !r->res->pub.limit_hit) {
+		if ((rc = fx__sink_put(st->sink, &st->lines, st->index, at, n, &failed)) < 0)
+			return rc;
+		if (failed)
+			sink_failed(r, st, failed, now);
+		return 0;
+	}
+	o->truncated = 1;
+	*st->dropped += n;
+	switch (st->action) {
+	case FX_LIMIT_TRUNCATE:
+		stream_ended(r, st, now);
+		break;
+	case FX_LIMIT_TAIL:
+		fx__ring_put(o->data, st->limit, &st->head, at, n);
+		break;
+	case FX_LIMIT_KILL:
+		if (!r->res->pub.limit_hit) {
 			r->res->pub.limit_hit = 1;
 			if (alive(r->job))
 				terminate(r, now);
 		}
-		if ((size_t)n < READ_MIN)
-			return 0;
+		break;
 	}
+	return 0;
 }
 
 /*
@@ -457,29 +574,22 @@ static int overflow(struct run *r, struct stream *st, int64_t now)
  */
 static int drain(struct run *r, struct stream *st, int64_t now, int max_reads)
 {
-	fx_output *o = st->out;
 	int reads = 0;
 
 	while (st->fd >= 0) {
-		size_t room, want;
+		size_t want;
+		char *at;
 		ssize_t n;
 		int rc;
 
 		if (max_reads && reads++ >= max_reads)
 			return 0;
-		if (o->len >= st->limit)
-			return overflow(r, st, now);
-		if (*st->cap - o->len < READ_MIN + 1) {
-			rc = buf_reserve(o, st->cap, o->len + READ_MIN + 1);
-			if (rc < 0)
-				return rc;
-		}
-		room = *st->cap - o->len - 1;
-		want = st->limit - o->len < room ? st->limit - o->len : room;
-		n = read(st->fd, o->data + o->len, want);
+		if ((rc = read_target(r, st, &at, &want)) < 0)
+			return rc;
+		n = read(st->fd, at, want);
 		if (n > 0) {
-			o->len += (size_t)n;
-			o->data[o->len] = 0;
+			if ((rc = took(r, st, at, (size_t)n, now)) < 0)
+				return rc;
 			if ((size_t)n < want)
 				return 0;
 			continue;
@@ -489,7 +599,7 @@ static int drain(struct run *r, struct stream *st, int64_t now, int max_reads)
 		if (n < 0 && errno == EAGAIN)
 			return 0;
 		/* End of file, or an error no pipe gives: done either way. */
-		close_fd(&st->fd);
+		stream_ended(r, st, now);
 	}
 	return 0;
 }
@@ -539,6 +649,8 @@ static void abandon(void *arg)
 	r->scratch = NULL;
 	free(r->pfd);
 	r->pfd = NULL;
+	fx__lines_free(&r->s[0].lines);
+	fx__lines_free(&r->s[1].lines);
 }
 
 /* The loop itself; returns 0 once every process is reaped and every
@@ -642,6 +754,11 @@ static int run_loop(struct run *rp, int64_t deadline)
 				rp->exited_at = fx__now_ns();
 		}
 	}
+	/* Streams the wait delay closed: their sinks' end calls, here so
+	 * that a thread cancelled in one still runs `abandon`. */
+	for (int i = 0; i < 2 && rc == 0; i++)
+		if (rp->s[i].sink && !rp->s[i].sink_done && rp->s[i].piped)
+			stream_ended(rp, &rp->s[i], fx__now_ns());
 	return rc;
 }
 
@@ -682,15 +799,21 @@ int fx__job_run(struct fx__job *job, const struct fx_run_opts *opts, struct fx__
 	r.in_fd = job->fd[0];
 	for (int i = 0; i < 2; i++) {
 		r.s[i].fd = job->fd[1 + i];
+		r.s[i].index = 1 + i;
 		r.s[i].out = i == 0 ? &res->pub.out : &res->pub.err;
 		r.s[i].cap = &res->cap[i];
 		r.s[i].limit = opts->limit[1 + i];
 		r.s[i].action = opts->limit_action[1 + i];
+		r.s[i].dropped = i == 0 ? &res->pub.out_dropped : &res->pub.err_dropped;
+		r.s[i].piped = r.s[i].fd >= 0;
+		if (fx__sink_set(&opts->sink[1 + i]))
+			r.s[i].sink = &opts->sink[1 + i];
 	}
 	job->fd[0] = job->fd[1] = job->fd[2] = -1;
-	/* A captured stream has a buffer, even if nothing comes. */
+	/* A captured stream has a buffer, even if nothing comes (a sink's
+	 * stream has none). */
 	for (int i = 0; i < 2; i++) {
-		if (r.s[i].fd < 0)
+		if (r.s[i].fd < 0 || r.s[i].sink)
 			continue;
 		if ((rc = buf_reserve(r.s[i].out, r.s[i].cap, 1)) < 0)
 			goto fail;
@@ -711,6 +834,15 @@ int fx__job_run(struct fx__job *job, const struct fx_run_opts *opts, struct fx__
 	rc = run_cancellable(&r, deadline);
 	if (rc < 0)
 		goto fail;
+	for (int i = 0; i < 2; i++) {
+		struct stream *st = &r.s[i];
+
+		fx__lines_free(&st->lines);
+		if (st->action == FX_LIMIT_TAIL && !st->sink && *st->dropped) {
+			fx__ring_unwrap(st->out->data, st->limit, st->head);
+			st->out->data[st->limit] = 0;
+		}
+	}
 	free(r.pfd);
 	if (r.guarded)
 		fx__pipe_guard_end(&r.guard);
@@ -730,6 +862,8 @@ static int end_of(const fx_result *res, int known)
 {
 	if (res->timed_out)
 		return FX_END_TIMEOUT;
+	if (res->sink_error)
+		return FX_END_SINK;
 	if (res->limit_hit)
 		return FX_END_LIMIT;
 	if (res->wait_delay_expired)
@@ -823,11 +957,11 @@ int fx_run(fx_result **res, const char *file, char *const argv[], const fx_attr 
 	memset(&xo, 0, sizeof xo);
 	if (opts->has_input)
 		xo.stdio[FX_STDIN] = &stdio_pipe;
-	if (opts->flags & FX_RUN_CAPTURE_STDOUT)
+	if (fx__run_flags(opts) & FX_RUN_CAPTURE_STDOUT)
 		xo.stdio[FX_STDOUT] = &stdio_pipe;
 	if (opts->flags & FX_RUN_MERGE_STDERR)
 		xo.stdio[FX_STDERR] = &stdio_merge;
-	else if (opts->flags & FX_RUN_CAPTURE_STDERR)
+	else if (fx__run_flags(opts) & FX_RUN_CAPTURE_STDERR)
 		xo.stdio[FX_STDERR] = &stdio_pipe;
 	xo.pipe_size = opts->pipe_size;
 	if ((opts->flags & FX_RUN_KILL_GROUP) && (!attr || (attr->pgid < 0 &&

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "forkexec-io.h"
+#include "sink.h"
 
 
 struct fx_run_opts {
@@ -26,7 +27,12 @@ struct fx_run_opts {
 	int grace_ms;           /* < 0: never SIGKILL */
 	int wait_delay_ms;      /* < 0: forever */
 	int pipe_size;          /* F_SETPIPE_SZ of the pipes made; 0: the kernel's */
+	struct fx__sink sink[3]; /* per stream; stdout and stderr only */
 };
+
+/* The flags, with the capture flag of each stream a sink takes: a sink
+ * makes its stream a pipe, as capturing does. */
+unsigned fx__run_flags(const struct fx_run_opts *opts);
 
 /* The result and what only the library sees of it. */
 struct fx__result {

@@ -187,7 +187,7 @@ static void abort_start(fx_pipeline *pl, size_t started)
 static int start(fx_pipeline *pl, const struct fx_run_opts *run, fx_error *err)
 {
 	const fx_attr *first, *last;
-	unsigned flags = run ? run->flags : 0;
+	unsigned flags = run ? fx__run_flags(run) : 0;
 	int child[3] = { -1, -1, -1 }, prev = -1, rc = 0, size = run ? run->pipe_size : 0;
 	int merge = (flags & FX_RUN_MERGE_STDERR) != 0, want_err;
 	size_t i;

@@ -99,6 +99,17 @@ check "capture: both streams" 2 'stdout \(4 bytes\): out\|stderr \(4 bytes\): er
 run capture 300 sh -c 'echo early; exec sleep 20'
 check "capture: timeout" 124 'stdout \(6 bytes\): early\|stderr \(0 bytes\): timed out: ended by signal 15\|'
 
+run log-lines 8 sh -c 'echo one; printf "two\nthree"; echo 0123456789abcdef >&2; exit 3'
+check "log-lines: lines, the tail of stderr" 3 '    1  one\|    2  two\|    3  three\|' \
+      '3 lines; stderr: last 8 bytes \(9 dropped before them\):\|9abcdef\|exited with code 3\|'
+# A stdout that fails (/dev/full): the line sink fails, the command is
+# ended (its signal, or the SIGPIPE of a write racing it).
+timeout 30 "$ex/log-lines" 16 yes >/dev/full 2>"$tmp/err"
+rc=$?
+: >"$tmp/out"
+check "log-lines: a failing sink ends the command" 124 '' \
+      '[0-9]+ lines; stderr: last 0 bytes:\|stopped: the line sink failed \(-5\), the command ended by signal (13|15)\|'
+
 run pipeline
 check "pipeline: sort | head" 0 'apple\|banana\|stage 0 exited with code 0\|stage 1 exited with code 0\|stage 2 exited with code 0\|pipefail status: 0\|'
 
