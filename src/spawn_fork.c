@@ -66,7 +66,6 @@ static int darwin_fd_bound(void)
 }
 #endif
 
-<<<<<<< HEAD
 #if defined(__linux__)
 /*
  * Whether a pidfd opened after the fork names the child we made.  A child
@@ -96,7 +95,7 @@ static int names_our_child(int fd)
 	return 1;
 }
 #endif
-=======
+
 int fx__pidfd_reserve(void)
 {
 	return (int)fx__sys_pidfd_open((int)fx__sys_getpid(), 0);
@@ -118,7 +117,6 @@ int fx__pidfd_of(pid_t pid, int reserve)
 		close(reserve);
 	return (int)fd;
 }
->>>>>>> i20b
 
 int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step)
 {
@@ -157,17 +155,12 @@ int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *ste
 	/* The child is ours and, unless someone else reaped it already, its
 	 * pid cannot have been reused. */
 	if (!ctx->plan->no_pidfd) {
-<<<<<<< HEAD
-		long fd = fx__sys_pidfd_open(child, 0);
-		if (fd >= 0 && !names_our_child((int)fd)) {
-			fx__sys_close((int)fd);
+		int fd = fx__pidfd_of(child, reserve);
+		if (fd >= 0 && !names_our_child(fd)) {
+			fx__sys_close(fd);
 			fd = -1;
 		}
-		*pidfd = fd >= 0 ? (int)fd : -1;
-=======
-		int fd = fx__pidfd_of(child, reserve);
 		*pidfd = fd >= 0 ? fd : -1;
->>>>>>> i20b
 	}
 	*pid = child;
 	return 0;
