@@ -795,3 +795,66 @@ void fxt_check_err_(const char *f, int l, const fx_error *err, int step, int cod
 	if (text && strcmp(got, text) != 0)
 		fxt_fail_(f, l, "fx_strerror: \"%s\", expected \"%s\"", got, text);
 }
+
+/* ------------------------------------------------------------------ */
+/* What this process runs on, observed                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * qemu-user and valgrind both answer readlink("/proc/self/exe") with the
+ * guest's program, but neither rewrites a lookup of "exe" relative to a
+ * descriptor of /proc/self: that one names the host's program, the
+ * emulator itself (qemu-i386-static, memcheck-amd64-linux).
+ */
+const char *fxt_emulator(void)
+{
+	static const char *answer;
+	static int known;
+	char exe[PATH_MAX];
+	const char *base;
+	ssize_t n = -1;
+	int dir;
+
+	if (known)
+		return answer;
+	dir = open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir >= 0) {
+		n = readlinkat(dir, "exe", exe, sizeof exe - 1);
+		close(dir);
+	}
+	if (n > 0) {
+		exe[n] = 0;
+		base = strrchr(exe, '/');
+		base = base ? base + 1 : exe;
+		if (!strncmp(base, "qemu-", 5))
+			answer = "qemu-user";
+		else if (strstr(exe, "valgrind") && strstr(base, "-linux"))
+			answer = "valgrind";
+	}
+	known = 1;
+	return answer;
+}
+
+/*
+ * Does a vfork() child share our memory?  Asked here with libc's vfork,
+ * independently of the library's own probe, so that a test can hold the
+ * library's answer against it.  The child only stores to a volatile int
+ * and calls _exit, as a vfork child may.
+ */
+int fxt_vfork_shares_memory(void)
+{
+	volatile int seen = 0;
+	pid_t pid;
+	int st;
+
+	pid = vfork();
+	if (pid == 0) {
+		seen = 1;
+		_exit(0);
+	}
+	if (pid < 0)
+		return -1;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return seen;
+}

@@ -291,4 +291,20 @@ static inline int dup3(int oldfd, int newfd, int flags)
 #define FXT_SIG_HIGHEST SIGRTMAX
 #endif
 
+/* ------------------------------------------------------------------ */
+/* The host, observed at run time                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A test decides what to expect from what it observes here, never from
+ * the gate it runs in (FXT_GATE) or the architecture it was built for.
+ *
+ * fxt_emulator(): "qemu-user" or "valgrind" when this process runs
+ * under one (the host's program behind /proc/self/exe), NULL natively.
+ * fxt_vfork_shares_memory(): 1 when a vfork() child's store reaches this
+ * process (natively), 0 when the emulator made it a fork, -1 unknown.
+ */
+const char *fxt_emulator(void);
+int fxt_vfork_shares_memory(void);
+
 #endif /* FXT_H */
