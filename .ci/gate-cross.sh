@@ -12,8 +12,9 @@
 # natively.  i386 runs natively instead where this kernel can (IA32
 # emulation, not disabled at boot).  Under qemu-user a vfork-style clone
 # is really a fork, clone3 is refused and ptrace is not emulated: the
-# library must still be right.  Tests that cannot run there are listed,
-# with the reason, in .ci/GATE.skip (see .ci/run-suite.sh).
+# library must still be right.  Tests that cannot run under qemu-user are
+# listed, with the reason, in .ci/qemu-user.skip, those one architecture
+# cannot run in .ci/GATE.skip (see .ci/run-suite.sh).
 set -uo pipefail
 
 gate=${1:?usage: gate-cross.sh GATE BUILD}
@@ -48,6 +49,7 @@ else
 	qemu=$(command -v "qemu-$qarch-static" || command -v "qemu-$qarch") ||
 		{ echo "gate-cross: qemu-user not installed (.ci/install-deps)" >&2; exit 2; }
 	wrapper=("$qemu")
+	export FXT_SKIP_ALSO="qemu-user ${FXT_SKIP_ALSO:-}"
 	echo "# $gate: runs under $qemu"
 	binfmt=/proc/sys/fs/binfmt_misc/qemu-$qarch
 	# The programs the tests exec (the probe, fxrun) reach qemu through

@@ -9,8 +9,8 @@
 #   check-aarch64   cross-built for aarch64, the suite under qemu-user
 #
 # A gate that cannot run some test lists it, with the reason, in
-# .ci/GATE.skip; .ci/run-suite.sh prints each one as a SKIP line and
-# exports FXT_GATE=GATE for tests that can tell by themselves.  Packages:
+# .ci/GATE.skip; .ci/run-suite.sh prints each one as a SKIP line (tests
+# read the host themselves, never the gate's name).  Packages:
 # .ci/install-deps.
 
 # CI runs each gate reduced to what is different in it (docs/testing.md);

@@ -297,7 +297,7 @@ static inline int dup3(int oldfd, int newfd, int flags)
 
 /*
  * A test decides what to expect from what it observes here, never from
- * the gate it runs in (FXT_GATE) or the architecture it was built for.
+ * the gate it runs in or the architecture it was built for.
  *
  * fxt_emulator(): "qemu-user" or "valgrind" when this process runs
  * under one (the host's program behind /proc/self/exe), NULL natively.
