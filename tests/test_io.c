@@ -692,7 +692,7 @@ TEST(io_run_timeout_kill_group)
 		fx_result_free(res);
 		reap_adopted();
 	}
-	fxt_loop_end(&loop, 1, "runs");
+	fxt_loop_end(&loop, "runs");
 	ASSERT_EQ(proven, 1);
 	fx_run_opts_free(o);
 	fx_attr_free(attr);

@@ -101,3 +101,28 @@ TEST_ONCE_TIMEOUT(runner_kills_hung_test, 60)
 	fxt_assert_fd_count(before);
 	fxt_assert_no_children();
 }
+
+/* A loop whose budget is spent at once still does its min rounds, and
+ * no more: what proves anything is counted, not assumed to fit. */
+TEST_ONCE(runner_loop_runs_its_min_past_the_budget)
+{
+	struct fxt_loop loop = fxt_loop_at_least(100, 0, 20);
+	long n = 0;
+
+	while (fxt_loop_next(&loop) >= 0)
+		n++;
+	ASSERT_EQ(n, 20);
+	ASSERT(loop.out_of_time);
+	fxt_loop_end(&loop, "rounds");
+
+	loop = fxt_loop(100, 0);
+	for (n = 0; fxt_loop_next(&loop) >= 0;)
+		n++;
+	ASSERT_EQ(n, 1);
+
+	loop = fxt_loop_at_least(5, 0, 20); /* min above count: count */
+	for (n = 0; fxt_loop_next(&loop) >= 0;)
+		n++;
+	ASSERT_EQ(n, 5);
+	ASSERT(!loop.out_of_time);
+}
