@@ -28,7 +28,7 @@
 # [clone-pipe] differs from [clone] only in the channel, which is the
 # same code whatever the instrumentation or libc: make check runs it.
 GATES_FULL ?=
-VALGRIND_ONLY ?= spawn_* errors_* attr_* channel_* proc_* fdmap_* io_*
+VALGRIND_ONLY ?= spawn_* errors_* attr_* channel_* proc_* fdmap_fixed_* io_*
 ifeq ($(GATES_FULL),1)
 SAN_SUITE     := FXTEST_ARGS= FXTEST_ONLY=
 VG_SUITE      := FXTEST_ONLY=
