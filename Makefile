@@ -1,5 +1,6 @@
 # forkexec — GNU make.  `make` builds the libraries and fxrun, `make check`
-# runs the suite on both backends, `make bench` runs the benchmark.
+# runs the suite on both backends, `make check-all` everything CI can
+# (docs/testing.md), `make bench` runs the benchmark.
 
 CC       ?= cc
 AR       ?= ar
@@ -184,12 +185,15 @@ $(BUILD)/fxreap.so: tests/preload/reap_in_poll.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) -shared -o $@ $<
 
-# The manual pages (mk/man.mk), the suite, then the posix_spawn drop-in
-# under real programs (tests/dropin/run.sh), the examples, the ABI and
-# header checks and an install into a scratch root (mk/examples.mk,
-# mk/abi.mk, mk/install.mk), then every
+# make check, the everyday test (under 2 minutes on a quiet 2-core
+# machine, with nothing beyond a fresh Debian's gcc, make, strace,
+# binutils and python3): the manual pages (mk/man.mk), the suite, the
+# posix_spawn drop-in under real programs (tests/dropin/run.sh) and the
+# examples (mk/examples.mk).  make check-extra: the ABI and header checks,
+# an install into a scratch root (mk/abi.mk, mk/install.mk) and every
 # benchmark strategy a few times (statuses checked, never a time), so
-# that the benchmark cannot rot.
+# that the benchmark cannot rot; CI runs it, as does make check-all
+# (mk/gates.mk: the whole matrix).  See docs/testing.md.
 ifeq ($(OS),darwin)
 # Darwin: the suite alone (no posix_spawn drop-in, and the benchmark is Linux's).
 check: all $(BUILD)/fxtest $(BUILD)/fxprobe
@@ -199,9 +203,13 @@ check: all $(BUILD)/fxtest $(BUILD)/fxprobe
 	$(MAKE) --no-print-directory check-man
 	$(BUILD)/fxtest
 	tests/dropin/run.sh $(BUILD)
-	$(MAKE) --no-print-directory check-examples check-abi check-headers check-install
-	$(MAKE) --no-print-directory bench-quick
+	$(MAKE) --no-print-directory check-examples
 endif
+
+.PHONY: check-extra
+check-extra: all
+	$(MAKE) --no-print-directory check-abi check-headers check-install
+	$(MAKE) --no-print-directory bench-quick
 
 # Configuration of the linters lives in .clang-tidy and .cppcheck-suppressions
 # (one id a line; cppcheck 2.10 takes no comments there: it is not given the

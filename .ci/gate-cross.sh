@@ -12,8 +12,9 @@
 # natively.  i386 runs natively instead where this kernel can (IA32
 # emulation, not disabled at boot).  Under qemu-user a vfork-style clone
 # is really a fork, clone3 is refused and ptrace is not emulated: the
-# library must still be right.  Tests that cannot run there are listed,
-# with the reason, in .ci/GATE.skip (see .ci/run-suite.sh).
+# library must still be right.  Tests that cannot run under qemu-user are
+# listed, with the reason, in .ci/qemu-user.skip, those one architecture
+# cannot run in .ci/GATE.skip (see .ci/run-suite.sh).
 set -uo pipefail
 
 gate=${1:?usage: gate-cross.sh GATE BUILD}
@@ -32,24 +33,42 @@ s390x)   qarch=s390x   cross=s390x-linux-gnu- ;;
 esac
 
 [ -x "$build/fxtest" ] || { echo "gate-cross: $build/fxtest not built" >&2; exit 2; }
+# Natively where this kernel runs the programs itself (i386 on an x86_64
+# kernel with IA32 emulation, not disabled at boot, and no qemu handler
+# registered for it), observed by running the fxtest; under qemu
+# otherwise (.ci/qemu-userns.sh registers a qemu handler for i386 in
+# namespaces of its own, to test the qemu path on such a machine).
+# CROSS_QEMU=1 refuses to run natively.  The tests decide what to expect
+# from what they observe (tests/fxt.h: fxt_emulator), not from this.
 wrapper=()
-if [ "$gate" = i386 ] && "$build/fxtest" -l >/dev/null 2>&1 &&
-   ! grep -qx enabled /proc/sys/fs/binfmt_misc/qemu-i386 2>/dev/null; then
-	echo "# $gate: runs natively (IA32 emulation)"
+native=0
+if [ "${CROSS_QEMU:-}" != 1 ] && ! grep -qx enabled "/proc/sys/fs/binfmt_misc/qemu-$qarch" 2>/dev/null &&
+   "$build/fxtest" -l >/dev/null 2>&1; then
+	native=1
+	echo "# $gate: runs natively (this kernel executes $gate programs itself)"
 else
 	qemu=$(command -v "qemu-$qarch-static" || command -v "qemu-$qarch") ||
 		{ echo "gate-cross: qemu-user not installed (.ci/install-deps)" >&2; exit 2; }
 	wrapper=("$qemu")
+	export FXT_SKIP_ALSO="qemu-user ${FXT_SKIP_ALSO:-}"
+	echo "# $gate: runs under $qemu"
 	binfmt=/proc/sys/fs/binfmt_misc/qemu-$qarch
-	if ! grep -qx enabled "$binfmt" 2>/dev/null; then
+	# The programs the tests exec (the probe, fxrun) reach qemu through
+	# binfmt_misc.  Without a handler they could not run, or (CROSS_QEMU=1
+	# where the kernel runs them) would run natively beside an emulated
+	# runner, which no machine does: .ci/qemu-userns.sh gives a handler
+	# of its own.
+	if grep -qx enabled "$binfmt" 2>/dev/null; then
+		# A "fix binary" handler (flag F): the kernel opened qemu once,
+		# so it also runs the probe inside the tests' chroots.
+		grep -q '^flags:.*F' "$binfmt" ||
+			echo "gate-cross: warning: the binfmt handler lacks flag F: chroot tests will fail" >&2
+	else
 		echo "gate-cross: no binfmt_misc handler for $gate ($binfmt): the tests" \
-		     "could not exec the $gate probe; run .ci/install-deps as root" >&2
+		     "could not exec the $gate probe under qemu; run .ci/install-deps as root," \
+		     "or for i386: .ci/qemu-userns.sh make check-cross-i386" >&2
 		exit 2
 	fi
-	# A "fix binary" handler (flag F): the kernel opened qemu once, so
-	# it also runs the probe inside the tests' chroots.
-	grep -q '^flags:.*F' "$binfmt" ||
-		echo "gate-cross: warning: the binfmt handler lacks flag F: chroot tests will fail" >&2
 fi
 
 # The purity tests read child.o and build objects meant to fail: the
@@ -59,10 +78,13 @@ export CC=${CC:-${cross}gcc}
 export OBJDUMP=${OBJDUMP:-${cross}objdump}
 export READELF=${READELF:-${cross}readelf}
 
-# Here the vfork-style clone is really a fork, so the library never
+# Under qemu the vfork-style clone is really a fork, so the library never
 # proves that memory is shared and every spawn reports over the pipe:
 # [clone-pipe] would only repeat [clone] (both the pipe channel on the
-# clone backend), and is left out.  The shared-memory channel runs in
-# make check, check-sanitize and check-musl.
-export FXTEST_ARGS=${FXTEST_ARGS:--b clone -b fork}
+# clone backend), and is left out.  Natively all three variants differ.
+if ((native)); then
+	export FXTEST_ARGS=${FXTEST_ARGS:-}
+else
+	export FXTEST_ARGS=${FXTEST_ARGS:--b clone -b fork}
+fi
 bash "$here/run-suite.sh" "$gate" "$build/fxtest" "${wrapper[@]}"

@@ -5,12 +5,14 @@
 #
 # .ci/GATE.skip lists the tests the gate leaves out: a shell pattern over
 # test names, then the reason; a line ".include FILE" reads FILE (in .ci)
-# there too, so that the qemu-user gates share one list of qemu's limits.
+# there too; FXT_SKIP_ALSO names more lists (gate-cross.sh adds
+# qemu-user, the limits of qemu-user, when it runs the suite under qemu).
 # Each one left out is printed as
 #   # SKIP name (GATE): reason
 # so that nothing is skipped silently; the others are passed to FXTEST by
-# name, under WRAPPER (valgrind, qemu) if given, with FXT_GATE=GATE in
-# the environment for tests that can tell for themselves.  FXTEST_ARGS
+# name, under WRAPPER (valgrind, qemu) if given.  The gate's name is not
+# passed on: a test decides what to expect from what it observes
+# (tests/fxt.h), never from the gate it runs in.  FXTEST_ARGS
 # (e.g. "-b clone") goes before the names.  FXTEST_ONLY, if set, is a
 # list of shell patterns: a reduced run (make check-cross) keeps only the
 # tests that match one, and says how many it left out.  The exit status
@@ -49,6 +51,11 @@ read_skips() {
 	done <"$1"
 }
 [ ! -f "$skipfile" ] || read_skips "$skipfile"
+# FXT_SKIP_ALSO: more lists of .ci, named by what the gate script
+# observed (gate-cross.sh: qemu-user, when the suite runs under qemu).
+for extra in ${FXT_SKIP_ALSO:-}; do
+	read_skips "$here/$extra.skip"
+done
 
 # A reduced run: the tests outside FXTEST_ONLY are left out like skipped
 # ones (so that the runner's substring selection cannot bring them back),
@@ -87,6 +94,5 @@ done
 echo "# $gate: ${#keep[@]} of ${#all[@]} tests, ${#skip[@]} left out"
 ((${#keep[@]})) || exit 0
 
-export FXT_GATE=$gate
 # shellcheck disable=SC2086 # FXTEST_ARGS is a list of options
 "$@" "$fxtest" ${FXTEST_ARGS:-} "${keep[@]}"

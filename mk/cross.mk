@@ -9,6 +9,10 @@
 #   ppc64el  powerpc64le-linux-gnu-   powerpc64le   qemu-ppc64le
 #   s390x    s390x-linux-gnu-         s390x         qemu-s390x
 #
+# CROSS_ONLY is the one list of the core tests: what differs from one
+# architecture or system call path to another.  check-aarch64 and
+# check-generic run it too (mk/gates.mk).
+#
 # check-cross is the reduced run that CI can afford (the whole suite
 # under qemu takes about 4 minutes per architecture and backend on the CI
 # machine under stress-ng --cpu 2: s390x [clone] 230 s, [fork] 251 s,
@@ -83,11 +87,12 @@ check-cross-full-%:
 # The fallback for architectures without stubs (src/sys/generic: libc's
 # syscall(2), the fork backend only), forced on this machine with
 # SYS_ARCH=generic, so that it builds and works where it will be used
-# (mips64el, ...).  The fork backend's suite; .ci/generic.skip.
+# (mips64el, ...).  The fork backend's core (CROSS_ONLY; the whole suite
+# with GATES_FULL=1, mk/gates.mk); .ci/generic.skip.
 GENERIC_BUILD := $(BUILD)/generic
 
 .PHONY: check-generic
 check-generic:
 	$(MAKE) --no-print-directory SYS_ARCH=generic BUILD=$(GENERIC_BUILD) \
 	    all $(GENERIC_BUILD)/fxtest $(GENERIC_BUILD)/fxprobe
-	FXTEST_ARGS='-b fork' bash $(GATES_CI)/run-suite.sh generic $(GENERIC_BUILD)/fxtest
+	$(GENERIC_SUITE) bash $(GATES_CI)/run-suite.sh generic $(GENERIC_BUILD)/fxtest

@@ -9,9 +9,39 @@
 #   check-aarch64   cross-built for aarch64, the suite under qemu-user
 #
 # A gate that cannot run some test lists it, with the reason, in
-# .ci/GATE.skip; .ci/run-suite.sh prints each one as a SKIP line and
-# exports FXT_GATE=GATE for tests that can tell by themselves.  Packages:
+# .ci/GATE.skip; .ci/run-suite.sh prints each one as a SKIP line (tests
+# read the host themselves, never the gate's name).  Packages:
 # .ci/install-deps.
+
+# CI runs each gate reduced to what is different in it (docs/testing.md);
+# GATES_FULL=1 (make check-all) runs today's whole matrix instead:
+#
+#   gate            in CI (reduced)                         GATES_FULL=1
+#   check-sanitize  every test, [clone] only                every variant
+#   check-valgrind  the engine and the I/O layer            the suite
+#                   (VALGRIND_ONLY), [clone] and [fork]     ([clone], [fork])
+#   check-musl      every test, [clone] and [fork]          every variant
+#   check-aarch64   the core (CROSS_ONLY, mk/cross.mk),     the suite,
+#                   [clone]                                 [clone], [fork]
+#   check-generic   the core (CROSS_ONLY), [fork]           the suite, [fork]
+#
+# [clone-pipe] differs from [clone] only in the channel, which is the
+# same code whatever the instrumentation or libc: make check runs it.
+GATES_FULL ?=
+VALGRIND_ONLY ?= spawn_* errors_* attr_* channel_* proc_* fdmap_fixed_* io_*
+ifeq ($(GATES_FULL),1)
+SAN_SUITE     := FXTEST_ARGS= FXTEST_ONLY=
+VG_SUITE      := FXTEST_ONLY=
+MUSL_SUITE    := FXTEST_ARGS= FXTEST_ONLY=
+A64_SUITE     := FXTEST_ONLY=
+GENERIC_SUITE := FXTEST_ARGS='-b fork' FXTEST_ONLY=
+else
+SAN_SUITE     := FXTEST_ARGS='-b clone' FXTEST_ONLY=
+VG_SUITE      := FXTEST_ONLY='$(VALGRIND_ONLY)'
+MUSL_SUITE    := FXTEST_ARGS='-b clone -b fork' FXTEST_ONLY=
+A64_SUITE     := FXTEST_ARGS='-b clone' FXTEST_ONLY='$(CROSS_ONLY)'
+GENERIC_SUITE := FXTEST_ARGS='-b fork' FXTEST_ONLY='$(CROSS_ONLY)'
+endif
 
 GATES_CI     := .ci
 SAN_BUILD    := $(BUILD)/asan
@@ -51,11 +81,11 @@ check-sanitize: $(SAN_BUILD)/gates/lsan-exit.o
 	$(MAKE) --no-print-directory CC='$(SAN_CC)' BUILD=$(SAN_BUILD) \
 	    INSTR='$(SAN_INSTR)' LDFLAGS='$(LDFLAGS) $(SAN_LDFLAGS)' \
 	    all $(SAN_BUILD)/fxtest $(SAN_BUILD)/fxprobe
-	$(SAN_ENV) bash $(GATES_CI)/run-suite.sh sanitize $(SAN_BUILD)/fxtest
+	$(SAN_ENV) $(SAN_SUITE) bash $(GATES_CI)/run-suite.sh sanitize $(SAN_BUILD)/fxtest
 
 # ---- check-valgrind ------------------------------------------------------
 check-valgrind: all $(BUILD)/fxtest $(BUILD)/fxprobe
-	bash $(GATES_CI)/gate-valgrind.sh $(BUILD)
+	$(VG_SUITE) bash $(GATES_CI)/gate-valgrind.sh $(BUILD)
 
 # ---- fuzz ----------------------------------------------------------------
 # The internal targets are compiled from src/ directly, with coverage;
@@ -113,7 +143,7 @@ $(MUSL_KINC)/.stamp:
 check-musl: $(MUSL_KINC)/.stamp
 	$(MAKE) --no-print-directory CC='$(MUSL_CC) -isystem $(MUSL_KINC)' BUILD=$(MUSL_BUILD) \
 	    all $(MUSL_BUILD)/fxtest $(MUSL_BUILD)/fxprobe
-	bash $(GATES_CI)/run-suite.sh musl $(MUSL_BUILD)/fxtest
+	$(MUSL_SUITE) bash $(GATES_CI)/run-suite.sh musl $(MUSL_BUILD)/fxtest
 
 # ---- check-aarch64 -------------------------------------------------------
 # Everything is linked statically, so that qemu needs no aarch64 loader
@@ -130,8 +160,31 @@ aarch64-build:
 	    LDFLAGS='$(LDFLAGS) -static' all $(A64_BUILD)/fxtest $(A64_BUILD)/fxprobe
 
 check-aarch64: aarch64-build
-	CC='$(A64_CC)' OBJDUMP='$(A64_CROSS)objdump' READELF='$(A64_CROSS)readelf' \
+	CC='$(A64_CC)' OBJDUMP='$(A64_CROSS)objdump' READELF='$(A64_CROSS)readelf' $(A64_SUITE) \
 	    bash $(GATES_CI)/gate-aarch64.sh $(A64_BUILD)
 
 # ---- lint ----------------------------------------------------------------
 lint: tidy cppcheck
+
+# ---- check-all -----------------------------------------------------------
+# Today's complete matrix, each gate whole (GATES_FULL=1): what to run
+# before a release and after any change to the child (src/child.c), the
+# stubs and trampolines (src/sys/) or the report channel
+# (about 40 minutes on a quiet 2-core machine): see docs/testing.md.
+# check-cross stays the reduced run CI had (make check-cross-full runs
+# the whole suite on each architecture, much longer).
+.PHONY: check-all
+check-all:
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory check-extra
+	$(MAKE) --no-print-directory check-macos
+	$(MAKE) --no-print-directory check-deb
+	$(MAKE) --no-print-directory check-cross
+	$(MAKE) --no-print-directory GATES_FULL=1 check-generic
+	FX_TORTURE_SCALE=0.5 $(MAKE) --no-print-directory torture
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory GATES_FULL=1 check-sanitize
+	$(MAKE) --no-print-directory GATES_FULL=1 check-valgrind
+	$(MAKE) --no-print-directory fuzz FUZZ_TIME=30
+	$(MAKE) --no-print-directory GATES_FULL=1 check-musl
+	$(MAKE) --no-print-directory GATES_FULL=1 check-aarch64

@@ -189,41 +189,47 @@ int fxt_fd_info(const fxt_report *r, int fd, struct fxt_fdinfo *info);
 /*
  * A loop of many spawns (or cases) runs `count` rounds or for `seconds`,
  * whichever ends first, so that a slow machine (a busy CI host, valgrind,
- * qemu) makes the test do less instead of timing out.  The test then
- * asserts on what it did, never on a rate:
+ * qemu) makes the test do less instead of timing out; but never fewer
+ * than `min` rounds (or `count`, if smaller), the number that proves
+ * anything: past the budget the loop goes on until it has done them,
+ * counted, however slow the machine (the test's timeout is the backstop).
+ * The test then asserts on what it did, never on a rate:
  *
- *     struct fxt_loop loop = fxt_loop(1000, 10);    // 1000 rounds or 10 s
- *     long i;
+ *     struct fxt_loop loop = fxt_loop_at_least(1000, 10, 50);
+ *     long i;                                // 1000 rounds or 10 s, >= 50
  *     while ((i = fxt_loop_next(&loop)) >= 0)
  *         run_case(i);                              // i = 0, 1, 2, ...
- *     fxt_loop_end(&loop, 50, "cases");  // prints the count; fails under 50
+ *     fxt_loop_end(&loop, "cases");      // prints the count
  *
- * The first round always runs.  The test's timeout should be at least
- * three times the budget: setup, the round under way when the budget
- * ends, and a machine slower than the one the budget was chosen on.
- * Threads may share a loop: each call hands out a distinct round number.
+ * fxt_loop(count, seconds) is fxt_loop_at_least(count, seconds, 1): the
+ * first round always runs.  The test's timeout should be at least three
+ * times the budget: setup, the round under way when the budget ends, and
+ * a machine slower than the one the budget was chosen on.  Threads may
+ * share a loop: each call hands out a distinct round number.
  */
 struct fxt_loop {
 	long count;             /* at most this many rounds */
 	double seconds;         /* the time budget */
 	double start;           /* CLOCK_MONOTONIC at fxt_loop() */
 	double elapsed;         /* set when the loop ends */
+	long min;               /* at least this many, budget or not */
 	long done;              /* rounds handed out (all finished at the end) */
 	int out_of_time;        /* the budget, not the count, ended it */
 };
 
 struct fxt_loop fxt_loop(long count, double seconds);
-/* The next round's number, or -1 once the count or the budget is reached. */
+struct fxt_loop fxt_loop_at_least(long count, double seconds, long min);
+/* The next round's number, or -1 once the count, or the budget after
+ * min rounds, is reached. */
 long fxt_loop_next(struct fxt_loop *loop);
 /*
  * Prints "N what in S s (all of them | the B s budget ran out)" on
- * stdout (shown by fxtest -v), and fails unless at least min rounds were
- * done.
+ * stdout (shown by fxtest -v), and fails unless at least the loop's min
+ * rounds were done (fewer only if the test left the loop early).
  */
-#define fxt_loop_end(loop, min, what)                                         \
-	fxt_loop_end_(__FILE__, __LINE__, (loop), (min), (what))
-void fxt_loop_end_(const char *file, int line, struct fxt_loop *loop, long min,
-                   const char *what);
+#define fxt_loop_end(loop, what)                                              \
+	fxt_loop_end_(__FILE__, __LINE__, (loop), (what))
+void fxt_loop_end_(const char *file, int line, struct fxt_loop *loop, const char *what);
 /* Seconds on the monotonic clock. */
 double fxt_now(void);
 /* write(2) until all of p is out (or an error other than EINTR): no
@@ -301,5 +307,21 @@ static inline int dup3(int oldfd, int newfd, int flags)
 #define FXT_SIG_EXTRA (SIGRTMIN + 1)
 #define FXT_SIG_HIGHEST SIGRTMAX
 #endif
+
+/* ------------------------------------------------------------------ */
+/* The host, observed at run time                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A test decides what to expect from what it observes here, never from
+ * the gate it runs in or the architecture it was built for.
+ *
+ * fxt_emulator(): "qemu-user" or "valgrind" when this process runs
+ * under one (the host's program behind /proc/self/exe), NULL natively.
+ * fxt_vfork_shares_memory(): 1 when a vfork() child's store reaches this
+ * process (natively), 0 when the emulator made it a fork, -1 unknown.
+ */
+const char *fxt_emulator(void);
+int fxt_vfork_shares_memory(void);
 
 #endif /* FXT_H */

@@ -634,13 +634,13 @@ static void run_cases(long first, long count, int keep)
 		fdmap_teardown();
 		return;
 	}
-	loop = fxt_loop(count, FDMAP_BUDGET_S);
+	loop = fxt_loop_at_least(count, FDMAP_BUDGET_S, FDMAP_MIN_CASES);
 	while ((i = fxt_loop_next(&loop)) >= 0)
 		run_case(&env, first + i, keep);
 	fdmap_teardown();
 	printf("cases %ld..%ld on %s, seed %#" PRIx64 "\n", first,
 	       first + loop.done - 1, fxt_backend_name(), env.seed);
-	fxt_loop_end(&loop, FDMAP_MIN_CASES, "cases");
+	fxt_loop_end(&loop, "cases");
 }
 
 #define FDMAP_TEST(n)                                                         \

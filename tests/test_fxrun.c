@@ -1247,7 +1247,7 @@ static pid_t grandchild_after_timeout(const char *group_opt, struct fxt_loop *lo
 		pid = (pid_t)atol(r.out);
 		fxr_free(&r);
 	}
-	fxt_loop_end(loop, 1, "runs");
+	fxt_loop_end(loop, "runs");
 	ASSERT_GT(pid, 1);
 	return pid;
 }

@@ -217,7 +217,7 @@ static int nth_exit_code(long n)
  */
 TEST(proc_exit_codes)
 {
-	struct fxt_loop loop = fxt_loop(256, 10);
+	struct fxt_loop loop = fxt_loop_at_least(256, 10, 16);
 
 	for (long i; (i = fxt_loop_next(&loop)) >= 0;) {
 		int code = nth_exit_code(i);
@@ -237,7 +237,7 @@ TEST(proc_exit_codes)
 			     fx_status_core(st));
 		fx_proc_free(proc);
 	}
-	fxt_loop_end(&loop, 16, "exit codes");
+	fxt_loop_end(&loop, "exit codes");
 	fxt_assert_no_children();
 }
 

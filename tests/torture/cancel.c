@@ -120,7 +120,7 @@ TORTURE(torture_cancel_spawner, 40)
 			     "returned) left %ld descriptors behind", i, v.spawns,
 			     fxt_fd_count() - base.fds);
 	}
-	loop = ftt_loop(200, 8);
+	loop = ftt_loop(200, 8, 10);
 	for (long i; (i = fxt_loop_next(&loop)) >= 0;) {
 		struct victim v = { 0, attr, 0 };
 		pthread_t thread;
@@ -139,7 +139,7 @@ TORTURE(torture_cancel_spawner, 40)
 	}
 	end = ftt_usage();
 	ftt_usage_print("end", &end);
-	fxt_loop_end(&loop, 10, "threads cancelled at random");
+	fxt_loop_end(&loop, "threads cancelled at random");
 	ftt_note("%s: 20 threads with a pending cancellation and %ld cancelled at "
 	         "random after %ld spawns in all: nothing left behind\n",
 	         fxt_backend_name(), cancelled, spawns);

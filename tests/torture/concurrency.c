@@ -249,14 +249,14 @@ TORTURE(torture_concurrency, 110)
 		warm[t] = fxt_loop(60, 10);
 	run_round(w, warm, 1);
 	base = ftt_baseline("baseline");
-	loop = ftt_loop(100000, 25);
+	/* Four a thread on average: each thread's first four are the
+	 * probe and the three that must fail. */
+	loop = ftt_loop(100000, 25, NTHREADS * 4);
 	run_round(w, &loop, 0);
 	end = ftt_usage();
 	ftt_usage_print("end", &end);
 
-	/* Four a thread on average: each thread's first four are the
-	 * probe and the three that must fail. */
-	fxt_loop_end(&loop, NTHREADS * 4, "spawns by 16 threads");
+	fxt_loop_end(&loop, "spawns by 16 threads");
 	for (int t = 0; t < NTHREADS; t++) {
 		for (long i = 0; i < w[t].n; i++)
 			expected[kind_of(i)]++;

@@ -242,12 +242,12 @@ TORTURE(torture_hostile_parent, 60)
 		FAIL("warm-up: %s", problem);
 	base = ftt_baseline("baseline");
 
-	loop = ftt_loop(10000, 12);
+	/* A spawn that must fail (the 2nd) among them. */
+	loop = ftt_loop(10000, 12, 20);
 	problem = hostile_round(&loop, &r);
 	if (problem)
 		FAIL("%s", problem);
-	/* A spawn that must fail (the 2nd) among them. */
-	fxt_loop_end(&loop, 20, "spawns among the hostile threads");
+	fxt_loop_end(&loop, "spawns among the hostile threads");
 	end = ftt_usage();
 	ftt_usage_print("end", &end);
 	ftt_note("%s: %ld spawns + %ld failing ones in %.2f s (%.0f spawns/s) "

@@ -77,7 +77,7 @@ static long small_stack_run(struct fxt_loop loop)
 	ASSERT_EQ(pthread_join(thread, NULL), 0);
 	pthread_attr_destroy(&tattr);
 	/* The thread's loop says how long it took and why it stopped. */
-	fxt_loop_end(&run.loop, 20, "spawns from a thread with a 64 KiB stack");
+	fxt_loop_end(&run.loop, "spawns from a thread with a 64 KiB stack");
 	return run.done;
 }
 
@@ -87,9 +87,9 @@ TORTURE(torture_small_stack, 40)
 	struct ftt_usage base, end;
 	long done;
 
-	small_stack_run(fxt_loop(40, 5)); /* warm-up: the small stack cached by glibc */
+	small_stack_run(fxt_loop_at_least(40, 5, 20)); /* warm-up: the small stack cached by glibc */
 	base = ftt_baseline("baseline");
-	done = small_stack_run(ftt_loop(200, 6));
+	done = small_stack_run(ftt_loop(200, 6, 20));
 	end = ftt_usage();
 	ftt_usage_print("end", &end);
 	ftt_note("%s: %ld spawns from a thread with a 64 KiB stack\n",

@@ -391,11 +391,11 @@ TORTURE(torture_fd_layouts, 70)
 	layouts_round(&loop, &seed, std, &mapped, &total_open, &std_closed); /* warm-up */
 	mapped = total_open = std_closed = 0;
 	base = ftt_baseline("baseline");
-	loop = ftt_loop(10000, 16);
+	loop = ftt_loop(10000, 16, 50);
 	layouts_round(&loop, &seed, std, &mapped, &total_open, &std_closed);
 	end = ftt_usage();
 	ftt_usage_print("end", &end);
-	fxt_loop_end(&loop, 50, "random layouts");
+	fxt_loop_end(&loop, "random layouts");
 	ftt_note("%s: %ld layouts (%.1f parent fds each on average, %ld with random "
 	         "maps, %ld with some of 0-2 closed) in %.1f s: every child had "
 	         "exactly its fds\n", fxt_backend_name(), loop.done,

@@ -170,12 +170,12 @@ TORTURE(torture_sigchld_ignored, 40)
 	ASSERT(signal(SIGCHLD, SIG_IGN) != SIG_ERR);
 	ignored_round(&loop, devnull, noexec); /* warm-up */
 	base = ftt_baseline("baseline");
-	loop = ftt_loop(300, 8);
+	/* Every kind of round (blocking, timed, running, failing) at least once. */
+	loop = ftt_loop(300, 8, 4);
 	echild = ignored_round(&loop, devnull, noexec);
 	end = ftt_usage();
 	ftt_usage_print("end", &end);
-	/* Every kind of round (blocking, timed, running, failing) at least once. */
-	fxt_loop_end(&loop, 4, "rounds with SIGCHLD ignored");
+	fxt_loop_end(&loop, "rounds with SIGCHLD ignored");
 	ftt_note("%s: %ld waits answered (%s), %ld rounds of failing spawns "
 	         "reported exactly\n", fxt_backend_name(), echild,
 	         fxt_kernel_keeps_exit_status() ? "the true status, from the pidfd" : "-ECHILD",
@@ -325,7 +325,7 @@ static void foreign_rounds(long count, double seconds, struct fxt_loop loops[2],
 	sa.sa_handler = foreign_handler;
 	sigemptyset(&sa.sa_mask);
 	ASSERT_SYS(sigaction(SIGCHLD, &sa, NULL));
-	loops[0] = fxt_loop(count, seconds);
+	loops[0] = fxt_loop_at_least(count, seconds, 10); /* a failing spawn is every 10th */
 	race_round(&loops[0], devnull, noexec, NULL, h);
 	signal(SIGCHLD, SIG_DFL);
 
@@ -334,7 +334,7 @@ static void foreign_rounds(long count, double seconds, struct fxt_loop loops[2],
 	ASSERT_SYS(sem_init(&reap_one, 0, 0));
 	atomic_store(&reaper_stop, 0);
 	ASSERT_EQ(pthread_create(&thread, NULL, foreign_reaper, NULL), 0);
-	loops[1] = fxt_loop(count, seconds);
+	loops[1] = fxt_loop_at_least(count, seconds, 10);
 	race_round(&loops[1], devnull, noexec, wake_reaper, t);
 	atomic_store(&reaper_stop, 1);
 	sem_post(&reap_one);
@@ -364,8 +364,8 @@ TORTURE(torture_sigchld_foreign_reaper, 60)
 	end = ftt_usage();
 	ftt_usage_print("end", &end);
 	/* A failing spawn (every 10th) among each reaper's. */
-	fxt_loop_end(&loops[0], 10, "spawns against a reaping handler");
-	fxt_loop_end(&loops[1], 10, "spawns against a reaping thread");
+	fxt_loop_end(&loops[0], "spawns against a reaping handler");
+	fxt_loop_end(&loops[1], "spawns against a reaping thread");
 	ftt_note("%s: handler: %ld statuses by fx_wait, %ld taken by the handler "
 	         "(fx_wait said -ECHILD, the handler had the true status), %ld "
 	         "failing spawns exact; thread: %ld by fx_wait, %ld taken, %ld "

@@ -162,7 +162,7 @@ TORTURE(torture_signal_storm, 75)
 
 	sender.target_tid = (pid_t)syscall(__NR_gettid);
 	ASSERT_EQ(pthread_create(&thread, NULL, storm_sender, &sender), 0);
-	loop = ftt_loop(20000, 20);
+	loop = ftt_loop(20000, 20, 20);
 	while ((i = fxt_loop_next(&loop)) >= 0)
 		storm_iteration(i, argv, attr, bad, &tally);
 	atomic_store(&storm_stop, 1);
@@ -183,7 +183,7 @@ TORTURE(torture_signal_storm, 75)
 	for (int sig = 1; sig <= 64; sig++)
 		total += counts->in_parent[sig];
 	/* Both kinds of wait and a spawn that must fail among them. */
-	fxt_loop_end(&loop, 20, "spawns under the storm");
+	fxt_loop_end(&loop, "spawns under the storm");
 	ftt_note("%s: %ld spawns + %ld failing ones in %.2f s (%.0f spawns/s), "
 	         "%ld waits with a timeout; %ld signals sent, %ld handled in the "
 	         "parent (USR1 %ld, CHLD %ld, ALRM %ld), %ld elsewhere\n",

@@ -29,7 +29,7 @@ TORTURE(torture_soak, 100)
 	for (int k = 0; k < 100; k++)
 		ftt_run_ok(attr, argv);
 	base = ftt_baseline("start");
-	loop = ftt_loop(fxt_backend() == FX_BACKEND_FORK ? 50000 : 200000, 30);
+	loop = ftt_loop(fxt_backend() == FX_BACKEND_FORK ? 50000 : 200000, 30, 200);
 	every = loop.count / 10 > 0 ? loop.count / 10 : 1;
 	last = loop.start;
 	next = last + loop.seconds / 10;
@@ -63,7 +63,7 @@ TORTURE(torture_soak, 100)
 		last_n = n;
 		ftt_assert_back(&base, &now, 0, 256);
 	}
-	fxt_loop_end(&loop, 200, "spawn+wait cycles");
+	fxt_loop_end(&loop, "spawn+wait cycles");
 	now = ftt_usage();
 	ftt_note("%s: %ld spawn+wait cycles in %.1f s, %.0f/s, %.0f us each; "
 	         "start rss=%ld KiB fds=%ld, end rss=%ld KiB fds=%ld\n",

@@ -52,7 +52,7 @@ int ftt_timeout(int base);
  * of them, both scaled.  A test's timeout is at least three times its
  * budget at scale 1, and scales with it above 1 (ftt_timeout).
  */
-struct fxt_loop ftt_loop(long count, double seconds);
+struct fxt_loop ftt_loop(long count, double seconds, long min);
 
 /* ------------------------------------------------------------------ */
 /* Programs                                                            */

@@ -49,9 +49,9 @@ int ftt_timeout(int base)
 	return s > 1 ? (int)(base * s + 0.5) : base;
 }
 
-struct fxt_loop ftt_loop(long count, double seconds)
+struct fxt_loop ftt_loop(long count, double seconds, long min)
 {
-	return fxt_loop(ftt_count(count), seconds * ftt_scale());
+	return fxt_loop_at_least(ftt_count(count), seconds * ftt_scale(), min);
 }
 
 const char *ftt_true_path(void)
