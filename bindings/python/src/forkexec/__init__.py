@@ -282,16 +282,21 @@ class Process:
 
     @property
     def pidfd(self):
-        """The child's pidfd (owned by the Process), or -1 without one."""
-        return self._core.pidfd
+        """The child's pidfd (owned by the Process), or -1 without one.
+
+        Closed once the child was reaped (its returncode known)."""
+        return self._core.pidfd if self._core is not None else -1
 
     def fileno(self):
         """The pidfd: a Process can be given to selectors and select()."""
-        return self._core.pidfd
+        return self.pidfd
 
     def _set_status(self, status):
         if status is not None and self.returncode is None:
             self.returncode = _returncode(status)
+            # Reaped: the handle and its pidfd go, as Popen keeps no
+            # descriptor once it has waited.
+            self._core = None
         return self.returncode
 
     def poll(self):
@@ -472,6 +477,8 @@ def wait_any(processes, timeout=None):
     for p in processes:
         if p.returncode is not None:
             return p
+    if not processes:
+        raise ValueError("wait_any: no processes")
     i = _fx._wait_any([p._core for p in processes], timeout)
     if i is None:
         return None
