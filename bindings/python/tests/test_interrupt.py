@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -74,8 +75,18 @@ def interrupted(wait):
     p = forkexec.spawn(["sh", "-c", "echo up >&2; exec sleep 60"], stderr=w)
     os.close(w)
 
+    main = threading.get_native_id()
+
     def interrupt():
         os.read(r, 100)
+        # The child runs; SIGINT once the main thread blocks in the wait
+        # (its kernel wait channel is poll's), not while it is still in
+        # t.start().
+        for _ in range(100000):
+            with open("/proc/self/task/%d/wchan" % main) as f:
+                if "poll" in f.read():
+                    break
+            time.sleep(0.0001)
         os.kill(os.getpid(), signal.SIGINT)
     t = threading.Thread(target=interrupt)
     t.start()
