@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +29,8 @@
 #define TICK_NS    (100 * 1000000LL)
 #define READ_CHUNK (64 * 1024)
 #define WIDE_PIPE  (1024 * 1024)
+#define MAP_MIN    (1024 * 1024)
+#define HUGE_PAGE  ((size_t)2 << 20)
 
 PyObject *fxpy_failure;
 
@@ -126,7 +129,8 @@ struct buf {
 	char *data;
 	size_t len, cap;
 	int fd;
-	int wide;
+	int wide;               /* F_SETPIPE_SZ was asked */
+	int mapped;             /* data is a mapping of its own */
 };
 
 struct loop {
@@ -157,29 +161,67 @@ static void kill_child(struct loop *l, int sig)
 	fx_kill(l->p, sig);
 }
 
+/*
+ * Room for the next read.  Small captures stay on malloc's heap (no
+ * system call for a run that prints a line); from MAP_MIN on the buffer
+ * is a mapping of its own, offered transparent huge pages and grown
+ * with mremap, so a large capture is neither copied while it grows nor
+ * faulted in 4 KiB at a time.
+ */
+static int grow(struct buf *b)
+{
+	size_t cap = b->cap ? b->cap * 2 : READ_CHUNK;
+	char *d;
+
+	if (b->mapped) {
+		d = mremap(b->data, b->cap, cap, MREMAP_MAYMOVE);
+		if (d == MAP_FAILED)
+			return -ENOMEM;
+	} else if (cap < MAP_MIN) {
+		d = realloc(b->data, cap);
+		if (!d)
+			return -ENOMEM;
+	} else {
+		d = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (d == MAP_FAILED)
+			return -ENOMEM;
+		(void)madvise(d, cap, MADV_HUGEPAGE);
+		memcpy(d, b->data, b->len);
+		free(b->data);
+		b->mapped = 1;
+	}
+	b->data = d;
+	b->cap = cap;
+	return 0;
+}
+
+static void buf_free(struct buf *b)
+{
+	if (b->mapped)
+		munmap(b->data, b->cap);
+	else
+		free(b->data);
+	b->data = NULL;
+	b->cap = b->len = 0;
+	b->mapped = 0;
+}
+
 static int drain(struct buf *b)
 {
 	for (;;) {
-		if (b->cap - b->len < READ_CHUNK) {
-			size_t cap = b->cap ? b->cap * 2 : 4 * READ_CHUNK;
-			char *d = realloc(b->data, cap);
-			if (!d)
-				return -ENOMEM;
-			b->data = d;
-			b->cap = cap;
-		}
+		if (b->cap - b->len < READ_CHUNK / 4 && grow(b) < 0)
+			return -ENOMEM;
 		size_t want = b->cap - b->len;
 		ssize_t n = read(b->fd, b->data + b->len, want);
 		if (n > 0) {
 			b->len += (size_t)n;
-			if ((size_t)n < want) {
-				/* A pipe that was full: ask for a wider one. */
-				if (!b->wide && (size_t)n >= READ_CHUNK) {
-					b->wide = 1;
-					(void)fcntl(b->fd, F_SETPIPE_SZ, WIDE_PIPE);
-				}
-				return 0;
+			/* A read of a whole default pipe: ask for a wider one. */
+			if (!b->wide && (size_t)n >= READ_CHUNK) {
+				b->wide = 1;
+				(void)fcntl(b->fd, F_SETPIPE_SZ, WIDE_PIPE);
 			}
+			if ((size_t)n < want)
+				return 0;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -309,15 +351,29 @@ static void loop_abandon(struct loop *l)
 	fx_wait(l->p, &status, -1);
 }
 
+/* The captured bytes as a bytes object (one copy: the stable ABI has no
+ * way to shrink a bytes object read into directly).  A large one is
+ * offered huge pages before the copy touches it. */
 static PyObject *take_bytes(struct buf *b, int captured)
 {
 	PyObject *o;
+	char *d;
 
 	if (!captured)
 		Py_RETURN_NONE;
-	o = PyBytes_FromStringAndSize(b->data ? b->data : "", (Py_ssize_t)b->len);
-	free(b->data);
-	b->data = NULL;
+	o = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)b->len);
+	if (!o)
+		return NULL;
+	d = PyBytes_AsString(o);
+	if (b->len >= 2 * HUGE_PAGE) {
+		uintptr_t lo = ((uintptr_t)d + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+		uintptr_t hi = ((uintptr_t)d + b->len) & ~(uintptr_t)(HUGE_PAGE - 1);
+		if (hi > lo)
+			(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	}
+	if (b->len)
+		memcpy(d, b->data, b->len);
+	buf_free(b);
 	return o;
 }
 
@@ -415,8 +471,8 @@ static PyObject *py_run(PyObject *mod, PyObject *args)
 		}
 	}
 out:
-	free(l.out[0].data);
-	free(l.out[1].data);
+	buf_free(&l.out[0]);
+	buf_free(&l.out[1]);
 	fx_proc_free(l.p);
 	Py_XDECREF(inbytes);
 	fxpy_spec_clear(&spec);
