@@ -99,14 +99,15 @@ def test_timeout_kills_and_keeps_output():
         forkexec.call(["sleep", "60"], timeout=0.2)
 
 
-def test_kill_group_reaches_grandchildren():
+@pytest.mark.parametrize("group", [{}, {"setsid": True}, {"process_group": 0}])
+def test_kill_group_reaches_grandchildren(group):
     # The grandchild holds stdout: without kill_group the timeout kills
     # sh alone and the pipe stays open until the grandchild ends.
     r, w = os.pipe()
     try:
         with pytest.raises(subprocess.TimeoutExpired):
             forkexec.run(["sh", "-c", "sleep 60 & echo $!; wait"], stdout=w, timeout=0.5,
-                         kill_group=True, pass_fds=())
+                         kill_group=True, **group)
         os.close(w)
         w = -1
         pid = int(os.read(r, 100))

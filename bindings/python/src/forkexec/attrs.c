@@ -307,6 +307,7 @@ static int k_process_group(struct ctx *c, const char *key, PyObject *v)
 		return -1;
 	CHECK(key, fx_attr_set_pgid(c->spec->attr, (pid_t)pg));
 	c->spec->has_pgid = pg >= 0;
+	c->spec->pgid = pg;
 	return 0;
 }
 

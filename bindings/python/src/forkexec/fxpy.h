@@ -34,7 +34,8 @@ struct fxpy_spec {
 	PyObject *argv_keep;    /* list of bytes backing argv */
 	char **argv;
 	unsigned flags;         /* fx_attr flags gathered from the keywords */
-	int has_pgid;
+	int has_pgid;           /* process_group= gave a group (pgid) */
+	long pgid;
 	int piped[3];           /* which streams are pipes */
 };
 

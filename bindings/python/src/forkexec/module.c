@@ -437,9 +437,10 @@ static PyObject *py_run(PyObject *mod, PyObject *args)
 	}
 	l.deadline = t_ns >= 0 ? fxpy_now_ns() + t_ns : INT64_MAX;
 	l.delay_ns = d_ns;
-	l.pgid = kill_group ? fx_proc_pid(l.p) : 0;
-	if (kill_group && spec.has_pgid)
-		l.pgid = 0; /* their group, not ours to kill */
+	/* The group kill_group signals: the child's own (made for it, or
+	 * by setsid or process_group=0), or the one it joined. */
+	if (kill_group)
+		l.pgid = spec.has_pgid && spec.pgid > 0 ? (int)spec.pgid : (int)fx_proc_pid(l.p);
 	l.in_fd = fx_proc_take_stdio_fd(l.p, FX_STDIN);
 	l.out[0].fd = fx_proc_take_stdio_fd(l.p, FX_STDOUT);
 	l.out[1].fd = fx_proc_take_stdio_fd(l.p, FX_STDERR);
