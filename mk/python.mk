@@ -9,7 +9,7 @@
 PYTHON_BIN    ?= /usr/bin/python3
 BENCH_PY_ARGS ?=
 
-.PHONY: check-python bench-python
+.PHONY: check-python bench-python clean-python
 
 check-python: $(BUILD)/fxprobe $(BUILD)/bench-tiny
 	FX_PYTHON=$(PYTHON_BIN) bindings/python/check.sh $(BUILD)
@@ -18,3 +18,8 @@ bench-python: $(BUILD)/bench-tiny $(BUILD)/bench-spew
 	FX_PYTHON=$(PYTHON_BIN) bindings/python/check.sh $(BUILD) --install-only
 	$(BUILD)/python-venv/bin/python bindings/python/bench.py --tiny $(BUILD)/bench-tiny \
 	    --spew $(BUILD)/bench-spew $(BENCH_PY_ARGS)
+
+# What an in-tree pip or build run leaves in bindings/python.
+clean-python:
+	rm -rf bindings/python/build bindings/python/dist bindings/python/src/forkexec.egg-info \
+	    $(BUILD)/python-venv

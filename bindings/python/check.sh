@@ -44,10 +44,8 @@ trap 'rm -f "$log"' EXIT
 status=0
 (cd "$build" && FX_BUILD="$PWD" "$PWD/python-venv/bin/python" -m pytest -p no:cacheprovider \
 	-q -rs "$OLDPWD/bindings/python/tests" "$@") 2>&1 | tee "$log" || status=$?
-# The suite runners' closing line (.ci/run sums them).
-last=$(grep -E '^[0-9]+ (passed|failed)|(passed|failed|error).* in [0-9.]+s' "$log" | tail -n1 || true)
-passed=$(echo "$last" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0)
-failed=$(echo "$last" | grep -oE '[0-9]+ (failed|error)' | grep -oE '[0-9]+' | paste -sd+ | bc 2>/dev/null || echo 0)
-skipped=$(echo "$last" | grep -oE '[0-9]+ skipped' | grep -oE '[0-9]+' || echo 0)
-echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+# The suite runners' closing line (.ci/run sums them), from pytest's.
+last=$(grep -E '[0-9]+ (passed|failed|error|skipped)' "$log" | tail -n1 || true)
+count() { echo "$last" | grep -oE "[0-9]+ $1" | awk '{ n += $1 } END { print n + 0 }'; }
+echo "$(count passed) passed, $(($(count failed) + $(count 'errors?'))) failed, $(count skipped) skipped"
 exit "$status"
