@@ -15,17 +15,17 @@ python=${FX_PYTHON:-/usr/bin/python3}
 venv=$build/python-venv
 
 missing=
-"$python" -c 'import ensurepip, venv' 2>/dev/null || missing="python3-venv"
+"$python" -c 'import ensurepip, venv' 2>/dev/null || missing=" python3-venv"
 "$python" -c 'import pytest' 2>/dev/null || missing="$missing python3-pytest"
 "$python" -c 'import setuptools' 2>/dev/null || missing="$missing python3-setuptools"
 inc=$("$python" -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null || true)
 [ -e "$inc/Python.h" ] || missing="$missing python3-dev"
 if [ -n "$missing" ]; then
 	if [ "${FX_REQUIRE_TOOLS:-0}" = 1 ] || [ "${CI:-}" = true ]; then
-		echo "check-python: FAIL: missing$missing (.ci/install-deps installs them)"
+		echo "check-python: FAIL: missing:$missing (.ci/install-deps installs them)"
 		exit 1
 	fi
-	echo "check-python: SKIP: missing$missing"
+	echo "check-python: SKIP: missing:$missing"
 	exit 0
 fi
 
