@@ -107,3 +107,24 @@ def test_sigint_during_wait():
 
 def test_sigint_during_wait_any():
     interrupted(lambda p: forkexec.wait_any([p]))
+
+
+def test_sigint_while_output_streams():
+    # The child writes without pause: poll always has something, and the
+    # signal must still get through (checked at least every 100 ms).
+    r, w = os.pipe()
+
+    def interrupt():
+        os.read(r, 100)
+        os.kill(os.getpid(), signal.SIGINT)
+    t = threading.Thread(target=interrupt)
+    t.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            forkexec.run(["sh", "-c", "echo up >&2; exec yes"], stderr=w,
+                         stdout=forkexec.PIPE, kill_group=True)
+    finally:
+        t.join()
+        os.close(r)
+        os.close(w)
+    assert children() == set()

@@ -259,6 +259,7 @@ static int run_loop(struct loop *l)
 {
 	int main_thread = fxpy_main_thread();
 	int reaped = 0, status;
+	int64_t checked = fxpy_now_ns();
 
 	for (;;) {
 		struct pollfd pfd[4];
@@ -321,8 +322,14 @@ static int run_loop(struct loop *l)
 		int got = poll(pfd, (nfds_t)n, poll_ms(wake, now, main_thread));
 		if (got < 0 && errno != EINTR)
 			return -errno;
-		if ((got < 0 || (got == 0 && main_thread)) && check_signals() < 0)
-			return -1;
+		/* On EINTR, and in the main thread at least every TICK_NS even
+		 * while output streams in: a signal handled during a read
+		 * leaves no EINTR for the next poll. */
+		if (got < 0 || (main_thread && fxpy_now_ns() - checked >= TICK_NS)) {
+			if (check_signals() < 0)
+				return -1;
+			checked = fxpy_now_ns();
+		}
 		if (got <= 0 && at_proc >= 0)
 			continue;
 		if (at_in >= 0 && pfd[at_in].revents)
@@ -448,6 +455,14 @@ static PyObject *py_run(PyObject *mod, PyObject *args)
 	l.in_len = inbytes ? (size_t)PyBytes_Size(inbytes) : 0;
 	if (l.in_fd >= 0 && !l.in_len)
 		close_fd(&l.in_fd);
+	/* A Ctrl-C that came during the spawn (its signals blocked around
+	 * the clone) was handled before the loop could see an EINTR. */
+	if (PyErr_CheckSignals() < 0) {
+		Py_BEGIN_ALLOW_THREADS
+		loop_abandon(&l);
+		Py_END_ALLOW_THREADS
+		goto out;
+	}
 
 	Py_BEGIN_ALLOW_THREADS
 	rc = run_loop(&l);
