@@ -123,3 +123,16 @@ def test_spawn_attributes():
     assert p.wait() == 0
     r = parse(out)
     assert r["sid"] == r["pid"] == str(p.pid) and r["cwd"] == "/"
+
+
+def test_threads_wait_on_one_process():
+    import threading
+    p = forkexec.spawn(["sh", "-c", "read x; exit 4"], stdin=forkexec.PIPE)
+    got = []
+    ts = [threading.Thread(target=lambda: got.append(p.wait())) for _ in range(4)]
+    for t in ts:
+        t.start()
+    p.stdin.close()
+    for t in ts:
+        t.join()
+    assert got == [4, 4, 4, 4] and p.poll() == 4

@@ -28,6 +28,7 @@ import locale
 import os
 import signal
 import subprocess
+import threading
 from subprocess import (DEVNULL, PIPE, STDOUT, CalledProcessError,
                         CompletedProcess, SubprocessError, TimeoutExpired)
 
@@ -275,6 +276,8 @@ class Process:
 
     def __init__(self, core, args, streams):
         self._core = core
+        # One waiter at a time on the handle, as Popen's _waitpid_lock.
+        self._lock = threading.Lock()
         self.args = args
         self.pid = core.pid
         self.returncode = None
@@ -301,8 +304,12 @@ class Process:
 
     def poll(self):
         """The returncode if the child has ended (reaping it), else None."""
-        if self.returncode is None:
-            self._set_status(self._core.wait(0))
+        if self.returncode is None and self._lock.acquire(False):
+            try:
+                if self.returncode is None:
+                    self._set_status(self._core.wait(0))
+            finally:
+                self._lock.release()
         return self.returncode
 
     def wait(self, timeout=None):
@@ -313,10 +320,12 @@ class Process:
         waiting, and Ctrl-C interrupts the wait.
         """
         if self.returncode is None:
-            status = self._core.wait(timeout)
-            if status is None:
-                raise TimeoutExpired(self.args, timeout)
-            self._set_status(status)
+            with self._lock:
+                if self.returncode is None:
+                    status = self._core.wait(timeout)
+                    if status is None:
+                        raise TimeoutExpired(self.args, timeout)
+                    self._set_status(status)
         return self.returncode
 
     def send_signal(self, sig):
@@ -346,7 +355,11 @@ class Process:
         try:
             if self.stdin:
                 if input:
-                    data = input.encode() if isinstance(input, str) else bytes(input)
+                    if isinstance(input, str):
+                        data = input.encode(getattr(self.stdin, "encoding", None) or "utf-8",
+                                            getattr(self.stdin, "errors", None) or "strict")
+                    else:
+                        data = bytes(input)
                     self.stdin.flush()
                     view = memoryview(data)
                     sel.register(self.stdin.fileno(), selectors.EVENT_WRITE, view)
@@ -411,7 +424,7 @@ class Process:
         self._close_streams()
         if self.returncode is None:
             self.kill()
-            self._set_status(self._core.wait(None))
+            self.wait()
 
     def __del__(self):
         core = getattr(self, "_core", None)
