@@ -39,7 +39,6 @@ def test_cwd_env_umask_chroot(probe, tmp_path):
     assert p["cwd"] == str(tmp_path) and p["env.0"] == "A=1" and "env.1" not in p
     assert p["umask"] == "0077"
     if ROOT:
-        os.link(PROBE, tmp_path / "probe") if False else None
         import shutil
         shutil.copy(PROBE, tmp_path / "probe")
         r = forkexec.run(["/probe"], chroot=str(tmp_path), capture_output=True)
@@ -90,8 +89,9 @@ def test_limits_and_scheduling(probe):
     assert p["rlimit.nofile"] == "64:128" and p["rlimit.core"] == "0:0"
     p = probe(rlimits={resource.RLIMIT_CORE: (0, resource.RLIM_INFINITY)})
     assert p["rlimit.core"].endswith(":unlimited") or p["rlimit.core"] == "0:unlimited"
-    p = probe(nice=5)
-    assert int(p["nice"]) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 0) or p["nice"] == "5"
+    # 19: a value any caller may set, whatever its own.
+    p = probe(nice=19)
+    assert p["nice"] == "19"
     p = probe(sched=(os.SCHED_BATCH, 0))
     assert p["sched.policy"] == str(os.SCHED_BATCH)
     p = probe(cpus=[0])
@@ -129,7 +129,7 @@ def test_namespaces_and_maps(probe):
     p = probe(uid_map=[(0, os.geteuid(), 1)], gid_map=[(0, os.getegid(), 1)],
               setgroups="deny")
     assert p["uid_map"] == "0 %d 1" % os.geteuid() and p["gid_map"] == "0 %d 1" % os.getegid()
-    p = probe(namespaces=os.sched_getaffinity and 0)
+    p = probe(namespaces=0)
     assert p["ns.user"] == mine["ns.user"]
 
 

@@ -24,7 +24,8 @@ static int fail_rc(const char *key, int rc)
 		PyErr_Format(PyExc_NotImplementedError, "%s: not supported here", key);
 	else {
 		/* OSError picks the subclass from the errno. */
-		PyObject *args = Py_BuildValue("(is)", -rc, strerror(-rc));
+		PyObject *args = Py_BuildValue("(iN)", -rc,
+		                               PyUnicode_FromFormat("%s: %s", key, strerror(-rc)));
 		if (args) {
 			PyErr_SetObject(PyExc_OSError, args);
 			Py_DECREF(args);
