@@ -1,6 +1,7 @@
 """run(), check_output(), call(): capture, input, text, check, stdio
 targets, timeouts, kill_group, wait_delay, pass_fds, threads."""
 import os
+import select
 import signal
 import subprocess
 import tempfile
@@ -111,13 +112,17 @@ def test_kill_group_reaches_grandchildren(group):
         os.close(w)
         w = -1
         pid = int(os.read(r, 100))
-        # The grandchild was in the group: it got SIGKILL too (it is
-        # init's now, so poll its state until it is gone).
-        with open("/proc/%d/stat" % pid) as f:
-            state = f.read().rsplit(")", 1)[1].split()[0]
-        assert state in ("Z", "X")
-    except FileNotFoundError:
-        pass  # already reaped by init: gone
+        # The grandchild was in the group: it got SIGKILL too.  It is
+        # init's child now; its pidfd polls readable once it has exited
+        # (sleep 60 would not, within the bound).
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            return  # gone already
+        try:
+            assert select.select([fd], [], [], 30)[0] == [fd]
+        finally:
+            os.close(fd)
     finally:
         os.close(r)
         if w >= 0:
