@@ -91,11 +91,31 @@ def test_stdio_targets():
 
 
 def test_timeout_kills_and_keeps_output():
-    with pytest.raises(subprocess.TimeoutExpired) as info:
-        forkexec.run(["sh", "-c", "echo early; exec sleep 60"], capture_output=True, timeout=0.5)
-    assert info.value.timeout == 0.5
-    assert info.value.output == b"early\n"
-    assert info.value.cmd == ["sh", "-c", "echo early; exec sleep 60"]
+    # The child prints, then says "ready" on a side pipe, then hangs.  A
+    # timeout that passed before it got that far proves nothing: the
+    # test doubles it and tries again (counted attempts, no sleep).
+    timeout = 0.25
+    for _ in range(8):
+        r, w = os.pipe()
+        try:
+            with pytest.raises(subprocess.TimeoutExpired) as info:
+                forkexec.run(["sh", "-c", "echo early; echo ready >&2; exec sleep 60"],
+                             stdout=forkexec.PIPE, stderr=w, timeout=timeout)
+            os.close(w)
+            w = -1
+            ready = os.read(r, 100)
+        finally:
+            os.close(r)
+            if w >= 0:
+                os.close(w)
+        assert info.value.timeout == timeout
+        assert info.value.cmd == ["sh", "-c", "echo early; echo ready >&2; exec sleep 60"]
+        if ready:
+            assert info.value.output == b"early\n"
+            break
+        timeout *= 2
+    else:
+        pytest.fail("the child never got to its first line before the timeout")
     with pytest.raises(subprocess.TimeoutExpired):
         forkexec.call(["sleep", "60"], timeout=0.2)
 

@@ -4,6 +4,7 @@ the reaping of a Process dropped while its child runs."""
 import asyncio
 import gc
 import os
+import select
 import selectors
 import signal
 import subprocess
@@ -105,14 +106,20 @@ def test_wait_any():
 def test_dropped_process_is_reaped():
     p = forkexec.spawn(["sh", "-c", "read x"], stdin=forkexec.PIPE)
     pid = p.pid
-    p.stdin.close()
-    del p
-    gc.collect()
-    # Reaped by the next spawn (or later): drain until gone, counted.
-    for _ in range(1000):
-        forkexec.spawn(["true"]).wait()
-        if pid not in children() and not forkexec._active:
-            break
+    # A pidfd of our own, to know when the child has exited.
+    fd = os.pidfd_open(pid)
+    try:
+        stdin = p.stdin
+        del p  # while the child still runs: it cannot end before stdin closes
+        gc.collect()
+        assert forkexec._active
+        stdin.close()
+        assert select.select([fd], [], [], 30)[0] == [fd]
+    finally:
+        os.close(fd)
+    # It has exited: the next spawn reaps it.
+    forkexec.spawn(["true"]).wait()
+    assert not forkexec._active
     assert pid not in children()
 
 
