@@ -211,7 +211,7 @@ static int recover(fx_proc *proc, long long deadline)
 }
 #endif
 
-int fx_wait(fx_proc *proc, int *status, int timeout_ms)
+int fx_proc_wait(fx_proc *proc, int *status, int timeout_ms)
 {
 	long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
 	int rc;
@@ -267,7 +267,7 @@ int fx_wait(fx_proc *proc, int *status, int timeout_ms)
 	return 0;
 }
 
-int fx_kill(fx_proc *proc, int sig)
+int fx_proc_kill(fx_proc *proc, int sig)
 {
 	long rc;
 

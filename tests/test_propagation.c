@@ -123,7 +123,7 @@ TEST(mount_propagation_new_user_ns)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		fx_attr *attr = fxt_attr();
 		ASSERT_OK(fx_attr_set_namespaces(attr, CLONE_NEWNS | CLONE_NEWUSER));
-		ASSERT_OK(fx_attr_map_root_user(attr));
+		ASSERT_OK(fx_attr_set_root_maps(attr));
 		if (cases[i].propagation >= 0)
 			ASSERT_OK(fx_attr_set_mount_propagation(attr, cases[i].propagation));
 		child_mounts(attr, dir);

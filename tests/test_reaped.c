@@ -159,7 +159,7 @@ static fx_proc *spawn_waiting(int code, int *in_w)
 	snprintf(arg, sizeof arg, "--exit=%d", code);
 	char **argv = probe_argv("--wait-stdin", arg);
 	fxt_pipe(in);
-	ASSERT_OK(fx_attr_map_fd(attr, 0, in[0]));
+	ASSERT_OK(fx_attr_set_fd(attr, 0, in[0]));
 	ASSERT_SPAWNED(fx_spawn(&proc, argv[0], argv, attr, &err), &err);
 	close(in[0]);
 	fx_attr_free(attr);
@@ -175,11 +175,11 @@ static int code_of(int status)
 }
 
 /* ------------------------------------------------------------------ */
-/* fx_wait                                                             */
+/* fx_proc_wait                                                             */
 /* ------------------------------------------------------------------ */
 
-/* The handler reaps the child before fx_wait is called, with each of
- * fx_wait's three ways of waiting. */
+/* The handler reaps the child before fx_proc_wait is called, with each of
+ * fx_proc_wait's three ways of waiting. */
 TEST(reaped_wait_by_handler)
 {
 	static const int timeouts[] = { -1, 0, 5000 };
@@ -195,18 +195,18 @@ TEST(reaped_wait_by_handler)
 			await_reaped((int)(3 * mode + t + 1));
 			ASSERT_EQ(code_of(reaped_status_of(fx_proc_pid(proc))), code);
 			if (keeps) {
-				ASSERT_OK(fx_wait(proc, &st, timeouts[t]));
+				ASSERT_OK(fx_proc_wait(proc, &st, timeouts[t]));
 				ASSERT_EQ(code_of(st), code);
 				/* The same again, as after any wait. */
 				st = 12345;
-				ASSERT_OK(fx_wait(proc, &st, 0));
+				ASSERT_OK(fx_proc_wait(proc, &st, 0));
 				ASSERT_EQ(code_of(st), code);
 			} else {
-				ASSERT_ERR(fx_wait(proc, &st, timeouts[t]), -ECHILD);
+				ASSERT_ERR(fx_proc_wait(proc, &st, timeouts[t]), -ECHILD);
 				ASSERT_EQ(st, 12345);
-				ASSERT_ERR(fx_wait(proc, &st, -1), -ECHILD);
+				ASSERT_ERR(fx_proc_wait(proc, &st, -1), -ECHILD);
 			}
-			ASSERT_ERR(fx_kill(proc, SIGTERM), -ESRCH);
+			ASSERT_ERR(fx_proc_kill(proc, SIGTERM), -ESRCH);
 			fx_proc_free(proc);
 		}
 	}
@@ -214,7 +214,7 @@ TEST(reaped_wait_by_handler)
 }
 
 /*
- * SIGCHLD ignored: the kernel reaps the child as it exits, while fx_wait
+ * SIGCHLD ignored: the kernel reaps the child as it exits, while fx_proc_wait
  * sleeps in waitid (timeout -1) or in poll on the pidfd (timeout > 0),
  * and its release races with our question: the status must still be
  * exact.
@@ -233,10 +233,10 @@ TEST(reaped_wait_sigchld_ignored)
 			printf("%s, timeout %d\n", mode_name(mode), timeouts[t]);
 			close(in);
 			if (keeps) {
-				ASSERT_OK(fx_wait(proc, &st, timeouts[t]));
+				ASSERT_OK(fx_proc_wait(proc, &st, timeouts[t]));
 				ASSERT_EQ(code_of(st), code);
 			} else {
-				ASSERT_ERR(fx_wait(proc, &st, timeouts[t]), -ECHILD);
+				ASSERT_ERR(fx_proc_wait(proc, &st, timeouts[t]), -ECHILD);
 				ASSERT_EQ(st, 12345);
 			}
 			fx_proc_free(proc);
@@ -644,7 +644,7 @@ TEST(reaped_fxrun)
 			err_text[len] = 0;
 		}
 		if (!strstr(err_text, "fxreap: polling\n")) {
-			fx_wait(proc, &st, -1);
+			fx_proc_wait(proc, &st, -1);
 			SKIP("the preloaded reaper did not reach fxrun: %s", err_text);
 		}
 		ASSERT_OK(fx_proc_close_stdio(proc, FX_STDIN));

@@ -27,7 +27,7 @@
  * is no baseline).
  *
  * One-line runs: /bin/echo hi, LINE_REPS times a turn, through fx_run
- * capturing stdout and through fx_spawn + fx_wait with stdout on
+ * capturing stdout and through fx_spawn + fx_proc_wait with stdout on
  * /dev/null (the spawn alone: the floor), alternating call by call, each
  * call timed, the turn's figure the median call; and through Python's
  * subprocess.run(capture_output=True), whose turn's figure is the mean
@@ -103,7 +103,7 @@ static struct contestant cs[] = {
 	C("fx_run_64k", "fx_run, capture", K_FXRUN, 0, EXTRA),
 	C("fx_run_1m", "fx_run, capture", K_FXRUN, 1 << 20, EXTRA),
 	C("line_fx_run", "/bin/echo hi: fx_run capturing stdout", K_LINE_FX, -1, NULL),
-	C("line_spawn", "/bin/echo hi: fx_spawn + fx_wait, stdout on /dev/null", K_LINE_SPAWN, -2, NULL),
+	C("line_spawn", "/bin/echo hi: fx_spawn + fx_proc_wait, stdout on /dev/null", K_LINE_SPAWN, -2, NULL),
 	C("line_python", "/bin/echo hi: Python subprocess.run(capture_output=True)", K_LINE_PY, -2, NULL),
 };
 #undef C
@@ -200,7 +200,7 @@ static void run_plain(struct contestant *c, double *wall, double *cpu)
 			die("read", strerror(errno));
 		got += (unsigned long long)n;
 	}
-	if (fx_wait(proc, &st, -1) < 0 || st != 0)
+	if (fx_proc_wait(proc, &st, -1) < 0 || st != 0)
 		die(c->name, "the writer failed");
 	*wall = now_s() - t0;
 	*cpu = cpu_s() - c0;
@@ -304,7 +304,7 @@ static int cmp_double(const void *a, const void *b);
 
 /*
  * line_reps runs of /bin/echo hi each way, fx_run capturing and
- * fx_spawn + fx_wait, alternating call by call so that both see the
+ * fx_spawn + fx_proc_wait, alternating call by call so that both see the
  * same moment of a busy machine; each is timed alone, and the turn's
  * figure for each is the median of its calls.
  */
@@ -339,7 +339,7 @@ static void run_line_pair(double *fx_wall, double *spawn_wall)
 		t0 = now_s();
 		if (fx_spawn(&proc, argv[0], argv, attr, &err) < 0)
 			die("fx_spawn", fx_strerror(&err, msg, sizeof msg));
-		if (fx_wait(proc, &st, -1) < 0 || st != 0)
+		if (fx_proc_wait(proc, &st, -1) < 0 || st != 0)
 			die("line_spawn", "wrong status");
 		t_sp[i] = now_s() - t0;
 		fx_proc_free(proc);

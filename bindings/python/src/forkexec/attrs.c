@@ -334,7 +334,7 @@ static int map_one(const char *key, PyObject *item, void *ctx)
 		PyErr_Format(PyExc_ValueError, "%s: bad descriptor %ld", key, fd);
 		return -1;
 	}
-	CHECK(key, fx_attr_map_fd(ctx, (int)fd, (int)fd));
+	CHECK(key, fx_attr_set_fd(ctx, (int)fd, (int)fd));
 	return 0;
 }
 
@@ -478,7 +478,7 @@ static int k_setgroups(struct ctx *c, const char *key, PyObject *v)
 		PyErr_Format(PyExc_ValueError, "%s: 'allow' or 'deny'", key);
 		return -1;
 	}
-	CHECK(key, fx_attr_set_setgroups(c->spec->attr, p));
+	CHECK(key, fx_attr_set_setgroups_policy(c->spec->attr, p));
 	return 0;
 }
 
@@ -489,7 +489,7 @@ static int k_map_root_user(struct ctx *c, const char *key, PyObject *v)
 	if (t < 0)
 		return -1;
 	if (t)
-		CHECK(key, fx_attr_map_root_user(c->spec->attr));
+		CHECK(key, fx_attr_set_root_maps(c->spec->attr));
 	return 0;
 }
 
@@ -530,7 +530,7 @@ static int k_drop_caps(struct ctx *c, const char *key, PyObject *v)
 
 	if (caps_of(key, v, &caps) < 0)
 		return -1;
-	CHECK(key, fx_attr_drop_bounding_caps(c->spec->attr, caps));
+	CHECK(key, fx_attr_add_bounding_drop(c->spec->attr, caps));
 	return 0;
 }
 

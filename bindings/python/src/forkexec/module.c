@@ -158,7 +158,7 @@ static void kill_child(struct loop *l, int sig)
 {
 	if (l->pgid > 0)
 		kill(-l->pgid, sig);
-	fx_kill(l->p, sig);
+	fx_proc_kill(l->p, sig);
 }
 
 /*
@@ -338,7 +338,7 @@ static int run_loop(struct loop *l)
 			if (at_out[i] >= 0 && pfd[at_out[i]].revents && drain(&l->out[i]) < 0)
 				return -ENOMEM;
 		if (!reaped && (at_proc < 0 || pfd[at_proc].revents)) {
-			int rc = fx_wait(l->p, &status, 0);
+			int rc = fx_proc_wait(l->p, &status, 0);
 			if (rc == 0 || rc == -ECHILD) {
 				reaped = 1;
 				l->exited_at = fxpy_now_ns();
@@ -355,7 +355,7 @@ static void loop_abandon(struct loop *l)
 	close_fd(&l->out[0].fd);
 	close_fd(&l->out[1].fd);
 	kill_child(l, SIGKILL);
-	fx_wait(l->p, &status, -1);
+	fx_proc_wait(l->p, &status, -1);
 }
 
 /* The captured bytes as a bytes object (one copy: the stable ABI has no
@@ -469,7 +469,7 @@ static PyObject *py_run(PyObject *mod, PyObject *args)
 	if (rc < 0)
 		loop_abandon(&l);
 	else
-		fx_wait(l.p, &status, -1);
+		fx_proc_wait(l.p, &status, -1);
 	Py_END_ALLOW_THREADS
 	if (rc < -1)
 		fxpy_raise_errno(rc);

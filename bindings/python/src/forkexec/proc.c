@@ -79,7 +79,7 @@ static PyObject *proc_wait(PyObject *self, PyObject *args)
 			return NULL;
 		deadline = fxpy_now_ns() + (int64_t)(t > 0 ? t * 1e9 : 0);
 	}
-	rc = fx_wait(p, &status, 0);
+	rc = fx_proc_wait(p, &status, 0);
 	while (rc == -ETIMEDOUT) {
 		int pidfd = fx_proc_pidfd(p);
 		if (pidfd >= 0) {
@@ -95,7 +95,7 @@ static PyObject *proc_wait(PyObject *self, PyObject *args)
 			if (fxpy_poll(NULL, 0, next < deadline ? next : deadline) == -1)
 				return NULL;
 		}
-		rc = fx_wait(p, &status, 0);
+		rc = fx_proc_wait(p, &status, 0);
 		if (rc == -ETIMEDOUT && fxpy_now_ns() >= deadline)
 			Py_RETURN_NONE;
 	}
@@ -111,7 +111,7 @@ static PyObject *proc_send_signal(PyObject *self, PyObject *args)
 
 	if (!PyArg_ParseTuple(args, "i", &sig))
 		return NULL;
-	rc = fx_kill(((ProcObject *)self)->p, sig);
+	rc = fx_proc_kill(((ProcObject *)self)->p, sig);
 	if (rc == -ESRCH)
 		Py_RETURN_FALSE;
 	if (rc < 0)
