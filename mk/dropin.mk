@@ -1,4 +1,4 @@
-# The posix_spawn drop-in: src/posix_spawn.c built a second time with the
+# The posix_spawn drop-in: src/posix/posix_spawn.c built a second time with the
 # standard names (posix_spawn, posix_spawnp, posix_spawnattr_*,
 # posix_spawn_file_actions_*, pidfd_spawn, pidfd_spawnp), linked with the
 # engine into a library for LD_PRELOAD and an archive that overrides
@@ -6,20 +6,20 @@
 
 DROPIN_SO  := $(BUILD)/libforkexec-posix.so
 DROPIN_A   := $(BUILD)/libforkexec-posix.a
-DROPIN_OBJS := $(filter-out $(BUILD)/obj/src/posix_spawn.o,$(LIB_OBJS)) \
+DROPIN_OBJS := $(filter-out $(BUILD)/obj/src/posix/posix_spawn.o,$(LIB_OBJS)) \
                $(BUILD)/obj/dropin/posix_spawn.o
 # The archive's copy has no symbol versions (a static link takes names
 # as they are): FX_POSIX_ARCHIVE.
-DROPIN_A_OBJS := $(filter-out $(BUILD)/obj/src/posix_spawn.o,$(LIB_OBJS)) \
+DROPIN_A_OBJS := $(filter-out $(BUILD)/obj/src/posix/posix_spawn.o,$(LIB_OBJS)) \
                  $(BUILD)/obj/dropin/posix_spawn_archive.o
 
-$(BUILD)/obj/dropin/posix_spawn.o: src/posix_spawn.c $(wildcard src/*.h) include/forkexec.h \
+$(BUILD)/obj/dropin/posix_spawn.o: src/posix/posix_spawn.c $(wildcard src/*/*.h) include/forkexec.h \
                                    include/forkexec-posix.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY -DFX_POSIX_STANDARD_NAMES $(LIB_DEFS) \
 	    $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
 
-$(BUILD)/obj/dropin/posix_spawn_archive.o: src/posix_spawn.c $(wildcard src/*.h) include/forkexec.h \
+$(BUILD)/obj/dropin/posix_spawn_archive.o: src/posix/posix_spawn.c $(wildcard src/*/*.h) include/forkexec.h \
                                            include/forkexec-posix.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY -DFX_POSIX_STANDARD_NAMES -DFX_POSIX_ARCHIVE \
@@ -30,12 +30,12 @@ $(DROPIN_A): $(DROPIN_A_OBJS)
 	$(AR) rcs $@ $^
 
 # The version script, for the target: each name at glibc's version on
-# this architecture (src/posix_versions.h), the old posix_spawn and
+# this architecture (src/posix/posix_versions.h), the old posix_spawn and
 # posix_spawnp too where glibc has them.  -std=c11 keeps `linux` and
 # `unix` from being macros; -P drops the line markers.
 DROPIN_MAP := $(BUILD)/forkexec-posix.map
 
-$(DROPIN_MAP): src/forkexec-posix.map.in src/posix_versions.h
+$(DROPIN_MAP): src/forkexec-posix.map.in src/posix/posix_versions.h
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -std=c11 -x c -iquote src $(CPPFLAGS) $(CFLAGS) -o $@ src/forkexec-posix.map.in
 

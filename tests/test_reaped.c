@@ -24,7 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "backend.h" /* fx__vm_probe_done */
+#include "backend/backend.h" /* fx__vm_probe_done */
 #include "forkexec-io.h"
 #include "forkexec-posix.h"
 
