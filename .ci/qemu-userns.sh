@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs a command where i386 programs go through qemu-user, without
 # touching the host's binfmt handlers (other users' runs stay native):
 # as root of a user namespace mapped one to one onto the host's ids, with

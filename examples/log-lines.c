@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * log-lines: follow a command's output line by line, keep the end of
  * its errors, as a CI runner does.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Manual pages (man/): `make check-man` lints every page with mandoc, where
 # a warning is a failure (without mandoc it says the lint was skipped, and
 # fails instead where FX_REQUIRE_TOOLS is set, as .ci/run sets it), then checks that every public function has

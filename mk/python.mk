@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The Python binding (bindings/python/, its README).  Not part of `make
 # check` (its time budget); .ci/run runs it as a step of its own.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The posix_spawn family at its edges, where POSIX and glibc say exactly
  * what happens and a plausible shortcut does something else: a full

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Mount propagation of a new mount namespace
  * (fx_attr_set_mount_propagation, fxrun --propagation).

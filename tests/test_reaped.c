@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Children someone else reaps: the application's own SIGCHLD handler
  * calling waitpid(-1, WNOHANG), or SIGCHLD ignored (the kernel reaps).

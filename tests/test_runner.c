@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The runner's own promise (tests/runner.c): a test that hangs is killed
  * at its timeout with everything it started, each process named in the

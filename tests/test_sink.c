@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tests of sinks (fx_run_opts_set_sink, fx_run_opts_set_line_sink) and
  * of the tail limit (FX_LIMIT_TAIL): what a sink is given, byte for byte

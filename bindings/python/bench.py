@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """forkexec.run against subprocess.run, in one Python process.
 
 Cells: the bench's static tiny program (build/bench-tiny: one exit

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make check-python: a venv in BUILD (Debian's python3, with the system's
 # site packages, so setuptools and pytest come from Debian, offline), the
 # module installed into it from the tree, then pytest.  Without

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Builds forkexec._forkexec against libforkexec's static library.
 
 The library comes from the repository's own Makefile (`make

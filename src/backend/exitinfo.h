@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The exit status a pidfd keeps after someone else reaped its process
  * (exitinfo_linux.c): what the waiting paths (proc.c) ask when waitid

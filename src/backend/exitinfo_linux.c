@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * PIDFD_GET_INFO with PIDFD_INFO_EXIT (Linux 6.15): a pidfd keeps its
  * process's exit status after the process was reaped, whoever reaped it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ring of FX_LIMIT_TAIL (ring.h).  The bytes come in chunks of a
  * pipe read, copied in at most two pieces; only the last `size` bytes of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ring behind FX_LIMIT_TAIL: the last `size` bytes of a stream, kept
  * in a buffer of that size whose oldest byte is at `head` once it has

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Sinks: a stream's output handed to the caller's function as it is
  * read, so that it can be forwarded, hashed or parsed without being

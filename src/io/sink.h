@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Sinks (fx_run_opts_set_sink, fx_run_opts_set_line_sink): where a
  * stream's chunks go instead of the result, and the partial line a line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The symbol versions glibc gives the posix_spawn family, per
  * architecture, which the drop-in (libforkexec-posix.so) gives its own

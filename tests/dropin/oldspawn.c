@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * posix_spawn and posix_spawnp as a program linked against glibc before
  * 2.15 asks for them: at glibc's first version on this architecture

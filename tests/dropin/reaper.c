@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * reaper: a program whose SIGCHLD handler reaps whatever ended, as
  * servers and older code do (waitpid(-1, WNOHANG) in a loop), and which

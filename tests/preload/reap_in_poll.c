@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fxreap.so, for LD_PRELOAD: a foreign reaper inside the program, which
  * takes every child that has ended each time the program returns from

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Runs a command the way a careful build tool would, with forkexec.
 
     sandboxed_build.py [COMMAND ARG...]     (default: uname -a)

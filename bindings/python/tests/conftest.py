@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shared helpers: the probe (build/fxprobe) and a check, after every
 test, that no descriptor and no child was left behind."""
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every attribute keyword, checked by what the probe (build/fxprobe)
 reports from inside the child.  Rows that need something of the host
 (root, user namespaces, cgroup v2) look for it at run time."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The drop-in table: subprocess calls run through subprocess and through
 forkexec, compared on returncode, stdout, stderr and the exception's
 type (and for CalledProcessError its returncode and output)."""

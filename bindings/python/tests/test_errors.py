@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every error class: a failed start raises a SpawnError that is also the
 OSError subclass subprocess would raise, with the library's step,
 subject and message; bad keywords are refused before any child exists."""

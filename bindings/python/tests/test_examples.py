@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The examples run and say what they promise."""
 import os
 import sys

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Ctrl-C: SIGINT while run() (or a wait) blocks raises KeyboardInterrupt
 in the caller, and run() has killed and reaped its child by then."""
 import os

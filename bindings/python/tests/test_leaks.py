@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Nothing leaks, memory included: many failed and successful calls in a
 row leave the process's resident size where it was (counted calls; the
 bound is far above one call's worth, far below a leak's)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """run(), check_output(), call(): capture, input, text, check, stdio
 targets, timeouts, kill_group, wait_delay, pass_fds, threads."""
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """spawn() and Process: pid, pidfd with selectors and asyncio, wait with
 a timeout, poll, signals, streams, the context manager, wait_any, and
 the reaping of a Process dropped while its child runs."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """forkexec: start processes safely and fast, from Python.
 
 A drop-in for the process-starting part of :mod:`subprocess` over

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Type stubs for forkexec (the package's public API).
 import os
 import subprocess

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Keywords to an fx_attr: one table row per keyword, each with the
  * setter it calls.  A value the library refuses raises ValueError (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The C core of the Python binding (forkexec._forkexec): what its three
  * files share.  attrs.c turns keywords into an fx_attr, proc.c is the

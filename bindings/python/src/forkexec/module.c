@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * forkexec._forkexec: run, spawn and wait_any over libforkexec.
  *

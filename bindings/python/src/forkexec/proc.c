@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * forkexec._forkexec.Proc: an fx_proc owned by a Python object.  The
  * Python layer's Process wraps it (streams, returncode, TimeoutExpired);
