@@ -13,6 +13,42 @@
  * prints.  Objects are opaque, made with _new and released with _free;
  * _free(NULL) does nothing.  Setters validate their argument and refuse a
  * bad value at once, so a spawn does not fail later for it.
+ *
+ * Names (settled in 1.0, for all four headers; forkexec(7) has the same
+ * table).  The rule, then its exceptions:
+ *
+ *   fx_<object>_<verb>     an operation on an object: fx_proc_wait,
+ *                          fx_proc_kill, fx_pipeline_start, fx_waitset_add.
+ *                          Except the calls that make a running child
+ *                          from nothing (fx_spawn, fx_run), and the
+ *                          posix_spawn family, which keeps the standard
+ *                          names behind fx_ (fx_posix_spawnattr_getflags).
+ *   _new / _free           make and release an object (posix_spawn's
+ *                          objects: _init / _destroy, as the standard).
+ *   set_ / add_ / clear_   set_ replaces a value; add_ appends to a list
+ *                          or adds to a set (fx_attr_add_uid_map,
+ *                          fx_attr_add_bounding_drop); clear_ forgets.
+ *   get_                   reads back what a set_ stored, where a caller
+ *                          builds the next value from it (fx_attr_get_flags,
+ *                          fx_attr_get_stdio); other attributes are
+ *                          write-only.
+ *   fx_<handle>_<noun>     a fact of a handle, no get_: fx_proc_pid,
+ *                          fx_proc_pidfd, fx_proc_stdio_fd, fx_pipeline_pgid,
+ *                          fx_pipeline_count, fx_waitset_fd.
+ *   one meaning per word   "map" is a noun: a uid_map/gid_map line
+ *                          (fx_attr_add_uid_map, fx_attr_set_root_maps) or
+ *                          the descriptor map (fx_attr_set_fd: child fd ->
+ *                          parent fd).  "caps" is a capability mask.
+ *                          Stutter kept: fx_attr_set_setgroups_policy
+ *                          (setgroups is the /proc file's and the system
+ *                          call's own name).
+ *   size_t / ssize_t       indexes and counts are size_t; one that may be
+ *                          absent is ssize_t, -1 for none
+ *                          (fx_pipeline_failed_stage).
+ *   errno signs            a return value is a negative errno; an errno
+ *                          value stored in a struct (fx_error.code,
+ *                          fx_result.in_error) is positive, as errno
+ *                          itself is, and 0 means none.
  */
 #ifndef FORKEXEC_H
 #define FORKEXEC_H
@@ -51,10 +87,11 @@ FX_EXTERN const char *fx_version_string(void);
 /* ------------------------------------------------------------------ */
 
 /*
- * Where a spawn failed.  Steps up to FX_STEP_CLONE happen in the parent,
- * and so do FX_STEP_STDIN to FX_STEP_RUN; the others are the child's
- * steps, listed in the order the child takes them.  Values are stable:
- * new steps are added at the end.
+ * Where a spawn failed.  The comment beside each step says whether the
+ * parent or the child takes it.  Values are stable: a new step is added
+ * at the end, so the list is in the order the steps were added, not the
+ * order the child takes them (forkexec(7) and forkexec-linux.h give
+ * that order).
  */
 enum fx_step {
 	FX_STEP_NONE = 0,      /* no error */
@@ -114,7 +151,7 @@ enum fx_step {
  */
 typedef struct fx_error {
 	int step;       /* enum fx_step */
-	int code;       /* positive errno value */
+	int code;       /* errno value, positive (see Names above); 0 if none */
 	long index;     /* the fd, group, or argument concerned; -1 if none */
 	char subject[256];
 } fx_error;
