@@ -42,7 +42,7 @@ int main(void)
 	rc = fx_pipeline_run(&res, pl, opts, &err);
 	fx_run_opts_free(opts);
 	if (rc < 0) {
-		fprintf(stderr, "pipeline: stage %ld: %s\n", fx_pipeline_failed_stage(pl),
+		fprintf(stderr, "pipeline: stage %zd: %s\n", fx_pipeline_failed_stage(pl),
 		        fx_strerror(&err, msg, sizeof msg));
 		fx_pipeline_free(pl);
 		return 1;

@@ -447,8 +447,8 @@ FX_EXTERN size_t fx_pipeline_count(const fx_pipeline *pl);
  * if already started.
  */
 FX_EXTERN int fx_pipeline_start(fx_pipeline *pl, fx_error *err);
-/* The stage whose start failed, or -1. */
-FX_EXTERN long fx_pipeline_failed_stage(const fx_pipeline *pl);
+/* The index of the stage whose start failed, or -1. */
+FX_EXTERN ssize_t fx_pipeline_failed_stage(const fx_pipeline *pl);
 
 /* The process group of a started pipeline (the first stage's pid), or -1. */
 FX_EXTERN pid_t fx_pipeline_pgid(const fx_pipeline *pl);

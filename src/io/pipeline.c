@@ -283,9 +283,9 @@ int fx_pipeline_start(fx_pipeline *pl, fx_error *err)
 	return start(pl, NULL, err);
 }
 
-long fx_pipeline_failed_stage(const fx_pipeline *pl)
+ssize_t fx_pipeline_failed_stage(const fx_pipeline *pl)
 {
-	return pl ? pl->failed : -1;
+	return pl ? (ssize_t)pl->failed : -1;
 }
 
 pid_t fx_pipeline_pgid(const fx_pipeline *pl)
