@@ -48,6 +48,8 @@
  *
  * These setters exist on every platform, so that a portable program
  * links; where the kernel has no such feature they return -ENOTSUP.
+ * The POSIX ones (umask, resource limits, nice value, scheduling policy)
+ * are forkexec.h's and work on every platform and backend.
  * The fork backend (FX_BACKEND_FORK) makes namespaces with unshare(2)
  * in the child, which cannot give the child itself a new pid
  * namespace: with that backend CLONE_NEWPID is refused (-EINVAL).  Its
@@ -166,12 +168,11 @@ FX_EXTERN int fx_attr_set_root_maps(fx_attr *attr);
 FX_EXTERN int fx_attr_set_ambient_caps(fx_attr *attr, uint64_t caps);
 
 /*
- * The name of capability `cap` (CAP_NET_BIND_SERVICE: "net_bind_service")
- * and of resource `resource` (RLIMIT_NOFILE: "nofile"), as fx_strerror
- * prints them; NULL for a number it does not know.  Static strings.
+ * The name of capability `cap` (CAP_NET_BIND_SERVICE: "net_bind_service"),
+ * as fx_strerror prints it; NULL for a number it does not know.  A static
+ * string.  (fx_rlimit_name, for resources, is forkexec.h's.)
  */
 FX_EXTERN const char *fx_cap_name(int cap);
-FX_EXTERN const char *fx_rlimit_name(int resource);
 
 /*
  * Capabilities removed from the child's bounding set (PR_CAPBSET_DROP),
@@ -197,35 +198,11 @@ FX_EXTERN int fx_attr_set_cgroup_fd(fx_attr *attr, int dirfd);
 FX_EXTERN int fx_attr_set_cgroup_path(fx_attr *attr, const char *path);
 
 /* ------------------------------------------------------------------ */
-/* Limits and scheduling                                               */
+/* Privileges and CPUs (umask, rlimits, nice, scheduling: forkexec.h)  */
 /* ------------------------------------------------------------------ */
-
-/*
- * RLIMIT_* resource's soft and hard limit (RLIM_INFINITY for none), set
- * with prlimit in the child after its descriptors are in place; a hard
- * limit above the current one is raised before the switch to another
- * uid, while the child may (CAP_SYS_RESOURCE).  -EINVAL for an unknown
- * resource or soft above hard.
- */
-FX_EXTERN int fx_attr_set_rlimit(fx_attr *attr, int resource, uint64_t soft,
-                                 uint64_t hard);
-
-/* The child's umask (0 to 0777).  Default: the parent's. */
-FX_EXTERN int fx_attr_set_umask(fx_attr *attr, mode_t mask);
 
 /* PR_SET_NO_NEW_PRIVS in the child (on != 0); it cannot be undone. */
 FX_EXTERN int fx_attr_set_no_new_privs(fx_attr *attr, int on);
-
-/* The child's nice value, -20 to 19, set before the switch to another
- * uid (lowering it needs CAP_SYS_NICE). */
-FX_EXTERN int fx_attr_set_nice(fx_attr *attr, int nice);
-
-/*
- * Scheduling policy (SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_FIFO,
- * SCHED_RR, optionally | SCHED_RESET_ON_FORK) and its static priority
- * (1-99 for FIFO and RR, 0 for the others).  -EINVAL outside that.
- */
-FX_EXTERN int fx_attr_set_sched(fx_attr *attr, int policy, int priority);
 
 /*
  * CPU affinity: the CPUs in the set (a cpu_set_t of setsize bytes, as

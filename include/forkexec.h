@@ -55,6 +55,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 /* sigset_t: <signal.h> declares it only when POSIX is asked for
  * (_POSIX_C_SOURCE), <sys/select.h> always, so that the header compiles
  * under a strict -std=c99. */
@@ -276,6 +277,43 @@ FX_EXTERN int fx_attr_set_sigmask(fx_attr *attr, const sigset_t *mask);
  * ignored ones stay ignored unless named here (POSIX's default).
  */
 FX_EXTERN int fx_attr_set_sigdefault(fx_attr *attr, const sigset_t *set);
+
+/* ------------------------------------------------------------------ */
+/* Limits and scheduling (POSIX: every platform and backend)          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The resource limit `resource` (RLIMIT_* of <sys/resource.h>): soft and
+ * hard (RLIM_INFINITY for none), set in the child after its descriptors
+ * are in place (a low RLIMIT_NOFILE cannot get in the way of the
+ * shuffle); a hard limit above the current one is raised before the
+ * switch to another uid, while the child may (CAP_SYS_RESOURCE on
+ * Linux, root elsewhere).  -EINVAL for a resource this system does not
+ * have or soft above hard.
+ */
+FX_EXTERN int fx_attr_set_rlimit(fx_attr *attr, int resource, uint64_t soft,
+                                 uint64_t hard);
+
+/* The name of resource `resource` (RLIMIT_NOFILE: "nofile"), as
+ * fx_strerror prints it; NULL for a number it does not know.  A static
+ * string. */
+FX_EXTERN const char *fx_rlimit_name(int resource);
+
+/* The child's umask (0 to 0777).  Default: the parent's. */
+FX_EXTERN int fx_attr_set_umask(fx_attr *attr, mode_t mask);
+
+/* The child's nice value, -20 to 19, set before the switch to another
+ * uid (lowering it needs privilege: CAP_SYS_NICE on Linux). */
+FX_EXTERN int fx_attr_set_nice(fx_attr *attr, int nice);
+
+/*
+ * Scheduling policy (SCHED_OTHER, SCHED_FIFO, SCHED_RR; on Linux also
+ * SCHED_BATCH, SCHED_IDLE, optionally | SCHED_RESET_ON_FORK) and its
+ * static priority (1-99 for FIFO and RR, 0 for the others).  -EINVAL
+ * outside that; -ENOTSUP where the system has no POSIX process
+ * scheduling (Darwin).
+ */
+FX_EXTERN int fx_attr_set_sched(fx_attr *attr, int policy, int priority);
 
 /* ------------------------------------------------------------------ */
 /* Spawning and the process handle                                      */

@@ -105,7 +105,7 @@ $(FUZZ_BUILD)/fuzz_fxrun_args: tests/fuzz_fxrun_args.c tools/fxrun_args.c src/li
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -Itools -o $@ $(filter %.c,$^)
 
-$(FUZZ_BUILD)/fuzz_plan: tests/fuzz_plan.c src/core/plan.c src/linux/plan_linux.c src/core/attr.c src/linux/attr_linux.c \
+$(FUZZ_BUILD)/fuzz_plan: tests/fuzz_plan.c src/core/plan.c src/linux/plan_linux.c src/core/attr.c src/core/attr_limits.c src/linux/attr_linux.c \
                          $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -Dfcntl=fx__fuzz_fcntl -o $@ $(filter %.c,$^)
@@ -116,7 +116,7 @@ $(FUZZ_BUILD)/fuzz_posix_plan: tests/fuzz_posix_plan.c src/posix/plan_posix.c sr
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
-$(FUZZ_BUILD)/fuzz_lookup: tests/fuzz_lookup.c src/core/lookup.c src/core/attr.c src/linux/attr_linux.c $(FUZZ_HDRS)
+$(FUZZ_BUILD)/fuzz_lookup: tests/fuzz_lookup.c src/core/lookup.c src/core/attr.c src/core/attr_limits.c src/linux/attr_linux.c $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #if !defined(__APPLE__)
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #endif
 #include <sys/stat.h>
 #if !defined(__APPLE__)
@@ -1187,4 +1188,43 @@ TEST(spawn_pdeathsig_thread_exit)
 	ASSERT_EQ(fx_status_signal(st), SIGKILL);
 	fx_proc_free(job.proc);
 	fx_attr_free(job.attr);
+}
+
+/*
+ * The POSIX limits of forkexec.h, on every platform and both backends:
+ * a lower soft RLIMIT_NOFILE, a umask, a higher nice value, as the
+ * probe reads them in the child.
+ */
+TEST(spawn_posix_limits)
+{
+	fx_attr *attr = fxt_attr();
+	struct rlimit rl;
+	fxt_report *r;
+	char want[32];
+	int nice_now, nice_want;
+	const char *got;
+
+	ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	errno = 0;
+	nice_now = getpriority(PRIO_PROCESS, 0);
+	ASSERT(nice_now != -1 || errno == 0);
+	nice_want = nice_now < 19 ? nice_now + 1 : 19;
+	ASSERT_OK(fx_attr_set_rlimit(attr, RLIMIT_NOFILE, rl.rlim_max < 64 ? rl.rlim_max : 64,
+	                             rl.rlim_max));
+	ASSERT_OK(fx_attr_set_umask(attr, 027));
+	ASSERT_OK(fx_attr_set_nice(attr, nice_want));
+	ASSERT_STR_EQ(fx_rlimit_name(RLIMIT_NOFILE), "nofile");
+
+	r = fxt_probe_ok(attr, NULL);
+	ASSERT_STR_EQ(fxt_get(r, "umask"), "0027");
+	ASSERT_EQ(fxt_get_ll(r, "nice"), nice_want);
+	snprintf(want, sizeof want, "%llu:", (unsigned long long)(rl.rlim_max < 64 ? rl.rlim_max : 64));
+	got = fxt_get(r, "rlimit.nofile");
+	ASSERT(strncmp(got, want, strlen(want)) == 0);
+	fxt_report_free(r);
+
+	ASSERT_ERR(fx_attr_set_umask(attr, 01000), -EINVAL);
+	ASSERT_ERR(fx_attr_set_nice(attr, 20), -EINVAL);
+	ASSERT_ERR(fx_attr_set_rlimit(attr, RLIMIT_NOFILE, 2, 1), -EINVAL);
+	fx_attr_free(attr);
 }

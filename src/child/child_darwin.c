@@ -10,7 +10,7 @@
  * plan the parent built.  Go's runtime makes the same calls in its
  * darwin child (commit c61d322d lists them: ptrace, setsid, setpgid,
  * getpid, ioctl, chroot, setgroups, setgid, setuid, chdir, dup2, fcntl,
- * close, execve, write; and __exit to leave).  Our steps need three more,
+ * close, execve, write; and __exit to leave).  Our steps need a few more,
  * each a trap and nothing else, with errno read through __error():
  *
  *   sigaction    the trap is __sigaction (xnu bsd/kern/syscalls.master,
@@ -25,6 +25,11 @@
  *                the calling thread's mask, the only thread there is.
  *   getpgrp      a generated stub likewise (syscalls.master 81), for
  *                FX_FOREGROUND: the group to hand the terminal to.
+ *   getrlimit, setrlimit, setpriority, umask
+ *                generated stubs likewise (syscalls.master 194, 195, 96
+ *                and 60), for the POSIX limits of forkexec.h
+ *                (attr_limits.c): the resource limits, the nice value,
+ *                the umask.
  *   __error      the errno the wrappers above set: Libc/sys/errno.c
  *                returns &pthread_self()->err_no (or the global errno),
  *                no lock, no allocation; Go's darwin system call
@@ -40,6 +45,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "child/plan.h"
 #include "sys/rawsys.h"
@@ -194,6 +201,27 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op)
 		sigset_t set = (sigset_t)(plan->has_sigmask ? plan->sigmask : ctx->thread_mask);
 		return sigprocmask(SIG_SETMASK, &set, 0) < 0 ? -(long)errno : 0;
 	}
+	case FX__OP_RLIMIT: {
+		/* rlim_t is 64 bits: op->ptr is {soft, hard} as struct rlimit. */
+		const uint64_t *want = op->ptr;
+		struct rlimit rl = { want[0], want[1] };
+		return setrlimit(op->a, &rl) < 0 ? -(long)errno : 0;
+	}
+	case FX__OP_RLIMIT_RAISE: {
+		const uint64_t *want = op->ptr;
+		struct rlimit rl;
+		if (getrlimit(op->a, &rl) < 0)
+			return -(long)errno;
+		if (want[1] <= rl.rlim_max)
+			return 0;
+		rl.rlim_max = want[1];
+		return setrlimit(op->a, &rl) < 0 ? -(long)errno : 0;
+	}
+	case FX__OP_NICE:
+		return setpriority(PRIO_PROCESS, 0, op->a) < 0 ? -(long)errno : 0;
+	case FX__OP_UMASK:
+		umask((mode_t)op->a);
+		return 0;
 	case FX__OP_PTRACE:
 		return fx__sys_ptrace_traceme();
 	case FX__OP_EXEC:

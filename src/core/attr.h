@@ -47,8 +47,9 @@ struct fx__id_map {
 #define FX__CAP_LAST 40         /* CAP_CHECKPOINT_RESTORE, Linux 5.9 */
 
 /*
- * Linux containment and limits (forkexec-linux.h).  Kept apart and made
- * on first use: most attribute sets never need it.
+ * Linux containment (forkexec-linux.h) and the POSIX limits of
+ * forkexec.h (umask, rlimits, nice, scheduling; attr_limits.c).  Kept
+ * apart and made on first use: most attribute sets never need it.
  */
 struct fx__linux_attr {
 	unsigned long ns_flags;         /* CLONE_NEW* */
@@ -103,7 +104,9 @@ struct fx_attr {
 /* Forgets the mapping of child_fd, if any. */
 void fx__attr_unmap(struct fx_attr *attr, int child_fd);
 
-/* attr_linux.c: frees attr->lx. */
+/* attr_limits.c: attr->lx, made on first use; NULL when out of memory. */
+struct fx__linux_attr *fx__attr_lx(struct fx_attr *attr);
+/* attr_linux.c (nolinux_darwin.c): frees attr->lx. */
 void fx__attr_linux_free(struct fx_attr *attr);
 /* forkexec-linux.h's FX_SETGROUPS_ALLOW, for files that do not include it. */
 #define FX__SETGROUPS_ALLOW_ 1

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The attributes of forkexec-linux.h: namespaces and id maps,
- * capabilities, cgroup, limits, scheduling and seccomp.  Like attr.c,
+ * capabilities, cgroup, no_new_privs, CPU affinity and seccomp (the
+ * POSIX limits of forkexec.h are attr_limits.c's).  Like attr.c,
  * every setter refuses a bad value at once.  They live in attr->lx,
  * made on first use.
  */
@@ -21,15 +22,6 @@
 #ifndef CLONE_NEWCGROUP
 #define CLONE_NEWCGROUP 0x02000000
 #endif
-#ifndef SCHED_RESET_ON_FORK
-#define SCHED_RESET_ON_FORK 0x40000000
-#endif
-#ifndef SCHED_BATCH
-#define SCHED_BATCH 3
-#endif
-#ifndef SCHED_IDLE
-#define SCHED_IDLE 5
-#endif
 
 #define FX__NS_ALL (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | \
                     CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_NEWTIME)
@@ -43,23 +35,11 @@ struct sock_fprog {
 	void *filter;
 };
 
-static struct fx__linux_attr *linux_attr(fx_attr *attr)
-{
-	if (!attr)
-		return NULL;
-	if (!attr->lx) {
-		attr->lx = calloc(1, sizeof *attr->lx);
-		if (attr->lx)
-			attr->lx->cgroup_fd = -1;
-	}
-	return attr->lx;
-}
-
 #define LINUX_ATTR(lx, attr)              \
 	do {                              \
 		if (!(attr))              \
 			return -EINVAL;   \
-		(lx) = linux_attr(attr);  \
+		(lx) = fx__attr_lx(attr); \
 		if (!(lx))                \
 			return -ENOMEM;   \
 	} while (0)
@@ -237,30 +217,7 @@ int fx_attr_set_cgroup_path(fx_attr *attr, const char *path)
 	return 0;
 }
 
-int fx_attr_set_rlimit(fx_attr *attr, int resource, uint64_t soft, uint64_t hard)
-{
-	struct fx__linux_attr *lx;
 
-	if (resource < 0 || resource >= FX__NRLIMITS || soft > hard)
-		return -EINVAL;
-	LINUX_ATTR(lx, attr);
-	lx->rlimit[resource][0] = soft;
-	lx->rlimit[resource][1] = hard;
-	lx->rlimit_set |= 1u << resource;
-	return 0;
-}
-
-int fx_attr_set_umask(fx_attr *attr, mode_t mask)
-{
-	struct fx__linux_attr *lx;
-
-	if (mask & ~(mode_t)0777)
-		return -EINVAL;
-	LINUX_ATTR(lx, attr);
-	lx->has_umask = 1;
-	lx->umask = mask;
-	return 0;
-}
 
 int fx_attr_set_no_new_privs(fx_attr *attr, int on)
 {
@@ -271,34 +228,7 @@ int fx_attr_set_no_new_privs(fx_attr *attr, int on)
 	return 0;
 }
 
-int fx_attr_set_nice(fx_attr *attr, int nice)
-{
-	struct fx__linux_attr *lx;
 
-	if (nice < -20 || nice > 19)
-		return -EINVAL;
-	LINUX_ATTR(lx, attr);
-	lx->has_nice = 1;
-	lx->nice = nice;
-	return 0;
-}
-
-int fx_attr_set_sched(fx_attr *attr, int policy, int priority)
-{
-	struct fx__linux_attr *lx;
-	int base = policy & ~SCHED_RESET_ON_FORK;
-	int realtime = base == SCHED_FIFO || base == SCHED_RR;
-
-	if (base != SCHED_OTHER && base != SCHED_BATCH && base != SCHED_IDLE && !realtime)
-		return -EINVAL;
-	if (realtime ? priority < 1 || priority > 99 : priority != 0)
-		return -EINVAL;
-	LINUX_ATTR(lx, attr);
-	lx->has_sched = 1;
-	lx->policy = policy;
-	lx->priority = priority;
-	return 0;
-}
 
 int fx_attr_set_cpus(fx_attr *attr, size_t setsize, const void *cpus)
 {

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * forkexec-linux.h on Darwin: every setter refuses with -ENOTSUP (Darwin
- * has no namespaces, capabilities, cgroups, seccomp, prlimit on another
- * process's behalf...), and the planner's Linux hooks (plan_linux.h)
- * add nothing, since no attribute set can hold a Linux step.
+ * has no namespaces, capabilities, cgroups, seccomp...), and the
+ * planner's hooks (plan_linux.h) add only the POSIX limits of forkexec.h
+ * that attr_limits.c keeps: resource limits, nice value, umask.
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <sys/resource.h>
 
 #include "forkexec-linux.h"
 #include "core/attr.h"
@@ -48,14 +50,28 @@ int fx_attr_set_ambient_caps(fx_attr *attr, uint64_t caps)
 	return attr ? -ENOTSUP : -EINVAL;
 }
 
-/* Darwin has no capabilities, and names no rlimit of Linux's. */
+/* Darwin has no capabilities. */
 const char *fx_cap_name(int cap)
 {
 	return NULL;
 }
 
+/* Darwin's resources, named as Linux's are (RLIMIT_RSS is RLIMIT_AS). */
 const char *fx_rlimit_name(int resource)
 {
+	static const struct {
+		int resource;
+		const char *name;
+	} names[] = {
+		{ RLIMIT_CPU, "cpu" }, { RLIMIT_FSIZE, "fsize" }, { RLIMIT_DATA, "data" },
+		{ RLIMIT_STACK, "stack" }, { RLIMIT_CORE, "core" }, { RLIMIT_AS, "as" },
+		{ RLIMIT_MEMLOCK, "memlock" }, { RLIMIT_NPROC, "nproc" },
+		{ RLIMIT_NOFILE, "nofile" },
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].resource == resource)
+			return names[i].name;
 	return NULL;
 }
 
@@ -74,30 +90,14 @@ int fx_attr_set_cgroup_path(fx_attr *attr, const char *path)
 	return attr ? -ENOTSUP : -EINVAL;
 }
 
-int fx_attr_set_rlimit(fx_attr *attr, int resource, uint64_t soft, uint64_t hard)
-{
-	return attr ? -ENOTSUP : -EINVAL;
-}
 
-int fx_attr_set_umask(fx_attr *attr, mode_t mask)
-{
-	return attr ? -ENOTSUP : -EINVAL;
-}
 
 int fx_attr_set_no_new_privs(fx_attr *attr, int on)
 {
 	return attr ? -ENOTSUP : -EINVAL;
 }
 
-int fx_attr_set_nice(fx_attr *attr, int nice)
-{
-	return attr ? -ENOTSUP : -EINVAL;
-}
 
-int fx_attr_set_sched(fx_attr *attr, int policy, int priority)
-{
-	return attr ? -ENOTSUP : -EINVAL;
-}
 
 int fx_attr_set_cpus(fx_attr *attr, size_t setsize, const void *cpus)
 {
@@ -109,18 +109,34 @@ int fx_attr_set_seccomp(fx_attr *attr, const struct sock_fprog *prog)
 	return attr ? -ENOTSUP : -EINVAL;
 }
 
-/* attr->lx is never allocated here. */
+/* attr->lx holds only the POSIX limits here (attr_limits.c). */
 void fx__attr_linux_free(struct fx_attr *attr)
 {
+	free(attr->lx);
+	attr->lx = NULL;
 }
 
 void fx__describe_linux(fx_error *err, const struct fx_attr *attr)
 {
 }
 
+/* The POSIX limits (attr_limits.c): each rlimit twice, nice, umask. */
 size_t fx__plan_linux_nops(const struct fx_attr *attr)
 {
-	return 0;
+	return attr->lx ? 2 * FX__NRLIMITS + 2 : 0;
+}
+
+/* One operation of `kind` per resource limit given. */
+static void push_rlimits(struct fx__plan *plan, const struct fx__linux_attr *lx, unsigned kind)
+{
+	for (int r = 0; r < FX__NRLIMITS; r++) {
+		if (!(lx->rlimit_set & (1u << r)))
+			continue;
+		struct fx__op *op = fx__plan_push(plan, kind, FX_STEP_RLIMIT);
+		op->a = r;
+		op->ptr = lx->rlimit[r];
+		op->index = r;
+	}
 }
 
 int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
@@ -128,8 +144,19 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 	return 0;
 }
 
+/* As on Linux (plan_linux.c): a higher hard limit and the nice value
+ * while the child is still root, the exact limits and the umask after
+ * its descriptors. */
 void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 {
+	const struct fx__linux_attr *lx = attr->lx;
+
+	if (!lx)
+		return;
+	if (attr->has_uid)
+		push_rlimits(plan, lx, FX__OP_RLIMIT_RAISE);
+	if (lx->has_nice)
+		fx__plan_push(plan, FX__OP_NICE, FX_STEP_NICE)->a = lx->nice;
 }
 
 int fx__plan_linux_setuid_keeps_caps(const struct fx_attr *attr)
@@ -143,6 +170,13 @@ void fx__plan_linux_ambient(struct fx__plan *plan, const struct fx_attr *attr)
 
 void fx__plan_linux_late(struct fx__plan *plan, const struct fx_attr *attr)
 {
+	const struct fx__linux_attr *lx = attr->lx;
+
+	if (!lx)
+		return;
+	push_rlimits(plan, lx, FX__OP_RLIMIT);
+	if (lx->has_umask)
+		fx__plan_push(plan, FX__OP_UMASK, FX_STEP_NONE)->a = (int)lx->umask;
 }
 
 void fx__plan_linux_seccomp(struct fx__plan *plan, const struct fx_attr *attr)

@@ -38,6 +38,7 @@ child_allowed=(
 	_ptrace _setsid _setpgid _getpid _ioctl _chroot _setgroups _setgid
 	_setuid _chdir _dup2 _fcntl _close _execve _write ___exit
 	_sigaction _sigprocmask _getpgrp ___error
+	_getrlimit _setrlimit _setpriority _umask
 )
 # Never referenced by the library: C fork, vfork, exit, _exit,
 # posix_spawn(p), pthread_atfork.
