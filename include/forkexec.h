@@ -332,6 +332,23 @@ typedef struct fx_proc fx_proc;
 FX_EXTERN int fx_spawn(fx_proc **out, const char *file, char *const argv[],
                        const fx_attr *attr, fx_error *err);
 
+/*
+ * A dry run of fx_spawn: writes into buf (NUL-terminated when len > 0)
+ * the system calls a spawn with these arguments would make, one a line,
+ * as strace shows them, in order: the parent's around the clone (stdio
+ * files and pipes, the clone and its namespaces and cgroup, the uid and
+ * gid maps), prefixed "parent ", and the child's, prefixed "child  ",
+ * down to execve.  Nothing is started, opened or created (but a cgroup
+ * directory given by path, opened to plan and closed again); descriptor
+ * numbers the kernel would choose are the lowest free above those the
+ * attributes name, and what only the spawn can know is <in brackets>.
+ * Returns the length of the whole text (snprintf-style: call again with
+ * a larger buffer if it is len or more), or a negative errno with err
+ * set as fx_spawn would (the program not found, a bad attribute).
+ */
+FX_EXTERN ssize_t fx_attr_explain(const fx_attr *attr, const char *file, char *const argv[],
+                                  char *buf, size_t len, fx_error *err);
+
 FX_EXTERN pid_t fx_proc_pid(const fx_proc *proc);
 /* The pidfd, owned by the handle; -1 where the kernel has none. */
 FX_EXTERN int fx_proc_pidfd(const fx_proc *proc);

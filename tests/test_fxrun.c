@@ -2009,3 +2009,32 @@ TEST_ONCE(fxrun_help_containment)
 			FAIL("--help does not mention %s", options[i]);
 	fxr_free(&r);
 }
+
+/* --dry-run prints the plan and starts nothing. */
+TEST(fxrun_dry_run)
+{
+	char *dir = fxt_tmpdir();
+	char *mark = fxt_join(dir, "started");
+	char script[512], want[600];
+	struct fxr r;
+
+	snprintf(script, sizeof script, "echo > '%s'", mark);
+	FXRUN(&r, "--dry-run", "-C", dir, "--umask", "027", "--", "sh", "-c", script);
+	ASSERT_EQ(r.code, 0);
+	ASSERT_STR_EQ(r.err, "");
+	snprintf(want, sizeof want, "child  chdir(\"%s\")\n", dir);
+	ASSERT(strstr(r.out, want) != NULL);
+	ASSERT(strstr(r.out, "child  umask(0027)\n") != NULL);
+	ASSERT(strstr(r.out, "child  execve(\"/") != NULL);
+	ASSERT(access(mark, F_OK) != 0);
+	fxr_free(&r);
+
+	/* A program that is not there: fxrun's usual error and code. */
+	FXRUN(&r, "--dry-run", "no-such-program-fx");
+	ASSERT_EQ(r.code, 127);
+	ASSERT(strstr(r.err, "no-such-program-fx") != NULL);
+	ASSERT_STR_EQ(r.out, "");
+	fxr_free(&r);
+	free(mark);
+	free(dir);
+}

@@ -84,6 +84,8 @@ static const char usage[] =
 "                             timeout's and forwarded signals to all of it\n"
 "  -h, --help                 print this help and exit\n"
 "      --version              print the version and exit\n"
+"      --dry-run              print the system calls the spawn would make, parent\n"
+"                             and child, one a line, and start nothing\n"
 "\n"
 "Linux containment:\n"
 "      --unshare LIST         new namespaces, comma-separated: user, pid,\n"
@@ -144,6 +146,8 @@ static void fail(const char *what, const char *detail)
 }
 
 /* What a failed spawn means to the caller, in the shells' convention. */
+static int dry_run(const struct fxrun_opts *o, const fx_attr *attr);
+
 static int spawn_failure_code(const fx_error *err)
 {
 	switch (err->step) {
@@ -273,6 +277,10 @@ static int run(const struct fxrun_opts *o)
 	}
 	if (build_attr(o, &creds, env, attr) < 0)
 		goto out;
+	if (o->dry_run) {
+		code = dry_run(o, attr);
+		goto out;
+	}
 
 	r = fxrun_signals_start();
 	if (r < 0) {
@@ -342,6 +350,38 @@ static int print(const char *text)
 		return EXIT_FXRUN_FAILED;
 	}
 	return 0;
+}
+
+/* --dry-run: the plan, as fx_attr_explain prints it, on stdout. */
+static int dry_run(const struct fxrun_opts *o, const fx_attr *attr)
+{
+	char msg[512], *text = NULL;
+	size_t size = 4096;
+	ssize_t n;
+	fx_error err;
+	int code = EXIT_FXRUN_FAILED;
+
+	for (;;) {
+		char *grown = realloc(text, size);
+		if (!grown) {
+			fail("out of memory", NULL);
+			break;
+		}
+		text = grown;
+		n = fx_attr_explain(attr, o->cmd[0], o->cmd, text, size, &err);
+		if (n < 0) {
+			fail(fx_strerror(&err, msg, sizeof msg), NULL);
+			code = spawn_failure_code(&err);
+			break;
+		}
+		if ((size_t)n < size) {
+			code = print(text);
+			break;
+		}
+		size = (size_t)n + 1;
+	}
+	free(text);
+	return code;
 }
 
 int main(int argc, char **argv)

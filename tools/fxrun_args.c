@@ -48,7 +48,7 @@ enum opt_id {
 	OPT_CHDIR, OPT_CHROOT, OPT_USER, OPT_GROUP, OPT_GROUPS, OPT_SETSID,
 	OPT_PGID, OPT_NOCTTY, OPT_CTTY, OPT_FOREGROUND, OPT_PTRACE, OPT_FD,
 	OPT_KEEP_FDS, OPT_IGNORE_ENV, OPT_ENV, OPT_UNSET, OPT_ARGV0,
-	OPT_CLEAN_SIGNALS, OPT_PDEATHSIG, OPT_BACKEND, OPT_HELP, OPT_VERSION,
+	OPT_CLEAN_SIGNALS, OPT_PDEATHSIG, OPT_BACKEND, OPT_HELP, OPT_VERSION, OPT_DRY_RUN,
 	OPT_STDIN, OPT_STDOUT, OPT_STDERR, OPT_APPEND, OPT_STDERR_TO_STDOUT,
 	OPT_NULL_STDIN, OPT_TIMEOUT, OPT_KILL_AFTER, OPT_SIGNAL, OPT_KILL_GROUP,
 	OPT_UNSHARE, OPT_MAP_ROOT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_SETGROUPS,
@@ -113,6 +113,7 @@ static const struct opt_def opt_defs[] = {
 	{ "seccomp",            0,   1, OPT_SECCOMP },
 	{ "help",               'h', 0, OPT_HELP },
 	{ "version",            0,   0, OPT_VERSION },
+	{ "dry-run",            0,   0, OPT_DRY_RUN },
 };
 #define N_OPT_DEFS (sizeof opt_defs / sizeof opt_defs[0])
 
@@ -858,6 +859,9 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		break;
 	case OPT_VERSION:
 		o->action = FXRUN_VERSION;
+		break;
+	case OPT_DRY_RUN:
+		o->dry_run = 1;
 		break;
 	}
 	return 0;

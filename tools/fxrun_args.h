@@ -104,6 +104,7 @@ struct fxrun_opts {
 	int timeout_sig;            /* default SIGTERM */
 	int signal_set;             /* --signal was given */
 	int kill_group;             /* signal the child's whole process group */
+	int dry_run;                /* --dry-run: print the plan, start nothing */
 
 	/*
 	 * Linux containment (forkexec-linux.h), applied by fxrun_linux.c.
