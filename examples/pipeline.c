@@ -49,9 +49,12 @@ int main(void)
 	}
 
 	fputs(res->out.data, stdout);
-	for (size_t i = 0; i < res->nstages; i++)
-		printf("stage %zu exited with code %d\n", i, fx_status_code(res->stage_status[i]));
-	printf("pipefail status: %d\n", fx_status_code(res->pipefail_status));
+	for (size_t i = 0; i < fx_pipeline_count(pl); i++) {
+		int status = 0;
+		if (fx_pipeline_status(pl, i, &status) == 0)
+			printf("stage %zu exited with code %d\n", i, fx_status_code(status));
+	}
+	printf("pipefail status: %d\n", fx_status_code(fx_pipeline_pipefail(pl)));
 	fx_result_free(res);
 	fx_pipeline_free(pl);
 	return 0;

@@ -314,13 +314,16 @@ typedef struct fx_output {
  * the end.
  */
 typedef struct fx_result {
-	int end;                /* enum fx_end: TIMEOUT > SINK > LIMIT > WAIT_DELAY > UNKNOWN > SIGNALED > EXITED */
+	/* How the run ended, the one place that says it: of the timeout,
+	 * a failing sink, a FX_LIMIT_KILL limit and the wait delay, the most
+	 * significant that happened (TIMEOUT > SINK > LIMIT > WAIT_DELAY),
+	 * else how the child ended (UNKNOWN when someone else reaped it and
+	 * the kernel could not say, else SIGNALED or EXITED; status has the
+	 * details). */
+	int end;                /* enum fx_end */
 	int status;             /* waitpid's encoding (fx_status_*), -1 if unknown; the last stage's for a pipeline */
 	pid_t pid;              /* the child (a pipeline: its first stage, the group leader) */
-	int timed_out;          /* the timeout passed while it ran */
-	int limit_hit;          /* a FX_LIMIT_KILL limit was passed */
 	int killed;             /* SIGKILL was sent after the grace period */
-	int wait_delay_expired; /* pipes were still open when the wait delay ended */
 	fx_output out;          /* captured stdout (with merged stderr) */
 	fx_output err;          /* captured stderr */
 	size_t in_written;      /* bytes of the input the child's stdin took */
@@ -328,17 +331,15 @@ typedef struct fx_result {
 	int64_t spawn_ns;       /* the spawn itself */
 	int64_t run_ns;         /* from the spawn to the end of the child (the last stage) */
 	int64_t total_ns;       /* the whole call */
-	/* Pipelines (fx_pipeline_run); for fx_run, 1 and &status. */
-	size_t nstages;
-	int *stage_status;      /* each stage's status, in order (-1: unknown) */
-	int pipefail_status;    /* the rightmost stage's status that is not exit 0 (-1: unknown), else 0 */
+	/* A pipeline's stages' statuses and its pipefail summary are the
+	 * pipeline's: fx_pipeline_status, fx_pipeline_pipefail. */
 	/* Bytes read from the stream and not kept nor given to its sink
 	 * (beyond a limit); under FX_LIMIT_TRUNCATE only what was read
 	 * before the pipe was closed: what the child wrote after is not
 	 * known. */
 	uint64_t out_dropped;
 	uint64_t err_dropped;
-	int sink_error;         /* 0, or what a failing sink returned */
+	int sink_error;         /* 0, or what a failing sink returned (end is FX_END_SINK) */
 } fx_result;
 
 /*
@@ -493,9 +494,10 @@ FX_EXTERN int fx_pipeline_pipefail(const fx_pipeline *pl);
  * (FX_RUN_CAPTURE_STDOUT) and every stage's stderr in one buffer
  * (FX_RUN_CAPTURE_STDERR; FX_RUN_MERGE_STDERR puts it into out),
  * applies limits, timeout and wait delay, signals always going to the
- * pipeline's group, and reaps every stage.  The result's stage_status
- * has each stage's status, status the last stage's, pipefail_status the
- * summary, pid the group leader.  Errors as fx_run's.
+ * pipeline's group, and reaps every stage.  The result's status is the
+ * last stage's and pid the group leader; each stage's status and the
+ * pipefail summary stay with the pipeline (fx_pipeline_status,
+ * fx_pipeline_pipefail).  Errors as fx_run's.
  */
 FX_EXTERN int fx_pipeline_run(fx_result **res, fx_pipeline *pl, const fx_run_opts *opts,
                               fx_error *err);

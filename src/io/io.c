@@ -309,23 +309,9 @@ static int buf_reserve(fx_output *o, size_t *cap, size_t need)
 	return 0;
 }
 
-struct fx__result *fx__result_new(size_t nstages)
+struct fx__result *fx__result_new(void)
 {
-	struct fx__result *r = calloc(1, sizeof *r);
-
-	if (!r)
-		return NULL;
-	r->pub.nstages = nstages;
-	if (nstages == 1) {
-		r->pub.stage_status = &r->pub.status;
-	} else {
-		r->pub.stage_status = calloc(nstages ? nstages : 1, sizeof *r->pub.stage_status);
-		if (!r->pub.stage_status) {
-			free(r);
-			return NULL;
-		}
-	}
-	return r;
+	return calloc(1, sizeof(struct fx__result));
 }
 
 void fx_result_free(fx_result *res)
@@ -336,8 +322,6 @@ void fx_result_free(fx_result *res)
 		return;
 	buf_free(r->pub.out.data, r->cap[0]);
 	buf_free(r->pub.err.data, r->cap[1]);
-	if (r->pub.stage_status != &r->pub.status)
-		free(r->pub.stage_status);
 	free(r);
 }
 
@@ -558,8 +542,8 @@ static int took(struct run *r, struct stream *st, const char *at, size_t n, int6
 		fx__ring_put(o->data, st->limit, &st->head, at, n);
 		break;
 	case FX_LIMIT_KILL:
-		if (!r->res->pub.limit_hit) {
-			r->res->pub.limit_hit = 1;
+		if (!r->res->limit_hit) {
+			r->res->limit_hit = 1;
 			if (alive(r->job))
 				terminate(r, now);
 		}
@@ -675,7 +659,7 @@ static int run_loop(struct run *rp, int64_t deadline)
 			break;
 		if (living) {
 			if (!rp->terminating && now >= deadline) {
-				res->pub.timed_out = 1;
+				res->timed_out = 1;
 				terminate(rp, now);
 			}
 			if (rp->terminating && now >= rp->kill_at) {
@@ -697,7 +681,7 @@ static int run_loop(struct run *rp, int64_t deadline)
 				if (rc < 0)
 					break;
 				if (rp->in_fd >= 0 || rp->s[0].fd >= 0 || rp->s[1].fd >= 0)
-					res->pub.wait_delay_expired = 1;
+					res->wait_delay_expired = 1;
 				close_fd(&rp->in_fd);
 				close_fd(&rp->s[0].fd);
 				close_fd(&rp->s[1].fd);
@@ -859,7 +843,7 @@ fail:
 
 /* How it ended, most significant first.  `known`: the last stage's
  * status is known (reaped by us, or learnt from its pidfd). */
-static int end_of(const fx_result *res, int known)
+static int end_of(const struct fx__result *res, int known)
 {
 	if (res->timed_out)
 		return FX_END_TIMEOUT;
@@ -873,7 +857,7 @@ static int end_of(const fx_result *res, int known)
 		return FX_END_UNKNOWN;
 	/* A pipeline ends as its last stage: an earlier one killed by
 	 * SIGPIPE is how pipelines end early, as in a shell. */
-	return fx_status_signal(res->status) ? FX_END_SIGNALED : FX_END_EXITED;
+	return fx_status_signal(res->pub.status) ? FX_END_SIGNALED : FX_END_EXITED;
 }
 
 /*
@@ -883,17 +867,8 @@ static int end_of(const fx_result *res, int known)
  */
 void fx__result_finish(struct fx__result *res, fx_proc *const *procs, size_t n)
 {
-	fx_result *pub = &res->pub;
-
-	pub->pipefail_status = 0;
-	for (size_t i = 0; i < n; i++) {
-		int st = procs[i]->reaped ? procs[i]->status : -1;
-		pub->stage_status[i] = st;
-		if (st != 0)
-			pub->pipefail_status = st;
-	}
-	pub->status = pub->stage_status[n - 1];
-	pub->end = end_of(pub, procs[n - 1]->reaped);
+	res->pub.status = procs[n - 1]->reaped ? procs[n - 1]->status : -1;
+	res->pub.end = end_of(res, procs[n - 1]->reaped);
 }
 
 /* ------------------------------------------------------------------ */
@@ -971,7 +946,7 @@ int fx_run(fx_result **res, const char *file, char *const argv[], const fx_attr 
 		xo.pgid = 0;
 	}
 
-	r = fx__result_new(1);
+	r = fx__result_new();
 	if (!r)
 		return fx__set_error(err, FX_STEP_PLAN, ENOMEM, -1);
 	rc = fx__spawn_ex(&proc, file, argv, attr, &xo, err);

@@ -39,6 +39,11 @@ unsigned fx__run_flags(const struct fx_run_opts *opts);
 struct fx__result {
 	fx_result pub;
 	size_t cap[2];          /* capacity of out.data and err.data */
+	/* What happened during the run, from which pub.end is made: more
+	 * than one may have (fx__result_finish). */
+	int timed_out;          /* the timeout passed while it ran */
+	int limit_hit;          /* a FX_LIMIT_KILL limit was passed */
+	int wait_delay_expired; /* pipes were still open when the wait delay ended */
 };
 
 /* What the run loop drives. */
@@ -73,8 +78,7 @@ void fx__run_opts_defaults(struct fx_run_opts *opts);
 int fx__job_run(struct fx__job *job, const struct fx_run_opts *opts, struct fx__result *res,
                 int64_t started, fx_error *err);
 
-/* Stage statuses, the last one, the pipefail summary and `end`, from
- * the reaped processes. */
+/* The last stage's status and `end`, from the reaped processes. */
 void fx__result_finish(struct fx__result *res, fx_proc *const *procs, size_t n);
 
 /*
@@ -95,8 +99,8 @@ struct run_frame {
 };
 int fx__job_run_framed(struct run_frame *f);
 
-/* A zeroed result with the stage statuses allocated for n stages. */
-struct fx__result *fx__result_new(size_t nstages);
+/* A zeroed result. */
+struct fx__result *fx__result_new(void);
 
 /*
  * Blocking SIGPIPE in the calling thread around writes to a child's

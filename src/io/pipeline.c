@@ -397,7 +397,7 @@ int fx_pipeline_run(fx_result **res, fx_pipeline *pl, const fx_run_opts *opts, f
 		fx__run_opts_defaults(&defaults);
 		opts = &defaults;
 	}
-	r = fx__result_new(pl->n ? pl->n : 1);
+	r = fx__result_new();
 	procs = calloc(pl->n ? pl->n : 1, sizeof(fx_proc *));
 	if (!r || !procs) {
 		free(procs);
