@@ -847,7 +847,7 @@ static int end_of(const struct fx__result *res, int known)
 {
 	if (res->timed_out)
 		return FX_END_TIMEOUT;
-	if (res->sink_error)
+	if (res->pub.sink_error)
 		return FX_END_SINK;
 	if (res->limit_hit)
 		return FX_END_LIMIT;
