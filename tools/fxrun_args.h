@@ -16,7 +16,9 @@
 enum fxrun_action {
 	FXRUN_RUN = 0,          /* spawn cmd[0] */
 	FXRUN_HELP,             /* -h / --help seen: print the usage */
-	FXRUN_VERSION           /* --version seen */
+	FXRUN_VERSION,          /* --version seen */
+	FXRUN_PRINTENV          /* no PROGRAM, only environment options: print
+	                           the environment, as env(1) does */
 };
 
 /* One -e or -U, kept in command-line order: later ones win. */
@@ -47,12 +49,15 @@ struct fxrun_id_map {
 struct fxrun_rlimit {
 	int resource;           /* RLIMIT_* */
 	const char *name;       /* "nofile": static, for messages */
-	uint64_t soft, hard;    /* soft <= hard; FXRUN_RLIM_UNLIMITED */
+	uint64_t soft, hard;    /* soft <= hard when both set; FXRUN_RLIM_UNLIMITED */
+	int keep_soft;          /* ":HARD": the soft limit stays as fxrun's */
+	int keep_hard;          /* "SOFT:": the hard limit stays as fxrun's */
 };
 
 /* One element of --cpus: CPUs lo..hi. */
 struct fxrun_cpu_range {
 	unsigned lo, hi;        /* lo <= hi <= FXRUN_CPU_MAX */
+	unsigned stride;        /* >= 1: lo, lo + stride, ... up to hi */
 };
 
 /* The highest CPU number --cpus takes (the set is allocated to cover it). */
@@ -102,7 +107,19 @@ struct fxrun_opts {
 	long long kill_after_ms;    /* -1: never SIGKILL */
 	int timeout_sig;            /* default SIGTERM */
 	int signal_set;             /* --signal was given */
-	int kill_group;             /* signal the child's whole process group */
+	int kill_group;             /* --kill-group: signal the child's whole group */
+	int timeout_foreground;     /* --foreground: no group of its own (timeout(1)) */
+	int preserve_status;        /* --preserve-status */
+	int verbose;                /* 1: --verbose (timeout(1)); 2: -v, --debug (env(1)'s, and the timeout's lines) */
+
+	/* env(1): -0, and the signal options (bit n-1 for signal n). */
+	int null_sep;               /* -0: print the environment NUL-separated */
+	uint64_t sig_default;       /* --default-signal */
+	uint64_t sig_ignore;        /* --ignore-signal */
+	uint64_t sig_block;         /* --block-signal */
+	void **owned;               /* -S: the argvs rebuilt around its words, and
+	                               the words' storage, freed with the opts */
+	size_t n_owned;
 
 	/*
 	 * Linux containment (forkexec-linux.h), applied by fxrun_linux.c.
@@ -114,8 +131,8 @@ struct fxrun_opts {
 	int setgroups;              /* enum fx_setgroups_policy; 0: not given */
 	int umask;                  /* --umask, or -1 */
 	int no_new_privs;           /* --no-new-privs, or implied by --seccomp */
-	int nice_set;
-	int nice;                   /* --nice, -20..19, when nice_set */
+	int nice_set;               /* 1: absolute (--niceness), 2: relative (-n) */
+	int nice;                   /* -20..19 absolute; any int relative */
 	int sched_set;
 	int sched_policy;           /* SCHED_*, when sched_set */
 	int sched_priority;         /* 1-99 for FIFO and RR, else 0 */
@@ -176,8 +193,8 @@ int fxrun_parse_number(const char *s, unsigned long max, unsigned long *out);
 
 /*
  * A DURATION as timeout(1) takes it, plus milliseconds: a non-negative
- * decimal number ("2", "1.5", ".25") with an optional unit, "ms", "s"
- * (the default), "m", "h" or "d".  Stores it in milliseconds, rounded
+ * number as strtod reads it ("2", "1.5", ".25", "1e3", "0x10", "inf")
+ * with an optional unit, "ms", "s" (the default), "m", "h" or "d".  Stores it in milliseconds, rounded
  * up (so that a positive duration never becomes 0, which means none);
  * -EINVAL for anything else.  Durations beyond about 30,000 years are
  * clamped to that.
@@ -189,5 +206,8 @@ int fxrun_parse_duration(const char *s, long long *ms);
  * ("TERM", "SIGTERM", any case): the number, or -EINVAL.
  */
 int fxrun_parse_signal(const char *s);
+
+/* The name of signal sig without "SIG" ("TERM"), or NULL if it has none. */
+const char *fxrun_signal_name(int sig);
 
 #endif /* FXRUN_ARGS_H */

@@ -132,7 +132,7 @@ static int apply_cpus(const struct fxrun_opts *o, fx_attr *a)
 		return set(-ENOMEM, "--cpus");
 	CPU_ZERO_S(size, cpus);
 	for (i = 0; i < o->n_cpus; i++)
-		for (c = o->cpus[i].lo; c <= o->cpus[i].hi; c++)
+		for (c = o->cpus[i].lo; c <= o->cpus[i].hi; c += o->cpus[i].stride)
 			CPU_SET_S(c, size, cpus);
 	r = set(fx_attr_set_cpus(a, size, cpus), "--cpus");
 	CPU_FREE(cpus);
@@ -199,6 +199,30 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 		                ? (uint64_t)RLIM_INFINITY : rl->hard;
 
 		snprintf(what, sizeof what, "--rlimit %s", rl->name);
+		/* prlimit(1)'s "SOFT:" and ":HARD": the other stays fxrun's. */
+		if (rl->keep_soft || rl->keep_hard) {
+			struct rlimit cur;
+
+			if (getrlimit(rl->resource, &cur) < 0)
+				return set(-errno, what);
+			if (rl->keep_soft)
+				soft = (uint64_t)cur.rlim_cur;
+			else
+				hard = (uint64_t)cur.rlim_max;
+			if (soft != (uint64_t)RLIM_INFINITY &&
+			    (hard == (uint64_t)RLIM_INFINITY ? 0 : soft > hard)) {
+				fprintf(stderr, "fxrun: %s: the soft limit cannot exceed "
+				        "the hard limit (%llu > %llu)\n", what,
+				        (unsigned long long)soft, (unsigned long long)hard);
+				return -EINVAL;
+			}
+			if (soft == (uint64_t)RLIM_INFINITY && hard != (uint64_t)RLIM_INFINITY) {
+				fprintf(stderr, "fxrun: %s: the soft limit cannot exceed "
+				        "the hard limit (unlimited > %llu)\n", what,
+				        (unsigned long long)hard);
+				return -EINVAL;
+			}
+		}
 		r = set(fx_attr_set_rlimit(a, rl->resource, soft, hard), what);
 	}
 	if (r == 0 && o->umask >= 0)
@@ -206,8 +230,8 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 	if (r == 0 && o->no_new_privs)
 		r = set(fx_attr_set_no_new_privs(a, 1),
 		        o->seccomp ? "--seccomp (no_new_privs)" : "--no-new-privs");
-	if (r == 0 && o->nice_set) {
-		snprintf(what, sizeof what, "--nice %d", o->nice);
+	if (r == 0 && o->nice_set == 1) {
+		snprintf(what, sizeof what, "--niceness %d", o->nice);
 		r = set(fx_attr_set_nice(a, o->nice), what);
 	}
 	if (r == 0 && o->sched_set)
