@@ -423,8 +423,19 @@ static int build_attr(const struct fxrun_opts *o,
 		r = set(fx_attr_set_argv0(a, o->argv0), "--argv0");
 	if (r == 0 && env)
 		r = set(fx_attr_set_env(a, env), "environment");
-	if (r == 0 && o->chroot)
+	if (r == 0 && o->chroot) {
+		struct stat st;
+
+		/* The search for PROGRAM happens under DIR: a DIR that is not
+		 * there would be reported as PROGRAM not found (127); say what
+		 * is missing, as chroot(8) does (125). */
+		if (stat(o->chroot, &st) < 0) {
+			fprintf(stderr, "fxrun: --chroot %s: %s\n", o->chroot,
+			        strerror(errno));
+			return -ENOENT;
+		}
 		r = set(fx_attr_set_chroot(a, o->chroot), "--chroot");
+	}
 	if (r == 0 && o->chdir)
 		r = set(fx_attr_set_cwd(a, o->chdir), "--chdir");
 	if (r == 0 && c->has_uid)

@@ -1128,8 +1128,10 @@ static int split_string(const char *str, char **bufp, char ***wordsp,
 					p = str + strlen(str);
 					break;
 				}
-				if (c == '_' && !quote)
-					break;  /* a separator, outside quotes */
+				if (c == '_' && !quote) {
+					p++;    /* a separator, outside quotes */
+					break;
+				}
 				k = c ? strchr(from, c) : NULL;
 				if (!k)
 					goto bad_escape;
@@ -1175,8 +1177,6 @@ static int split_string(const char *str, char **bufp, char ***wordsp,
 			out[len++] = '\0';
 			offs[n_offs++] = start;
 		}
-		if (*p == '\\' && p[1] == '_')
-			p += 2;
 		if (*p == '\0')
 			break;
 	}
