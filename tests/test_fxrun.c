@@ -2063,6 +2063,21 @@ TEST_ONCE(fxrun_seccomp_bad_file)
 	free(dir);
 }
 
+/* A directory of another file system than cgroup2 (a v1 hierarchy, or
+ * /tmp) is named as such, not reported as the kernel's EBADF. */
+TEST_ONCE(fxrun_cgroup_not_v2)
+{
+	char *dir = fxt_tmpdir();
+	struct fxr r;
+
+	FXRUN(&r, "--cgroup", dir, "true");
+	ASSERT_EQ(r.code, 125);
+	ASSERT_EQ(count_lines(r.err), 1);
+	ASSERT(strstr(r.err, "not a cgroup v2 directory"));
+	fxr_free(&r);
+	free(dir);
+}
+
 TEST_ONCE(fxrun_help_containment)
 {
 	static const char *const options[] = {

@@ -49,7 +49,11 @@ static const char usage[] =
 "      --chroot DIR           change the root directory to DIR (and the\n"
 "                             working directory to / unless -C is given)\n"
 "  -u, --user USER|UID        run as USER; a name also sets USER's group and\n"
-"                             supplementary groups, unless -g/-G are given\n"
+"                             supplementary groups, unless -g/-G are given,\n"
+"                             and HOME, USER, LOGNAME, as runuser -u does\n"
+"  -m, --preserve-environment  with -u NAME, keep HOME, USER and LOGNAME\n"
+"      --reset-env            only TERM, then SHELL, HOME, USER, LOGNAME and\n"
+"                             PATH for the user, as setpriv --reset-env\n"
 "  -g, --group GROUP|GID      run with primary group GROUP\n"
 "  -G, --groups LIST          supplementary groups, comma-separated names or\n"
 "                             numbers; an empty LIST clears them\n"
@@ -118,7 +122,7 @@ static const char usage[] =
 "                             cap_net_bind_service, any case), kept across\n"
 "                             --user and exec\n"
 "      --bounding-caps LIST   capabilities to drop from the bounding set\n"
-"                             ('all': every one)\n"
+"                             ('all': every one; setpriv's -all,+chown too)\n"
 "      --cgroup PATH          start in this cgroup v2 directory\n"
 "      --rlimit NAME=SOFT[:HARD]  resource limit (cpu, fsize, data, stack,\n"
 "                             core, rss, nproc, nofile, memlock, as, locks,\n"
@@ -509,6 +513,8 @@ static int run(const struct fxrun_opts *o)
 	int code = EXIT_FXRUN_FAILED;
 	int reaped = 0;         /* --ptrace saw the child end before exec */
 	int reraise = 0;        /* the signal to die of, as the child did */
+	char *user_vars[6] = { NULL };  /* runuser's and --reset-env's variables */
+	size_t n_vars = 0, k;
 	int status, r;
 	struct fxrun_deadline dl = {
 		.timeout_ms = o->timeout_ms, .kill_after_ms = o->kill_after_ms,
@@ -521,7 +527,33 @@ static int run(const struct fxrun_opts *o)
 		fail(msg, NULL);
 		goto out;
 	}
-	if (fxrun_build_env(o, environ, &env) < 0) {
+	/* runuser -u NAME: HOME, USER, LOGNAME of NAME (a number is setpriv's
+	 * --reuid, which leaves them); setpriv --reset-env: a new environment. */
+	if (o->reset_env || (o->user && creds.pw_name && !o->preserve_env)) {
+		int root;
+
+		r = fxrun_creds_passwd(&creds, msg, sizeof msg);
+		if (r < 0) {
+			fail("--reset-env", msg);
+			goto out;
+		}
+		root = (creds.has_uid ? creds.uid : getuid()) == 0;
+		if ((o->reset_env &&
+		     asprintf(&user_vars[n_vars++], "SHELL=%s", creds.pw_shell) < 0) ||
+		    asprintf(&user_vars[n_vars++], "HOME=%s", creds.pw_dir) < 0 ||
+		    asprintf(&user_vars[n_vars++], "USER=%s", creds.pw_name) < 0 ||
+		    asprintf(&user_vars[n_vars++], "LOGNAME=%s", creds.pw_name) < 0 ||
+		    (o->reset_env &&
+		     asprintf(&user_vars[n_vars++], "PATH=%s", root
+		              ? "/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin"
+		              : "/usr/local/bin:/bin:/usr/bin") < 0)) {
+			user_vars[--n_vars] = NULL;
+			fail("out of memory", NULL);
+			goto out;
+		}
+	}
+	if (fxrun_build_env_user(o, environ, n_vars ? user_vars : NULL,
+	                         o->reset_env, &env) < 0) {
 		fail("out of memory", NULL);
 		goto out;
 	}
@@ -607,6 +639,8 @@ out:
 	fx_proc_free(proc);
 	fx_attr_free(attr);
 	free(env);
+	for (k = 0; k < n_vars; k++)
+		free(user_vars[k]);
 	fxrun_creds_free(&creds);
 	if (reraise)
 		die_like(reraise);

@@ -55,7 +55,7 @@ enum opt_id {
 	OPT_NO_NEW_PRIVS, OPT_NICE, OPT_SCHED, OPT_CPUS, OPT_SECCOMP,
 	OPT_TTY_FOREGROUND, OPT_PRESERVE_STATUS, OPT_VERBOSE, OPT_NULL,
 	OPT_SPLIT, OPT_DEFAULT_SIGNAL, OPT_IGNORE_SIGNAL, OPT_BLOCK_SIGNAL,
-	OPT_NICENESS, OPT_DEBUG
+	OPT_NICENESS, OPT_DEBUG, OPT_PRESERVE_ENV, OPT_RESET_ENV
 };
 
 struct opt_def {
@@ -85,6 +85,8 @@ static const struct opt_def opt_defs[] = {
 	{ "env",                'e', 1, OPT_ENV, 1 },
 	{ "unset",              'U', 1, OPT_UNSET, 1 },
 	{ "null",               '0', 0, OPT_NULL, 1 },
+	{ "preserve-environment", 'm', 0, OPT_PRESERVE_ENV, 0 },
+	{ "reset-env",          0,   0, OPT_RESET_ENV, 0 },
 	{ "split-string",       'S', 1, OPT_SPLIT, 1 },
 	{ "debug",              'v', 0, OPT_DEBUG, 1 },
 	{ "verbose",            0,   0, OPT_VERBOSE, 0 },
@@ -395,9 +397,22 @@ static int parse_caps(const char *opt, const char *arg, int allow_all,
 	while (next_element(&p, &e, &len)) {
 		const char *name = e;
 		size_t n = len;
+		int out = 0;    /* take it out of *mask */
+		uint64_t bits;
 
-		if (allow_all && name_is(e, len, "all")) {
-			*mask |= FX_CAP(FXRUN_CAP_LAST + 1) - 1;
+		/*
+		 * setpriv(1)'s signs: for --bounding-caps (the caps to drop)
+		 * "-X" drops and "+X" keeps, so "-all,+chown" keeps chown
+		 * alone; for --ambient-caps "+X" adds and "-X" takes away.
+		 */
+		if (n > 1 && (*name == '+' || *name == '-')) {
+			out = (*name == '+') == allow_all;
+			name++;
+			n--;
+		}
+		if (allow_all && name_is(name, n, "all")) {
+			bits = FX_CAP(FXRUN_CAP_LAST + 1) - 1;
+			*mask = out ? *mask & ~bits : *mask | bits;
 			continue;
 		}
 		if (n > 4 && strncasecmp(name, "cap_", 4) == 0) {
@@ -411,10 +426,10 @@ static int parse_caps(const char *opt, const char *arg, int allow_all,
 			return usage_error(errbuf, errlen,
 			                   "invalid '%s %s': unknown capability '%.*s'%s",
 			                   opt, arg, (int)len, e,
-			                   name_is(e, len, "all")
+			                   name_is(name, n, "all")
 			                   ? " ('all' is for --bounding-caps)"
 			                   : " (e.g. net_bind_service or cap_net_bind_service)");
-		*mask |= FX_CAP(c);
+		*mask = out ? *mask & ~FX_CAP(c) : *mask | FX_CAP(c);
 	}
 	return 0;
 }
@@ -826,6 +841,12 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		break;
 	case OPT_NULL:
 		o->null_sep = 1;
+		break;
+	case OPT_PRESERVE_ENV:
+		o->preserve_env = 1;
+		break;
+	case OPT_RESET_ENV:
+		o->reset_env = 1;
 		break;
 	case OPT_SPLIT:
 		/* Spliced into argv by fxrun_parse, which owns argv. */
@@ -1256,6 +1277,10 @@ static int check_combinations(const struct fxrun_opts *o,
 			return usage_error(errbuf, errlen,
 			                   "'--fd %d=...' and a stdio option both set fd %d", c, c);
 	}
+	if (o->reset_env && (o->preserve_env || o->clear_env))
+		return usage_error(errbuf, errlen,
+		                   "'--reset-env' and '%s' cannot be used together",
+		                   o->clear_env ? "-i" : "--preserve-environment");
 	if (o->kill_group && o->timeout_foreground)
 		return usage_error(errbuf, errlen,
 		                   "'--kill-group' and '--foreground' cannot be used together");

@@ -88,6 +88,8 @@ struct fxrun_opts {
 	const char *argv0;      /* --argv0 */
 
 	int clear_env;          /* -i */
+	int preserve_env;       /* -m: -u NAME leaves HOME, USER, LOGNAME */
+	int reset_env;          /* --reset-env, as setpriv(1) */
 	struct fxrun_env_op *env_ops;
 	size_t n_env_ops;
 

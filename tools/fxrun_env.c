@@ -27,36 +27,70 @@ static void remove_name(char **env, size_t *n, const char *name, size_t len)
 	*n = j;
 }
 
-int fxrun_build_env(const struct fxrun_opts *o, char *const *base,
-                    char ***out)
+/*
+ * NAME=VALUE in the place of NAME's first entry, or at the end, as
+ * setenv(3) does (so env(1), runuser(1) and fxrun order alike).
+ */
+static void set_name(char **env, size_t *n, const char *entry)
 {
-	size_t n_base = 0, n = 0, i;
+	size_t len = (size_t)(strchr(entry, '=') - entry), i, j, k;
+
+	for (i = 0; i < *n && !defines(env[i], entry, len); i++)
+		continue;
+	if (i == *n) {
+		env[(*n)++] = (char *)entry;
+		return;
+	}
+	env[i] = (char *)entry;
+	/* Later duplicates (a hand-made environ may have them) go. */
+	for (j = k = i + 1; j < *n; j++)
+		if (!defines(env[j], entry, len))
+			env[k++] = env[j];
+	*n = k;
+}
+
+int fxrun_build_env_user(const struct fxrun_opts *o, char *const *base,
+                         char *const *user, int reset, char ***out)
+{
+	size_t n_base = 0, n_user = 0, n = 0, i;
 	char **env;
 
 	*out = NULL;
-	if (!o->clear_env && o->n_env_ops == 0)
+	if (!o->clear_env && o->n_env_ops == 0 && !user && !reset)
 		return 0;
 
 	if (!o->clear_env && base)
 		while (base[n_base])
 			n_base++;
-	/* At most every base entry plus one per -e, and the NULL. */
-	env = malloc((n_base + o->n_env_ops + 1) * sizeof *env);
+	while (user && user[n_user])
+		n_user++;
+	/* At most every base entry plus one per variable, and the NULL. */
+	env = malloc((n_base + n_user + o->n_env_ops + 1) * sizeof *env);
 	if (!env)
 		return -ENOMEM;
 	for (i = 0; i < n_base; i++)
-		env[n++] = base[i];
+		if (!reset || defines(base[i], "TERM", 4))
+			env[n++] = base[i];
+	for (i = 0; i < n_user; i++)
+		set_name(env, &n, user[i]);
 
 	for (i = 0; i < o->n_env_ops; i++) {
 		const struct fxrun_env_op *op = &o->env_ops[i];
 		const char *eq = strchr(op->arg, '=');
 		size_t len = eq ? (size_t)(eq - op->arg) : strlen(op->arg);
 
-		remove_name(env, &n, op->arg, len);
 		if (op->kind == FXRUN_ENV_SET)
-			env[n++] = (char *)op->arg;
+			set_name(env, &n, op->arg);
+		else
+			remove_name(env, &n, op->arg, len);
 	}
 	env[n] = NULL;
 	*out = env;
 	return 0;
+}
+
+int fxrun_build_env(const struct fxrun_opts *o, char *const *base,
+                    char ***out)
+{
+	return fxrun_build_env_user(o, base, NULL, 0, out);
 }

@@ -19,6 +19,9 @@
 
 #ifdef __linux__
 #include <linux/filter.h>
+#include <sys/vfs.h>
+/* CGROUP2_SUPER_MAGIC of <linux/magic.h>. */
+#define FXRUN_CGROUP2_MAGIC 0x63677270
 #else
 /* <linux/filter.h>'s layout; the setter says -ENOTSUP there anyway. */
 struct sock_filter {
@@ -142,6 +145,24 @@ static int apply_cpus(const struct fxrun_opts *o, fx_attr *a)
 #endif
 }
 
+/*
+ * Whether path is (on) a cgroup v2 file system; 1 when that cannot be
+ * told (no such file: the setter then says what is wrong).
+ */
+static int is_cgroup2(const char *path)
+{
+#ifdef __linux__
+	struct statfs sf;
+
+	if (statfs(path, &sf) < 0)
+		return 1;
+	return sf.f_type == FXRUN_CGROUP2_MAGIC;
+#else
+	(void)path;
+	return 1;
+#endif
+}
+
 static int apply_maps(const struct fxrun_id_map *maps, size_t n, int gid,
                       fx_attr *a)
 {
@@ -188,6 +209,12 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 		        "--bounding-caps");
 	if (r == 0 && o->ambient_caps)
 		r = set(fx_attr_set_ambient_caps(a, o->ambient_caps), "--ambient-caps");
+	if (r == 0 && o->cgroup && !is_cgroup2(o->cgroup)) {
+		/* The kernel would say EBADF at clone3 (CLONE_INTO_CGROUP). */
+		fprintf(stderr, "fxrun: --cgroup %s: not a cgroup v2 directory\n",
+		        o->cgroup);
+		r = -ENOTDIR;
+	}
 	if (r == 0 && o->cgroup)
 		r = set_path(fx_attr_set_cgroup_path(a, o->cgroup), "--cgroup",
 		             o->cgroup);
