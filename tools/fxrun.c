@@ -136,6 +136,7 @@ static const char usage[] =
 "      --niceness N           set the niceness to N, -20 to 19\n"
 "      --sched POLICY[:PRIO]  other, batch, idle, or fifo:PRIO, rr:PRIO\n"
 "                             (PRIO 1-99)\n"
+"  -R, --reset-on-fork        with --sched: SCHED_RESET_ON_FORK, as chrt -R\n"
 "      --cpus LIST            CPU affinity, e.g. 0-3,6 or 0-7:2 (a stride),\n"
 "                             or taskset's hexadecimal mask 0x3\n"
 "      --seccomp FILE         install the raw BPF program in FILE (struct\n"

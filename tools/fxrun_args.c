@@ -55,7 +55,8 @@ enum opt_id {
 	OPT_NO_NEW_PRIVS, OPT_NICE, OPT_SCHED, OPT_CPUS, OPT_SECCOMP,
 	OPT_TTY_FOREGROUND, OPT_PRESERVE_STATUS, OPT_VERBOSE, OPT_NULL,
 	OPT_SPLIT, OPT_DEFAULT_SIGNAL, OPT_IGNORE_SIGNAL, OPT_BLOCK_SIGNAL,
-	OPT_NICENESS, OPT_DEBUG, OPT_PRESERVE_ENV, OPT_RESET_ENV
+	OPT_NICENESS, OPT_DEBUG, OPT_PRESERVE_ENV, OPT_RESET_ENV,
+	OPT_RESET_ON_FORK
 };
 
 struct opt_def {
@@ -123,6 +124,7 @@ static const struct opt_def opt_defs[] = {
 	{ "adjustment",         'n', 1, OPT_NICE, 0 },
 	{ "niceness",           0,   1, OPT_NICENESS, 0 },
 	{ "sched",              0,   1, OPT_SCHED, 0 },
+	{ "reset-on-fork",      'R', 0, OPT_RESET_ON_FORK, 0 },
 	{ "cpus",               0,   1, OPT_CPUS, 0 },
 	{ "seccomp",            0,   1, OPT_SECCOMP, 0 },
 	{ "help",               'h', 0, OPT_HELP, 0 },
@@ -1026,6 +1028,9 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		break;
 	case OPT_SCHED:
 		return parse_sched(opt, arg, o, errbuf, errlen);
+	case OPT_RESET_ON_FORK:
+		o->reset_on_fork = 1;
+		break;
 	case OPT_CPUS:
 		return parse_cpus(opt, arg, o, errbuf, errlen);
 	case OPT_SECCOMP:
@@ -1277,6 +1282,8 @@ static int check_combinations(const struct fxrun_opts *o,
 			return usage_error(errbuf, errlen,
 			                   "'--fd %d=...' and a stdio option both set fd %d", c, c);
 	}
+	if (o->reset_on_fork && !o->sched_set)
+		return usage_error(errbuf, errlen, "'--reset-on-fork' needs '--sched'");
 	if (o->reset_env && (o->preserve_env || o->clear_env))
 		return usage_error(errbuf, errlen,
 		                   "'--reset-env' and '%s' cannot be used together",

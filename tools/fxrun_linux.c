@@ -35,6 +35,9 @@ struct sock_fprog {
 };
 #endif
 
+/* <sched.h> names it only with _GNU_SOURCE on some C libraries. */
+#define FXRUN_SCHED_RESET_ON_FORK 0x40000000
+
 #ifndef CLONE_NEWUSER
 #define CLONE_NEWUSER 0x10000000
 #endif
@@ -262,8 +265,9 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 		r = set(fx_attr_set_nice(a, o->nice), what);
 	}
 	if (r == 0 && o->sched_set)
-		r = set(fx_attr_set_sched(a, o->sched_policy, o->sched_priority),
-		        "--sched");
+		r = set(fx_attr_set_sched(a, o->sched_policy |
+		                          (o->reset_on_fork ? FXRUN_SCHED_RESET_ON_FORK : 0),
+		                          o->sched_priority), "--sched");
 	if (r == 0 && o->n_cpus)
 		r = apply_cpus(o, a);
 	if (r == 0 && o->seccomp) {
