@@ -200,6 +200,20 @@ FX_EXTERN int fx_attr_set_no_new_privs(fx_attr *attr, int on);
  * uid (lowering it needs CAP_SYS_NICE). */
 FX_EXTERN int fx_attr_set_nice(fx_attr *attr, int nice);
 
+/* I/O scheduling classes of fx_attr_set_ioprio (the kernel's IOPRIO_CLASS_*). */
+#define FX_IOPRIO_CLASS_NONE 0  /* none: follows the CPU niceness */
+#define FX_IOPRIO_CLASS_RT   1  /* realtime (needs CAP_SYS_ADMIN or CAP_SYS_NICE) */
+#define FX_IOPRIO_CLASS_BE   2  /* best-effort */
+#define FX_IOPRIO_CLASS_IDLE 3  /* idle: I/O only when no one else wants the disk */
+
+/*
+ * The child's I/O priority, as ionice(1) sets it: a class and a level
+ * from 0 (highest) to 7 (it orders RT and BE; ionice(1) gives IDLE 7);
+ * the level of NONE is 0.  Set with ioprio_set(2) before the switch to
+ * another uid.  -EINVAL outside that.
+ */
+FX_EXTERN int fx_attr_set_ioprio(fx_attr *attr, int ioclass, int level);
+
 /*
  * Scheduling policy (SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_FIFO,
  * SCHED_RR, optionally | SCHED_RESET_ON_FORK) and its static priority

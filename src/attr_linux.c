@@ -270,6 +270,21 @@ int fx_attr_set_nice(fx_attr *attr, int nice)
 	return 0;
 }
 
+int fx_attr_set_ioprio(fx_attr *attr, int ioclass, int level)
+{
+	struct fx__linux_attr *lx;
+	/* The kernel keeps IDLE's level too (ionice(1) sets 7); NONE's
+	 * must be 0. */
+	if (ioclass < FX_IOPRIO_CLASS_NONE || ioclass > FX_IOPRIO_CLASS_IDLE ||
+	    level < 0 || level > (ioclass == FX_IOPRIO_CLASS_NONE ? 0 : 7))
+		return -EINVAL;
+	LINUX_ATTR(lx, attr);
+	lx->has_ioprio = 1;
+	/* IOPRIO_PRIO_VALUE of <linux/ioprio.h>: the class above 13 bits of data. */
+	lx->ioprio = ioclass << 13 | level;
+	return 0;
+}
+
 int fx_attr_set_sched(fx_attr *attr, int policy, int priority)
 {
 	struct fx__linux_attr *lx;

@@ -23,10 +23,10 @@
 
 size_t fx__plan_linux_nops(const struct fx_attr *attr)
 {
-	/* join cgroup, unshare, wait, 16 rlimits twice, nice, sched,
-	 * affinity, bounding, keepcaps, ambient, umask, no_new_privs,
-	 * seccomp */
-	return attr->lx ? 3 + 2 * FX__NRLIMITS + 11 : 0;
+	/* join cgroup, unshare, wait, 16 rlimits twice, nice, ioprio,
+	 * sched, affinity, bounding, keepcaps, ambient, umask,
+	 * no_new_privs, seccomp */
+	return attr->lx ? 3 + 2 * FX__NRLIMITS + 12 : 0;
 }
 
 /* "IN OUT COUNT\n" per line, in one string: the kernel wants the whole
@@ -136,6 +136,8 @@ void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 		push_rlimits(plan, lx, FX__OP_RLIMIT_RAISE);
 	if (lx->has_nice)
 		fx__plan_push(plan, FX__OP_NICE, FX_STEP_NICE)->a = lx->nice;
+	if (lx->has_ioprio)
+		fx__plan_push(plan, FX__OP_IOPRIO, FX_STEP_IOPRIO)->a = lx->ioprio;
 	if (lx->has_sched) {
 		plan->sched_priority = lx->priority;
 		op = fx__plan_push(plan, FX__OP_SCHED, FX_STEP_SCHED);

@@ -31,7 +31,8 @@
  *   cgroup         the cgroup v2 path (the "0::" line of /proc/self/cgroup);
  *   rlimit.NAME    "SOFT:HARD" for every resource (cpu ... rttime), each a
  *                  decimal number or "unlimited";
- *   nice, sched.policy (SCHED_RESET_ON_FORK masked off),
+ *   nice, ioprio (CLASS:LEVEL of ioprio_get(2)),
+ *   sched.policy (SCHED_RESET_ON_FORK masked off),
  *   sched.reset_on_fork (0/1), sched.priority;
  *   cpus           the affinity mask in the kernel's list syntax ("0-3,6");
  *   seccomp        the Seccomp field of /proc/self/status (0, 1 or 2).
@@ -726,6 +727,19 @@ static void put_sched(void)
 		put("nice", "?");
 	else
 		putf("nice", "%d", niceness);
+#ifdef SYS_ioprio_get
+	{
+		/* IOPRIO_WHO_PROCESS, this process: class << 13 | level. */
+		long io = syscall(SYS_ioprio_get, 1, 0);
+
+		if (io < 0)
+			put("ioprio", "?");
+		else
+			putf("ioprio", "%ld:%ld", io >> 13, io & 0x1fff);
+	}
+#else
+	put("ioprio", "?");
+#endif
 	if (policy < 0) {
 		put("sched.policy", "?");
 		put("sched.reset_on_fork", "?");

@@ -934,7 +934,7 @@ static const char *const allowed_syscalls[] = {
 	"execve", "getdents64", "openat", "umask", "prlimit64",
 	"setpriority", "kill", "getpgid", "setresuid", "setresgid",
 	"unshare", "mount", "read", "sched_setscheduler", "sched_setparam",
-	"capget", "capset", "sched_setaffinity", "seccomp",
+	"capget", "capset", "sched_setaffinity", "seccomp", "ioprio_set",
 };
 
 static int allowed(const char *name)

@@ -56,7 +56,7 @@ enum opt_id {
 	OPT_TTY_FOREGROUND, OPT_PRESERVE_STATUS, OPT_VERBOSE, OPT_NULL,
 	OPT_SPLIT, OPT_DEFAULT_SIGNAL, OPT_IGNORE_SIGNAL, OPT_BLOCK_SIGNAL,
 	OPT_NICENESS, OPT_DEBUG, OPT_PRESERVE_ENV, OPT_RESET_ENV,
-	OPT_RESET_ON_FORK
+	OPT_RESET_ON_FORK, OPT_IONICE
 };
 
 struct opt_def {
@@ -125,6 +125,7 @@ static const struct opt_def opt_defs[] = {
 	{ "niceness",           0,   1, OPT_NICENESS, 0 },
 	{ "sched",              0,   1, OPT_SCHED, 0 },
 	{ "reset-on-fork",      'R', 0, OPT_RESET_ON_FORK, 0 },
+	{ "ionice",             0,   1, OPT_IONICE, 0 },
 	{ "cpus",               0,   1, OPT_CPUS, 0 },
 	{ "seccomp",            0,   1, OPT_SECCOMP, 0 },
 	{ "help",               'h', 0, OPT_HELP, 0 },
@@ -694,6 +695,46 @@ bad:
 	                   "least one CPU, e.g. 0x3", opt, arg);
 }
 
+/*
+ * --ionice CLASS[:LEVEL], ionice(1)'s -c CLASS -n LEVEL: none (0),
+ * realtime (1), best-effort (2) or idle (3), by name or number; LEVEL
+ * 0-7 for realtime and best-effort, 4 when not given, as ionice(1);
+ * idle gets 7 and none 0, as ionice(1) sets them.
+ */
+static int parse_ionice(const char *opt, const char *arg, struct fxrun_opts *o,
+                        char *errbuf, size_t errlen)
+{
+	static const struct { const char *name; const char *num; int level; } classes[] = {
+		{ "none", "0", 0 }, { "realtime", "1", 4 },
+		{ "best-effort", "2", 4 }, { "idle", "3", 7 },
+	};
+	const char *colon = strchr(arg, ':');
+	size_t len = colon ? (size_t)(colon - arg) : strlen(arg), i;
+	unsigned long level;
+
+	for (i = 0; i < N_OF(classes); i++)
+		if (name_is(arg, len, classes[i].name) || name_is(arg, len, classes[i].num))
+			break;
+	if (i == N_OF(classes))
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': unknown class '%.*s' (expected none, "
+		                   "realtime, best-effort, idle or 0-3)", opt, arg,
+		                   (int)len, arg);
+	level = (unsigned long)classes[i].level;
+	if (colon && (i == 0 || i == 3))
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': %s takes no level", opt, arg,
+		                   classes[i].name);
+	if (colon && fxrun_parse_number(colon + 1, 7, &level) < 0)
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': the level is a number from 0 to 7",
+		                   opt, arg);
+	o->ioprio_set = 1;
+	o->ioprio_class = (int)i;
+	o->ioprio_level = (int)level;
+	return 0;
+}
+
 /* --cpus LIST: "0-3,6"; replaces a --cpus given before. */
 static int parse_cpus(const char *opt, const char *arg, struct fxrun_opts *o,
                       char *errbuf, size_t errlen)
@@ -1031,6 +1072,8 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 	case OPT_RESET_ON_FORK:
 		o->reset_on_fork = 1;
 		break;
+	case OPT_IONICE:
+		return parse_ionice(opt, arg, o, errbuf, errlen);
 	case OPT_CPUS:
 		return parse_cpus(opt, arg, o, errbuf, errlen);
 	case OPT_SECCOMP:

@@ -139,6 +139,9 @@ struct fxrun_opts {
 	int sched_policy;           /* SCHED_*, when sched_set */
 	int sched_priority;         /* 1-99 for FIFO and RR, else 0 */
 	int reset_on_fork;          /* -R, --reset-on-fork: SCHED_RESET_ON_FORK */
+	int ioprio_set;
+	int ioprio_class;           /* FX_IOPRIO_CLASS_*, when ioprio_set */
+	int ioprio_level;           /* 0-7 */
 	unsigned long unshare;      /* CLONE_NEW* bits (--unshare, repeatable) */
 	struct fxrun_id_map *uid_maps;  /* --uid-map, in order */
 	size_t n_uid_maps;

@@ -264,6 +264,8 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 		snprintf(what, sizeof what, "--niceness %d", o->nice);
 		r = set(fx_attr_set_nice(a, o->nice), what);
 	}
+	if (r == 0 && o->ioprio_set)
+		r = set(fx_attr_set_ioprio(a, o->ioprio_class, o->ioprio_level), "--ionice");
 	if (r == 0 && o->sched_set)
 		r = set(fx_attr_set_sched(a, o->sched_policy |
 		                          (o->reset_on_fork ? FXRUN_SCHED_RESET_ON_FORK : 0),
