@@ -37,6 +37,8 @@ enum {
 	ERRX = 1 << 3,  /* stderr the same once "TOOL: " reads "fxrun: " */
 	FAILS = 1 << 4, /* both refuse: the tool exits non-zero (its own
 	                   code, often 1), fxrun 125, both say why */
+	ORPHAN = 1 << 5,/* each run leaves one child running (setsid -f),
+	                   which the test, their subreaper, waits for */
 };
 
 struct row {
@@ -239,6 +241,9 @@ static const struct row unshare_rows[] = {
 	  ST | ERR, "~ns.user ~ns.net ~ns.uts uid", 0 },
 	{ "unshare --user --setgroups=deny " P, "--unshare user --setgroups deny " P,
 	  ST | ERR, "setgroups", 0 },
+	{ "unshare --kill-child " P, "--kill-child " P, ST | ERR, "pdeathsig", 0 },
+	{ "unshare --kill-child=TERM --uts " P, "--kill-child=TERM --unshare uts " P,
+	  ST | ERR, "pdeathsig ~ns.uts", 0 },
 	{ "unshare --no-such-option true", "--unshare nosuch true", FAILS, NULL, 0 },
 };
 
@@ -301,6 +306,10 @@ static const struct row sched_rows[] = {
 	{ "setsid " P, "--setsid " P, ST | ERR, "sidleader leader ctty", 0 },
 	{ "setsid %P --no-report --kill=11", "--setsid %P --no-report --kill=11", ST | ERR, NULL, 0 },
 	{ "setsid -w %P --no-report --exit=6", "--setsid %P --no-report --exit=6", ST | ERR, NULL, 0 },
+	{ "setsid -f %P --no-report --exit=6", "--setsid -f %P --no-report --exit=6",
+	  ST | OUT | ERR | ORPHAN, NULL, 0 },
+	{ "setsid --fork /bin/sh -c 'exit 3'", "--setsid --no-wait /bin/sh -c 'exit 3'",
+	  ST | OUT | ERR | ORPHAN, NULL, 0 },
 };
 
 /* ------------------------------------------------------------------ */
@@ -572,6 +581,16 @@ static int same_keys(const struct ctx *c, const char *keys, const char *tool_out
 	return ok;
 }
 
+/* The child a run left running ends (the test is its subreaper). */
+static void wait_orphan(const struct row *row)
+{
+	int st;
+
+	while (waitpid(-1, &st, 0) < 0)
+		if (errno != EINTR)
+			FAIL("`%s`: no child was left running: %s", row->tool, strerror(errno));
+}
+
 /* The util-linux tools exit 1 when they fail themselves, and say so. */
 static int util_linux_failure(const char *tool, const struct outcome *t)
 {
@@ -619,6 +638,8 @@ static int check_row(const struct ctx *c, const struct row *row, size_t idx,
 		goto out;
 	}
 	run(c, tool_path, tw, row->ign, &t);
+	if (row->cmp & ORPHAN)
+		wait_orphan(row);
 	/* timeout -s KILL dies of its own SIGKILL before it reaps its
 	 * child: that zombie is the tool's, not fxrun's. */
 	while (waitpid(-1, NULL, WNOHANG) > 0)
@@ -632,6 +653,8 @@ static int check_row(const struct ctx *c, const struct row *row, size_t idx,
 	} else {
 		run(c, fxt_fxrun_path(), fw, row->ign, &f);
 	}
+	if (row->cmp & ORPHAN)
+		wait_orphan(row);
 	describe(st_t, sizeof st_t, t.status);
 	describe(st_f, sizeof st_f, f.status);
 

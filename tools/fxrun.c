@@ -84,6 +84,8 @@ static const char usage[] =
 "      --clean-signals        every signal to its default, none blocked\n"
 "      --pdeathsig SIG        send SIG (name or number) to the child when\n"
 "                             fxrun dies\n"
+"      --kill-child[=SIG]     the same, SIGKILL by default (unshare's name)\n"
+"  -f, --no-wait              start PROGRAM and exit 0 at once, as setsid -f\n"
 "      --backend clone|fork   how the child is created (default: clone;\n"
 "                             fork where built without clone stubs)\n"
 "      --stdin FILE           read stdin from FILE (opened by fxrun)\n"
@@ -591,6 +593,11 @@ static int run(const struct fxrun_opts *o)
 	if (r < 0) {
 		fail(fx_strerror(&err, msg, sizeof msg), NULL);
 		code = spawn_failure_code(&err);
+		goto out;
+	}
+	/* setsid -f: started, and left to run (init or a subreaper reaps it). */
+	if (o->no_wait) {
+		code = 0;
 		goto out;
 	}
 	dl.start_ms = fxrun_now_ms();

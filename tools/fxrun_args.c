@@ -56,7 +56,7 @@ enum opt_id {
 	OPT_TTY_FOREGROUND, OPT_PRESERVE_STATUS, OPT_VERBOSE, OPT_NULL,
 	OPT_SPLIT, OPT_DEFAULT_SIGNAL, OPT_IGNORE_SIGNAL, OPT_BLOCK_SIGNAL,
 	OPT_NICENESS, OPT_DEBUG, OPT_PRESERVE_ENV, OPT_RESET_ENV,
-	OPT_RESET_ON_FORK, OPT_IONICE
+	OPT_RESET_ON_FORK, OPT_IONICE, OPT_NO_WAIT, OPT_KILL_CHILD
 };
 
 struct opt_def {
@@ -97,6 +97,8 @@ static const struct opt_def opt_defs[] = {
 	{ "argv0",              0,   1, OPT_ARGV0, 0 },
 	{ "clean-signals",      0,   0, OPT_CLEAN_SIGNALS, 0 },
 	{ "pdeathsig",          0,   1, OPT_PDEATHSIG, 0 },
+	{ "kill-child",         0,   2, OPT_KILL_CHILD, 0 },
+	{ "no-wait",            'f', 0, OPT_NO_WAIT, 0 },
 	{ "backend",            0,   1, OPT_BACKEND, 1 },
 	{ "stdin",              0,   1, OPT_STDIN, 0 },
 	{ "stdout",             0,   1, OPT_STDOUT, 0 },
@@ -1072,6 +1074,16 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 	case OPT_RESET_ON_FORK:
 		o->reset_on_fork = 1;
 		break;
+	case OPT_KILL_CHILD:
+		/* unshare(1)'s name for it; SIGKILL unless told. */
+		r = *arg ? fxrun_parse_signal(arg) : SIGKILL;
+		if (r < 0)
+			return usage_error(errbuf, errlen, "invalid signal '%s'", arg);
+		o->pdeathsig = r;
+		break;
+	case OPT_NO_WAIT:
+		o->no_wait = 1;
+		break;
 	case OPT_IONICE:
 		return parse_ionice(opt, arg, o, errbuf, errlen);
 	case OPT_CPUS:
@@ -1325,6 +1337,15 @@ static int check_combinations(const struct fxrun_opts *o,
 			return usage_error(errbuf, errlen,
 			                   "'--fd %d=...' and a stdio option both set fd %d", c, c);
 	}
+	/* A child fxrun does not wait for outlives it: nothing can time it
+	 * out, and a parent-death signal would kill it at once. */
+	if (o->no_wait && (o->timeout_ms >= 0 || o->pdeathsig ||
+	                   (o->flags & FX_PTRACE) || o->kill_group))
+		return usage_error(errbuf, errlen,
+		                   "'--no-wait' cannot be used with '%s'",
+		                   o->timeout_ms >= 0 ? "--timeout" : o->pdeathsig
+		                   ? "--pdeathsig" : (o->flags & FX_PTRACE)
+		                   ? "--ptrace" : "--kill-group");
 	if (o->reset_on_fork && !o->sched_set)
 		return usage_error(errbuf, errlen, "'--reset-on-fork' needs '--sched'");
 	if (o->reset_env && (o->preserve_env || o->clear_env))

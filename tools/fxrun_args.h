@@ -112,6 +112,7 @@ struct fxrun_opts {
 	int kill_group;             /* --kill-group: signal the child's whole group */
 	int timeout_foreground;     /* --foreground: no group of its own (timeout(1)) */
 	int preserve_status;        /* --preserve-status */
+	int no_wait;                /* -f, --no-wait: start PROGRAM, do not wait (setsid -f) */
 	int verbose;                /* 1: --verbose (timeout(1)); 2: -v, --debug (env(1)'s, and the timeout's lines) */
 
 	/* env(1): -0, and the signal options (bit n-1 for signal n). */
