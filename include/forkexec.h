@@ -149,7 +149,8 @@ enum fx_backend {
 #define FX_PTRACE        (1u << 4) /* The child asks to be traced (PTRACE_TRACEME) just before execve. */
 #define FX_KEEP_FDS      (1u << 5) /* Descriptors open without O_CLOEXEC are inherited, as with plain fork+exec. */
 #define FX_CLEAN_SIGNALS (1u << 6) /* Every signal to its default disposition and an empty mask. */
-#define FX_FLAGS_ALL_    ((1u << 7) - 1)
+#define FX_STEAL_CTTY    (1u << 7) /* With FX_SETCTTY: take the terminal even from another session (TIOCSCTTY with 1; needs CAP_SYS_ADMIN), as setsid -c does. */
+#define FX_FLAGS_ALL_    ((1u << 8) - 1)
 
 /* A new attribute set with the defaults described beside each setter. */
 FX_EXTERN int fx_attr_new(fx_attr **out);

@@ -282,6 +282,7 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 	if (flags & FX_SETCTTY) {
 		op = fx__plan_push(plan, FX__OP_SETCTTY, FX_STEP_SETCTTY);
 		op->a = attr->tty_fd;
+		op->b = !!(flags & FX_STEAL_CTTY);
 		op->index = attr->tty_fd;
 	}
 	if (flags & FX_FOREGROUND) {

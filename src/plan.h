@@ -38,7 +38,7 @@ enum fx__op_kind {
 	FX__OP_CLOSE_FD,        /* close fd a; not being open is fine */
 	FX__OP_CLOSE_RANGE,     /* close fds a..b, but never the error channel */
 	FX__OP_NOCTTY,          /* TIOCNOTTY on fd 0 */
-	FX__OP_SETCTTY,         /* TIOCSCTTY on fd a */
+	FX__OP_SETCTTY,         /* TIOCSCTTY on fd a; b: 1 steals it (FX_STEAL_CTTY) */
 	FX__OP_FOREGROUND,      /* TIOCSPGRP on fd a with the child's own group */
 	FX__OP_SIGMASK,         /* the plan's mask, or the spawning thread's */
 	FX__OP_PTRACE,          /* PTRACE_TRACEME */

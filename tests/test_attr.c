@@ -67,6 +67,10 @@ TEST_ONCE(attr_flags)
 	ASSERT_EQ(fx_attr_get_flags(attr), good);
 	/* TIOCSCTTY needs a session leader: FX_SETCTTY alone cannot work. */
 	ASSERT_ERR(fx_attr_set_flags(attr, FX_SETCTTY), -EINVAL);
+	/* Stealing a terminal is a way of taking one: not alone. */
+	ASSERT_ERR(fx_attr_set_flags(attr, FX_SETSID | FX_STEAL_CTTY), -EINVAL);
+	ASSERT_OK(fx_attr_set_flags(attr, FX_SETSID | FX_SETCTTY | FX_STEAL_CTTY));
+	ASSERT_EQ(fx_attr_get_flags(attr), FX_SETSID | FX_SETCTTY | FX_STEAL_CTTY);
 	/* A new session has no terminal to give up. */
 	ASSERT_ERR(fx_attr_set_flags(attr, FX_NOCTTY | FX_SETSID), -EINVAL);
 	ASSERT_OK(fx_attr_set_flags(attr, FX_NOCTTY));

@@ -929,6 +929,38 @@ TEST(fxrun_ctty)
 	close(master);
 }
 
+/*
+ * setsid -c: fxrun leads a session whose terminal is a pty; a child in a
+ * new session cannot take that terminal with --ctty (EPERM: it is
+ * fxrun's session's), but takes it with --steal-ctty when privileged.
+ */
+TEST(fxrun_steal_ctty)
+{
+	struct fxr_setup s = { 0 };
+	int master = new_pty(&s.session_tty);
+	struct fxr r;
+	fxt_report *rep;
+	long long pid;
+
+	FXRUN_WITH(&r, &s, "--setsid", "--ctty", "0", fxt_probe_path());
+	ASSERT_EQ(r.code, 125);
+	ASSERT(strstr(r.err, "Operation not permitted"));
+	fxr_free(&r);
+
+	if (geteuid() != 0) {
+		close(master);
+		SKIP("stealing a terminal needs CAP_SYS_ADMIN");
+	}
+	FXRUN_WITH(&r, &s, "--setsid", "--steal-ctty", fxt_probe_path());
+	rep = report_ok(&r);
+	pid = fxt_get_ll(rep, "pid");
+	ASSERT_EQ(fxt_get_ll(rep, "sid"), pid);
+	ASSERT_EQ(fxt_get_ll(rep, "ctty"), tty_nr(s.session_tty));
+	fxt_report_free(rep);
+	fxr_free(&r);
+	close(master);
+}
+
 /* fxrun leads a session on a pty; --noctty detaches the child from it. */
 TEST(fxrun_noctty)
 {

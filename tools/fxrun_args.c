@@ -56,7 +56,7 @@ enum opt_id {
 	OPT_TTY_FOREGROUND, OPT_PRESERVE_STATUS, OPT_VERBOSE, OPT_NULL,
 	OPT_SPLIT, OPT_DEFAULT_SIGNAL, OPT_IGNORE_SIGNAL, OPT_BLOCK_SIGNAL,
 	OPT_NICENESS, OPT_DEBUG, OPT_PRESERVE_ENV, OPT_RESET_ENV,
-	OPT_RESET_ON_FORK, OPT_IONICE, OPT_NO_WAIT, OPT_KILL_CHILD
+	OPT_RESET_ON_FORK, OPT_IONICE, OPT_NO_WAIT, OPT_KILL_CHILD, OPT_STEAL_CTTY
 };
 
 struct opt_def {
@@ -79,6 +79,7 @@ static const struct opt_def opt_defs[] = {
 	{ "ctty",               0,   1, OPT_CTTY, 0 },
 	{ "foreground",         0,   0, OPT_FOREGROUND, 0 },
 	{ "tty-foreground",     0,   0, OPT_TTY_FOREGROUND, 0 },
+	{ "steal-ctty",         0,   0, OPT_STEAL_CTTY, 0 },
 	{ "ptrace",             0,   0, OPT_PTRACE, 0 },
 	{ "fd",                 0,   1, OPT_FD, 0 },
 	{ "keep-fds",           0,   0, OPT_KEEP_FDS, 0 },
@@ -870,6 +871,12 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		break;
 	case OPT_FOREGROUND:
 		o->timeout_foreground = 1;
+		break;
+	case OPT_STEAL_CTTY:
+		/* setsid -c: the terminal on --ctty's fd (0 unless given). */
+		if (o->tty_fd < 0)
+			o->tty_fd = 0;
+		o->flags |= FX_SETCTTY | FX_STEAL_CTTY;
 		break;
 	case OPT_TTY_FOREGROUND:
 		o->flags |= FX_FOREGROUND;
