@@ -198,6 +198,16 @@ static const struct row cred_rows[] = {
 	  ST | ERR, "uid capamb capinh capeff capprm", 0 },
 	{ "setpriv " NOBODY " %P --no-report --exit=9", "-u 65534 -g 65534 -G '' %P --no-report --exit=9",
 	  ST | ERR, NULL, 0 },
+	{ "setpriv --dump", "--dump", ST | OUT | ERR, NULL, 0 },
+	{ "setpriv " NOBODY " --nnp setpriv --dump",
+	  "-u 65534 -g 65534 -G '' --no-new-privs --dump", ST | OUT | ERR, NULL, 0 },
+	{ "setpriv --reuid=65534 --regid=65534 --groups=5,6 --inh-caps=+chown "
+	  "--ambient-caps=+chown --bounding-set=-all,+chown,+kill --pdeathsig TERM setpriv --dump",
+	  "-u 65534 -g 65534 -G 5,6 --ambient-caps chown --bounding-caps -all,+chown,+kill "
+	  "--pdeathsig TERM --dump", ST | OUT | ERR, NULL, 0 },
+	{ "setpriv --bounding-set=-all setpriv --dump", "--bounding-caps all --dump",
+	  ST | OUT | ERR, NULL, 0 },
+	{ "setpriv --dump true", "--dump true", FAILS, NULL, 0 },
 	{ "setpriv --reuid=nosuchuser-x true", "-u nosuchuser-x true", FAILS, NULL, 0 },
 	{ "setpriv --bounding-set=-nosuchcap true", "--bounding-caps nosuchcap true",
 	  FAILS, NULL, 0 },

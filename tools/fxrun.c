@@ -25,6 +25,7 @@
 #include "forkexec-io.h"
 #include "fxrun_args.h"
 #include "fxrun_creds.h"
+#include "fxrun_dump.h"
 #include "fxrun_env.h"
 #include "fxrun_linux.h"
 #include "fxrun_wait.h"
@@ -65,6 +66,9 @@ static const char usage[] =
 "      --steal-ctty           as --ctty (fd 0 unless --ctty says), taking the\n"
 "                             terminal even from another session, as setsid -c\n"
 "                             does (needs CAP_SYS_ADMIN)\n"
+"      --dump                 print the privilege state as setpriv --dump\n"
+"                             does: fxrun's own, or with other options what\n"
+"                             they give a PROGRAM\n"
 "      --tty-foreground       put the child's process group in the foreground\n"
 "                             of the terminal on the --ctty FD, or fd 0\n"
 "      --ptrace               stop the child at exec and detach, so that a\n"
@@ -688,6 +692,29 @@ int main(int argc, char **argv)
 		code = print(usage);
 	} else if (o.action == FXRUN_PRINTENV) {
 		code = print_env(&o);
+	} else if (o.action == FXRUN_DUMP) {
+		r = fxrun_dump(stdout);
+		if (r < 0)
+			fail("--dump", strerror(-r));
+		code = r < 0 ? EXIT_FXRUN_FAILED : print("");
+	} else if (o.dump) {
+		/* OPTIONS --dump: fxrun itself, as PROGRAM, reports what the
+		 * options made of it. */
+		char self[4096], *dump_argv[3];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+		if (n < 0) {
+			fail("--dump: /proc/self/exe", strerror(errno));
+			code = EXIT_FXRUN_FAILED;
+		} else {
+			self[n] = '\0';
+			dump_argv[0] = self;
+			dump_argv[1] = (char *)"--dump";
+			dump_argv[2] = NULL;
+			o.cmd = dump_argv;
+			o.n_cmd = 2;
+			code = run(&o);
+		}
 	} else if (o.action == FXRUN_VERSION) {
 		snprintf(msg, sizeof msg, "fxrun (forkexec) %s\n",
 		         fx_version_string());

@@ -56,7 +56,8 @@ enum opt_id {
 	OPT_TTY_FOREGROUND, OPT_PRESERVE_STATUS, OPT_VERBOSE, OPT_NULL,
 	OPT_SPLIT, OPT_DEFAULT_SIGNAL, OPT_IGNORE_SIGNAL, OPT_BLOCK_SIGNAL,
 	OPT_NICENESS, OPT_DEBUG, OPT_PRESERVE_ENV, OPT_RESET_ENV,
-	OPT_RESET_ON_FORK, OPT_IONICE, OPT_NO_WAIT, OPT_KILL_CHILD, OPT_STEAL_CTTY
+	OPT_RESET_ON_FORK, OPT_IONICE, OPT_NO_WAIT, OPT_KILL_CHILD, OPT_STEAL_CTTY,
+	OPT_DUMP
 };
 
 struct opt_def {
@@ -100,6 +101,7 @@ static const struct opt_def opt_defs[] = {
 	{ "pdeathsig",          0,   1, OPT_PDEATHSIG, 0 },
 	{ "kill-child",         0,   2, OPT_KILL_CHILD, 0 },
 	{ "no-wait",            'f', 0, OPT_NO_WAIT, 0 },
+	{ "dump",               0,   0, OPT_DUMP, 1 },
 	{ "backend",            0,   1, OPT_BACKEND, 1 },
 	{ "stdin",              0,   1, OPT_STDIN, 0 },
 	{ "stdout",             0,   1, OPT_STDOUT, 0 },
@@ -1088,6 +1090,9 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 			return usage_error(errbuf, errlen, "invalid signal '%s'", arg);
 		o->pdeathsig = r;
 		break;
+	case OPT_DUMP:
+		o->dump = 1;
+		break;
 	case OPT_NO_WAIT:
 		o->no_wait = 1;
 		break;
@@ -1614,6 +1619,24 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 		o->env_ops[o->n_env_ops++].arg = argv[i];
 	}
 
+	if (o->dump) {
+		if (i < argc)
+			return usage_error(errbuf, errlen,
+			                   "'--dump' takes no program: it runs fxrun --dump "
+			                   "under the options");
+		/* Alone, fxrun reports itself; with options, fxrun.c runs
+		 * itself as PROGRAM under them. */
+		if (!needs_program) {
+			o->action = FXRUN_DUMP;
+			return 0;
+		}
+		r = check_combinations(o, errbuf, errlen);
+		if (r < 0)
+			return r;
+		o->cmd = NULL;
+		o->n_cmd = 0;
+		return 0;
+	}
 	if (i >= argc) {
 		/* env(1) with no command prints the environment. */
 		if (!needs_program) {

@@ -17,8 +17,9 @@ enum fxrun_action {
 	FXRUN_RUN = 0,          /* spawn cmd[0] */
 	FXRUN_HELP,             /* -h / --help seen: print the usage */
 	FXRUN_VERSION,          /* --version seen */
-	FXRUN_PRINTENV          /* no PROGRAM, only environment options: print
+	FXRUN_PRINTENV,         /* no PROGRAM, only environment options: print
 	                           the environment, as env(1) does */
+	FXRUN_DUMP              /* --dump alone: print fxrun's own state */
 };
 
 /* One -e or -U, kept in command-line order: later ones win. */
@@ -112,6 +113,7 @@ struct fxrun_opts {
 	int kill_group;             /* --kill-group: signal the child's whole group */
 	int timeout_foreground;     /* --foreground: no group of its own (timeout(1)) */
 	int preserve_status;        /* --preserve-status */
+	int dump;                   /* --dump: with options, PROGRAM is fxrun --dump */
 	int no_wait;                /* -f, --no-wait: start PROGRAM, do not wait (setsid -f) */
 	int verbose;                /* 1: --verbose (timeout(1)); 2: -v, --debug (env(1)'s, and the timeout's lines) */
 
