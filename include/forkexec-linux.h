@@ -215,6 +215,14 @@ FX_EXTERN int fx_attr_set_nice(fx_attr *attr, int nice);
 FX_EXTERN int fx_attr_set_ioprio(fx_attr *attr, int ioclass, int level);
 
 /*
+ * The child's securebits (SECBIT_* of <linux/securebits.h>, bits 0 to
+ * 7), set with PR_SET_SECUREBITS while the child is still privileged
+ * (it needs CAP_SETPCAP), before the switch to another uid.  -EINVAL
+ * for other bits.
+ */
+FX_EXTERN int fx_attr_set_securebits(fx_attr *attr, int bits);
+
+/*
  * Scheduling policy (SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_FIFO,
  * SCHED_RR, optionally | SCHED_RESET_ON_FORK) and its static priority
  * (1-99 for FIFO and RR, 0 for the others).  -EINVAL outside that.

@@ -104,6 +104,7 @@ enum fx_step {
 	FX_STEP_NO_NEW_PRIVS,  /* child: PR_SET_NO_NEW_PRIVS */
 	FX_STEP_SECCOMP,       /* child: installing the seccomp filter */
 	FX_STEP_IOPRIO,        /* child: ioprio_set (forkexec-linux.h) */
+	FX_STEP_SECUREBITS,    /* child: PR_SET_SECUREBITS (forkexec-linux.h) */
 	FX_STEP_COUNT_         /* not a step: one past the last */
 };
 

@@ -66,6 +66,7 @@ struct fx__linux_attr {
 	int no_new_privs;
 	int has_nice, nice;
 	int has_ioprio, ioprio;         /* class << 13 | level, as the kernel takes it */
+	int has_securebits, securebits;
 	int has_sched, policy, priority;
 	size_t cpus_size;
 	void *cpus;

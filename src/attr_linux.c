@@ -285,6 +285,19 @@ int fx_attr_set_ioprio(fx_attr *attr, int ioclass, int level)
 	return 0;
 }
 
+int fx_attr_set_securebits(fx_attr *attr, int bits)
+{
+	struct fx__linux_attr *lx;
+
+	/* The eight bits <linux/securebits.h> defines (up to Linux 6.x). */
+	if (bits < 0 || bits > 0xff)
+		return -EINVAL;
+	LINUX_ATTR(lx, attr);
+	lx->has_securebits = 1;
+	lx->securebits = bits;
+	return 0;
+}
+
 int fx_attr_set_sched(fx_attr *attr, int policy, int priority)
 {
 	struct fx__linux_attr *lx;

@@ -39,6 +39,7 @@
 #define FX__SECCOMP_SET_MODE_FILTER 1
 #define FX__PRIO_PROCESS 0
 #define FX__IOPRIO_WHO_PROCESS 1  /* <linux/ioprio.h> */
+#define FX__PR_SET_SECUREBITS 28  /* <linux/prctl.h> */
 #define FX__NEWPID 0x20000000UL /* CLONE_NEWPID */
 
 struct fx__dirent64 {
@@ -499,6 +500,8 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 		return ctx->in_cgroup ? 0 : join_cgroup(plan->cgroup_fd);
 	case FX__OP_NICE:
 		return fx__sys_setpriority(FX__PRIO_PROCESS, 0, op->a);
+	case FX__OP_SECUREBITS:
+		return fx__sys_prctl(FX__PR_SET_SECUREBITS, op->a);
 	case FX__OP_IOPRIO:
 		return fx__sys_ioprio_set(FX__IOPRIO_WHO_PROCESS, 0, op->a);
 	case FX__OP_AFFINITY:

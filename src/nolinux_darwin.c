@@ -88,6 +88,11 @@ int fx_attr_set_nice(fx_attr *attr, int nice)
 	return attr ? -ENOTSUP : -EINVAL;
 }
 
+int fx_attr_set_securebits(fx_attr *attr, int bits)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
 int fx_attr_set_ioprio(fx_attr *attr, int ioclass, int level)
 {
 	return attr ? -ENOTSUP : -EINVAL;

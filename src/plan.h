@@ -58,6 +58,7 @@ enum fx__op_kind {
 	FX__OP_JOIN_CGROUP,     /* write "0" to cgroup.procs under plan->cgroup_fd, unless the clone put us there */
 	FX__OP_NICE,            /* setpriority(a) */
 	FX__OP_IOPRIO,          /* ioprio_set(IOPRIO_WHO_PROCESS, 0, a) */
+	FX__OP_SECUREBITS,      /* prctl(PR_SET_SECUREBITS, a) */
 	FX__OP_AFFINITY,        /* sched_setaffinity(b bytes at ptr) */
 	FX__OP_BOUNDING,        /* drop each capability of *ptr from the bounding set */
 	FX__OP_KEEPCAPS,        /* PR_SET_KEEPCAPS before setuid */

@@ -24,9 +24,9 @@
 size_t fx__plan_linux_nops(const struct fx_attr *attr)
 {
 	/* join cgroup, unshare, wait, 16 rlimits twice, nice, ioprio,
-	 * sched, affinity, bounding, keepcaps, ambient, umask,
+	 * sched, affinity, bounding, securebits, keepcaps, ambient, umask,
 	 * no_new_privs, seccomp */
-	return attr->lx ? 3 + 2 * FX__NRLIMITS + 12 : 0;
+	return attr->lx ? 3 + 2 * FX__NRLIMITS + 13 : 0;
 }
 
 /* "IN OUT COUNT\n" per line, in one string: the kernel wants the whole
@@ -153,6 +153,10 @@ void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 		plan->bounding_drop = lx->bounding_drop;
 		fx__plan_push(plan, FX__OP_BOUNDING, FX_STEP_BOUNDING)->ptr = &plan->bounding_drop;
 	}
+	/* Needs CAP_SETPCAP: while still privileged, before the uid switch
+	 * (whose effect on the capabilities the bits change). */
+	if (lx->has_securebits)
+		fx__plan_push(plan, FX__OP_SECUREBITS, FX_STEP_SECUREBITS)->a = lx->securebits;
 }
 
 int fx__plan_linux_setuid_keeps_caps(const struct fx_attr *attr)

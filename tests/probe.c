@@ -31,7 +31,7 @@
  *   cgroup         the cgroup v2 path (the "0::" line of /proc/self/cgroup);
  *   rlimit.NAME    "SOFT:HARD" for every resource (cpu ... rttime), each a
  *                  decimal number or "unlimited";
- *   nice, ioprio (CLASS:LEVEL of ioprio_get(2)),
+ *   nice, ioprio (CLASS:LEVEL of ioprio_get(2)), securebits (hex),
  *   sched.policy (SCHED_RESET_ON_FORK masked off),
  *   sched.reset_on_fork (0/1), sched.priority;
  *   cpus           the affinity mask in the kernel's list syntax ("0-3,6");
@@ -727,6 +727,16 @@ static void put_sched(void)
 		put("nice", "?");
 	else
 		putf("nice", "%d", niceness);
+#if !defined(__APPLE__)
+	{
+		int bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+
+		if (bits < 0)
+			put("securebits", "?");
+		else
+			putf("securebits", "%x", bits);
+	}
+#endif
 #ifdef SYS_ioprio_get
 	{
 		/* IOPRIO_WHO_PROCESS, this process: class << 13 | level. */

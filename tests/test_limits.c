@@ -601,6 +601,28 @@ TEST(limits_ioprio)
 	}
 }
 
+/* Securebits reach the child; SECBIT_KEEP_CAPS (0x10) is cleared by the
+ * kernel at execve, so the probe sees the others. */
+TEST(limits_securebits)
+{
+	fx_attr *attr = fxt_attr();
+	fxt_report *r;
+
+	if (geteuid() != 0)
+		SKIP("PR_SET_SECUREBITS needs CAP_SETPCAP");
+	/* SECBIT_NOROOT | SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_KEEP_CAPS */
+	ASSERT_OK(fx_attr_set_securebits(attr, 0x01 | 0x40 | 0x10));
+	r = fxt_probe_ok(attr, NULL);
+	ASSERT_STR_EQ(fxt_get(r, "securebits"), "41");
+	fxt_report_free(r);
+	fx_attr_free(attr);
+	ASSERT_ERR(fx_attr_set_securebits(NULL, 1), -EINVAL);
+	attr = fxt_attr();
+	ASSERT_ERR(fx_attr_set_securebits(attr, 0x100), -EINVAL);
+	ASSERT_ERR(fx_attr_set_securebits(attr, -1), -EINVAL);
+	fx_attr_free(attr);
+}
+
 /* The realtime class, set while the child is still root (as nice is),
  * reaches an ordinary user's child. */
 TEST(limits_ioprio_rt_as_nobody)

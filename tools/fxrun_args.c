@@ -57,7 +57,7 @@ enum opt_id {
 	OPT_SPLIT, OPT_DEFAULT_SIGNAL, OPT_IGNORE_SIGNAL, OPT_BLOCK_SIGNAL,
 	OPT_NICENESS, OPT_DEBUG, OPT_PRESERVE_ENV, OPT_RESET_ENV,
 	OPT_RESET_ON_FORK, OPT_IONICE, OPT_NO_WAIT, OPT_KILL_CHILD, OPT_STEAL_CTTY,
-	OPT_DUMP
+	OPT_DUMP, OPT_SECUREBITS
 };
 
 struct opt_def {
@@ -102,6 +102,7 @@ static const struct opt_def opt_defs[] = {
 	{ "kill-child",         0,   2, OPT_KILL_CHILD, 0 },
 	{ "no-wait",            'f', 0, OPT_NO_WAIT, 0 },
 	{ "dump",               0,   0, OPT_DUMP, 1 },
+	{ "securebits",         0,   1, OPT_SECUREBITS, 0 },
 	{ "backend",            0,   1, OPT_BACKEND, 1 },
 	{ "stdin",              0,   1, OPT_STDIN, 0 },
 	{ "stdout",             0,   1, OPT_STDOUT, 0 },
@@ -740,6 +741,56 @@ static int parse_ionice(const char *opt, const char *arg, struct fxrun_opts *o,
 	return 0;
 }
 
+/*
+ * --securebits (+|-)NAME,...: setpriv(1)'s syntax, changes to the bits
+ * fxrun has.  keep_caps is refused as setpriv refuses it: execve clears
+ * it, so it could not reach PROGRAM.
+ */
+static int parse_securebits(const char *opt, const char *arg, struct fxrun_opts *o,
+                            char *errbuf, size_t errlen)
+{
+	static const char *const names[] = {
+		"noroot", "noroot_locked", "no_setuid_fixup", "no_setuid_fixup_locked",
+		"keep_caps", "keep_caps_locked", "no_cap_ambient_raise",
+		"no_cap_ambient_raise_locked",
+	};
+	const char *p = arg, *e;
+	size_t len, i;
+
+	if (!valid_list(arg))
+		goto bad;
+	while (next_element(&p, &e, &len)) {
+		int on = *e == '+';
+
+		if (len < 2 || (*e != '+' && *e != '-'))
+			goto bad;
+		for (i = 0; i < N_OF(names); i++)
+			if (name_is(e + 1, len - 1, names[i]))
+				break;
+		if (i == N_OF(names))
+			return usage_error(errbuf, errlen,
+			                   "invalid '%s %s': unknown securebit '%.*s'",
+			                   opt, arg, (int)len - 1, e + 1);
+		if (i == 4)
+			return usage_error(errbuf, errlen,
+			                   "invalid '%s %s': keep_caps does not reach "
+			                   "PROGRAM (execve clears it)", opt, arg);
+		if (on) {
+			o->securebits_on |= 1 << i;
+			o->securebits_off &= ~(1 << i);
+		} else {
+			o->securebits_off |= 1 << i;
+			o->securebits_on &= ~(1 << i);
+		}
+	}
+	o->securebits_set = 1;
+	return 0;
+bad:
+	return usage_error(errbuf, errlen,
+	                   "invalid '%s %s': expected +NAME or -NAME, comma-separated "
+	                   "(e.g. +noroot,+noroot_locked)", opt, arg);
+}
+
 /* --cpus LIST: "0-3,6"; replaces a --cpus given before. */
 static int parse_cpus(const char *opt, const char *arg, struct fxrun_opts *o,
                       char *errbuf, size_t errlen)
@@ -1090,6 +1141,8 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 			return usage_error(errbuf, errlen, "invalid signal '%s'", arg);
 		o->pdeathsig = r;
 		break;
+	case OPT_SECUREBITS:
+		return parse_securebits(opt, arg, o, errbuf, errlen);
 	case OPT_DUMP:
 		o->dump = 1;
 		break;

@@ -19,6 +19,7 @@
 
 #ifdef __linux__
 #include <linux/filter.h>
+#include <sys/prctl.h>
 #include <sys/vfs.h>
 /* CGROUP2_SUPER_MAGIC of <linux/magic.h>. */
 #define FXRUN_CGROUP2_MAGIC 0x63677270
@@ -263,6 +264,16 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 	if (r == 0 && o->nice_set == 1) {
 		snprintf(what, sizeof what, "--niceness %d", o->nice);
 		r = set(fx_attr_set_nice(a, o->nice), what);
+	}
+	if (r == 0 && o->securebits_set) {
+		/* Changes to fxrun's own bits, as setpriv --securebits makes. */
+		int cur = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+
+		if (cur < 0)
+			r = set(-errno, "--securebits");
+		else
+			r = set(fx_attr_set_securebits(a, (cur | o->securebits_on) &
+			                               ~o->securebits_off), "--securebits");
 	}
 	if (r == 0 && o->ioprio_set)
 		r = set(fx_attr_set_ioprio(a, o->ioprio_class, o->ioprio_level), "--ionice");
