@@ -223,6 +223,19 @@ FX_EXTERN int fx_attr_set_ioprio(fx_attr *attr, int ioclass, int level);
 FX_EXTERN int fx_attr_set_securebits(fx_attr *attr, int bits);
 
 /*
+ * The offset of CLOCK_MONOTONIC or CLOCK_BOOTTIME in the child's new
+ * time namespace (it adds CLONE_NEWTIME to the namespaces, as the maps
+ * add CLONE_NEWUSER), as unshare --monotonic/--boottime set them: the
+ * child unshares the time namespace itself and writes
+ * /proc/self/timens_offsets before execve, which moves it in (it needs
+ * CAP_SYS_TIME there, and /proc).  nanoseconds 0 to 999999999; the
+ * kernel refuses offsets that would take a clock out of its range.
+ * -EINVAL for another clock or nanoseconds out of range.
+ */
+FX_EXTERN int fx_attr_set_time_offset(fx_attr *attr, int clock, int64_t seconds,
+                                      long nanoseconds);
+
+/*
  * Scheduling policy (SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_FIFO,
  * SCHED_RR, optionally | SCHED_RESET_ON_FORK) and its static priority
  * (1-99 for FIFO and RR, 0 for the others).  -EINVAL outside that.

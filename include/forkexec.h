@@ -105,6 +105,7 @@ enum fx_step {
 	FX_STEP_SECCOMP,       /* child: installing the seccomp filter */
 	FX_STEP_IOPRIO,        /* child: ioprio_set (forkexec-linux.h) */
 	FX_STEP_SECUREBITS,    /* child: PR_SET_SECUREBITS (forkexec-linux.h) */
+	FX_STEP_TIME_OFFSETS,  /* child: writing its new time namespace's offsets (forkexec-linux.h) */
 	FX_STEP_COUNT_         /* not a step: one past the last */
 };
 

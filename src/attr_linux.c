@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "attr.h"
@@ -90,6 +91,8 @@ int fx_attr_set_namespaces(fx_attr *attr, unsigned long flags)
 		return -EINVAL;
 	LINUX_ATTR(lx, attr);
 	if (!(flags & CLONE_NEWUSER) && (lx->nuid_map || lx->ngid_map))
+		return -EINVAL;
+	if (!(flags & CLONE_NEWTIME) && (lx->has_time_offset[0] || lx->has_time_offset[1]))
 		return -EINVAL;
 	lx->ns_flags = flags;
 	return 0;
@@ -282,6 +285,22 @@ int fx_attr_set_ioprio(fx_attr *attr, int ioclass, int level)
 	lx->has_ioprio = 1;
 	/* IOPRIO_PRIO_VALUE of <linux/ioprio.h>: the class above 13 bits of data. */
 	lx->ioprio = ioclass << 13 | level;
+	return 0;
+}
+
+int fx_attr_set_time_offset(fx_attr *attr, int clock, int64_t seconds,
+                            long nanoseconds)
+{
+	struct fx__linux_attr *lx;
+	int i = clock == CLOCK_MONOTONIC ? 0 : clock == CLOCK_BOOTTIME ? 1 : -1;
+
+	if (i < 0 || nanoseconds < 0 || nanoseconds > 999999999L)
+		return -EINVAL;
+	LINUX_ATTR(lx, attr);
+	lx->has_time_offset[i] = 1;
+	lx->time_sec[i] = seconds;
+	lx->time_nsec[i] = nanoseconds;
+	lx->ns_flags |= CLONE_NEWTIME;
 	return 0;
 }
 

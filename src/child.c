@@ -314,6 +314,23 @@ static long raise_hard_limit(const struct fx__op *op)
 	return fx__sys_prlimit64(0, op->a, cur, 0);
 }
 
+/* The offsets of the time namespace the child unshared, which it
+ * enters at execve; the kernel takes them in one write. */
+static long write_time_offsets(const struct fx__op *op)
+{
+	long fd = fx__sys_openat(AT_FDCWD, "/proc/self/timens_offsets",
+	                         O_WRONLY | O_CLOEXEC, 0);
+	long rc;
+
+	if (fd < 0)
+		return fd;
+	rc = fx__sys_write((int)fd, op->ptr, (size_t)op->b);
+	fx__sys_close((int)fd);
+	if (rc >= 0 && rc != op->b)
+		rc = -EIO;
+	return rc < 0 ? rc : 0;
+}
+
 /* The cgroup the fork backend's child moves itself into ("0": us). */
 static long join_cgroup(int dirfd)
 {
@@ -500,6 +517,8 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 		return ctx->in_cgroup ? 0 : join_cgroup(plan->cgroup_fd);
 	case FX__OP_NICE:
 		return fx__sys_setpriority(FX__PRIO_PROCESS, 0, op->a);
+	case FX__OP_TIME_OFFSETS:
+		return write_time_offsets(op);
 	case FX__OP_SECUREBITS:
 		return fx__sys_prctl(FX__PR_SET_SECUREBITS, op->a);
 	case FX__OP_IOPRIO:

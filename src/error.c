@@ -55,6 +55,7 @@ static const char *const step_names[FX_STEP_COUNT_] = {
 	[FX_STEP_SECCOMP] = "seccomp",
 	[FX_STEP_IOPRIO] = "io priority",
 	[FX_STEP_SECUREBITS] = "securebits",
+	[FX_STEP_TIME_OFFSETS] = "time offsets",
 };
 
 const char *fx_step_name(int step)

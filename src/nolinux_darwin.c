@@ -88,6 +88,12 @@ int fx_attr_set_nice(fx_attr *attr, int nice)
 	return attr ? -ENOTSUP : -EINVAL;
 }
 
+int fx_attr_set_time_offset(fx_attr *attr, int clock, int64_t seconds,
+                            long nanoseconds)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
 int fx_attr_set_securebits(fx_attr *attr, int bits)
 {
 	return attr ? -ENOTSUP : -EINVAL;

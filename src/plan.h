@@ -59,6 +59,7 @@ enum fx__op_kind {
 	FX__OP_NICE,            /* setpriority(a) */
 	FX__OP_IOPRIO,          /* ioprio_set(IOPRIO_WHO_PROCESS, 0, a) */
 	FX__OP_SECUREBITS,      /* prctl(PR_SET_SECUREBITS, a) */
+	FX__OP_TIME_OFFSETS,    /* write ptr (b bytes) to /proc/self/timens_offsets */
 	FX__OP_AFFINITY,        /* sched_setaffinity(b bytes at ptr) */
 	FX__OP_BOUNDING,        /* drop each capability of *ptr from the bounding set */
 	FX__OP_KEEPCAPS,        /* PR_SET_KEEPCAPS before setuid */
@@ -104,6 +105,12 @@ struct fx__plan {
 	 * it is still there after the parent-death signal was set.
 	 */
 	unsigned long ns_flags;
+	/* Namespaces the child must unshare itself even where the clone
+	 * could make them: a time namespace whose offsets it writes (a
+	 * clone would put it in the namespace, whose offsets are then
+	 * fixed). */
+	unsigned long ns_by_child;
+	char time_offsets[96];  /* "CLOCKID SEC NSEC\n" lines */
 	int handshake;
 	char *uid_map_text, *gid_map_text;      /* NULL: none; owned */
 	const char *setgroups_text;             /* "allow", "deny" or NULL */

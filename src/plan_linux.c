@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "attr.h"
@@ -25,8 +26,8 @@ size_t fx__plan_linux_nops(const struct fx_attr *attr)
 {
 	/* join cgroup, unshare, wait, 16 rlimits twice, nice, ioprio,
 	 * sched, affinity, bounding, securebits, keepcaps, ambient, umask,
-	 * no_new_privs, seccomp */
-	return attr->lx ? 3 + 2 * FX__NRLIMITS + 13 : 0;
+	 * no_new_privs, seccomp, time offsets */
+	return attr->lx ? 3 + 2 * FX__NRLIMITS + 14 : 0;
 }
 
 /* "IN OUT COUNT\n" per line, in one string: the kernel wants the whole
@@ -94,6 +95,18 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 		return -ENOMEM;
 	if (lx->ngid_map && !(plan->gid_map_text = map_text(lx->gid_map, lx->ngid_map)))
 		return -ENOMEM;
+	if (lx->has_time_offset[0] || lx->has_time_offset[1]) {
+		/* The kernel's clock ids: CLOCK_MONOTONIC 1, CLOCK_BOOTTIME 7. */
+		int len = 0;
+
+		for (int i = 0; i < 2; i++)
+			if (lx->has_time_offset[i])
+				len += snprintf(plan->time_offsets + len,
+				                sizeof plan->time_offsets - (size_t)len,
+				                "%d %lld %ld\n", i ? CLOCK_BOOTTIME : CLOCK_MONOTONIC,
+				                (long long)lx->time_sec[i], lx->time_nsec[i]);
+		plan->ns_by_child = CLONE_NEWTIME;
+	}
 	if (lx->setgroups == FX_SETGROUPS_ALLOW)
 		plan->setgroups_text = "allow";
 	else if (lx->setgroups == FX_SETGROUPS_DENY || lx->ngid_map)
@@ -105,6 +118,14 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 	                  (attr->pdeathsig && (lx->ns_flags & CLONE_NEWPID));
 	if (plan->handshake)
 		fx__plan_push(plan, FX__OP_WAIT_PARENT, FX_STEP_NAMESPACES);
+	/* After the maps: the child is then root, with CAP_SYS_TIME, in the
+	 * user namespace that owns the new time namespace. */
+	if (plan->time_offsets[0]) {
+		struct fx__op *op = fx__plan_push(plan, FX__OP_TIME_OFFSETS, FX_STEP_TIME_OFFSETS);
+
+		op->ptr = plan->time_offsets;
+		op->b = (int)strlen(plan->time_offsets);
+	}
 	return 0;
 }
 

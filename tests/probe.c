@@ -32,6 +32,7 @@
  *   rlimit.NAME    "SOFT:HARD" for every resource (cpu ... rttime), each a
  *                  decimal number or "unlimited";
  *   nice, ioprio (CLASS:LEVEL of ioprio_get(2)), securebits (hex),
+ *   clock.monotonic, clock.boottime (whole seconds),
  *   sched.policy (SCHED_RESET_ON_FORK masked off),
  *   sched.reset_on_fork (0/1), sched.priority;
  *   cpus           the affinity mask in the kernel's list syntax ("0-3,6");
@@ -715,6 +716,24 @@ static void put_rlimits(void)
  * musl's sched_getscheduler and sched_getparam are stubs failing with
  * ENOSYS.  getpriority may return -1 as a nice value: errno tells.
  */
+/* clock.monotonic, clock.boottime: whole seconds, as this process's
+ * time namespace shows them. */
+static void put_clocks(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
+		putf("clock.monotonic", "%lld", (long long)ts.tv_sec);
+	else
+		put("clock.monotonic", "?");
+#ifdef CLOCK_BOOTTIME
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) == 0)
+		putf("clock.boottime", "%lld", (long long)ts.tv_sec);
+	else
+#endif
+		put("clock.boottime", "?");
+}
+
 static void put_sched(void)
 {
 	struct sched_param param = { 0 };
@@ -835,6 +854,7 @@ static void put_containment(void)
 	put_cgroup();
 	put_rlimits();
 	put_sched();
+	put_clocks();
 	put_cpus();
 }
 

@@ -23,6 +23,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fxt.h"
@@ -50,7 +51,8 @@ struct row {
 	 * ("nice"), a prefix with '*' ("env*": every env.N), "~ns.NAME"
 	 * (whether the namespace differs from the test's own), "leader"
 	 * (pgid == pid), "sidleader" (sid == pid), "newpg" (whether the
-	 * process group differs from the test's own).
+	 * process group differs from the test's own), "+monotonic" and
+	 * "+boottime" (the clock's lead on the test's, in 1000 s).
 	 */
 	const char *keys;
 	int ign;            /* a signal both start with ignored, or 0 */
@@ -262,6 +264,15 @@ static const struct row unshare_rows[] = {
 	{ "unshare --kill-child " P, "--kill-child " P, ST | ERR, "pdeathsig", 0 },
 	{ "unshare --kill-child=TERM --uts " P, "--kill-child=TERM --unshare uts " P,
 	  ST | ERR, "pdeathsig ~ns.uts", 0 },
+	{ "unshare --time " P, "--unshare time " P, ST | ERR, "~ns.time", 0 },
+	{ "unshare --time --boottime 100000 /bin/cat /proc/uptime",
+	  "--boottime 100000 /bin/cat /proc/uptime", ST | ERR, NULL, 0 },
+	{ "unshare --time --monotonic 100000 --boottime 200000 " P,
+	  "--monotonic 100000 --boottime 200000 " P, ST | ERR,
+	  "~ns.time +monotonic +boottime", 0 },
+	{ "unshare -r --time --monotonic -5000 " P, "--map-root-user --monotonic -5000 " P,
+	  ST | ERR, "~ns.time ~ns.user uid +monotonic +boottime", 0 },
+	{ "unshare --time --monotonic x true", "--monotonic x true", FAILS, NULL, 0 },
 	{ "unshare --no-such-option true", "--unshare nosuch true", FAILS, NULL, 0 },
 };
 
@@ -522,6 +533,21 @@ static const char *key_value(const struct ctx *c, const fxt_report *r,
 		const char *b = fxt_get(r, "pid");
 
 		snprintf(buf, n, "%d", a && b && strcmp(a, b) == 0);
+		return buf;
+	}
+	/* "+monotonic", "+boottime": the child's clock ahead of the test's,
+	 * in thousands of seconds (both runs take far less than that). */
+	if (key[0] == '+') {
+		char name[32];
+		const char *v;
+		struct timespec ts;
+
+		snprintf(name, sizeof name, "clock.%s", key + 1);
+		v = fxt_get(r, name);
+		if (!v || clock_gettime(strcmp(key + 1, "boottime") == 0 ? CLOCK_BOOTTIME
+		                        : CLOCK_MONOTONIC, &ts) < 0)
+			return NULL;
+		snprintf(buf, n, "%lld", (atoll(v) - (long long)ts.tv_sec + 500000) / 1000 - 500);
 		return buf;
 	}
 	if (strcmp(key, "newpg") == 0) {

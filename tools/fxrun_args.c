@@ -57,7 +57,7 @@ enum opt_id {
 	OPT_SPLIT, OPT_DEFAULT_SIGNAL, OPT_IGNORE_SIGNAL, OPT_BLOCK_SIGNAL,
 	OPT_NICENESS, OPT_DEBUG, OPT_PRESERVE_ENV, OPT_RESET_ENV,
 	OPT_RESET_ON_FORK, OPT_IONICE, OPT_NO_WAIT, OPT_KILL_CHILD, OPT_STEAL_CTTY,
-	OPT_DUMP, OPT_SECUREBITS
+	OPT_DUMP, OPT_SECUREBITS, OPT_MONOTONIC, OPT_BOOTTIME
 };
 
 struct opt_def {
@@ -103,6 +103,8 @@ static const struct opt_def opt_defs[] = {
 	{ "no-wait",            'f', 0, OPT_NO_WAIT, 0 },
 	{ "dump",               0,   0, OPT_DUMP, 1 },
 	{ "securebits",         0,   1, OPT_SECUREBITS, 0 },
+	{ "monotonic",          0,   1, OPT_MONOTONIC, 0 },
+	{ "boottime",           0,   1, OPT_BOOTTIME, 0 },
 	{ "backend",            0,   1, OPT_BACKEND, 1 },
 	{ "stdin",              0,   1, OPT_STDIN, 0 },
 	{ "stdout",             0,   1, OPT_STDOUT, 0 },
@@ -1141,6 +1143,18 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 			return usage_error(errbuf, errlen, "invalid signal '%s'", arg);
 		o->pdeathsig = r;
 		break;
+	case OPT_MONOTONIC:
+	case OPT_BOOTTIME: {
+		/* unshare(1): whole seconds, either sign. */
+		int i = d->id == OPT_BOOTTIME, neg = *arg == '-';
+
+		if (fxrun_parse_number(arg + (neg || *arg == '+'), LONG_MAX, &n) < 0)
+			return usage_error(errbuf, errlen,
+			                   "invalid '%s %s': expected whole seconds", opt, arg);
+		o->time_offset[i] = neg ? -(long long)n : (long long)n;
+		o->time_offset_set[i] = 1;
+		break;
+	}
 	case OPT_SECUREBITS:
 		return parse_securebits(opt, arg, o, errbuf, errlen);
 	case OPT_DUMP:

@@ -142,6 +142,8 @@ struct fxrun_opts {
 	int sched_policy;           /* SCHED_*, when sched_set */
 	int sched_priority;         /* 1-99 for FIFO and RR, else 0 */
 	int reset_on_fork;          /* -R, --reset-on-fork: SCHED_RESET_ON_FORK */
+	int time_offset_set[2];     /* --monotonic, --boottime */
+	long long time_offset[2];   /* seconds */
 	int securebits_set;         /* --securebits */
 	int securebits_on;          /* bits to set ("+name") */
 	int securebits_off;         /* bits to clear ("-name") */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "forkexec-linux.h"
@@ -39,6 +40,9 @@ struct sock_fprog {
 /* <sched.h> names it only with _GNU_SOURCE on some C libraries. */
 #define FXRUN_SCHED_RESET_ON_FORK 0x40000000
 
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
 #ifndef CLONE_NEWUSER
 #define CLONE_NEWUSER 0x10000000
 #endif
@@ -198,6 +202,9 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 	 * fx_attr_set_namespaces refuses it once they are added. */
 	if (o->map_root_user || o->n_uid_maps || o->n_gid_maps)
 		ns |= CLONE_NEWUSER;
+	/* So do the clock offsets a time namespace. */
+	if (o->time_offset_set[0] || o->time_offset_set[1])
+		ns |= CLONE_NEWTIME;
 	if (ns)
 		r = set(fx_attr_set_namespaces(a, ns), "--unshare");
 	if (r == 0 && o->map_root_user)
@@ -265,6 +272,11 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 		snprintf(what, sizeof what, "--niceness %d", o->nice);
 		r = set(fx_attr_set_nice(a, o->nice), what);
 	}
+	for (i = 0; r == 0 && i < 2; i++)
+		if (o->time_offset_set[i])
+			r = set(fx_attr_set_time_offset(a, i ? CLOCK_BOOTTIME : CLOCK_MONOTONIC,
+			                                o->time_offset[i], 0),
+			        i ? "--boottime" : "--monotonic");
 	if (r == 0 && o->securebits_set) {
 		/* Changes to fxrun's own bits, as setpriv --securebits makes. */
 		int cur = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
