@@ -4,7 +4,7 @@
  *
  *     fxprobe [--report-fd=N] [--no-report] [--exit=CODE] [--kill=SIG]
  *             [--sleep-ms=N] [--wait-stdin] [--pump=N] [--spew=N]
- *             [--try-syscall=NAME] [--] [ARG...]
+ *             [--try-syscall=NAME] [--clocks] [--] [ARG...]
  *
  * It writes `key=value` lines to the report fd (default 1), closes it, then
  * optionally reads stdin to EOF, sleeps, and finally raises SIG or exits
@@ -32,7 +32,8 @@
  *   rlimit.NAME    "SOFT:HARD" for every resource (cpu ... rttime), each a
  *                  decimal number or "unlimited";
  *   nice, ioprio (CLASS:LEVEL of ioprio_get(2)), securebits (hex),
- *   clock.monotonic, clock.boottime (whole seconds),
+ *   with --clocks, clock.monotonic and clock.boottime (whole seconds;
+ *   they change from run to run, so only on demand),
  *   sched.policy (SCHED_RESET_ON_FORK masked off),
  *   sched.reset_on_fork (0/1), sched.priority;
  *   cpus           the affinity mask in the kernel's list syntax ("0-3,6");
@@ -854,7 +855,6 @@ static void put_containment(void)
 	put_cgroup();
 	put_rlimits();
 	put_sched();
-	put_clocks();
 	put_cpus();
 }
 
@@ -1003,6 +1003,7 @@ static void pump(long long err_bytes)
 int main(int argc, char **argv)
 {
 	int report_fd = 1, exit_code = 0, kill_sig = 0, wait_stdin = 0, no_report = 0;
+	int clocks = 0;
 	long sleep_ms = 0;
 	long long pump_bytes = -1, spew_bytes = -1;
 	const char *try_name = NULL;
@@ -1023,6 +1024,8 @@ int main(int argc, char **argv)
 			wait_stdin = 1;
 		else if (strcmp(a, "--no-report") == 0)
 			no_report = 1;
+		else if (strcmp(a, "--clocks") == 0)
+			clocks = 1;
 		else if (strncmp(a, "--pump=", 7) == 0)
 			pump_bytes = number(a, a + 7, 0, LONG_MAX);
 		else if (strncmp(a, "--spew=", 7) == 0)
@@ -1059,6 +1062,8 @@ int main(int argc, char **argv)
 	put_status();
 	put_misc();
 	put_containment();
+	if (clocks)
+		put_clocks();
 	if (try_name)
 		put_try(try_name);
 	write_report(report_fd);

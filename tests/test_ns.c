@@ -306,6 +306,8 @@ static long long clock_sec(clockid_t clock)
  */
 TEST(ns_time_offsets)
 {
+	static const char *const clocks_arg[] = { "--clocks", NULL };
+
 	for (int userns = 0; userns < 2; userns++) {
 		fx_attr *attr = fxt_attr();
 		long long mono0, boot0, mono1, boot1, mono, boot;
@@ -321,7 +323,7 @@ TEST(ns_time_offsets)
 			ASSERT_OK(fx_attr_map_root_user(attr));
 		mono0 = clock_sec(CLOCK_MONOTONIC);
 		boot0 = clock_sec(CLOCK_BOOTTIME);
-		r = fxt_probe_ok(attr, NULL);
+		r = fxt_probe_ok(attr, clocks_arg);
 		mono1 = clock_sec(CLOCK_MONOTONIC);
 		boot1 = clock_sec(CLOCK_BOOTTIME);
 		mono = fxt_get_ll(r, "clock.monotonic");

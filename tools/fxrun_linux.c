@@ -43,6 +43,12 @@ struct sock_fprog {
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
+/* Linux's clock id (Darwin has none: the setter refuses there anyway). */
+#ifdef CLOCK_BOOTTIME
+#define FXRUN_CLOCK_BOOTTIME CLOCK_BOOTTIME
+#else
+#define FXRUN_CLOCK_BOOTTIME 7
+#endif
 #ifndef CLONE_NEWUSER
 #define CLONE_NEWUSER 0x10000000
 #endif
@@ -274,12 +280,17 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 	}
 	for (i = 0; r == 0 && i < 2; i++)
 		if (o->time_offset_set[i])
-			r = set(fx_attr_set_time_offset(a, i ? CLOCK_BOOTTIME : CLOCK_MONOTONIC,
+			r = set(fx_attr_set_time_offset(a, i ? FXRUN_CLOCK_BOOTTIME : CLOCK_MONOTONIC,
 			                                o->time_offset[i], 0),
 			        i ? "--boottime" : "--monotonic");
 	if (r == 0 && o->securebits_set) {
-		/* Changes to fxrun's own bits, as setpriv --securebits makes. */
+		/* Changes to fxrun's own bits, as setpriv --securebits makes
+		 * (elsewhere the setter says -ENOTSUP). */
+#ifdef __linux__
 		int cur = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+#else
+		int cur = 0;
+#endif
 
 		if (cur < 0)
 			r = set(-errno, "--securebits");
