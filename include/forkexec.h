@@ -176,6 +176,23 @@ FX_EXTERN int fx_attr_set_argv0(fx_attr *attr, const char *argv0);
  */
 FX_EXTERN int fx_attr_set_env(fx_attr *attr, char *const envp[]);
 
+struct passwd;
+
+/* fx_env_for_user: setpriv --reset-env's environment (else runuser -u's). */
+#define FX_ENV_RESET (1u << 0)
+
+/*
+ * An environment for a program run as the user of a passwd entry, for
+ * fx_attr_set_env: base (may be NULL) with HOME, USER and LOGNAME set
+ * from pw in place, as runuser -u does; with FX_ENV_RESET only base's
+ * TERM, then SHELL, HOME, USER, LOGNAME and PATH, as setpriv --reset-env
+ * does.  *out is one malloc'd block (free it with free) whose array also
+ * points into base's strings.  -EINVAL for a NULL out or pw, or an
+ * unknown flag; -ENOMEM.
+ */
+FX_EXTERN int fx_env_for_user(char ***out, char *const *base,
+                              const struct passwd *pw, unsigned flags);
+
 /*
  * The directories searched for a program name without '/', copied.
  * Default: PATH of the environment set with fx_attr_set_env if there is

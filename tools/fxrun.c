@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #if defined(__linux__)
@@ -533,8 +534,8 @@ static int run(const struct fxrun_opts *o)
 	int code = EXIT_FXRUN_FAILED;
 	int reaped = 0;         /* --ptrace saw the child end before exec */
 	int reraise = 0;        /* the signal to die of, as the child did */
-	char *user_vars[6] = { NULL };  /* runuser's and --reset-env's variables */
-	size_t n_vars = 0, k;
+	char **user_env = NULL;         /* runuser's or --reset-env's (fx_env_for_user) */
+	struct fxrun_opts env_opts;
 	int status, r;
 	struct fxrun_deadline dl = {
 		.timeout_ms = o->timeout_ms, .kill_after_ms = o->kill_after_ms,
@@ -550,32 +551,38 @@ static int run(const struct fxrun_opts *o)
 	/* runuser -u NAME: HOME, USER, LOGNAME of NAME (a number is setpriv's
 	 * --reuid, which leaves them); setpriv --reset-env: a new environment. */
 	if (o->reset_env || (o->user && creds.pw_name && !o->preserve_env)) {
-		int root;
+		struct passwd pw = { 0 };
+		static char *const none[] = { NULL };
 
 		r = fxrun_creds_passwd(&creds, msg, sizeof msg);
 		if (r < 0) {
 			fail("--reset-env", msg);
 			goto out;
 		}
-		root = (creds.has_uid ? creds.uid : getuid()) == 0;
-		if ((o->reset_env &&
-		     asprintf(&user_vars[n_vars++], "SHELL=%s", creds.pw_shell) < 0) ||
-		    asprintf(&user_vars[n_vars++], "HOME=%s", creds.pw_dir) < 0 ||
-		    asprintf(&user_vars[n_vars++], "USER=%s", creds.pw_name) < 0 ||
-		    asprintf(&user_vars[n_vars++], "LOGNAME=%s", creds.pw_name) < 0 ||
-		    (o->reset_env &&
-		     asprintf(&user_vars[n_vars++], "PATH=%s", root
-		              ? "/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin"
-		              : "/usr/local/bin:/bin:/usr/bin") < 0)) {
-			user_vars[--n_vars] = NULL;
-			fail("out of memory", NULL);
+		pw.pw_name = creds.pw_name;
+		pw.pw_dir = creds.pw_dir;
+		pw.pw_shell = creds.pw_shell;
+		pw.pw_uid = creds.has_uid ? creds.uid : getuid();
+		/* -i empties the environment before the user's variables. */
+		r = fx_env_for_user(&user_env, o->clear_env ? none : environ, &pw,
+		                    o->reset_env ? FX_ENV_RESET : 0);
+		if (r < 0) {
+			fail("environment", strerror(-r));
 			goto out;
 		}
+		/* The options apply on top, to what is now the whole base. */
+		env_opts = *o;
+		env_opts.clear_env = 0;
 	}
-	if (fxrun_build_env_user(o, environ, n_vars ? user_vars : NULL,
-	                         o->reset_env, &env) < 0) {
+	if (fxrun_build_env(user_env ? &env_opts : o, user_env ? user_env : environ,
+	                    &env) < 0) {
 		fail("out of memory", NULL);
 		goto out;
+	}
+	/* The user's environment stands even with no other option. */
+	if (!env && user_env) {
+		env = user_env;
+		user_env = NULL;
 	}
 	r = fx_attr_new(&attr);
 	if (r < 0) {
@@ -664,8 +671,7 @@ out:
 	fx_proc_free(proc);
 	fx_attr_free(attr);
 	free(env);
-	for (k = 0; k < n_vars; k++)
-		free(user_vars[k]);
+	free(user_env);
 	fxrun_creds_free(&creds);
 	if (reraise)
 		die_like(reraise);

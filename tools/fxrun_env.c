@@ -49,30 +49,25 @@ static void set_name(char **env, size_t *n, const char *entry)
 	*n = k;
 }
 
-int fxrun_build_env_user(const struct fxrun_opts *o, char *const *base,
-                         char *const *user, int reset, char ***out)
+int fxrun_build_env(const struct fxrun_opts *o, char *const *base,
+                    char ***out)
 {
-	size_t n_base = 0, n_user = 0, n = 0, i;
+	size_t n_base = 0, n = 0, i;
 	char **env;
 
 	*out = NULL;
-	if (!o->clear_env && o->n_env_ops == 0 && !user && !reset)
+	if (!o->clear_env && o->n_env_ops == 0)
 		return 0;
 
 	if (!o->clear_env && base)
 		while (base[n_base])
 			n_base++;
-	while (user && user[n_user])
-		n_user++;
 	/* At most every base entry plus one per variable, and the NULL. */
-	env = malloc((n_base + n_user + o->n_env_ops + 1) * sizeof *env);
+	env = malloc((n_base + o->n_env_ops + 1) * sizeof *env);
 	if (!env)
 		return -ENOMEM;
 	for (i = 0; i < n_base; i++)
-		if (!reset || defines(base[i], "TERM", 4))
-			env[n++] = base[i];
-	for (i = 0; i < n_user; i++)
-		set_name(env, &n, user[i]);
+		env[n++] = base[i];
 
 	for (i = 0; i < o->n_env_ops; i++) {
 		const struct fxrun_env_op *op = &o->env_ops[i];
@@ -89,8 +84,3 @@ int fxrun_build_env_user(const struct fxrun_opts *o, char *const *base,
 	return 0;
 }
 
-int fxrun_build_env(const struct fxrun_opts *o, char *const *base,
-                    char ***out)
-{
-	return fxrun_build_env_user(o, base, NULL, 0, out);
-}

@@ -17,14 +17,5 @@
 int fxrun_build_env(const struct fxrun_opts *o, char *const *base,
                     char ***out);
 
-/*
- * The same with the user's variables first: `user` is a NULL-terminated
- * list of "NAME=VALUE" (runuser's HOME, USER, LOGNAME; setpriv
- * --reset-env's) applied before the options, and with `reset` the base
- * is cut down to its TERM, as setpriv --reset-env does.  The strings of
- * `user` must outlive *out.
- */
-int fxrun_build_env_user(const struct fxrun_opts *o, char *const *base,
-                         char *const *user, int reset, char ***out);
 
 #endif /* FXRUN_ENV_H */
