@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fx_env_for_user: the environment runuser(1) and setpriv(1) give a
  * program they start as another user, built from a passwd entry.  A

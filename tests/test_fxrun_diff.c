@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Differential tests of fxrun: each row runs one scenario through the
  * real tool (coreutils' env, timeout, nice, chroot; util-linux's setpriv,

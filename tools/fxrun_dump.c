@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fxrun --dump: the process's privilege state in setpriv --dump's words,
  * line for line, so that the two can be compared (tests/test_fxrun_diff.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fxrun --dump: setpriv --dump's report of the calling process.
  */
