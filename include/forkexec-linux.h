@@ -204,6 +204,41 @@ FX_EXTERN int fx_attr_set_cgroup_path(fx_attr *attr, const char *path);
 /* PR_SET_NO_NEW_PRIVS in the child (on != 0); it cannot be undone. */
 FX_EXTERN int fx_attr_set_no_new_privs(fx_attr *attr, int on);
 
+/* I/O scheduling classes of fx_attr_set_ioprio (the kernel's IOPRIO_CLASS_*). */
+#define FX_IOPRIO_CLASS_NONE 0  /* none: follows the CPU niceness */
+#define FX_IOPRIO_CLASS_RT   1  /* realtime (needs CAP_SYS_ADMIN or CAP_SYS_NICE) */
+#define FX_IOPRIO_CLASS_BE   2  /* best-effort */
+#define FX_IOPRIO_CLASS_IDLE 3  /* idle: I/O only when no one else wants the disk */
+
+/*
+ * The child's I/O priority, as ionice(1) sets it: a class and a level
+ * from 0 (highest) to 7 (it orders RT and BE; ionice(1) gives IDLE 7);
+ * the level of NONE is 0.  Set with ioprio_set(2) before the switch to
+ * another uid.  -EINVAL outside that.
+ */
+FX_EXTERN int fx_attr_set_ioprio(fx_attr *attr, int ioclass, int level);
+
+/*
+ * The child's securebits (SECBIT_* of <linux/securebits.h>, bits 0 to
+ * 7), set with PR_SET_SECUREBITS while the child is still privileged
+ * (it needs CAP_SETPCAP), before the switch to another uid.  -EINVAL
+ * for other bits.
+ */
+FX_EXTERN int fx_attr_set_securebits(fx_attr *attr, int bits);
+
+/*
+ * The offset of CLOCK_MONOTONIC or CLOCK_BOOTTIME in the child's new
+ * time namespace (it adds CLONE_NEWTIME to the namespaces, as the maps
+ * add CLONE_NEWUSER), as unshare --monotonic/--boottime set them: the
+ * child unshares the time namespace itself and writes
+ * /proc/self/timens_offsets before execve, which moves it in (it needs
+ * CAP_SYS_TIME there, and /proc).  nanoseconds 0 to 999999999; the
+ * kernel refuses offsets that would take a clock out of its range.
+ * -EINVAL for another clock or nanoseconds out of range.
+ */
+FX_EXTERN int fx_attr_set_time_offset(fx_attr *attr, int clock, int64_t seconds,
+                                      long nanoseconds);
+
 /*
  * CPU affinity: the CPUs in the set (a cpu_set_t of setsize bytes, as
  * CPU_ALLOC_SIZE gives; copied).  -EINVAL for an empty set.

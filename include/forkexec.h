@@ -143,6 +143,9 @@ enum fx_step {
 	FX_STEP_NO_NEW_PRIVS,  /* child: PR_SET_NO_NEW_PRIVS */
 	FX_STEP_SECCOMP,       /* child: installing the seccomp filter */
 	FX_STEP_PROPAGATION,   /* child: the new mount namespace's propagation (mount(2) on "/") */
+	FX_STEP_IOPRIO,        /* child: ioprio_set (forkexec-linux.h) */
+	FX_STEP_SECUREBITS,    /* child: PR_SET_SECUREBITS (forkexec-linux.h) */
+	FX_STEP_TIME_OFFSETS,  /* child: writing its new time namespace's offsets (forkexec-linux.h) */
 	FX_STEP_COUNT_         /* not a step: one past the last */
 };
 
@@ -188,7 +191,8 @@ enum fx_backend {
 #define FX_PTRACE        (1u << 4) /* The child asks to be traced (PTRACE_TRACEME) just before execve. */
 #define FX_KEEP_FDS      (1u << 5) /* Descriptors open without O_CLOEXEC are inherited, as with plain fork+exec. */
 #define FX_CLEAN_SIGNALS (1u << 6) /* Every signal to its default disposition and an empty mask. */
-#define FX_FLAGS_ALL_    ((1u << 7) - 1)
+#define FX_STEAL_CTTY    (1u << 7) /* With FX_SETCTTY: take the terminal even from another session (TIOCSCTTY with 1; needs CAP_SYS_ADMIN), as setsid -c does. */
+#define FX_FLAGS_ALL_    ((1u << 8) - 1)
 
 /* A new attribute set with the defaults described beside each setter. */
 FX_EXTERN int fx_attr_new(fx_attr **out);
@@ -211,6 +215,23 @@ FX_EXTERN int fx_attr_set_argv0(fx_attr *attr, const char *argv0);
  * parent's `environ` as it is at spawn time.
  */
 FX_EXTERN int fx_attr_set_env(fx_attr *attr, char *const envp[]);
+
+struct passwd;
+
+/* fx_env_for_user: setpriv --reset-env's environment (else runuser -u's). */
+#define FX_ENV_RESET (1u << 0)
+
+/*
+ * An environment for a program run as the user of a passwd entry, for
+ * fx_attr_set_env: base (may be NULL) with HOME, USER and LOGNAME set
+ * from pw in place, as runuser -u does; with FX_ENV_RESET only base's
+ * TERM, then SHELL, HOME, USER, LOGNAME and PATH, as setpriv --reset-env
+ * does.  *out is one malloc'd block (free it with free) whose array also
+ * points into base's strings.  -EINVAL for a NULL out or pw, or an
+ * unknown flag; -ENOMEM.
+ */
+FX_EXTERN int fx_env_for_user(char ***out, char *const *base,
+                              const struct passwd *pw, unsigned flags);
 
 /*
  * The directories searched for a program name without '/', copied.

@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = fxrun_parse(argc, argv, &o, err, sizeof err);
 	if (memchr(err, '\0', sizeof err) == NULL)
 		abort();
-	if (r == 0 && o.action == FXRUN_RUN) {
+	if (r == 0 && o.action == FXRUN_RUN && !(o.dump && !o.cmd)) {
 		if (!o.cmd || o.n_cmd < 1 || o.cmd[o.n_cmd] != NULL)
 			abort();
 		for (i = 0; i < o.n_fds; i++)

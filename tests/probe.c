@@ -5,7 +5,7 @@
  *
  *     fxprobe [--report-fd=N] [--no-report] [--exit=CODE] [--kill=SIG]
  *             [--sleep-ms=N] [--wait-stdin] [--pump=N] [--spew=N]
- *             [--try-syscall=NAME] [--] [ARG...]
+ *             [--try-syscall=NAME] [--clocks] [--] [ARG...]
  *
  * It writes `key=value` lines to the report fd (default 1), closes it, then
  * optionally reads stdin to EOF, sleeps, and finally raises SIG or exits
@@ -32,7 +32,10 @@
  *   cgroup         the cgroup v2 path (the "0::" line of /proc/self/cgroup);
  *   rlimit.NAME    "SOFT:HARD" for every resource (cpu ... rttime), each a
  *                  decimal number or "unlimited";
- *   nice, sched.policy (SCHED_RESET_ON_FORK masked off),
+ *   nice, ioprio (CLASS:LEVEL of ioprio_get(2)), securebits (hex),
+ *   with --clocks, clock.monotonic and clock.boottime (whole seconds;
+ *   they change from run to run, so only on demand),
+ *   sched.policy (SCHED_RESET_ON_FORK masked off),
  *   sched.reset_on_fork (0/1), sched.priority;
  *   cpus           the affinity mask in the kernel's list syntax ("0-3,6");
  *   seccomp        the Seccomp field of /proc/self/status (0, 1 or 2).
@@ -715,6 +718,24 @@ static void put_rlimits(void)
  * musl's sched_getscheduler and sched_getparam are stubs failing with
  * ENOSYS.  getpriority may return -1 as a nice value: errno tells.
  */
+/* clock.monotonic, clock.boottime: whole seconds, as this process's
+ * time namespace shows them. */
+static void put_clocks(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
+		putf("clock.monotonic", "%lld", (long long)ts.tv_sec);
+	else
+		put("clock.monotonic", "?");
+#ifdef CLOCK_BOOTTIME
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) == 0)
+		putf("clock.boottime", "%lld", (long long)ts.tv_sec);
+	else
+#endif
+		put("clock.boottime", "?");
+}
+
 static void put_sched(void)
 {
 	struct sched_param param = { 0 };
@@ -727,6 +748,29 @@ static void put_sched(void)
 		put("nice", "?");
 	else
 		putf("nice", "%d", niceness);
+#if !defined(__APPLE__)
+	{
+		int bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+
+		if (bits < 0)
+			put("securebits", "?");
+		else
+			putf("securebits", "%x", bits);
+	}
+#endif
+#ifdef SYS_ioprio_get
+	{
+		/* IOPRIO_WHO_PROCESS, this process: class << 13 | level. */
+		long io = syscall(SYS_ioprio_get, 1, 0);
+
+		if (io < 0)
+			put("ioprio", "?");
+		else
+			putf("ioprio", "%ld:%ld", io >> 13, io & 0x1fff);
+	}
+#else
+	put("ioprio", "?");
+#endif
 	if (policy < 0) {
 		put("sched.policy", "?");
 		put("sched.reset_on_fork", "?");
@@ -960,6 +1004,7 @@ static void pump(long long err_bytes)
 int main(int argc, char **argv)
 {
 	int report_fd = 1, exit_code = 0, kill_sig = 0, wait_stdin = 0, no_report = 0;
+	int clocks = 0;
 	long sleep_ms = 0;
 	long long pump_bytes = -1, spew_bytes = -1;
 	const char *try_name = NULL;
@@ -980,6 +1025,8 @@ int main(int argc, char **argv)
 			wait_stdin = 1;
 		else if (strcmp(a, "--no-report") == 0)
 			no_report = 1;
+		else if (strcmp(a, "--clocks") == 0)
+			clocks = 1;
 		else if (strncmp(a, "--pump=", 7) == 0)
 			pump_bytes = number(a, a + 7, 0, LONG_MAX);
 		else if (strncmp(a, "--spew=", 7) == 0)
@@ -1016,6 +1063,8 @@ int main(int argc, char **argv)
 	put_status();
 	put_misc();
 	put_containment();
+	if (clocks)
+		put_clocks();
 	if (try_name)
 		put_try(try_name);
 	write_report(report_fd);

@@ -6,6 +6,7 @@
  */
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -68,6 +69,10 @@ TEST_ONCE(attr_flags)
 	ASSERT_EQ(fx_attr_get_flags(attr), good);
 	/* TIOCSCTTY needs a session leader: FX_SETCTTY alone cannot work. */
 	ASSERT_ERR(fx_attr_set_flags(attr, FX_SETCTTY), -EINVAL);
+	/* Stealing a terminal is a way of taking one: not alone. */
+	ASSERT_ERR(fx_attr_set_flags(attr, FX_SETSID | FX_STEAL_CTTY), -EINVAL);
+	ASSERT_OK(fx_attr_set_flags(attr, FX_SETSID | FX_SETCTTY | FX_STEAL_CTTY));
+	ASSERT_EQ(fx_attr_get_flags(attr), FX_SETSID | FX_SETCTTY | FX_STEAL_CTTY);
 	/* A new session has no terminal to give up. */
 	ASSERT_ERR(fx_attr_set_flags(attr, FX_NOCTTY | FX_SETSID), -EINVAL);
 	ASSERT_OK(fx_attr_set_flags(attr, FX_NOCTTY));
@@ -75,6 +80,57 @@ TEST_ONCE(attr_flags)
 	ASSERT_OK(fx_attr_set_flags(attr, 0));
 	ASSERT_EQ(fx_attr_get_flags(attr), 0);
 	fx_attr_free(attr);
+}
+
+/* The environments of runuser -u and setpriv --reset-env, from a passwd
+ * entry: in-place HOME and USER, LOGNAME at the end; or TERM alone, then
+ * the five. */
+TEST_ONCE(attr_env_for_user)
+{
+	char *const base[] = { "A=1", "HOME=/root", "USER=root", "TERM=vt100",
+	                       "HOME=/dup", NULL };
+	struct passwd pw = { 0 };
+	char **env;
+	size_t n;
+
+	pw.pw_name = (char *)"bob";
+	pw.pw_dir = (char *)"/home/bob";
+	pw.pw_shell = (char *)"/bin/zsh";
+	pw.pw_uid = 1000;
+	ASSERT_OK(fx_env_for_user(&env, base, &pw, 0));
+	for (n = 0; env[n]; n++)
+		continue;
+	ASSERT_EQ(n, 5);
+	ASSERT_STR_EQ(env[0], "A=1");
+	ASSERT_STR_EQ(env[1], "HOME=/home/bob");
+	ASSERT_STR_EQ(env[2], "USER=bob");
+	ASSERT_STR_EQ(env[3], "TERM=vt100");
+	ASSERT_STR_EQ(env[4], "LOGNAME=bob");
+	free(env);
+
+	ASSERT_OK(fx_env_for_user(&env, base, &pw, FX_ENV_RESET));
+	ASSERT_STR_EQ(env[0], "TERM=vt100");
+	ASSERT_STR_EQ(env[1], "SHELL=/bin/zsh");
+	ASSERT_STR_EQ(env[2], "HOME=/home/bob");
+	ASSERT_STR_EQ(env[3], "USER=bob");
+	ASSERT_STR_EQ(env[4], "LOGNAME=bob");
+	ASSERT_STR_EQ(env[5], "PATH=/usr/local/bin:/bin:/usr/bin");
+	ASSERT(env[6] == NULL);
+	free(env);
+
+	/* Root's PATH; no base, no shell: /bin/sh. */
+	pw.pw_uid = 0;
+	pw.pw_shell = (char *)"";
+	ASSERT_OK(fx_env_for_user(&env, NULL, &pw, FX_ENV_RESET));
+	ASSERT_STR_EQ(env[0], "SHELL=/bin/sh");
+	ASSERT_STR_EQ(env[4], "PATH=/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin");
+	free(env);
+
+	ASSERT_ERR(fx_env_for_user(NULL, base, &pw, 0), -EINVAL);
+	ASSERT_ERR(fx_env_for_user(&env, base, NULL, 0), -EINVAL);
+	ASSERT_ERR(fx_env_for_user(&env, base, &pw, 2), -EINVAL);
+	pw.pw_name = NULL;
+	ASSERT_ERR(fx_env_for_user(&env, base, &pw, 0), -EINVAL);
 }
 
 TEST_ONCE(attr_backend)

@@ -47,7 +47,9 @@ struct fxr_setup {
 struct fxr {
 	pid_t pid;
 	char *out_path, *err_path;
-	int code;                   /* its exit code, once finished */
+	int code;                   /* its exit code, once finished; 128+N if it
+	                               died of signal N, as a shell says */
+	int sig;                    /* N if fxrun died of signal N, else 0 */
 	char *out, *err;            /* its whole stdout and stderr */
 };
 
@@ -158,9 +160,15 @@ static void fxr_finish(struct fxr *r)
 	while (waitpid(r->pid, &status, 0) < 0)
 		if (errno != EINTR)
 			FAIL("waitpid: %s", strerror(errno));
-	if (!WIFEXITED(status))
-		FAIL("fxrun died of signal %d", WTERMSIG(status));
-	r->code = WEXITSTATUS(status);
+	/* fxrun dies of the signal its child died of (as env(1) does). */
+	if (WIFSIGNALED(status)) {
+		r->sig = WTERMSIG(status);
+		r->code = 128 + r->sig;
+	} else if (WIFEXITED(status)) {
+		r->code = WEXITSTATUS(status);
+	} else {
+		FAIL("fxrun: unexpected wait status %#x", status);
+	}
 	r->out = read_file(r->out_path);
 	r->err = read_file(r->err_path);
 }
@@ -260,8 +268,15 @@ TEST(fxrun_killed_by_signal)
 {
 	struct fxr r;
 
+	/* fxrun dies of the child's signal, as env(1) does. */
 	FXRUN(&r, fxt_probe_path(), "--kill=15");
-	ASSERT_EQ(r.code, 128 + SIGTERM);
+	ASSERT_EQ(r.sig, SIGTERM);
+	ASSERT_STR_EQ(r.err, "");
+	fxr_free(&r);
+
+	/* Without a core file of its own (the child's is the one wanted). */
+	FXRUN(&r, fxt_probe_path(), "--kill=11");
+	ASSERT_EQ(r.sig, SIGSEGV);
 	ASSERT_STR_EQ(r.err, "");
 	fxr_free(&r);
 }
@@ -310,11 +325,12 @@ TEST(fxrun_not_executable)
 	ASSERT(strstr(r.err, "Permission denied"));
 	fxr_free(&r);
 
-	/* Executable but no known format: ENOEXEC. */
+	/* Executable but no known format: ENOEXEC, so /bin/sh reads it, as
+	 * execvp and env(1) do; sh finds no command in it. */
 	fxt_write_file(garbage, "\x01\x02\x03\x04 not a program\n", 0755);
 	FXRUN(&r, garbage);
-	ASSERT_EQ(r.code, 126);
-	ASSERT_EQ(count_lines(r.err), 1);
+	ASSERT_EQ(r.code, 127);
+	ASSERT(strstr(r.err, "not found"));
 	fxr_free(&r);
 
 	free(plain);
@@ -387,7 +403,10 @@ TEST_ONCE(fxrun_bad_usage)
 {
 	static const char *const cases[][5] = {
 		{ "-C", NULL },                          /* missing argument */
-		{ NULL },                                /* missing program */
+		{ "-u", "0", NULL },                     /* missing program */
+		{ "-0", "true", NULL },                  /* -0 is for printing */
+		{ "--ign", "true", NULL },               /* ambiguous abbreviation */
+		{ "=x", "true", NULL },                  /* an assignment with no name */
 		{ "--fd", "5", "true", NULL },
 		{ "--fd", "x=1", "true", NULL },
 		{ "--fd=-1=0", "true", NULL },
@@ -892,7 +911,7 @@ TEST(fxrun_ctty)
 	fxt_report *rep;
 	long long pid;
 
-	FXRUN_WITH(&r, &s, "--setsid", "--ctty", "0", "--foreground",
+	FXRUN_WITH(&r, &s, "--setsid", "--ctty", "0", "--tty-foreground",
 	           fxt_probe_path());
 	rep = report_ok(&r);
 	pid = fxt_get_ll(rep, "pid");
@@ -906,6 +925,38 @@ TEST(fxrun_ctty)
 	FXRUN_WITH(&r, &s, "--setsid", fxt_probe_path());
 	rep = report_ok(&r);
 	ASSERT_EQ(fxt_get_ll(rep, "ctty"), 0);
+	fxt_report_free(rep);
+	fxr_free(&r);
+	close(master);
+}
+
+/*
+ * setsid -c: fxrun leads a session whose terminal is a pty; a child in a
+ * new session cannot take that terminal with --ctty (EPERM: it is
+ * fxrun's session's), but takes it with --steal-ctty when privileged.
+ */
+TEST(fxrun_steal_ctty)
+{
+	struct fxr_setup s = { 0 };
+	int master = new_pty(&s.session_tty);
+	struct fxr r;
+	fxt_report *rep;
+	long long pid;
+
+	FXRUN_WITH(&r, &s, "--setsid", "--ctty", "0", fxt_probe_path());
+	ASSERT_EQ(r.code, 125);
+	ASSERT(strstr(r.err, "Operation not permitted"));
+	fxr_free(&r);
+
+	if (geteuid() != 0) {
+		close(master);
+		SKIP("stealing a terminal needs CAP_SYS_ADMIN");
+	}
+	FXRUN_WITH(&r, &s, "--setsid", "--steal-ctty", fxt_probe_path());
+	rep = report_ok(&r);
+	pid = fxt_get_ll(rep, "pid");
+	ASSERT_EQ(fxt_get_ll(rep, "sid"), pid);
+	ASSERT_EQ(fxt_get_ll(rep, "ctty"), tty_nr(s.session_tty));
 	fxt_report_free(rep);
 	fxr_free(&r);
 	close(master);
@@ -1191,10 +1242,32 @@ TEST(fxrun_timeout)
 	ASSERT_EQ(r.code, 124);
 	fxr_free(&r);
 
-	/* --signal KILL: the child dies of SIGKILL, 137. */
+	/* --signal KILL: the child dies of SIGKILL, and so does fxrun, as
+	 * timeout(1) does (it is in the group it kills); with --foreground
+	 * timeout(1) exits 137, and so does fxrun. */
 	FXRUN(&r, "--timeout", "0.1", "--signal", "KILL", fxt_probe_path(), "--no-report",
 	      "--sleep-ms=100000");
+	ASSERT_EQ(r.sig, SIGKILL);
+	fxr_free(&r);
+	FXRUN(&r, "--timeout", "0.1", "-s", "KILL", "--foreground", fxt_probe_path(),
+	      "--no-report", "--sleep-ms=100000");
+	ASSERT_EQ(r.sig, 0);
 	ASSERT_EQ(r.code, 128 + SIGKILL);
+	fxr_free(&r);
+
+	/* --preserve-status: the child's own status, 128+15. */
+	FXRUN(&r, "--timeout", "0.1", "--preserve-status", fxt_probe_path(), "--no-report",
+	      "--sleep-ms=100000");
+	ASSERT_EQ(r.sig, 0);
+	ASSERT_EQ(r.code, 128 + SIGTERM);
+	fxr_free(&r);
+
+	/* --verbose: timeout(1)'s line for the signal sent. */
+	FXRUN(&r, "--timeout", "1e-1", "--verbose", fxt_probe_path(), "--no-report",
+	      "--sleep-ms=100000");
+	ASSERT_EQ(r.code, 124);
+	ASSERT(strstr(r.err, "sending signal TERM to command"));
+	ASSERT_EQ(count_lines(r.err), 1);
 	fxr_free(&r);
 
 	/* Done in time, or no timeout at all: the child's own status. */
@@ -1218,7 +1291,7 @@ TEST(fxrun_timeout_kill_after)
 	FXRUN(&r, "--timeout", "0.2", "--kill-after", "0.3", fxt_probe_path(), "--no-report",
 	      "--sleep-ms=100000");
 	signal(SIGTERM, SIG_DFL);
-	ASSERT_EQ(r.code, 128 + SIGKILL);
+	ASSERT_EQ(r.sig, SIGKILL);
 	ASSERT_STR_EQ(r.err, "");
 	ASSERT_GE(ms_since(t0), 500);
 	ASSERT_LT(ms_since(t0), 30000);
@@ -1253,14 +1326,11 @@ static pid_t grandchild_after_timeout(const char *group_opt, struct fxt_loop *lo
 	return pid;
 }
 
-TEST(fxrun_kill_group)
+/* The grandchild died of the timeout's SIGTERM (or was reaped by its shell). */
+static void assert_grandchild_termed(pid_t pid)
 {
-	struct fxt_loop loop = fxt_loop(10, 40);
-	pid_t pid;
 	int st;
 
-	ASSERT_SYS(prctl(PR_SET_CHILD_SUBREAPER, 1));
-	pid = grandchild_after_timeout("--kill-group", &loop);
 	/* Ours once its shell died, unless the shell reaped it first. */
 	if (waitpid(pid, &st, 0) == pid) {
 		ASSERT(WIFSIGNALED(st));
@@ -1269,10 +1339,27 @@ TEST(fxrun_kill_group)
 		ASSERT_EQ(errno, ECHILD);
 		ASSERT(kill(pid, 0) < 0 && errno == ESRCH);
 	}
+}
 
+/* --kill-group, and --timeout alone as timeout(1) does; --foreground
+ * (timeout(1)'s: no group of its own) leaves the grandchild running. */
+TEST(fxrun_kill_group)
+{
+	struct fxt_loop loop = fxt_loop(10, 40);
+	pid_t pid;
+	int st;
+
+	ASSERT_SYS(prctl(PR_SET_CHILD_SUBREAPER, 1));
+	pid = grandchild_after_timeout("--kill-group", &loop);
+	assert_grandchild_termed(pid);
 	loop = fxt_loop(10, 40);
 	pid = grandchild_after_timeout(NULL, &loop);
-	ASSERT_EQ(kill(pid, 0), 0);     /* alive, and ours now */
+	assert_grandchild_termed(pid);
+
+	loop = fxt_loop(10, 40);
+	pid = grandchild_after_timeout("--foreground", &loop);
+	/* Alive (not a zombie, which kill(pid, 0) would not tell), and ours. */
+	ASSERT_EQ(waitpid(pid, &st, WNOHANG), 0);
 	ASSERT_SYS(kill(pid, SIGKILL));
 	ASSERT_EQ(waitpid(pid, &st, 0), pid);
 	fxt_assert_no_children();
@@ -1690,9 +1777,27 @@ TEST(fxrun_nice)
 	struct fxr r;
 	fxt_report *rep;
 
-	FXRUN(&r, "--nice", "7", fxt_probe_path());
+	int own;
+
+	/* --niceness is absolute. */
+	FXRUN(&r, "--niceness", "7", fxt_probe_path());
 	rep = report_ok(&r);
 	ASSERT_EQ(fxt_get_ll(rep, "nice"), 7);
+	fxt_report_free(rep);
+	fxr_free(&r);
+
+	/* -n and --nice add to fxrun's own, clamped to 19, as nice(1). */
+	errno = 0;
+	own = getpriority(PRIO_PROCESS, 0);
+	ASSERT_EQ(errno, 0);
+	FXRUN(&r, "-n", "3", fxt_probe_path());
+	rep = report_ok(&r);
+	ASSERT_EQ(fxt_get_ll(rep, "nice"), own + 3 > 19 ? 19 : own + 3);
+	fxt_report_free(rep);
+	fxr_free(&r);
+	FXRUN(&r, "--nice", "100", fxt_probe_path());
+	rep = report_ok(&r);
+	ASSERT_EQ(fxt_get_ll(rep, "nice"), 19);
 	fxt_report_free(rep);
 	fxr_free(&r);
 
@@ -1700,7 +1805,7 @@ TEST(fxrun_nice)
 		return;
 	/* Below the parent's needs CAP_SYS_NICE: set while the child is
 	 * still root, so an ordinary-user child gets it too, as nice(1). */
-	FXRUN(&r, "-u", "65534", "--nice", "-5", fxt_probe_path());
+	FXRUN(&r, "-u", "65534", "--niceness", "-5", fxt_probe_path());
 	rep = report_ok(&r);
 	ASSERT_EQ(fxt_get_ll(rep, "nice"), -5);
 	ASSERT_STR_EQ(fxt_get(rep, "uid"), "65534,65534,65534,65534");
@@ -1879,13 +1984,14 @@ TEST_ONCE(fxrun_containment_bad_usage)
 		{ "--rlimit", "files=10", NULL },
 		{ "--rlimit", "nofile=10:5", NULL },
 		{ "--rlimit", "nofile=-1", NULL },
-		{ "--rlimit", "nofile=10:", NULL },
+		{ "--rlimit", "nofile=:", NULL },
 		{ "--rlimit", "cpu=18446744073709551615", NULL },
 		{ "--umask", "0778", NULL },
 		{ "--umask", "01000", NULL },
 		{ "--umask", "u=rwx", NULL },
-		{ "--nice", "20", NULL },
-		{ "--nice", "-21", NULL },
+		{ "--niceness", "20", NULL },
+		{ "--niceness", "-21", NULL },
+		{ "-n", "5x", NULL },
 		{ "--nice", "1.5", NULL },
 		{ "--sched", "deadline", NULL },
 		{ "--sched", "fifo", NULL },
@@ -1990,13 +2096,28 @@ TEST_ONCE(fxrun_seccomp_bad_file)
 	free(dir);
 }
 
+/* A directory of another file system than cgroup2 (a v1 hierarchy, or
+ * /tmp) is named as such, not reported as the kernel's EBADF. */
+TEST_ONCE(fxrun_cgroup_not_v2)
+{
+	char *dir = fxt_tmpdir();
+	struct fxr r;
+
+	FXRUN(&r, "--cgroup", dir, "true");
+	ASSERT_EQ(r.code, 125);
+	ASSERT_EQ(count_lines(r.err), 1);
+	ASSERT(strstr(r.err, "not a cgroup v2 directory"));
+	fxr_free(&r);
+	free(dir);
+}
+
 TEST_ONCE(fxrun_help_containment)
 {
 	static const char *const options[] = {
 		"Linux containment:", "--unshare LIST", "--map-root-user",
 		"--uid-map", "--gid-map", "--setgroups", "--ambient-caps",
 		"--bounding-caps", "--cgroup PATH", "--rlimit NAME=SOFT[:HARD]",
-		"--umask OCTAL", "--no-new-privs", "--nice N", "--sched POLICY",
+		"--umask OCTAL", "--no-new-privs", "--niceness N", "--sched POLICY",
 		"--cpus LIST", "--seccomp FILE",
 	};
 	struct fxr r;

@@ -606,6 +606,71 @@ TEST(limits_nice_down_as_nobody)
 	fx_attr_free(attr);
 }
 
+/* ionice(1)'s classes and levels, as the child reads them back. */
+TEST(limits_ioprio)
+{
+	static const int cases[][2] = {
+		{ FX_IOPRIO_CLASS_BE, 0 }, { FX_IOPRIO_CLASS_BE, 7 },
+		{ FX_IOPRIO_CLASS_IDLE, 0 }, { FX_IOPRIO_CLASS_IDLE, 7 },
+		{ FX_IOPRIO_CLASS_BE, 4 }, { FX_IOPRIO_CLASS_NONE, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		fx_attr *attr = fxt_attr();
+		fxt_report *r;
+		char want[16];
+
+		ASSERT_OK(fx_attr_set_ioprio(attr, cases[i][0], cases[i][1]));
+		r = fxt_probe_ok(attr, NULL);
+		snprintf(want, sizeof want, "%d:%d", cases[i][0], cases[i][1]);
+		ASSERT_STR_EQ(fxt_get(r, "ioprio"), want);
+		fxt_report_free(r);
+		fx_attr_free(attr);
+	}
+}
+
+/* Securebits reach the child; SECBIT_KEEP_CAPS (0x10) is cleared by the
+ * kernel at execve, so the probe sees the others. */
+TEST(limits_securebits)
+{
+	fx_attr *attr = fxt_attr();
+	fxt_report *r;
+
+	if (geteuid() != 0)
+		SKIP("PR_SET_SECUREBITS needs CAP_SETPCAP");
+	/* SECBIT_NOROOT | SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_KEEP_CAPS */
+	ASSERT_OK(fx_attr_set_securebits(attr, 0x01 | 0x40 | 0x10));
+	r = fxt_probe_ok(attr, NULL);
+	ASSERT_STR_EQ(fxt_get(r, "securebits"), "41");
+	fxt_report_free(r);
+	fx_attr_free(attr);
+	ASSERT_ERR(fx_attr_set_securebits(NULL, 1), -EINVAL);
+	attr = fxt_attr();
+	ASSERT_ERR(fx_attr_set_securebits(attr, 0x100), -EINVAL);
+	ASSERT_ERR(fx_attr_set_securebits(attr, -1), -EINVAL);
+	fx_attr_free(attr);
+}
+
+/* The realtime class, set while the child is still root (as nice is),
+ * reaches an ordinary user's child. */
+TEST(limits_ioprio_rt_as_nobody)
+{
+	fx_attr *attr = fxt_attr();
+	fxt_report *r;
+
+	if (geteuid() != 0)
+		SKIP("needs root to switch to uid 65534");
+	ASSERT_OK(fx_attr_set_gid(attr, NOBODY));
+	ASSERT_OK(fx_attr_set_uid(attr, NOBODY));
+	ASSERT_OK(fx_attr_set_ioprio(attr, FX_IOPRIO_CLASS_RT, 3));
+	r = fxt_probe_ok(attr, NULL);
+	ASSERT_STR_EQ(fxt_get(r, "ioprio"), "1:3");
+	ASSERT_STR_EQ(fxt_get(r, "uid"), "65534,65534,65534,65534");
+	fxt_report_free(r);
+	fx_attr_free(attr);
+}
+
 /* ------------------------------------------------------------------ */
 /* Scheduling policy and affinity                                      */
 /* ------------------------------------------------------------------ */
@@ -756,6 +821,7 @@ TEST_ONCE(limits_setters_null_attr)
 	ASSERT_ERR(fx_attr_set_umask(NULL, 022), -EINVAL);
 	ASSERT_ERR(fx_attr_set_no_new_privs(NULL, 1), -EINVAL);
 	ASSERT_ERR(fx_attr_set_nice(NULL, 0), -EINVAL);
+	ASSERT_ERR(fx_attr_set_ioprio(NULL, FX_IOPRIO_CLASS_BE, 0), -EINVAL);
 	ASSERT_ERR(fx_attr_set_sched(NULL, SCHED_OTHER, 0), -EINVAL);
 	ASSERT_ERR(fx_attr_set_cpus(NULL, sizeof cpus, &cpus), -EINVAL);
 	ASSERT_ERR(fx_attr_set_seccomp(NULL, &prog), -EINVAL);
@@ -786,6 +852,12 @@ TEST_ONCE(limits_setters_bad_values)
 	ASSERT_ERR(fx_attr_set_umask(attr, 01000), -EINVAL);
 	ASSERT_ERR(fx_attr_set_nice(attr, 20), -EINVAL);
 	ASSERT_ERR(fx_attr_set_nice(attr, -21), -EINVAL);
+	ASSERT_ERR(fx_attr_set_ioprio(attr, 4, 0), -EINVAL);
+	ASSERT_ERR(fx_attr_set_ioprio(attr, -1, 0), -EINVAL);
+	ASSERT_ERR(fx_attr_set_ioprio(attr, FX_IOPRIO_CLASS_BE, 8), -EINVAL);
+	ASSERT_ERR(fx_attr_set_ioprio(attr, FX_IOPRIO_CLASS_RT, -1), -EINVAL);
+	ASSERT_ERR(fx_attr_set_ioprio(attr, FX_IOPRIO_CLASS_IDLE, 8), -EINVAL);
+	ASSERT_ERR(fx_attr_set_ioprio(attr, FX_IOPRIO_CLASS_NONE, 3), -EINVAL);
 	ASSERT_ERR(fx_attr_set_sched(attr, 42, 0), -EINVAL);
 	ASSERT_ERR(fx_attr_set_sched(attr, SCHED_FIFO, 0), -EINVAL);
 	ASSERT_ERR(fx_attr_set_sched(attr, SCHED_RR, 100), -EINVAL);

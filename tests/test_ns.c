@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "forkexec-linux.h"
@@ -289,6 +290,71 @@ TEST_ONCE(ns_set_time_checks)
 	ASSERT_EQ(fx_attr_set_namespaces(attr, CLONE_NEWNET), -EINVAL);
 	ASSERT_OK(fx_attr_set_namespaces(attr, CLONE_NEWNET | CLONE_NEWUSER));
 	ASSERT_EQ(fx_attr_set_namespaces(attr, 0), -EINVAL);
+	fx_attr_free(attr);
+}
+
+/* The seconds of clock in this process. */
+static long long clock_sec(clockid_t clock)
+{
+	struct timespec ts;
+
+	ASSERT_SYS(clock_gettime(clock, &ts));
+	return (long long)ts.tv_sec;
+}
+
+/*
+ * unshare --monotonic/--boottime: the child sees the clocks moved by the
+ * offsets (read before and after the spawn, so the bounds hold however
+ * long it takes), with a new user namespace and without.
+ */
+TEST(ns_time_offsets)
+{
+	static const char *const clocks_arg[] = { "--clocks", NULL };
+
+	for (int userns = 0; userns < 2; userns++) {
+		fx_attr *attr = fxt_attr();
+		long long mono0, boot0, mono1, boot1, mono, boot;
+		fxt_report *r;
+
+		if (own_ns("time") < 0)
+			SKIP("no time namespaces here (Linux 5.6)");
+		if (geteuid() != 0 && !userns)
+			continue;
+		ASSERT_OK(fx_attr_set_time_offset(attr, CLOCK_MONOTONIC, 100000, 0));
+		ASSERT_OK(fx_attr_set_time_offset(attr, CLOCK_BOOTTIME, -1, 500000000));
+		if (userns)
+			ASSERT_OK(fx_attr_set_root_maps(attr));
+		mono0 = clock_sec(CLOCK_MONOTONIC);
+		boot0 = clock_sec(CLOCK_BOOTTIME);
+		r = fxt_probe_ok(attr, clocks_arg);
+		mono1 = clock_sec(CLOCK_MONOTONIC);
+		boot1 = clock_sec(CLOCK_BOOTTIME);
+		mono = fxt_get_ll(r, "clock.monotonic");
+		boot = fxt_get_ll(r, "clock.boottime");
+		ASSERT(fxt_get_ll(r, "ns.time") != own_ns("time"));
+		ASSERT(mono >= mono0 + 100000 && mono <= mono1 + 100000 + 1);
+		/* -1 s + 0.5 s: half a second back, so the whole seconds may
+		 * read one less than ours, or the same. */
+		ASSERT(boot >= boot0 - 1 && boot <= boot1);
+		fxt_report_free(r);
+		fx_attr_free(attr);
+	}
+}
+
+/* Offsets ask for a time namespace: a set without one is refused, and
+ * another clock or a bad nanosecond count too. */
+TEST_ONCE(ns_time_offset_checks)
+{
+	fx_attr *attr;
+
+	ASSERT_OK(fx_attr_new(&attr));
+	ASSERT_EQ(fx_attr_set_time_offset(NULL, CLOCK_MONOTONIC, 1, 0), -EINVAL);
+	ASSERT_EQ(fx_attr_set_time_offset(attr, CLOCK_REALTIME, 1, 0), -EINVAL);
+	ASSERT_EQ(fx_attr_set_time_offset(attr, CLOCK_MONOTONIC, 1, -1), -EINVAL);
+	ASSERT_EQ(fx_attr_set_time_offset(attr, CLOCK_BOOTTIME, 1, 1000000000L), -EINVAL);
+	ASSERT_OK(fx_attr_set_time_offset(attr, CLOCK_BOOTTIME, 1, 999999999L));
+	ASSERT_EQ(fx_attr_set_namespaces(attr, CLONE_NEWNET), -EINVAL);
+	ASSERT_OK(fx_attr_set_namespaces(attr, CLONE_NEWNET | CLONE_NEWTIME));
 	fx_attr_free(attr);
 }
 

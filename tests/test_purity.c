@@ -935,7 +935,7 @@ static const char *const allowed_syscalls[] = {
 	"execve", "getdents64", "openat", "umask", "prlimit64",
 	"setpriority", "kill", "getpgid", "setresuid", "setresgid",
 	"unshare", "mount", "read", "sched_setscheduler", "sched_setparam",
-	"capget", "capset", "sched_setaffinity", "seccomp",
+	"capget", "capset", "sched_setaffinity", "seccomp", "ioprio_set",
 	/* The same calls with 32-bit ids on i386 and arm, as strace names
 	 * them there (seen when the i386 suite runs natively). */
 	"setgroups32", "setgid32", "setuid32", "setresuid32", "setresgid32",

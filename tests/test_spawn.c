@@ -1148,6 +1148,26 @@ TEST(spawn_pdeathsig)
 	fx_attr_free(attr);
 }
 
+/* A switch of uid or gid clears the parent-death signal in the kernel;
+ * the child sets it again after the switch. */
+TEST(spawn_pdeathsig_survives_setuid)
+{
+	FXT_LINUX_ONLY("Darwin has no parent-death signal (fx_attr_set_pdeathsig: -ENOTSUP)");
+	fx_attr *attr = fxt_attr();
+	fxt_report *r;
+
+	if (geteuid() != 0)
+		SKIP("needs root to switch to uid 65534");
+	ASSERT_OK(fx_attr_set_gid(attr, 65534));
+	ASSERT_OK(fx_attr_set_uid(attr, 65534));
+	ASSERT_OK(fx_attr_set_pdeathsig(attr, SIGUSR1));
+	r = fxt_probe_ok(attr, NULL);
+	ASSERT_EQ(fxt_get_ll(r, "pdeathsig"), SIGUSR1);
+	ASSERT_STR_EQ(fxt_get(r, "uid"), "65534,65534,65534,65534");
+	fxt_report_free(r);
+	fx_attr_free(attr);
+}
+
 struct orphan_job {
 	fx_attr *attr;
 	fx_proc *proc;

@@ -54,66 +54,94 @@ enum opt_id {
 	OPT_UNSHARE, OPT_MAP_ROOT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_SETGROUPS,
 	OPT_PROPAGATION,
 	OPT_AMBIENT_CAPS, OPT_BOUNDING_CAPS, OPT_CGROUP, OPT_RLIMIT, OPT_UMASK,
-	OPT_NO_NEW_PRIVS, OPT_NICE, OPT_SCHED, OPT_CPUS, OPT_SECCOMP
+	OPT_NO_NEW_PRIVS, OPT_NICE, OPT_SCHED, OPT_CPUS, OPT_SECCOMP,
+	OPT_TTY_FOREGROUND, OPT_PRESERVE_STATUS, OPT_VERBOSE, OPT_NULL,
+	OPT_SPLIT, OPT_DEFAULT_SIGNAL, OPT_IGNORE_SIGNAL, OPT_BLOCK_SIGNAL,
+	OPT_NICENESS, OPT_DEBUG, OPT_PRESERVE_ENV, OPT_RESET_ENV,
+	OPT_RESET_ON_FORK, OPT_IONICE, OPT_NO_WAIT, OPT_KILL_CHILD, OPT_STEAL_CTTY,
+	OPT_DUMP, OPT_SECUREBITS, OPT_MONOTONIC, OPT_BOOTTIME
 };
 
 struct opt_def {
 	const char *name;       /* long name, without "--" */
 	char short_name;        /* 0 if none */
-	int has_arg;
+	int has_arg;            /* 0, 1, or 2: optional, only as --name=VALUE */
 	int id;                 /* enum opt_id */
+	int env_only;           /* 1: allowed with no PROGRAM (env(1) prints) */
 };
 
 static const struct opt_def opt_defs[] = {
-	{ "chdir",              'C', 1, OPT_CHDIR },
-	{ "chroot",             0,   1, OPT_CHROOT },
-	{ "user",               'u', 1, OPT_USER },
-	{ "group",              'g', 1, OPT_GROUP },
-	{ "groups",             'G', 1, OPT_GROUPS },
-	{ "setsid",             0,   0, OPT_SETSID },
-	{ "pgid",               0,   1, OPT_PGID },
-	{ "noctty",             0,   0, OPT_NOCTTY },
-	{ "ctty",               0,   1, OPT_CTTY },
-	{ "foreground",         0,   0, OPT_FOREGROUND },
-	{ "ptrace",             0,   0, OPT_PTRACE },
-	{ "fd",                 0,   1, OPT_FD },
-	{ "keep-fds",           0,   0, OPT_KEEP_FDS },
-	{ "ignore-environment", 'i', 0, OPT_IGNORE_ENV },
-	{ "env",                'e', 1, OPT_ENV },
-	{ "unset",              'U', 1, OPT_UNSET },
-	{ "argv0",              0,   1, OPT_ARGV0 },
-	{ "clean-signals",      0,   0, OPT_CLEAN_SIGNALS },
-	{ "pdeathsig",          0,   1, OPT_PDEATHSIG },
-	{ "backend",            0,   1, OPT_BACKEND },
-	{ "stdin",              0,   1, OPT_STDIN },
-	{ "stdout",             0,   1, OPT_STDOUT },
-	{ "stderr",             0,   1, OPT_STDERR },
-	{ "append",             0,   0, OPT_APPEND },
-	{ "stderr-to-stdout",   0,   0, OPT_STDERR_TO_STDOUT },
-	{ "null-stdin",         0,   0, OPT_NULL_STDIN },
-	{ "timeout",            0,   1, OPT_TIMEOUT },
-	{ "kill-after",         0,   1, OPT_KILL_AFTER },
-	{ "signal",             0,   1, OPT_SIGNAL },
-	{ "kill-group",         0,   0, OPT_KILL_GROUP },
-	{ "unshare",            0,   1, OPT_UNSHARE },
-	{ "map-root-user",      0,   0, OPT_MAP_ROOT_USER },
-	{ "uid-map",            0,   1, OPT_UID_MAP },
-	{ "gid-map",            0,   1, OPT_GID_MAP },
-	{ "setgroups",          0,   1, OPT_SETGROUPS },
-	{ "propagation",        0,   1, OPT_PROPAGATION },
-	{ "ambient-caps",       0,   1, OPT_AMBIENT_CAPS },
-	{ "bounding-caps",      0,   1, OPT_BOUNDING_CAPS },
-	{ "cgroup",             0,   1, OPT_CGROUP },
-	{ "rlimit",             0,   1, OPT_RLIMIT },
-	{ "umask",              0,   1, OPT_UMASK },
-	{ "no-new-privs",       0,   0, OPT_NO_NEW_PRIVS },
-	{ "nice",               0,   1, OPT_NICE },
-	{ "sched",              0,   1, OPT_SCHED },
-	{ "cpus",               0,   1, OPT_CPUS },
-	{ "seccomp",            0,   1, OPT_SECCOMP },
-	{ "help",               'h', 0, OPT_HELP },
-	{ "version",            0,   0, OPT_VERSION },
-	{ "dry-run",            0,   0, OPT_DRY_RUN },
+	{ "chdir",              'C', 1, OPT_CHDIR, 0 },
+	{ "chroot",             0,   1, OPT_CHROOT, 0 },
+	{ "user",               'u', 1, OPT_USER, 0 },
+	{ "group",              'g', 1, OPT_GROUP, 0 },
+	{ "groups",             'G', 1, OPT_GROUPS, 0 },
+	{ "setsid",             0,   0, OPT_SETSID, 0 },
+	{ "pgid",               0,   1, OPT_PGID, 0 },
+	{ "noctty",             0,   0, OPT_NOCTTY, 0 },
+	{ "ctty",               0,   1, OPT_CTTY, 0 },
+	{ "foreground",         0,   0, OPT_FOREGROUND, 0 },
+	{ "tty-foreground",     0,   0, OPT_TTY_FOREGROUND, 0 },
+	{ "steal-ctty",         0,   0, OPT_STEAL_CTTY, 0 },
+	{ "ptrace",             0,   0, OPT_PTRACE, 0 },
+	{ "fd",                 0,   1, OPT_FD, 0 },
+	{ "keep-fds",           0,   0, OPT_KEEP_FDS, 0 },
+	{ "ignore-environment", 'i', 0, OPT_IGNORE_ENV, 1 },
+	{ "env",                'e', 1, OPT_ENV, 1 },
+	{ "unset",              'U', 1, OPT_UNSET, 1 },
+	{ "null",               '0', 0, OPT_NULL, 1 },
+	{ "preserve-environment", 'm', 0, OPT_PRESERVE_ENV, 0 },
+	{ "reset-env",          0,   0, OPT_RESET_ENV, 0 },
+	{ "split-string",       'S', 1, OPT_SPLIT, 1 },
+	{ "debug",              'v', 0, OPT_DEBUG, 1 },
+	{ "verbose",            0,   0, OPT_VERBOSE, 0 },
+	{ "default-signal",     0,   2, OPT_DEFAULT_SIGNAL, 0 },
+	{ "ignore-signal",      0,   2, OPT_IGNORE_SIGNAL, 0 },
+	{ "block-signal",       0,   2, OPT_BLOCK_SIGNAL, 0 },
+	{ "argv0",              0,   1, OPT_ARGV0, 0 },
+	{ "clean-signals",      0,   0, OPT_CLEAN_SIGNALS, 0 },
+	{ "pdeathsig",          0,   1, OPT_PDEATHSIG, 0 },
+	{ "kill-child",         0,   2, OPT_KILL_CHILD, 0 },
+	{ "no-wait",            'f', 0, OPT_NO_WAIT, 0 },
+	{ "dump",               0,   0, OPT_DUMP, 1 },
+	{ "securebits",         0,   1, OPT_SECUREBITS, 0 },
+	{ "monotonic",          0,   1, OPT_MONOTONIC, 0 },
+	{ "boottime",           0,   1, OPT_BOOTTIME, 0 },
+	{ "backend",            0,   1, OPT_BACKEND, 1 },
+	{ "stdin",              0,   1, OPT_STDIN, 0 },
+	{ "stdout",             0,   1, OPT_STDOUT, 0 },
+	{ "stderr",             0,   1, OPT_STDERR, 0 },
+	{ "append",             0,   0, OPT_APPEND, 0 },
+	{ "stderr-to-stdout",   0,   0, OPT_STDERR_TO_STDOUT, 0 },
+	{ "null-stdin",         0,   0, OPT_NULL_STDIN, 0 },
+	{ "timeout",            0,   1, OPT_TIMEOUT, 0 },
+	{ "kill-after",         'k', 1, OPT_KILL_AFTER, 0 },
+	{ "signal",             's', 1, OPT_SIGNAL, 0 },
+	{ "kill-group",         0,   0, OPT_KILL_GROUP, 0 },
+	{ "preserve-status",    0,   0, OPT_PRESERVE_STATUS, 0 },
+	{ "unshare",            0,   1, OPT_UNSHARE, 0 },
+	{ "map-root-user",      0,   0, OPT_MAP_ROOT_USER, 0 },
+	{ "uid-map",            0,   1, OPT_UID_MAP, 0 },
+	{ "gid-map",            0,   1, OPT_GID_MAP, 0 },
+	{ "setgroups",          0,   1, OPT_SETGROUPS, 0 },
+	{ "propagation",        0,   1, OPT_PROPAGATION, 0 },
+	{ "ambient-caps",       0,   1, OPT_AMBIENT_CAPS, 0 },
+	{ "bounding-caps",      0,   1, OPT_BOUNDING_CAPS, 0 },
+	{ "cgroup",             0,   1, OPT_CGROUP, 0 },
+	{ "rlimit",             0,   1, OPT_RLIMIT, 0 },
+	{ "umask",              0,   1, OPT_UMASK, 0 },
+	{ "no-new-privs",       0,   0, OPT_NO_NEW_PRIVS, 0 },
+	{ "nice",               0,   1, OPT_NICE, 0 },
+	{ "adjustment",         'n', 1, OPT_NICE, 0 },
+	{ "niceness",           0,   1, OPT_NICENESS, 0 },
+	{ "sched",              0,   1, OPT_SCHED, 0 },
+	{ "reset-on-fork",      'R', 0, OPT_RESET_ON_FORK, 0 },
+	{ "ionice",             0,   1, OPT_IONICE, 0 },
+	{ "cpus",               0,   1, OPT_CPUS, 0 },
+	{ "seccomp",            0,   1, OPT_SECCOMP, 0 },
+	{ "help",               'h', 0, OPT_HELP, 0 },
+	{ "version",            0,   0, OPT_VERSION, 0 },
+	{ "dry-run",            0,   0, OPT_DRY_RUN, 0 },
 };
 #define N_OPT_DEFS (sizeof opt_defs / sizeof opt_defs[0])
 
@@ -170,6 +198,16 @@ static const struct { const char *name; int sig; } signal_names[] = {
 	{ "SYS", SIGSYS },
 };
 
+const char *fxrun_signal_name(int sig)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof signal_names / sizeof signal_names[0]; i++)
+		if (signal_names[i].sig == sig)
+			return signal_names[i].name;
+	return NULL;
+}
+
 int fxrun_parse_signal(const char *s)
 {
 	unsigned long n;
@@ -195,37 +233,36 @@ int fxrun_parse_duration(const char *s, long long *ms)
 		{ "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
 		{ "h", 3600000 }, { "d", 86400000 },
 	};
-	long long whole = 0, frac_num = 0, frac_den = 1, unit = 0, total;
-	const char *p = s;
-	int digits = 0;
+	long long unit = 0;
+	long double v;
+	char *end;
 	size_t i;
 
-	for (; *p >= '0' && *p <= '9'; p++, digits++)
-		if (whole < DURATION_MAX_MS)
-			whole = whole * 10 + (*p - '0');
-	if (*p == '.') {
-		for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
-			/* Nine decimals are more than a millisecond needs. */
-			if (frac_den < 1000000000LL) {
-				frac_num = frac_num * 10 + (*p - '0');
-				frac_den *= 10;
-			}
-		}
-	}
-	if (!digits)
+	/*
+	 * timeout(1) reads the number with strtod: "1e3", "0x10", "inf" and
+	 * leading blanks are all durations.  fxrun never calls setlocale, so
+	 * the decimal point is '.'.
+	 */
+	errno = 0;
+	v = strtold(s, &end);
+	if (end == s || v != v || v < 0)
 		return -EINVAL;
 	for (i = 0; i < sizeof units / sizeof units[0]; i++)
-		if (strcmp(p, units[i].name) == 0)
+		if (strcmp(end, units[i].name) == 0)
 			unit = units[i].ms;
 	if (unit <= 0)
 		return -EINVAL;
-	if (whole >= DURATION_MAX_MS / unit) {
+	/* -0 and tiny values that are still positive: at least 1 ms. */
+	v *= unit;
+	if (v >= (long double)DURATION_MAX_MS)
 		*ms = DURATION_MAX_MS;
-		return 0;
-	}
-	/* The fraction in ms, rounded up: frac_num/frac_den of a unit. */
-	total = whole * unit + (frac_num * unit + frac_den - 1) / frac_den;
-	*ms = total < DURATION_MAX_MS ? total : DURATION_MAX_MS;
+	else if (v > 0) {
+		/* Rounded up, without libm's ceill. */
+		*ms = (long long)v;
+		if ((long double)*ms < v)
+			++*ms;
+	} else
+		*ms = 0;
 	return 0;
 }
 
@@ -375,9 +412,22 @@ static int parse_caps(const char *opt, const char *arg, int allow_all,
 	while (next_element(&p, &e, &len)) {
 		const char *name = e;
 		size_t n = len;
+		int out = 0;    /* take it out of *mask */
+		uint64_t bits;
 
-		if (allow_all && name_is(e, len, "all")) {
-			*mask |= FX_CAP(FXRUN_CAP_LAST + 1) - 1;
+		/*
+		 * setpriv(1)'s signs: for --bounding-caps (the caps to drop)
+		 * "-X" drops and "+X" keeps, so "-all,+chown" keeps chown
+		 * alone; for --ambient-caps "+X" adds and "-X" takes away.
+		 */
+		if (n > 1 && (*name == '+' || *name == '-')) {
+			out = (*name == '+') == allow_all;
+			name++;
+			n--;
+		}
+		if (allow_all && name_is(name, n, "all")) {
+			bits = FX_CAP(FXRUN_CAP_LAST + 1) - 1;
+			*mask = out ? *mask & ~bits : *mask | bits;
 			continue;
 		}
 		if (n > 4 && strncasecmp(name, "cap_", 4) == 0) {
@@ -391,10 +441,10 @@ static int parse_caps(const char *opt, const char *arg, int allow_all,
 			return usage_error(errbuf, errlen,
 			                   "invalid '%s %s': unknown capability '%.*s'%s",
 			                   opt, arg, (int)len, e,
-			                   name_is(e, len, "all")
+			                   name_is(name, n, "all")
 			                   ? " ('all' is for --bounding-caps)"
 			                   : " (e.g. net_bind_service or cap_net_bind_service)");
-		*mask |= FX_CAP(c);
+		*mask = out ? *mask & ~FX_CAP(c) : *mask | FX_CAP(c);
 	}
 	return 0;
 }
@@ -475,15 +525,21 @@ static int parse_rlimit(const char *opt, const char *arg, struct fxrun_rlimit *r
 	rl->resource = (int)i;
 	rl->name = fx_rlimit_name((int)i);
 	colon = strchr(eq + 1, ':');
-	if (parse_limit(eq + 1, colon ? (size_t)(colon - eq - 1) : strlen(eq + 1),
-	                &rl->soft) < 0 ||
-	    (colon && parse_limit(colon + 1, strlen(colon + 1), &rl->hard) < 0))
+	/* prlimit(1): "SOFT:" keeps the hard limit, ":HARD" the soft one. */
+	rl->keep_soft = colon && colon == eq + 1;
+	rl->keep_hard = colon && colon[1] == '\0';
+	if ((rl->keep_soft && rl->keep_hard) ||
+	    (!rl->keep_soft &&
+	     parse_limit(eq + 1, colon ? (size_t)(colon - eq - 1) : strlen(eq + 1),
+	                 &rl->soft) < 0) ||
+	    (colon && !rl->keep_hard &&
+	     parse_limit(colon + 1, strlen(colon + 1), &rl->hard) < 0))
 		return usage_error(errbuf, errlen,
 		                   "invalid '%s %s': a limit is a decimal number or "
 		                   "'unlimited'", opt, arg);
 	if (!colon)
 		rl->hard = rl->soft;
-	if (rl->soft > rl->hard)
+	if (!rl->keep_soft && !rl->keep_hard && rl->soft > rl->hard)
 		return usage_error(errbuf, errlen,
 		                   "invalid '%s %s': the soft limit is above the hard one",
 		                   opt, arg);
@@ -508,17 +564,59 @@ static int parse_umask(const char *s, int *out)
 	return 0;
 }
 
-/* --nice N: -20 to 19, with an optional sign. */
-static int parse_nice(const char *s, int *out)
+/*
+ * A niceness, with an optional sign: --niceness takes -20 to 19; -n
+ * (nice(1)'s adjustment) takes any int, clamped later as nice(1) does.
+ */
+static int parse_nice(const char *s, int relative, int *out)
 {
 	unsigned long n;
 	int neg = *s == '-';
 
 	if (*s == '-' || *s == '+')
 		s++;
-	if (fxrun_parse_number(s, neg ? 20 : 19, &n) < 0)
+	if (fxrun_parse_number(s, relative ? INT_MAX : neg ? 20 : 19, &n) < 0)
 		return -EINVAL;
 	*out = neg ? -(int)n : (int)n;
+	return 0;
+}
+
+/*
+ * env(1)'s --default-signal[=SIG], --ignore-signal[=SIG] and
+ * --block-signal[=SIG]: a comma-separated list of signals, or every
+ * signal when there is no list.  Bit n-1 stands for signal n.
+ */
+static int parse_signal_set(const char *opt, const char *arg, uint64_t *set,
+                            char *errbuf, size_t errlen)
+{
+	const char *p = arg, *e;
+	size_t len;
+
+	if (!arg) {
+		*set = ~(uint64_t)0;
+		return 0;
+	}
+	if (!valid_list(arg))
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s=%s': expected signals, comma-separated",
+		                   opt, arg);
+	while (next_element(&p, &e, &len)) {
+		char name[16];
+		int sig;
+
+		if (len >= sizeof name)
+			goto bad;
+		memcpy(name, e, len);
+		name[len] = '\0';
+		sig = fxrun_parse_signal(name);
+		if (sig < 1 || sig > 64)
+			goto bad;
+		*set |= (uint64_t)1 << (sig - 1);
+		continue;
+bad:
+		return usage_error(errbuf, errlen, "invalid '%s=%s': '%.*s' is not "
+		                   "a signal", opt, arg, (int)len, e);
+	}
 	return 0;
 }
 
@@ -557,6 +655,148 @@ static int parse_sched(const char *opt, const char *arg, struct fxrun_opts *o,
 	return 0;
 }
 
+/*
+ * --cpus 0xMASK: taskset(1)'s default form, a hexadecimal mask whose bit
+ * n is CPU n (commas between 32-bit words are allowed, as taskset does).
+ */
+static int parse_cpu_mask(const char *opt, const char *arg, struct fxrun_opts *o,
+                          char *errbuf, size_t errlen)
+{
+	const char *end = arg + strlen(arg), *p;
+	unsigned bit = 0;
+
+	free(o->cpus);
+	o->n_cpus = 0;
+	o->cpus_max = 0;
+	o->cpus = calloc(FXRUN_CPU_MAX / 4 + 1, sizeof *o->cpus);
+	if (!o->cpus) {
+		snprintf(errbuf, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (p = end; p > arg + 2; p--) {
+		char c = p[-1];
+		unsigned v, k;
+
+		if (c == ',')
+			continue;
+		if (c >= '0' && c <= '9')
+			v = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = (unsigned)(c - 'A' + 10);
+		else
+			goto bad;
+		if (v && bit + 3 > FXRUN_CPU_MAX)
+			goto bad;
+		for (k = 0; k < 4; k++) {
+			if (!(v & (1u << k)))
+				continue;
+			o->cpus[o->n_cpus].lo = o->cpus[o->n_cpus].hi = bit + k;
+			o->cpus[o->n_cpus++].stride = 1;
+			o->cpus_max = bit + k;
+		}
+		bit += 4;
+	}
+	if (o->n_cpus)
+		return 0;
+bad:
+	o->n_cpus = 0;
+	return usage_error(errbuf, errlen,
+	                   "invalid '%s %s': expected a hexadecimal mask with at "
+	                   "least one CPU, e.g. 0x3", opt, arg);
+}
+
+/*
+ * --ionice CLASS[:LEVEL], ionice(1)'s -c CLASS -n LEVEL: none (0),
+ * realtime (1), best-effort (2) or idle (3), by name or number; LEVEL
+ * 0-7 for realtime and best-effort, 4 when not given, as ionice(1);
+ * idle gets 7 and none 0, as ionice(1) sets them.
+ */
+static int parse_ionice(const char *opt, const char *arg, struct fxrun_opts *o,
+                        char *errbuf, size_t errlen)
+{
+	static const struct { const char *name; const char *num; int level; } classes[] = {
+		{ "none", "0", 0 }, { "realtime", "1", 4 },
+		{ "best-effort", "2", 4 }, { "idle", "3", 7 },
+	};
+	const char *colon = strchr(arg, ':');
+	size_t len = colon ? (size_t)(colon - arg) : strlen(arg), i;
+	unsigned long level;
+
+	for (i = 0; i < N_OF(classes); i++)
+		if (name_is(arg, len, classes[i].name) || name_is(arg, len, classes[i].num))
+			break;
+	if (i == N_OF(classes))
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': unknown class '%.*s' (expected none, "
+		                   "realtime, best-effort, idle or 0-3)", opt, arg,
+		                   (int)len, arg);
+	level = (unsigned long)classes[i].level;
+	if (colon && (i == 0 || i == 3))
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': %s takes no level", opt, arg,
+		                   classes[i].name);
+	if (colon && fxrun_parse_number(colon + 1, 7, &level) < 0)
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': the level is a number from 0 to 7",
+		                   opt, arg);
+	o->ioprio_set = 1;
+	o->ioprio_class = (int)i;
+	o->ioprio_level = (int)level;
+	return 0;
+}
+
+/*
+ * --securebits (+|-)NAME,...: setpriv(1)'s syntax, changes to the bits
+ * fxrun has.  keep_caps is refused as setpriv refuses it: execve clears
+ * it, so it could not reach PROGRAM.
+ */
+static int parse_securebits(const char *opt, const char *arg, struct fxrun_opts *o,
+                            char *errbuf, size_t errlen)
+{
+	static const char *const names[] = {
+		"noroot", "noroot_locked", "no_setuid_fixup", "no_setuid_fixup_locked",
+		"keep_caps", "keep_caps_locked", "no_cap_ambient_raise",
+		"no_cap_ambient_raise_locked",
+	};
+	const char *p = arg, *e;
+	size_t len, i;
+
+	if (!valid_list(arg))
+		goto bad;
+	while (next_element(&p, &e, &len)) {
+		int on = *e == '+';
+
+		if (len < 2 || (*e != '+' && *e != '-'))
+			goto bad;
+		for (i = 0; i < N_OF(names); i++)
+			if (name_is(e + 1, len - 1, names[i]))
+				break;
+		if (i == N_OF(names))
+			return usage_error(errbuf, errlen,
+			                   "invalid '%s %s': unknown securebit '%.*s'",
+			                   opt, arg, (int)len - 1, e + 1);
+		if (i == 4)
+			return usage_error(errbuf, errlen,
+			                   "invalid '%s %s': keep_caps does not reach "
+			                   "PROGRAM (execve clears it)", opt, arg);
+		if (on) {
+			o->securebits_on |= 1 << i;
+			o->securebits_off &= ~(1 << i);
+		} else {
+			o->securebits_off |= 1 << i;
+			o->securebits_on &= ~(1 << i);
+		}
+	}
+	o->securebits_set = 1;
+	return 0;
+bad:
+	return usage_error(errbuf, errlen,
+	                   "invalid '%s %s': expected +NAME or -NAME, comma-separated "
+	                   "(e.g. +noroot,+noroot_locked)", opt, arg);
+}
+
 /* --cpus LIST: "0-3,6"; replaces a --cpus given before. */
 static int parse_cpus(const char *opt, const char *arg, struct fxrun_opts *o,
                       char *errbuf, size_t errlen)
@@ -564,6 +804,8 @@ static int parse_cpus(const char *opt, const char *arg, struct fxrun_opts *o,
 	const char *p = arg, *e;
 	size_t len, n = 1;
 
+	if (arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X'))
+		return parse_cpu_mask(opt, arg, o, errbuf, errlen);
 	if (!valid_list(arg))
 		return usage_error(errbuf, errlen,
 		                   "invalid '%s %s': expected CPU numbers and ranges, "
@@ -580,13 +822,28 @@ static int parse_cpus(const char *opt, const char *arg, struct fxrun_opts *o,
 	}
 	while (next_element(&p, &e, &len)) {
 		char lo[16], hi[16];
-		const char *dash = memchr(e, '-', len);
-		size_t lo_len = dash ? (size_t)(dash - e) : len;
-		size_t hi_len = dash ? len - lo_len - 1 : 0;
-		unsigned long a, b;
+		const char *colon = memchr(e, ':', len);
+		const char *dash = memchr(e, '-', colon ? (size_t)(colon - e) : len);
+		size_t range_len = colon ? (size_t)(colon - e) : len;
+		size_t lo_len = dash ? (size_t)(dash - e) : range_len;
+		size_t hi_len = dash ? range_len - lo_len - 1 : 0;
+		unsigned long a, b, stride = 1;
 
 		if (lo_len >= sizeof lo || hi_len >= sizeof hi)
 			goto bad;
+		/* taskset's stride: "0-7:2" is 0,2,4,6. */
+		if (colon) {
+			char st[16];
+			size_t st_len = len - range_len - 1;
+
+			if (!dash || st_len >= sizeof st)
+				goto bad;
+			memcpy(st, colon + 1, st_len);
+			st[st_len] = '\0';
+			if (fxrun_parse_number(st, FXRUN_CPU_MAX, &stride) < 0 ||
+			    stride == 0)
+				goto bad;
+		}
 		memcpy(lo, e, lo_len);
 		lo[lo_len] = '\0';
 		if (fxrun_parse_number(lo, FXRUN_CPU_MAX, &a) < 0)
@@ -599,6 +856,7 @@ static int parse_cpus(const char *opt, const char *arg, struct fxrun_opts *o,
 				goto bad;
 		}
 		o->cpus[o->n_cpus].lo = (unsigned)a;
+		o->cpus[o->n_cpus].stride = (unsigned)stride;
 		o->cpus[o->n_cpus++].hi = (unsigned)b;
 		if (b > o->cpus_max)
 			o->cpus_max = b;
@@ -607,7 +865,8 @@ bad:
 		o->n_cpus = 0;
 		return usage_error(errbuf, errlen,
 		                   "invalid '%s %s': bad element '%.*s' (a CPU number "
-		                   "0-%d or a range LOW-HIGH)", opt, arg, (int)len, e,
+		                   "0-%d, a range LOW-HIGH or LOW-HIGH:STRIDE)", opt,
+		                   arg, (int)len, e,
 		                   FXRUN_CPU_MAX);
 	}
 	return 0;
@@ -670,8 +929,48 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		o->flags |= FX_SETCTTY;
 		break;
 	case OPT_FOREGROUND:
+		o->timeout_foreground = 1;
+		break;
+	case OPT_STEAL_CTTY:
+		/* setsid -c: the terminal on --ctty's fd (0 unless given). */
+		if (o->tty_fd < 0)
+			o->tty_fd = 0;
+		o->flags |= FX_SETCTTY | FX_STEAL_CTTY;
+		break;
+	case OPT_TTY_FOREGROUND:
 		o->flags |= FX_FOREGROUND;
 		break;
+	case OPT_PRESERVE_STATUS:
+		o->preserve_status = 1;
+		break;
+	case OPT_VERBOSE:
+		if (o->verbose < 1)
+			o->verbose = 1;
+		break;
+	case OPT_DEBUG:
+		o->verbose = 2;
+		break;
+	case OPT_NULL:
+		o->null_sep = 1;
+		break;
+	case OPT_PRESERVE_ENV:
+		o->preserve_env = 1;
+		break;
+	case OPT_RESET_ENV:
+		o->reset_env = 1;
+		break;
+	case OPT_SPLIT:
+		/* Spliced into argv by fxrun_parse, which owns argv. */
+		break;
+	case OPT_DEFAULT_SIGNAL:
+		return parse_signal_set(opt, *arg ? arg : NULL, &o->sig_default,
+		                        errbuf, errlen);
+	case OPT_IGNORE_SIGNAL:
+		return parse_signal_set(opt, *arg ? arg : NULL, &o->sig_ignore,
+		                        errbuf, errlen);
+	case OPT_BLOCK_SIGNAL:
+		return parse_signal_set(opt, *arg ? arg : NULL, &o->sig_block,
+		                        errbuf, errlen);
 	case OPT_PTRACE:
 		o->flags |= FX_PTRACE;
 		break;
@@ -836,7 +1135,14 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		o->no_new_privs = 1;
 		break;
 	case OPT_NICE:
-		if (parse_nice(arg, &o->nice) < 0)
+		if (parse_nice(arg, 1, &o->nice) < 0)
+			return usage_error(errbuf, errlen,
+			                   "invalid '%s %s': expected an adjustment, "
+			                   "a whole number", shown, arg);
+		o->nice_set = 2;
+		break;
+	case OPT_NICENESS:
+		if (parse_nice(arg, 0, &o->nice) < 0)
 			return usage_error(errbuf, errlen,
 			                   "invalid '%s %s': expected a number from -20 to 19",
 			                   opt, arg);
@@ -844,6 +1150,38 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		break;
 	case OPT_SCHED:
 		return parse_sched(opt, arg, o, errbuf, errlen);
+	case OPT_RESET_ON_FORK:
+		o->reset_on_fork = 1;
+		break;
+	case OPT_KILL_CHILD:
+		/* unshare(1)'s name for it; SIGKILL unless told. */
+		r = *arg ? fxrun_parse_signal(arg) : SIGKILL;
+		if (r < 0)
+			return usage_error(errbuf, errlen, "invalid signal '%s'", arg);
+		o->pdeathsig = r;
+		break;
+	case OPT_MONOTONIC:
+	case OPT_BOOTTIME: {
+		/* unshare(1): whole seconds, either sign. */
+		int i = d->id == OPT_BOOTTIME, neg = *arg == '-';
+
+		if (fxrun_parse_number(arg + (neg || *arg == '+'), LONG_MAX, &n) < 0)
+			return usage_error(errbuf, errlen,
+			                   "invalid '%s %s': expected whole seconds", opt, arg);
+		o->time_offset[i] = neg ? -(long long)n : (long long)n;
+		o->time_offset_set[i] = 1;
+		break;
+	}
+	case OPT_SECUREBITS:
+		return parse_securebits(opt, arg, o, errbuf, errlen);
+	case OPT_DUMP:
+		o->dump = 1;
+		break;
+	case OPT_NO_WAIT:
+		o->no_wait = 1;
+		break;
+	case OPT_IONICE:
+		return parse_ionice(opt, arg, o, errbuf, errlen);
 	case OPT_CPUS:
 		return parse_cpus(opt, arg, o, errbuf, errlen);
 	case OPT_SECCOMP:
@@ -867,15 +1205,193 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 	return 0;
 }
 
-static const struct opt_def *find_long(const char *name, size_t len)
+/*
+ * A long option by its full name or, as getopt_long allows in the GNU
+ * tools, by an abbreviation that only one option starts with (--ign is
+ * ambiguous, --ignore-env is --ignore-environment).  *ambiguous is set
+ * when more than one option starts with it.
+ */
+static const struct opt_def *find_long(const char *name, size_t len,
+                                       int *ambiguous)
 {
+	const struct opt_def *found = NULL;
 	size_t i;
 
-	for (i = 0; i < N_OPT_DEFS; i++)
-		if (strlen(opt_defs[i].name) == len &&
-		    memcmp(opt_defs[i].name, name, len) == 0)
+	*ambiguous = 0;
+	for (i = 0; i < N_OPT_DEFS; i++) {
+		if (strncmp(opt_defs[i].name, name, len) != 0)
+			continue;
+		if (strlen(opt_defs[i].name) == len)
 			return &opt_defs[i];
-	return NULL;
+		/* Two names of one option ("nice", "niceness" differ) count once. */
+		if (found && found->id != opt_defs[i].id)
+			*ambiguous = 1;
+		found = &opt_defs[i];
+	}
+	return *ambiguous || len == 0 ? NULL : found;
+}
+
+/*
+ * env(1)'s -S STRING: the words of STRING, split at blanks, with
+ * '...' and "..." quoting, backslash escapes (\\ \" \' \_ \t \n \r
+ * \f \v \# \$, and \c to stop), "#" starting a comment at the start
+ * of a word, and ${NAME} replaced by NAME's value in fxrun's
+ * environment (the one global state the parser reads).  Stores the
+ * words in a new buffer *bufp and a NULL-terminated array of pointers
+ * into it in *wordsp.  Returns the number of words, or -EINVAL or
+ * -ENOMEM with the reason in errbuf.
+ */
+static int split_string(const char *str, char **bufp, char ***wordsp,
+                        char *errbuf, size_t errlen)
+{
+	size_t cap = strlen(str) + 1, len = 0, start;
+	const char *p = str;
+	char *out;
+	size_t *offs;
+	size_t n_offs = 0, i;
+
+	/* Expansions can grow the text: size for the worst of them later. */
+	for (const char *q = str; (q = strstr(q, "${")) != NULL; q += 2) {
+		const char *close = strchr(q, '}');
+		char name[256];
+		const char *v;
+
+		if (close && (size_t)(close - q - 2) < sizeof name) {
+			memcpy(name, q + 2, (size_t)(close - q - 2));
+			name[close - q - 2] = '\0';
+			v = getenv(name);
+			if (v)
+				cap += strlen(v);
+		}
+	}
+	out = malloc(cap);
+	offs = malloc((strlen(str) / 2 + 2) * sizeof *offs);
+	if (!out || !offs) {
+		free(out);
+		free(offs);
+		snprintf(errbuf, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (;;) {
+		int in_word = 0, quote = 0;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\v' ||
+		       *p == '\f' || *p == '\r')
+			p++;
+		if (*p == '\0' || *p == '#')
+			break;
+		start = len;
+		for (; *p; p++) {
+			char c = *p;
+
+			if (!quote && (c == ' ' || c == '\t' || c == '\n' ||
+			               c == '\v' || c == '\f' || c == '\r'))
+				break;
+			if (!quote && (c == '\'' || c == '"')) {
+				quote = c;
+				in_word = 1;
+				continue;
+			}
+			if (quote && c == quote) {
+				quote = 0;
+				continue;
+			}
+			if (c == '\\' && quote != '\'') {
+				static const char from[] = "\\\"'_tnrfv#$", to[] = "\\\"'_\t\n\r\f\v#$";
+				const char *k;
+
+				c = *++p;
+				if (c == 'c') {
+					if (quote)
+						goto bad_c;
+					/* \c: the rest of the string is ignored. */
+					p = str + strlen(str);
+					break;
+				}
+				if (c == '_' && !quote) {
+					p++;    /* a separator, outside quotes */
+					break;
+				}
+				k = c ? strchr(from, c) : NULL;
+				if (!k)
+					goto bad_escape;
+				out[len++] = to[k - from] == '_' ? ' ' : to[k - from];
+				in_word = 1;
+				continue;
+			}
+			if (c == '\\' && quote == '\'' &&
+			    (p[1] == '\\' || p[1] == '\'')) {
+				out[len++] = *++p;
+				continue;
+			}
+			if (c == '$' && quote != '\'') {
+				const char *close;
+				char name[256];
+				const char *v;
+
+				if (p[1] != '{' || !(close = strchr(p, '}')) ||
+				    close == p + 2 ||
+				    (size_t)(close - p - 2) >= sizeof name)
+					goto bad_var;
+				memcpy(name, p + 2, (size_t)(close - p - 2));
+				name[close - p - 2] = '\0';
+				v = getenv(name);
+				if (v) {
+					memcpy(out + len, v, strlen(v));
+					len += strlen(v);
+				}
+				p = close;
+				in_word = 1;
+				continue;
+			}
+			out[len++] = c;
+			in_word = 1;
+		}
+		if (quote) {
+			free(out);
+			free(offs);
+			return usage_error(errbuf, errlen,
+			                   "invalid '-S': no terminating quote in '%s'", str);
+		}
+		if (in_word || len > start) {
+			out[len++] = '\0';
+			offs[n_offs++] = start;
+		}
+		if (*p == '\0')
+			break;
+	}
+	{
+		char **w = malloc((n_offs + 1) * sizeof *w);
+
+		if (!w) {
+			free(out);
+			free(offs);
+			snprintf(errbuf, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		for (i = 0; i < n_offs; i++)
+			w[i] = out + offs[i];
+		w[n_offs] = NULL;
+		*bufp = out;
+		*wordsp = w;
+	}
+	free(offs);
+	return (int)n_offs;
+bad_c:
+	free(out);
+	free(offs);
+	return usage_error(errbuf, errlen, "invalid '-S': '\\c' must not appear "
+	                   "in a quoted string");
+bad_escape:
+	free(out);
+	free(offs);
+	return usage_error(errbuf, errlen, "invalid '-S': invalid backslash at "
+	                   "the end of the string or before '%c'", *p ? *p : ' ');
+bad_var:
+	free(out);
+	free(offs);
+	return usage_error(errbuf, errlen, "invalid '-S': only ${NAME} expansion "
+	                   "is supported, error at: %s", p);
 }
 
 static const struct opt_def *find_short(char c)
@@ -920,6 +1436,24 @@ static int check_combinations(const struct fxrun_opts *o,
 			return usage_error(errbuf, errlen,
 			                   "'--fd %d=...' and a stdio option both set fd %d", c, c);
 	}
+	/* A child fxrun does not wait for outlives it: nothing can time it
+	 * out, and a parent-death signal would kill it at once. */
+	if (o->no_wait && (o->timeout_ms >= 0 || o->pdeathsig ||
+	                   (o->flags & FX_PTRACE) || o->kill_group))
+		return usage_error(errbuf, errlen,
+		                   "'--no-wait' cannot be used with '%s'",
+		                   o->timeout_ms >= 0 ? "--timeout" : o->pdeathsig
+		                   ? "--pdeathsig" : (o->flags & FX_PTRACE)
+		                   ? "--ptrace" : "--kill-group");
+	if (o->reset_on_fork && !o->sched_set)
+		return usage_error(errbuf, errlen, "'--reset-on-fork' needs '--sched'");
+	if (o->reset_env && (o->preserve_env || o->clear_env))
+		return usage_error(errbuf, errlen,
+		                   "'--reset-env' and '%s' cannot be used together",
+		                   o->clear_env ? "-i" : "--preserve-environment");
+	if (o->kill_group && o->timeout_foreground)
+		return usage_error(errbuf, errlen,
+		                   "'--kill-group' and '--foreground' cannot be used together");
 	/* The group to signal is the child's own, not one it joins. */
 	if (o->kill_group && o->pgid_set && o->pgid != 0)
 		return usage_error(errbuf, errlen,
@@ -964,12 +1498,86 @@ static int check_combinations(const struct fxrun_opts *o,
 	return 0;
 }
 
+/* Grows the per-option arrays to hold cap entries (after -S added words). */
+static int grow_lists(struct fxrun_opts *o, size_t old_cap, size_t cap)
+{
+	struct fxrun_env_op *e = realloc(o->env_ops, cap * sizeof *e);
+	struct fxrun_fd_map *f;
+	struct fxrun_rlimit *rl;
+
+	if (!e)
+		return -ENOMEM;
+	o->env_ops = e;
+	f = realloc(o->fds, cap * sizeof *f);
+	if (!f)
+		return -ENOMEM;
+	o->fds = f;
+	rl = realloc(o->rlimits, cap * sizeof *rl);
+	if (!rl)
+		return -ENOMEM;
+	o->rlimits = rl;
+	(void)old_cap;
+	return 0;
+}
+
+/* Keeps p until fxrun_opts_free; frees it and fails if it cannot. */
+static int own(struct fxrun_opts *o, void *p)
+{
+	void **v = realloc(o->owned, (o->n_owned + 1) * sizeof *v);
+
+	if (!v) {
+		free(p);
+		return -ENOMEM;
+	}
+	o->owned = v;
+	o->owned[o->n_owned++] = p;
+	return 0;
+}
+
+/*
+ * -S STRING at argv[i]: a new argv with STRING's words after argv[i],
+ * in which parsing goes on (env(1) does the same: the words may be
+ * options, assignments and the program).
+ */
+static int splice_split(struct fxrun_opts *o, int *argc, char ***argv, int i,
+                        const char *str, size_t *cap, char *errbuf, size_t errlen)
+{
+	char *buf = NULL, **words = NULL, **nv;
+	int n, k;
+
+	n = split_string(str, &buf, &words, errbuf, errlen);
+	if (n < 0)
+		return n;
+	if (own(o, buf) < 0 || own(o, words) < 0)
+		goto nomem;
+	nv = malloc(((size_t)*argc + (size_t)n + 1) * sizeof *nv);
+	if (!nv || own(o, nv) < 0)
+		goto nomem;
+	for (k = 0; k <= i; k++)
+		nv[k] = (*argv)[k];
+	for (k = 0; k < n; k++)
+		nv[i + 1 + k] = words[k];
+	for (k = i + 1; k < *argc; k++)
+		nv[k + n] = (*argv)[k];
+	*argc += n;
+	nv[*argc] = NULL;
+	*argv = nv;
+	if (grow_lists(o, *cap, *cap + (size_t)n) < 0)
+		goto nomem;
+	*cap += (size_t)n;
+	return 0;
+nomem:
+	snprintf(errbuf, errlen, "out of memory");
+	return -ENOMEM;
+}
+
 int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
                 char *errbuf, size_t errlen)
 {
 	/* Each option takes at least one argv slot, so argc bounds the lists. */
 	size_t cap = argc > 0 ? (size_t)argc : 1;
-	int i, r;
+	int i, r, needs_program = 0;
+	const char *chdir_shown = NULL;
 
 	memset(o, 0, sizeof *o);
 	o->action = FXRUN_RUN;
@@ -999,6 +1607,7 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 		const char *a = argv[i];
 		const struct opt_def *d;
 		const char *arg = NULL;
+		const char *split = NULL;
 
 		if (strcmp(a, "--") == 0) {
 			i++;
@@ -1012,12 +1621,18 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 			const char *name = a + 2;
 			const char *eq = strchr(name, '=');
 			size_t len = eq ? (size_t)(eq - name) : strlen(name);
+			int ambiguous;
 
-			d = find_long(name, len);
+			d = find_long(name, len, &ambiguous);
+			if (!d && ambiguous)
+				return usage_error(errbuf, errlen,
+				                   "ambiguous option '--%.*s'", (int)len, name);
 			if (!d)
 				return usage_error(errbuf, errlen,
 				                   "unknown option '--%.*s'", (int)len, name);
-			if (d->has_arg) {
+			if (d->has_arg == 2) {
+				arg = eq ? eq + 1 : NULL;
+			} else if (d->has_arg) {
 				if (eq)
 					arg = eq + 1;
 				else if (i + 1 < argc)
@@ -1033,6 +1648,12 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 			r = apply(o, d, a, arg, errbuf, errlen);
 			if (r < 0)
 				return r;
+			if (d->id == OPT_SPLIT)
+				split = arg;
+			if (!d->env_only)
+				needs_program = 1;
+			if (d->id == OPT_CHDIR)
+				chdir_shown = a;
 		} else {
 			/* A cluster of short options: "-ie A=1", "-Cdir", "-C dir". */
 			const char *p;
@@ -1057,6 +1678,12 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 				r = apply(o, d, shown, arg, errbuf, errlen);
 				if (r < 0)
 					return r;
+				if (d->id == OPT_SPLIT)
+					split = arg;
+				if (!d->env_only)
+					needs_program = 1;
+				if (d->id == OPT_CHDIR)
+					chdir_shown = "-C";
 				if (d->has_arg)
 					break;
 				if (o->action != FXRUN_RUN)
@@ -1066,10 +1693,55 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 		/* --help and --version win over whatever follows them. */
 		if (o->action != FXRUN_RUN)
 			return 0;
+		if (split) {
+			r = splice_split(o, &argc, &argv, i, split, &cap, errbuf, errlen);
+			if (r < 0)
+				return r;
+		}
 	}
 
-	if (i >= argc)
+	/* env(1)'s NAME=VALUE operands, before PROGRAM (after "--" too). */
+	for (; i < argc && strchr(argv[i], '='); i++) {
+		if (argv[i][0] == '=')
+			return usage_error(errbuf, errlen,
+			                   "invalid assignment '%s': expected NAME=VALUE",
+			                   argv[i]);
+		o->env_ops[o->n_env_ops].kind = FXRUN_ENV_SET;
+		o->env_ops[o->n_env_ops++].arg = argv[i];
+	}
+
+	if (o->dump) {
+		if (i < argc)
+			return usage_error(errbuf, errlen,
+			                   "'--dump' takes no program: it runs fxrun --dump "
+			                   "under the options");
+		/* Alone, fxrun reports itself; with options, fxrun.c runs
+		 * itself as PROGRAM under them. */
+		if (!needs_program) {
+			o->action = FXRUN_DUMP;
+			return 0;
+		}
+		r = check_combinations(o, errbuf, errlen);
+		if (r < 0)
+			return r;
+		o->cmd = NULL;
+		o->n_cmd = 0;
+		return 0;
+	}
+	if (i >= argc) {
+		/* env(1) with no command prints the environment. */
+		if (!needs_program) {
+			o->action = FXRUN_PRINTENV;
+			return 0;
+		}
+		if (chdir_shown)
+			return usage_error(errbuf, errlen,
+			                   "missing program: '%s' needs one", chdir_shown);
 		return usage_error(errbuf, errlen, "missing program");
+	}
+	if (o->null_sep)
+		return usage_error(errbuf, errlen,
+		                   "'-0' (--null) cannot be used with a program");
 	r = check_combinations(o, errbuf, errlen);
 	if (r < 0)
 		return r;
@@ -1086,6 +1758,10 @@ void fxrun_opts_free(struct fxrun_opts *o)
 	free(o->gid_maps);
 	free(o->rlimits);
 	free(o->cpus);
+	while (o->n_owned > 0)
+		free(o->owned[--o->n_owned]);
+	free(o->owned);
+	o->owned = NULL;
 	o->env_ops = NULL;
 	o->fds = NULL;
 	o->uid_maps = NULL;

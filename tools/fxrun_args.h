@@ -17,7 +17,10 @@
 enum fxrun_action {
 	FXRUN_RUN = 0,          /* spawn cmd[0] */
 	FXRUN_HELP,             /* -h / --help seen: print the usage */
-	FXRUN_VERSION           /* --version seen */
+	FXRUN_VERSION,          /* --version seen */
+	FXRUN_PRINTENV,         /* no PROGRAM, only environment options: print
+	                           the environment, as env(1) does */
+	FXRUN_DUMP              /* --dump alone: print fxrun's own state */
 };
 
 /* One -e or -U, kept in command-line order: later ones win. */
@@ -48,12 +51,15 @@ struct fxrun_id_map {
 struct fxrun_rlimit {
 	int resource;           /* RLIMIT_* */
 	const char *name;       /* "nofile": static, for messages */
-	uint64_t soft, hard;    /* soft <= hard; FXRUN_RLIM_UNLIMITED */
+	uint64_t soft, hard;    /* soft <= hard when both set; FXRUN_RLIM_UNLIMITED */
+	int keep_soft;          /* ":HARD": the soft limit stays as fxrun's */
+	int keep_hard;          /* "SOFT:": the hard limit stays as fxrun's */
 };
 
 /* One element of --cpus: CPUs lo..hi. */
 struct fxrun_cpu_range {
 	unsigned lo, hi;        /* lo <= hi <= FXRUN_CPU_MAX */
+	unsigned stride;        /* >= 1: lo, lo + stride, ... up to hi */
 };
 
 /* The highest CPU number --cpus takes (the set is allocated to cover it). */
@@ -84,6 +90,8 @@ struct fxrun_opts {
 	const char *argv0;      /* --argv0 */
 
 	int clear_env;          /* -i */
+	int preserve_env;       /* -m: -u NAME leaves HOME, USER, LOGNAME */
+	int reset_env;          /* --reset-env, as setpriv(1) */
 	struct fxrun_env_op *env_ops;
 	size_t n_env_ops;
 
@@ -105,6 +113,20 @@ struct fxrun_opts {
 	int signal_set;             /* --signal was given */
 	int kill_group;             /* signal the child's whole process group */
 	int dry_run;                /* --dry-run: print the plan, start nothing */
+	int timeout_foreground;     /* --foreground: no group of its own (timeout(1)) */
+	int preserve_status;        /* --preserve-status */
+	int dump;                   /* --dump: with options, PROGRAM is fxrun --dump */
+	int no_wait;                /* -f, --no-wait: start PROGRAM, do not wait (setsid -f) */
+	int verbose;                /* 1: --verbose (timeout(1)); 2: -v, --debug (env(1)'s, and the timeout's lines) */
+
+	/* env(1): -0, and the signal options (bit n-1 for signal n). */
+	int null_sep;               /* -0: print the environment NUL-separated */
+	uint64_t sig_default;       /* --default-signal */
+	uint64_t sig_ignore;        /* --ignore-signal */
+	uint64_t sig_block;         /* --block-signal */
+	void **owned;               /* -S: the argvs rebuilt around its words, and
+	                               the words' storage, freed with the opts */
+	size_t n_owned;
 
 	/*
 	 * Linux containment (forkexec-linux.h), applied by fxrun_linux.c.
@@ -118,11 +140,20 @@ struct fxrun_opts {
 	int propagation;            /* enum fx_propagation, when propagation_set */
 	int umask;                  /* --umask, or -1 */
 	int no_new_privs;           /* --no-new-privs, or implied by --seccomp */
-	int nice_set;
-	int nice;                   /* --nice, -20..19, when nice_set */
+	int nice_set;               /* 1: absolute (--niceness), 2: relative (-n) */
+	int nice;                   /* -20..19 absolute; any int relative */
 	int sched_set;
 	int sched_policy;           /* SCHED_*, when sched_set */
 	int sched_priority;         /* 1-99 for FIFO and RR, else 0 */
+	int reset_on_fork;          /* -R, --reset-on-fork: SCHED_RESET_ON_FORK */
+	int time_offset_set[2];     /* --monotonic, --boottime */
+	long long time_offset[2];   /* seconds */
+	int securebits_set;         /* --securebits */
+	int securebits_on;          /* bits to set ("+name") */
+	int securebits_off;         /* bits to clear ("-name") */
+	int ioprio_set;
+	int ioprio_class;           /* FX_IOPRIO_CLASS_*, when ioprio_set */
+	int ioprio_level;           /* 0-7 */
 	unsigned long unshare;      /* CLONE_NEW* bits (--unshare, repeatable) */
 	struct fxrun_id_map *uid_maps;  /* --uid-map, in order */
 	size_t n_uid_maps;
@@ -180,8 +211,8 @@ int fxrun_parse_number(const char *s, unsigned long max, unsigned long *out);
 
 /*
  * A DURATION as timeout(1) takes it, plus milliseconds: a non-negative
- * decimal number ("2", "1.5", ".25") with an optional unit, "ms", "s"
- * (the default), "m", "h" or "d".  Stores it in milliseconds, rounded
+ * number as strtod reads it ("2", "1.5", ".25", "1e3", "0x10", "inf")
+ * with an optional unit, "ms", "s" (the default), "m", "h" or "d".  Stores it in milliseconds, rounded
  * up (so that a positive duration never becomes 0, which means none);
  * -EINVAL for anything else.  Durations beyond about 30,000 years are
  * clamped to that.
@@ -193,5 +224,8 @@ int fxrun_parse_duration(const char *s, long long *ms);
  * ("TERM", "SIGTERM", any case): the number, or -EINVAL.
  */
 int fxrun_parse_signal(const char *s);
+
+/* The name of signal sig without "SIG" ("TERM"), or NULL if it has none. */
+const char *fxrun_signal_name(int sig);
 
 #endif /* FXRUN_ARGS_H */

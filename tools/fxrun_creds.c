@@ -123,6 +123,42 @@ static int parse_group_list(const char *list, struct fxrun_creds *c,
 	return r;
 }
 
+static int copy_passwd(const struct passwd *pw, struct fxrun_creds *c,
+                       char *errbuf, size_t errlen)
+{
+	c->pw_name = strdup(pw->pw_name);
+	c->pw_dir = strdup(pw->pw_dir ? pw->pw_dir : "");
+	c->pw_shell = strdup(pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh");
+	if (!c->pw_name || !c->pw_dir || !c->pw_shell) {
+		snprintf(errbuf, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int fxrun_creds_passwd(struct fxrun_creds *c, char *errbuf, size_t errlen)
+{
+	uid_t uid = c->has_uid ? c->uid : getuid();
+	struct passwd *pw;
+
+	if (c->pw_name)
+		return 0;
+	errno = 0;
+	pw = getpwuid(uid);
+	if (!pw) {
+		int e = errno;
+
+		if (not_found(e)) {
+			snprintf(errbuf, errlen, "no passwd entry for uid %lu",
+			         (unsigned long)uid);
+			return -ENOENT;
+		}
+		snprintf(errbuf, errlen, "uid %lu: %s", (unsigned long)uid, strerror(e));
+		return -e;
+	}
+	return copy_passwd(pw, c, errbuf, errlen);
+}
+
 int fxrun_resolve_creds(const char *user, const char *group,
                         const char *groups, struct fxrun_creds *c,
                         char *errbuf, size_t errlen)
@@ -165,6 +201,9 @@ int fxrun_resolve_creds(const char *user, const char *group,
 	}
 	c->uid = pw->pw_uid;
 	c->has_uid = 1;
+	r = copy_passwd(pw, c, errbuf, errlen);
+	if (r < 0)
+		return r;
 	if (!c->has_gid) {
 		c->gid = pw->pw_gid;
 		c->has_gid = 1;
@@ -177,6 +216,10 @@ int fxrun_resolve_creds(const char *user, const char *group,
 void fxrun_creds_free(struct fxrun_creds *c)
 {
 	free(c->groups);
+	free(c->pw_name);
+	free(c->pw_dir);
+	free(c->pw_shell);
+	c->pw_name = c->pw_dir = c->pw_shell = NULL;
 	c->groups = NULL;
 	c->n_groups = 0;
 }

@@ -18,6 +18,9 @@ struct fxrun_creds {
 	int has_groups;         /* 1: set exactly these groups (maybe none) */
 	size_t n_groups;
 	gid_t *groups;
+	/* From the passwd entry, when USER was a name (or after
+	 * fxrun_creds_passwd): for runuser's and setpriv's environment. */
+	char *pw_name, *pw_dir, *pw_shell;
 };
 
 /*
@@ -36,6 +39,13 @@ struct fxrun_creds {
 int fxrun_resolve_creds(const char *user, const char *group,
                         const char *groups, struct fxrun_creds *c,
                         char *errbuf, size_t errlen);
+
+/*
+ * Fills pw_name, pw_dir and pw_shell, if not yet there, from the passwd
+ * entry of the uid to run as (fxrun's own without -u).  Returns 0, or a
+ * negative errno with a one-line reason in errbuf.
+ */
+int fxrun_creds_passwd(struct fxrun_creds *c, char *errbuf, size_t errlen);
 
 void fxrun_creds_free(struct fxrun_creds *c);
 

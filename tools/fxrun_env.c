@@ -28,6 +28,28 @@ static void remove_name(char **env, size_t *n, const char *name, size_t len)
 	*n = j;
 }
 
+/*
+ * NAME=VALUE in the place of NAME's first entry, or at the end, as
+ * setenv(3) does (so env(1), runuser(1) and fxrun order alike).
+ */
+static void set_name(char **env, size_t *n, const char *entry)
+{
+	size_t len = (size_t)(strchr(entry, '=') - entry), i, j, k;
+
+	for (i = 0; i < *n && !defines(env[i], entry, len); i++)
+		continue;
+	if (i == *n) {
+		env[(*n)++] = (char *)entry;
+		return;
+	}
+	env[i] = (char *)entry;
+	/* Later duplicates (a hand-made environ may have them) go. */
+	for (j = k = i + 1; j < *n; j++)
+		if (!defines(env[j], entry, len))
+			env[k++] = env[j];
+	*n = k;
+}
+
 int fxrun_build_env(const struct fxrun_opts *o, char *const *base,
                     char ***out)
 {
@@ -41,7 +63,7 @@ int fxrun_build_env(const struct fxrun_opts *o, char *const *base,
 	if (!o->clear_env && base)
 		while (base[n_base])
 			n_base++;
-	/* At most every base entry plus one per -e, and the NULL. */
+	/* At most every base entry plus one per variable, and the NULL. */
 	env = malloc((n_base + o->n_env_ops + 1) * sizeof *env);
 	if (!env)
 		return -ENOMEM;
@@ -53,11 +75,13 @@ int fxrun_build_env(const struct fxrun_opts *o, char *const *base,
 		const char *eq = strchr(op->arg, '=');
 		size_t len = eq ? (size_t)(eq - op->arg) : strlen(op->arg);
 
-		remove_name(env, &n, op->arg, len);
 		if (op->kind == FXRUN_ENV_SET)
-			env[n++] = (char *)op->arg;
+			set_name(env, &n, op->arg);
+		else
+			remove_name(env, &n, op->arg, len);
 	}
 	env[n] = NULL;
 	*out = env;
 	return 0;
 }
+

@@ -18,4 +18,5 @@
 int fxrun_build_env(const struct fxrun_opts *o, char *const *base,
                     char ***out);
 
+
 #endif /* FXRUN_ENV_H */

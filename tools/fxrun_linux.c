@@ -14,12 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "forkexec-linux.h"
 
 #ifdef __linux__
 #include <linux/filter.h>
+#include <sys/prctl.h>
+#include <sys/vfs.h>
+/* CGROUP2_SUPER_MAGIC of <linux/magic.h>. */
+#define FXRUN_CGROUP2_MAGIC 0x63677270
 #else
 /* <linux/filter.h>'s layout; the setter says -ENOTSUP there anyway. */
 struct sock_filter {
@@ -33,6 +38,18 @@ struct sock_fprog {
 };
 #endif
 
+/* <sched.h> names it only with _GNU_SOURCE on some C libraries. */
+#define FXRUN_SCHED_RESET_ON_FORK 0x40000000
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+/* Linux's clock id (Darwin has none: the setter refuses there anyway). */
+#ifdef CLOCK_BOOTTIME
+#define FXRUN_CLOCK_BOOTTIME CLOCK_BOOTTIME
+#else
+#define FXRUN_CLOCK_BOOTTIME 7
+#endif
 #ifndef CLONE_NEWUSER
 #define CLONE_NEWUSER 0x10000000
 #endif
@@ -133,13 +150,31 @@ static int apply_cpus(const struct fxrun_opts *o, fx_attr *a)
 		return set(-ENOMEM, "--cpus");
 	CPU_ZERO_S(size, cpus);
 	for (i = 0; i < o->n_cpus; i++)
-		for (c = o->cpus[i].lo; c <= o->cpus[i].hi; c++)
+		for (c = o->cpus[i].lo; c <= o->cpus[i].hi; c += o->cpus[i].stride)
 			CPU_SET_S(c, size, cpus);
 	r = set(fx_attr_set_cpus(a, size, cpus), "--cpus");
 	CPU_FREE(cpus);
 	return r;
 #else
 	return set(-ENOTSUP, "--cpus");
+#endif
+}
+
+/*
+ * Whether path is (on) a cgroup v2 file system; 1 when that cannot be
+ * told (no such file: the setter then says what is wrong).
+ */
+static int is_cgroup2(const char *path)
+{
+#ifdef __linux__
+	struct statfs sf;
+
+	if (statfs(path, &sf) < 0)
+		return 1;
+	return sf.f_type == FXRUN_CGROUP2_MAGIC;
+#else
+	(void)path;
+	return 1;
 #endif
 }
 
@@ -174,6 +209,9 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 	 * fx_attr_set_namespaces refuses it once they are added. */
 	if (o->map_root_user || o->n_uid_maps || o->n_gid_maps)
 		ns |= CLONE_NEWUSER;
+	/* So do the clock offsets a time namespace. */
+	if (o->time_offset_set[0] || o->time_offset_set[1])
+		ns |= CLONE_NEWTIME;
 	if (ns)
 		r = set(fx_attr_set_namespaces(a, ns), "--unshare");
 	if (r == 0 && o->map_root_user)
@@ -191,6 +229,12 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 		        "--bounding-caps");
 	if (r == 0 && o->ambient_caps)
 		r = set(fx_attr_set_ambient_caps(a, o->ambient_caps), "--ambient-caps");
+	if (r == 0 && o->cgroup && !is_cgroup2(o->cgroup)) {
+		/* The kernel would say EBADF at clone3 (CLONE_INTO_CGROUP). */
+		fprintf(stderr, "fxrun: --cgroup %s: not a cgroup v2 directory\n",
+		        o->cgroup);
+		r = -ENOTDIR;
+	}
 	if (r == 0 && o->cgroup)
 		r = set_path(fx_attr_set_cgroup_path(a, o->cgroup), "--cgroup",
 		             o->cgroup);
@@ -202,6 +246,30 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 		                ? (uint64_t)RLIM_INFINITY : rl->hard;
 
 		snprintf(what, sizeof what, "--rlimit %s", rl->name);
+		/* prlimit(1)'s "SOFT:" and ":HARD": the other stays fxrun's. */
+		if (rl->keep_soft || rl->keep_hard) {
+			struct rlimit cur;
+
+			if (getrlimit(rl->resource, &cur) < 0)
+				return set(-errno, what);
+			if (rl->keep_soft)
+				soft = (uint64_t)cur.rlim_cur;
+			else
+				hard = (uint64_t)cur.rlim_max;
+			if (soft != (uint64_t)RLIM_INFINITY &&
+			    (hard == (uint64_t)RLIM_INFINITY ? 0 : soft > hard)) {
+				fprintf(stderr, "fxrun: %s: the soft limit cannot exceed "
+				        "the hard limit (%llu > %llu)\n", what,
+				        (unsigned long long)soft, (unsigned long long)hard);
+				return -EINVAL;
+			}
+			if (soft == (uint64_t)RLIM_INFINITY && hard != (uint64_t)RLIM_INFINITY) {
+				fprintf(stderr, "fxrun: %s: the soft limit cannot exceed "
+				        "the hard limit (unlimited > %llu)\n", what,
+				        (unsigned long long)hard);
+				return -EINVAL;
+			}
+		}
 		r = set(fx_attr_set_rlimit(a, rl->resource, soft, hard), what);
 	}
 	if (r == 0 && o->umask >= 0)
@@ -209,13 +277,36 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 	if (r == 0 && o->no_new_privs)
 		r = set(fx_attr_set_no_new_privs(a, 1),
 		        o->seccomp ? "--seccomp (no_new_privs)" : "--no-new-privs");
-	if (r == 0 && o->nice_set) {
-		snprintf(what, sizeof what, "--nice %d", o->nice);
+	if (r == 0 && o->nice_set == 1) {
+		snprintf(what, sizeof what, "--niceness %d", o->nice);
 		r = set(fx_attr_set_nice(a, o->nice), what);
 	}
+	for (i = 0; r == 0 && i < 2; i++)
+		if (o->time_offset_set[i])
+			r = set(fx_attr_set_time_offset(a, i ? FXRUN_CLOCK_BOOTTIME : CLOCK_MONOTONIC,
+			                                o->time_offset[i], 0),
+			        i ? "--boottime" : "--monotonic");
+	if (r == 0 && o->securebits_set) {
+		/* Changes to fxrun's own bits, as setpriv --securebits makes
+		 * (elsewhere the setter says -ENOTSUP). */
+#ifdef __linux__
+		int cur = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+#else
+		int cur = 0;
+#endif
+
+		if (cur < 0)
+			r = set(-errno, "--securebits");
+		else
+			r = set(fx_attr_set_securebits(a, (cur | o->securebits_on) &
+			                               ~o->securebits_off), "--securebits");
+	}
+	if (r == 0 && o->ioprio_set)
+		r = set(fx_attr_set_ioprio(a, o->ioprio_class, o->ioprio_level), "--ionice");
 	if (r == 0 && o->sched_set)
-		r = set(fx_attr_set_sched(a, o->sched_policy, o->sched_priority),
-		        "--sched");
+		r = set(fx_attr_set_sched(a, o->sched_policy |
+		                          (o->reset_on_fork ? FXRUN_SCHED_RESET_ON_FORK : 0),
+		                          o->sched_priority), "--sched");
 	if (r == 0 && o->n_cpus)
 		r = apply_cpus(o, a);
 	if (r == 0 && o->seccomp) {

@@ -10,6 +10,7 @@
  * wake-up is lost.
  */
 #include "fxrun_wait.h"
+#include "fxrun_args.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -231,6 +232,21 @@ long long fxrun_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* --verbose: timeout(1)'s line for each signal the timeout sends. */
+static void say_signal(const struct fxrun_deadline *dl, int sig)
+{
+	const char *name = fxrun_signal_name(sig);
+
+	if (!dl->verbose)
+		return;
+	if (name)
+		fprintf(stderr, "fxrun: sending signal %s to command '%s'\n", name,
+		        dl->name ? dl->name : "");
+	else
+		fprintf(stderr, "fxrun: sending signal %d to command '%s'\n", sig,
+		        dl->name ? dl->name : "");
+}
+
 /* The timeout's next step, if due; returns how long poll may sleep
  * until the one after (-1: forever). */
 static int step_deadline(fx_proc *proc, struct fxrun_deadline *dl)
@@ -244,6 +260,7 @@ static int step_deadline(fx_proc *proc, struct fxrun_deadline *dl)
 		if (now < due)
 			return due - now > INT_MAX ? INT_MAX : (int)(due - now);
 		dl->timed_out = 1;
+		say_signal(dl, dl->sig);
 		send_signal(proc, dl->group, dl->sig);
 		if (dl->sig != SIGKILL && dl->sig != SIGCONT)
 			send_signal(proc, dl->group, SIGCONT);
@@ -256,6 +273,7 @@ static int step_deadline(fx_proc *proc, struct fxrun_deadline *dl)
 	due += dl->kill_after_ms;
 	if (now < due)
 		return due - now > INT_MAX ? INT_MAX : (int)(due - now);
+	say_signal(dl, SIGKILL);
 	send_signal(proc, dl->group, SIGKILL);
 	dl->killed = 1;
 	return -1;

@@ -43,6 +43,8 @@ struct fxrun_deadline {
 	long long start_ms;     /* fxrun_now_ms() when the child was started */
 	int timed_out;          /* out: the timeout passed and sig was sent */
 	int killed;             /* out: SIGKILL was sent after kill_after_ms */
+	int verbose;            /* --verbose: say each signal sent, as timeout(1) */
+	const char *name;       /* the command, for --verbose */
 };
 
 /* CLOCK_MONOTONIC in milliseconds. */

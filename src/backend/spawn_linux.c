@@ -339,7 +339,7 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		unsigned no = lacks();
 		/* An emulator turns our clone into a fork and refuses the
 		 * namespace flags: there the child unshares them itself. */
-		unsigned long long ns = shared && !forked ? plan->ns_flags : 0;
+		unsigned long long ns = shared && !forked ? plan->ns_flags & ~plan->ns_by_child : 0;
 
 		flags = forked ? 0 : CLONE_VM | (beside ? CLONE_CHILD_CLEARTID : CLONE_VFORK);
 		/*

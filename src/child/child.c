@@ -39,6 +39,8 @@
 #endif
 #define FX__SECCOMP_SET_MODE_FILTER 1
 #define FX__PRIO_PROCESS 0
+#define FX__IOPRIO_WHO_PROCESS 1  /* <linux/ioprio.h> */
+#define FX__PR_SET_SECUREBITS 28  /* <linux/prctl.h> */
 #define FX__NEWPID 0x20000000UL /* CLONE_NEWPID */
 
 struct fx__dirent64 {
@@ -321,6 +323,23 @@ static long raise_hard_limit(const struct fx__op *op)
 	return fx__sys_prlimit64(0, op->a, cur, 0);
 }
 
+/* The offsets of the time namespace the child unshared, which it
+ * enters at execve; the kernel takes them in one write. */
+static long write_time_offsets(const struct fx__op *op)
+{
+	long fd = fx__sys_openat(AT_FDCWD, "/proc/self/timens_offsets",
+	                         O_WRONLY | O_CLOEXEC, 0);
+	long rc;
+
+	if (fd < 0)
+		return fd;
+	rc = fx__sys_write((int)fd, op->ptr, (size_t)op->b);
+	fx__sys_close((int)fd);
+	if (rc >= 0 && rc != op->b)
+		rc = -EIO;
+	return rc < 0 ? rc : 0;
+}
+
 /* The cgroup the fork backend's child moves itself into ("0": us). */
 static long join_cgroup(int dirfd)
 {
@@ -472,7 +491,7 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 	case FX__OP_NOCTTY:
 		return fx__sys_ioctl(0, TIOCNOTTY, 0);
 	case FX__OP_SETCTTY:
-		return fx__sys_ioctl(op->a, TIOCSCTTY, 0);
+		return fx__sys_ioctl(op->a, TIOCSCTTY, op->b);
 	case FX__OP_FOREGROUND: {
 		/* Every signal is still blocked, SIGTTOU included, so the
 		 * kernel lets a background group take the terminal. */
@@ -520,6 +539,12 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 		return ctx->in_cgroup ? 0 : join_cgroup(plan->cgroup_fd);
 	case FX__OP_NICE:
 		return fx__sys_setpriority(FX__PRIO_PROCESS, 0, op->a);
+	case FX__OP_TIME_OFFSETS:
+		return write_time_offsets(op);
+	case FX__OP_SECUREBITS:
+		return fx__sys_prctl(FX__PR_SET_SECUREBITS, op->a);
+	case FX__OP_IOPRIO:
+		return fx__sys_ioprio_set(FX__IOPRIO_WHO_PROCESS, 0, op->a);
 	case FX__OP_AFFINITY:
 		return fx__sys_sched_setaffinity(0, (size_t)op->b, op->ptr);
 	case FX__OP_BOUNDING:

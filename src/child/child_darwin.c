@@ -189,7 +189,7 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op)
 	case FX__OP_NOCTTY:
 		return fx__sys_ioctl(0, TIOCNOTTY, 0);
 	case FX__OP_SETCTTY:
-		return fx__sys_ioctl(op->a, TIOCSCTTY, 0);
+		return fx__sys_ioctl(op->a, TIOCSCTTY, op->b);
 	case FX__OP_FOREGROUND: {
 		/* Every signal is still blocked, SIGTTOU included, so the
 		 * kernel lets a background group take the terminal. */

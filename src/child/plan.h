@@ -39,7 +39,7 @@ enum fx__op_kind {
 	FX__OP_CLOSE_FD,        /* close fd a; not being open is fine */
 	FX__OP_CLOSE_RANGE,     /* close fds a..b, but never the error channel */
 	FX__OP_NOCTTY,          /* TIOCNOTTY on fd 0 */
-	FX__OP_SETCTTY,         /* TIOCSCTTY on fd a */
+	FX__OP_SETCTTY,         /* TIOCSCTTY on fd a; b: 1 steals it (FX_STEAL_CTTY) */
 	FX__OP_FOREGROUND,      /* TIOCSPGRP on fd a with the child's own group */
 	FX__OP_SIGMASK,         /* the plan's mask, or the spawning thread's */
 	FX__OP_PTRACE,          /* PTRACE_TRACEME */
@@ -58,6 +58,9 @@ enum fx__op_kind {
 	FX__OP_RLIMIT_RAISE,    /* raise hard limit a to ptr's, if above the current one */
 	FX__OP_JOIN_CGROUP,     /* write "0" to cgroup.procs under plan->cgroup_fd, unless the clone put us there */
 	FX__OP_NICE,            /* setpriority(a) */
+	FX__OP_IOPRIO,          /* ioprio_set(IOPRIO_WHO_PROCESS, 0, a) */
+	FX__OP_SECUREBITS,      /* prctl(PR_SET_SECUREBITS, a) */
+	FX__OP_TIME_OFFSETS,    /* write ptr (b bytes) to /proc/self/timens_offsets */
 	FX__OP_AFFINITY,        /* sched_setaffinity(b bytes at ptr) */
 	FX__OP_BOUNDING,        /* drop each capability of *ptr from the bounding set */
 	FX__OP_KEEPCAPS,        /* PR_SET_KEEPCAPS before setuid */
@@ -113,6 +116,12 @@ struct fx__plan {
 	 * it is still there after the parent-death signal was set.
 	 */
 	unsigned long ns_flags;
+	/* Namespaces the child must unshare itself even where the clone
+	 * could make them: a time namespace whose offsets it writes (a
+	 * clone would put it in the namespace, whose offsets are then
+	 * fixed). */
+	unsigned long ns_by_child;
+	char time_offsets[96];  /* "CLOCKID SEC NSEC\n" lines */
 	int handshake;
 	char *uid_map_text, *gid_map_text;      /* NULL: none; owned */
 	const char *setgroups_text;             /* "allow", "deny" or NULL */

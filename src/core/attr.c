@@ -89,6 +89,8 @@ int fx_attr_set_flags(fx_attr *attr, unsigned flags)
 	/* TIOCSCTTY only works for a session leader without a terminal. */
 	if ((flags & FX_SETCTTY) && !(flags & FX_SETSID))
 		return -EINVAL;
+	if ((flags & FX_STEAL_CTTY) && !(flags & FX_SETCTTY))
+		return -EINVAL;
 	/* After setsid there is no terminal to give up, and giving it up
 	 * contradicts taking one. */
 	if ((flags & FX_NOCTTY) && (flags & (FX_SETSID | FX_SETCTTY)))

@@ -68,6 +68,11 @@ struct fx__linux_attr {
 	mode_t umask;
 	int no_new_privs;
 	int has_nice, nice;
+	int has_ioprio, ioprio;         /* class << 13 | level, as the kernel takes it */
+	int has_securebits, securebits;
+	int has_time_offset[2];         /* [0] CLOCK_MONOTONIC, [1] CLOCK_BOOTTIME */
+	int64_t time_sec[2];
+	long time_nsec[2];
 	int has_sched, policy, priority;
 	size_t cpus_size;
 	void *cpus;

@@ -55,6 +55,9 @@ static const char *const step_names[FX_STEP_COUNT_] = {
 	[FX_STEP_NO_NEW_PRIVS] = "no_new_privs",
 	[FX_STEP_SECCOMP] = "seccomp",
 	[FX_STEP_PROPAGATION] = "mount propagation",
+	[FX_STEP_IOPRIO] = "io priority",
+	[FX_STEP_SECUREBITS] = "securebits",
+	[FX_STEP_TIME_OFFSETS] = "time offsets",
 };
 
 const char *fx_step_name(int step)

@@ -18,7 +18,7 @@ extern char **environ;
 
 /* Room for every fixed step plus the shuffle (at most 2 ops a mapping,
  * one range a gap between targets, one move of the error channel). */
-#define FX__FIXED_OPS 24
+#define FX__FIXED_OPS 25
 
 struct fx__op *fx__plan_push(struct fx__plan *plan, unsigned kind, unsigned step)
 {
@@ -269,6 +269,11 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 		if (attr->uid != 0 && !fx__plan_linux_setuid_keeps_caps(attr))
 			fx__plan_push(plan, FX__OP_DROP_CAPS, FX_STEP_DROPCAPS);
 	}
+	/* The kernel clears the parent-death signal when the effective uid
+	 * or gid changes: set it again, as Go's runtime and setpriv(1) do,
+	 * or `-u USER --pdeathsig SIG` would silently have none. */
+	if (attr->pdeathsig && (attr->has_uid || attr->has_gid))
+		fx__plan_push(plan, FX__OP_PDEATHSIG, FX_STEP_PDEATHSIG)->a = attr->pdeathsig;
 	fx__plan_linux_ambient(plan, attr);
 	/* A chroot without chdir would leave the child's cwd outside its
 	 * new root, where "..", walked far enough, leads back out. */
@@ -283,6 +288,7 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 	if (flags & FX_SETCTTY) {
 		op = fx__plan_push(plan, FX__OP_SETCTTY, FX_STEP_SETCTTY);
 		op->a = attr->tty_fd;
+		op->b = !!(flags & FX_STEAL_CTTY);
 		op->index = attr->tty_fd;
 	}
 	if (flags & FX_FOREGROUND) {

@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/attr.h"
@@ -71,6 +72,8 @@ int fx_attr_set_namespaces(fx_attr *attr, unsigned long flags)
 		return -EINVAL;
 	LINUX_ATTR(lx, attr);
 	if (!(flags & CLONE_NEWUSER) && (lx->nuid_map || lx->ngid_map))
+		return -EINVAL;
+	if (!(flags & CLONE_NEWTIME) && (lx->has_time_offset[0] || lx->has_time_offset[1]))
 		return -EINVAL;
 	lx->ns_flags = flags;
 	return 0;
@@ -228,7 +231,49 @@ int fx_attr_set_no_new_privs(fx_attr *attr, int on)
 	return 0;
 }
 
+int fx_attr_set_ioprio(fx_attr *attr, int ioclass, int level)
+{
+	struct fx__linux_attr *lx;
+	/* The kernel keeps IDLE's level too (ionice(1) sets 7); NONE's
+	 * must be 0. */
+	if (ioclass < FX_IOPRIO_CLASS_NONE || ioclass > FX_IOPRIO_CLASS_IDLE ||
+	    level < 0 || level > (ioclass == FX_IOPRIO_CLASS_NONE ? 0 : 7))
+		return -EINVAL;
+	LINUX_ATTR(lx, attr);
+	lx->has_ioprio = 1;
+	/* IOPRIO_PRIO_VALUE of <linux/ioprio.h>: the class above 13 bits of data. */
+	lx->ioprio = ioclass << 13 | level;
+	return 0;
+}
 
+int fx_attr_set_time_offset(fx_attr *attr, int clock, int64_t seconds,
+                            long nanoseconds)
+{
+	struct fx__linux_attr *lx;
+	int i = clock == CLOCK_MONOTONIC ? 0 : clock == CLOCK_BOOTTIME ? 1 : -1;
+
+	if (i < 0 || nanoseconds < 0 || nanoseconds > 999999999L)
+		return -EINVAL;
+	LINUX_ATTR(lx, attr);
+	lx->has_time_offset[i] = 1;
+	lx->time_sec[i] = seconds;
+	lx->time_nsec[i] = nanoseconds;
+	lx->ns_flags |= CLONE_NEWTIME;
+	return 0;
+}
+
+int fx_attr_set_securebits(fx_attr *attr, int bits)
+{
+	struct fx__linux_attr *lx;
+
+	/* The eight bits <linux/securebits.h> defines (up to Linux 6.x). */
+	if (bits < 0 || bits > 0xff)
+		return -EINVAL;
+	LINUX_ATTR(lx, attr);
+	lx->has_securebits = 1;
+	lx->securebits = bits;
+	return 0;
+}
 
 int fx_attr_set_cpus(fx_attr *attr, size_t setsize, const void *cpus)
 {

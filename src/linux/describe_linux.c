@@ -58,6 +58,12 @@ void fx__describe_linux(fx_error *err, const struct fx_attr *attr)
 	case FX_STEP_NICE:
 		snprintf(s, n, "%d", lx->nice);
 		break;
+	case FX_STEP_SECUREBITS:
+		snprintf(s, n, "%#x", (unsigned)lx->securebits);
+		break;
+	case FX_STEP_IOPRIO:
+		snprintf(s, n, "class %d level %d", lx->ioprio >> 13, lx->ioprio & 0x1fff);
+		break;
 	default:
 		break;
 	}

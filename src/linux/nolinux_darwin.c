@@ -97,6 +97,22 @@ int fx_attr_set_no_new_privs(fx_attr *attr, int on)
 	return attr ? -ENOTSUP : -EINVAL;
 }
 
+int fx_attr_set_time_offset(fx_attr *attr, int clock, int64_t seconds,
+                            long nanoseconds)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_securebits(fx_attr *attr, int bits)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_ioprio(fx_attr *attr, int ioclass, int level)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
 
 
 int fx_attr_set_cpus(fx_attr *attr, size_t setsize, const void *cpus)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/attr.h"
@@ -26,9 +27,9 @@
 size_t fx__plan_linux_nops(const struct fx_attr *attr)
 {
 	/* join cgroup, unshare, wait, propagation, 16 rlimits twice, nice,
-	 * sched, affinity, bounding, keepcaps, ambient, umask, no_new_privs,
-	 * seccomp */
-	return attr->lx ? 4 + 2 * FX__NRLIMITS + 11 : 0;
+	 * ioprio, sched, affinity, bounding, securebits, keepcaps, ambient,
+	 * umask, no_new_privs, seccomp, time offsets */
+	return attr->lx ? 4 + 2 * FX__NRLIMITS + 14 : 0;
 }
 
 /* "IN OUT COUNT\n" per line, in one string: the kernel wants the whole
@@ -96,6 +97,18 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 		return -ENOMEM;
 	if (lx->ngid_map && !(plan->gid_map_text = map_text(lx->gid_map, lx->ngid_map)))
 		return -ENOMEM;
+	if (lx->has_time_offset[0] || lx->has_time_offset[1]) {
+		/* The kernel's clock ids: CLOCK_MONOTONIC 1, CLOCK_BOOTTIME 7. */
+		int len = 0;
+
+		for (int i = 0; i < 2; i++)
+			if (lx->has_time_offset[i])
+				len += snprintf(plan->time_offsets + len,
+				                sizeof plan->time_offsets - (size_t)len,
+				                "%d %lld %ld\n", i ? CLOCK_BOOTTIME : CLOCK_MONOTONIC,
+				                (long long)lx->time_sec[i], lx->time_nsec[i]);
+		plan->ns_by_child = CLONE_NEWTIME;
+	}
 	if (lx->setgroups == FX_SETGROUPS_ALLOW)
 		plan->setgroups_text = "allow";
 	else if (lx->setgroups == FX_SETGROUPS_DENY || lx->ngid_map)
@@ -116,6 +129,14 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 		static const int type[] = { MS_PRIVATE, MS_SLAVE, MS_SHARED };
 		fx__plan_push(plan, FX__OP_PROPAGATION, FX_STEP_PROPAGATION)->a =
 			MS_REC | type[lx->propagation];
+	}
+	/* After the maps: the child is then root, with CAP_SYS_TIME, in the
+	 * user namespace that owns the new time namespace. */
+	if (plan->time_offsets[0]) {
+		struct fx__op *op = fx__plan_push(plan, FX__OP_TIME_OFFSETS, FX_STEP_TIME_OFFSETS);
+
+		op->ptr = plan->time_offsets;
+		op->b = (int)strlen(plan->time_offsets);
 	}
 	return 0;
 }
@@ -148,6 +169,8 @@ void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 		push_rlimits(plan, lx, FX__OP_RLIMIT_RAISE);
 	if (lx->has_nice)
 		fx__plan_push(plan, FX__OP_NICE, FX_STEP_NICE)->a = lx->nice;
+	if (lx->has_ioprio)
+		fx__plan_push(plan, FX__OP_IOPRIO, FX_STEP_IOPRIO)->a = lx->ioprio;
 	if (lx->has_sched) {
 		plan->sched_priority = lx->priority;
 		op = fx__plan_push(plan, FX__OP_SCHED, FX_STEP_SCHED);
@@ -163,6 +186,10 @@ void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 		plan->bounding_drop = lx->bounding_drop;
 		fx__plan_push(plan, FX__OP_BOUNDING, FX_STEP_BOUNDING)->ptr = &plan->bounding_drop;
 	}
+	/* Needs CAP_SETPCAP: while still privileged, before the uid switch
+	 * (whose effect on the capabilities the bits change). */
+	if (lx->has_securebits)
+		fx__plan_push(plan, FX__OP_SECUREBITS, FX_STEP_SECUREBITS)->a = lx->securebits;
 }
 
 int fx__plan_linux_setuid_keeps_caps(const struct fx_attr *attr)

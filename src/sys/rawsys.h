@@ -316,6 +316,11 @@ static inline long fx__sys_setpriority(int which, int who, int prio)
 	return fx__syscall3(SYS_setpriority, which, who, prio);
 }
 
+static inline long fx__sys_ioprio_set(int which, int who, int ioprio)
+{
+	return fx__syscall3(SYS_ioprio_set, which, who, ioprio);
+}
+
 static inline long fx__sys_sched_setaffinity(int pid, size_t size, const void *mask)
 {
 	return fx__syscall3(SYS_sched_setaffinity, pid, (long)size, (long)mask);
