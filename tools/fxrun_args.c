@@ -1288,7 +1288,7 @@ static int split_string(const char *str, char **bufp, char ***wordsp,
 			               c == '\v' || c == '\f' || c == '\r'))
 				break;
 			if (!quote && (c == '\'' || c == '"')) {
-				quote = c;
+				quote = (unsigned char)c;
 				in_word = 1;
 				continue;
 			}
@@ -1315,7 +1315,7 @@ static int split_string(const char *str, char **bufp, char ***wordsp,
 				k = c ? strchr(from, c) : NULL;
 				if (!k)
 					goto bad_escape;
-				out[len++] = to[k - from] == '_' ? ' ' : to[k - from];
+				out[len++] = (char)(to[k - from] == '_' ? ' ' : to[k - from]);
 				in_word = 1;
 				continue;
 			}

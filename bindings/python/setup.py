@@ -25,7 +25,7 @@ LIB_FILES = ["Makefile", "src", "include"]
 def lib_root():
     for root in (os.environ.get("FORKEXEC_ROOT"), os.path.join(HERE, "..", ".."),
                  os.path.join(HERE, "libforkexec")):
-        if root and os.path.exists(os.path.join(root, "src", "spawn.c")):
+        if root and os.path.exists(os.path.join(root, "include", "forkexec.h")):
             return os.path.abspath(root)
     raise SystemExit("forkexec: libforkexec's sources not found "
                      "(build from the repository, or set FORKEXEC_ROOT)")

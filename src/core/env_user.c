@@ -75,7 +75,7 @@ int fx_env_for_user(char ***out, char *const *base, const struct passwd *pw,
 	vars[n_vars++] = p, p += sprintf(p, "USER=%s", pw->pw_name) + 1;
 	vars[n_vars++] = p, p += sprintf(p, "LOGNAME=%s", pw->pw_name) + 1;
 	if (reset)
-		vars[n_vars++] = p, p += sprintf(p, "PATH=%s", path) + 1;
+		vars[n_vars++] = p, sprintf(p, "PATH=%s", path);
 
 	for (i = 0; i < n_base; i++)
 		if (!reset || strncmp(base[i], "TERM=", 5) == 0)
