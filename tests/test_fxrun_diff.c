@@ -552,6 +552,25 @@ static const char *key_value(const struct ctx *c, const fxt_report *r,
 		snprintf(buf, n, "%lld", (atoll(v) - (long long)ts.tv_sec + 500000) / 1000 - 500);
 		return buf;
 	}
+	/* A signal mask, less the signals the C library keeps for itself
+	 * (glibc 32 and 33, musl 32 to 34): fxrun can block only what its
+	 * libc lets it, and the tool is linked with another libc in some
+	 * gates.  The test is linked with fxrun's: sigfillset says which. */
+	if (strcmp(key, "sigmask") == 0) {
+		const char *v = fxt_get(r, key);
+		unsigned long long mask, usable = 0;
+		sigset_t all;
+
+		if (!v)
+			return NULL;
+		sigfillset(&all);
+		for (int sig = 1; sig <= 64; sig++)
+			if (sigismember(&all, sig) == 1)
+				usable |= 1ULL << (sig - 1);
+		mask = strtoull(v, NULL, 16);
+		snprintf(buf, n, "%llx", mask & usable);
+		return buf;
+	}
 	if (strcmp(key, "newpg") == 0) {
 		const char *a = fxt_get(r, "pgid");
 

@@ -111,7 +111,7 @@ int fxrun_dump(FILE *out)
 	bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
 	fputs("Securebits: ", out);
 	for (i = 0; bits > 0 && i < 32; i++) {
-		if (!(bits & (1 << i)))
+		if (!((unsigned)bits & (1u << i)))
 			continue;
 		fputs(first ? "" : ",", out);
 		first = 0;

@@ -349,7 +349,8 @@ static int plan_stdio(struct out *o, struct fx_attr *eff, struct fx__fd_map *map
 	static const char *const names[] = { "stdin", "stdout", "stderr" };
 	int next = 0, stdout_from = -1;
 
-	memcpy(maps, attr->maps, attr->nmaps * sizeof *maps);
+	if (attr->nmaps)
+		memcpy(maps, attr->maps, attr->nmaps * sizeof *maps);
 	eff->maps = maps;
 	eff->nmaps = attr->nmaps;
 	for (int s = 0; s < 3; s++) {
