@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fx_spawn: resolve the program, build the plan, let a backend create the
- * child, and learn from the child's report whether it reached execve.
+ * The spawn core: build the plan, let a backend create the child, and
+ * learn from the child's report whether it reached execve.  fx_spawn
+ * itself lives a layer up (src/io/spawn_stdio.c), which resolves the
+ * program and turns stdio settings into fd maps before calling
+ * fx__spawn_path here.
  *
  * The report has two channels.  Where this process has proven that a
  * CLONE_VM|CLONE_VFORK clone shares our memory and suspends us until the
@@ -28,7 +31,6 @@
 #include "core/proc.h"
 #include "backend/backend.h"
 #include "core/spawn_core.h"
-#include "io/stdio_wire.h"
 
 static const struct fx_attr default_attr = {
 	.backend = FX__BACKEND_DEFAULT,
@@ -346,26 +348,18 @@ static int build_from_attr(struct fx__plan *plan, const void *source, int err_fd
 	return 0;
 }
 
-int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_attr *attr,
-                 const struct fx__spawn_opts *xo, fx_error *err)
+/*
+ * The core's fx_spawn, below stdio: the program is resolved already and
+ * attr's stdio settings have been turned into fd maps by the io layer
+ * (src/io/spawn_stdio.c), which owns fx_spawn and fills the handle's
+ * pipe ends once we return.  The core reads no stdio setting.
+ */
+int fx__spawn_path(fx_proc **out, const char *path, char *const argv[],
+                   const struct fx_attr *attr, fx_error *err)
 {
-	struct fx__stdio_set set;
-	fx_error scratch;
 	fx_proc *proc;
-	char *path = NULL;
 	int rc;
 
-	if (!err)
-		err = &scratch;
-	fx__set_error(err, FX_STEP_NONE, 0, -1);
-	if (!out || !file || !argv || !argv[0])
-		return fx__set_error(err, FX_STEP_ARGS, EINVAL, -1);
-	*out = NULL;
-	/* As execve and execvp say of an empty name. */
-	if (!*file) {
-		fx__set_error(err, FX_STEP_LOOKUP, ENOENT, -1);
-		return -ENOENT;
-	}
 	if (!attr)
 		attr = &default_attr;
 	/* Allocated before the child exists, so that nothing can fail once
@@ -373,49 +367,30 @@ int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_a
 	proc = malloc(sizeof *proc);
 	if (!proc)
 		return fx__set_error(err, FX_STEP_PLAN, ENOMEM, -1);
-	rc = fx__lookup(file, attr, &path);
-	if (rc < 0) {
-		fx__set_error(err, FX_STEP_LOOKUP, -rc, -1);
-		set_subject(err, file);
-		free(proc);
-		return rc;
-	}
-	/* The program exists: now its stdio, so that a missing program
-	 * creates no output file. */
-	rc = fx__stdio_prepare(&set, attr, xo, err);
-	if (rc < 0) {
-		fx__stdio_finish(&set, 1);
-		free(path);
-		free(proc);
-		return rc;
-	}
-	struct attr_source src = { &set.eff, path, argv };
-	struct fx__spawn_request req = { set.eff.backend, build_from_attr, &src, NULL };
+	struct attr_source src = { attr, path, argv };
+	struct fx__spawn_request req = { attr->backend, build_from_attr, &src, NULL };
 	pid_t pid = -1;
 	int pidfd = -1;
 
 	rc = fx__spawn_child(&req, &pid, &pidfd, err);
 	if (rc < 0) {
-		describe_subject(err, &set.eff, path);
+		describe_subject(err, attr, path);
 		free(proc);
-	} else {
-		proc->pid = pid;
-		proc->pidfd = pidfd;
-		proc->reaped = 0;
-		proc->taken = 0;
-		proc->lost = 0;
-		proc->status = 0;
-		for (int s = 0; s < 3; s++)
-			proc->stdio[s] = set.parent[s];
-		*out = proc;
+		return rc;
 	}
-	fx__stdio_finish(&set, rc < 0);
-	free(path);
-	return rc;
+	proc->pid = pid;
+	proc->pidfd = pidfd;
+	proc->reaped = 0;
+	proc->taken = 0;
+	proc->lost = 0;
+	proc->status = 0;
+	for (int s = 0; s < 3; s++)
+		proc->stdio[s] = -1;
+	*out = proc;
+	return 0;
 }
 
-int fx_spawn(fx_proc **out, const char *file, char *const argv[], const fx_attr *attr,
-             fx_error *err)
+const struct fx_attr *fx__attr_or_default(const struct fx_attr *attr)
 {
-	return fx__spawn_ex(out, file, argv, attr, NULL, err);
+	return attr ? attr : &default_attr;
 }
