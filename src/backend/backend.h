@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "child/plan.h"
+#include "backend/protocol.h" /* the choices the backends follow */
 
 /*
  * Creates a child that runs fx__child_main(ctx).  The caller has blocked
@@ -25,25 +26,6 @@
 
 int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step);
 int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step);
-
-/*
- * Whether a clone-backend child may report in shared memory instead of
- * over a pipe: this process has proven that CLONE_VM|CLONE_VFORK shares
- * memory and suspends the caller (spawn_linux.c).
- */
-int fx__clone_reports_in_memory(void);
-
-/* Whether this process has run the probe behind the answer already (for
- * the tests that need a process where it has not). */
-int fx__vm_probe_done(void);
-
-/*
- * Whether a child that must wait for its maps (plan->handshake) can
- * share our memory while we write them: proven CLONE_VM, and clone3.
- * Elsewhere it is made without CLONE_VM, unshares its namespaces itself
- * and reports over the pipe (ctx->maps_by_pipe).
- */
-int fx__clone_handshakes_in_memory(void);
 
 /*
  * userns.c: writes a waiting child's setgroups, uid_map and gid_map,
@@ -68,12 +50,5 @@ int fx__pidfd_of(pid_t pid, int reserve);
 /* Blocks every signal (even libc's internal ones); returns the old mask. */
 uint64_t fx__block_all_signals(void);
 void fx__restore_signals(uint64_t mask);
-
-/* Cached kernel capabilities, learnt from refusals (spawn_linux.c). */
-#define FX__NO_CLONE3        (1u << 0)
-#define FX__NO_CLEAR_SIGHAND (1u << 1)
-#define FX__NO_CLONE_PIDFD   (1u << 2)
-#define FX__NO_SHARED_FILES  (1u << 3)
-void fx__kernel_lacks(unsigned what);
 
 #endif

@@ -6,7 +6,8 @@
  * program and turns stdio settings into fd maps before calling
  * fx__spawn_path here.
  *
- * The report has two channels.  Where this process has proven that a
+ * The report has two channels (which one a spawn uses is decided in
+ * src/backend/protocol.c, with the rest of the protocol).  Where this process has proven that a
  * CLONE_VM|CLONE_VFORK clone shares our memory and suspends us until the
  * child has exec'd or exited (spawn_linux.c), a failed child writes its
  * report into the ctx, magic last, and we read it once the clone
@@ -215,7 +216,7 @@ static int spawn_attempt(const struct fx__spawn_request *req, pid_t *out_pid, in
 	struct fx__child_ctx ctx;
 	struct fx__report rep;
 	int pipefd[2] = { -1, -1 }, pidfd = -1, step = FX_STEP_CLONE, rc, failed;
-	int in_memory = req->backend != FX_BACKEND_FORK && fx__clone_reports_in_memory();
+	int in_memory = fx__protocol_reports_in_memory(req->backend);
 	pid_t pid = -1;
 
 	memset(&ctx, 0, sizeof ctx);
@@ -228,8 +229,8 @@ again:
 	if (rc < 0)
 		goto out_plan;
 	/* A child that cannot wait for its maps in our memory reports on
-	 * the pipe: build again around one. */
-	if (in_memory && plan.handshake && !fx__clone_handshakes_in_memory()) {
+	 * the pipe (protocol.c): build again around one. */
+	if (in_memory && fx__protocol_handshake(req->backend, &plan) == FX__HANDSHAKE_BY_PIPE) {
 		fx__plan_free(&plan);
 		in_memory = 0;
 		goto again;
@@ -239,7 +240,9 @@ again:
 	ctx.plan = &plan;
 	ctx.err_fd = pipefd[1];
 	ctx.ns_unshare = plan.ns_flags;
-	ctx.maps_by_pipe = plan.handshake;
+	/* The fork backend keeps this; the clone backend asks again, as
+	 * things stand when it clones. */
+	ctx.maps_by_pipe = fx__protocol_handshake(req->backend, &plan) == FX__HANDSHAKE_BY_PIPE;
 	if (plan.nslots) {
 		ctx.slots = calloc(plan.nslots, sizeof *ctx.slots);
 		if (!ctx.slots) {
