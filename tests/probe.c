@@ -718,24 +718,6 @@ static void put_rlimits(void)
  * musl's sched_getscheduler and sched_getparam are stubs failing with
  * ENOSYS.  getpriority may return -1 as a nice value: errno tells.
  */
-/* clock.monotonic, clock.boottime: whole seconds, as this process's
- * time namespace shows them. */
-static void put_clocks(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
-		putf("clock.monotonic", "%lld", (long long)ts.tv_sec);
-	else
-		put("clock.monotonic", "?");
-#ifdef CLOCK_BOOTTIME
-	if (clock_gettime(CLOCK_BOOTTIME, &ts) == 0)
-		putf("clock.boottime", "%lld", (long long)ts.tv_sec);
-	else
-#endif
-		put("clock.boottime", "?");
-}
-
 static void put_sched(void)
 {
 	struct sched_param param = { 0 };
@@ -903,6 +885,24 @@ static void put_try(const char *name)
  * fcntl(F_GETPATH) and sysctl instead of /proc. */
 #include "probe_darwin.h"
 #endif /* !__APPLE__ */
+
+/* clock.monotonic, clock.boottime: whole seconds, as this process's
+ * time namespace shows them. */
+static void put_clocks(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
+		putf("clock.monotonic", "%lld", (long long)ts.tv_sec);
+	else
+		put("clock.monotonic", "?");
+#ifdef CLOCK_BOOTTIME
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) == 0)
+		putf("clock.boottime", "%lld", (long long)ts.tv_sec);
+	else
+#endif
+		put("clock.boottime", "?");
+}
 
 /* ------------------------------------------------------------------ */
 /* main                                                                */
