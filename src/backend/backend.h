@@ -9,7 +9,8 @@
 #include "backend/protocol.h" /* the choices the backends follow */
 
 /*
- * Creates a child that runs fx__child_main(ctx).  The caller has blocked
+ * Creates a child that runs fx__child_main(ctx), which walks plan->child
+ * (ctx->plan); the rest of plan is the clone's (protocol.c).  The caller has blocked
  * every signal and recorded the spawning thread's mask in
  * ctx->thread_mask (the child must not run a handler of the parent's
  * before it has reset them all), and restores it once it has the child's
@@ -24,8 +25,10 @@
  * kernel was just learnt and changes how the plan must be built). */
 #define FX__STEP_RETRY (-1)
 
-int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step);
-int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step);
+int fx__backend_clone(const struct fx__plan *plan, struct fx__child_ctx *ctx, pid_t *pid,
+                      int *pidfd, int *step);
+int fx__backend_fork(const struct fx__plan *plan, struct fx__child_ctx *ctx, pid_t *pid,
+                     int *pidfd, int *step);
 
 /*
  * userns.c: writes a waiting child's setgroups, uid_map and gid_map,
@@ -33,7 +36,8 @@ int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *ste
  * of ctx's sync pipe, which the caller marks closed (-1) once the child
  * no longer reads ctx.  0, or -errno with *step set.
  */
-int fx__release_child(struct fx__child_ctx *ctx, pid_t pid, int *step);
+int fx__release_child(const struct fx__plan *plan, struct fx__child_ctx *ctx, pid_t pid,
+                      int *step);
 
 /*
  * spawn_fork.c: a pidfd the caller cannot do without (plan->need_pidfd)

@@ -12,7 +12,8 @@
 
 #include "backend/backend.h"
 
-int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step)
+int fx__backend_clone(const struct fx__plan *plan, struct fx__child_ctx *ctx, pid_t *pid,
+                      int *pidfd, int *step)
 {
 	*pidfd = -1;
 	*step = FX_STEP_CLONE;

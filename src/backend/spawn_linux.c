@@ -150,10 +150,10 @@ static void wait_until_vm_released(struct fx__child_ctx *ctx)
  * the child left without a report (or made its own, which then wins):
  * make one for it, on the channel the caller reads.
  */
-static void handshake_in_memory(struct fx__child_ctx *ctx, pid_t pid)
+static void handshake_in_memory(const struct fx__plan *plan, struct fx__child_ctx *ctx, pid_t pid)
 {
 	int step = FX_STEP_NAMESPACES;
-	int rc = fx__release_child(ctx, pid, &step);
+	int rc = fx__release_child(plan, ctx, pid, &step);
 
 	wait_until_vm_released(ctx);
 	ctx->sync_fd = ctx->sync_wfd = -1;
@@ -184,9 +184,9 @@ static int clone_step(const struct fx__plan *plan, unsigned long long flags, lon
  * fork-style clone whose child unshares and reports on the pipe), and
  * learns from each refusal: the next attempt asks protocol.c again.
  */
-int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step)
+int fx__backend_clone(const struct fx__plan *plan, struct fx__child_ctx *ctx, pid_t *pid,
+                      int *pidfd, int *step)
 {
-	const struct fx__plan *plan = ctx->plan;
 	int stack_kept, want_pidfd = !plan->no_pidfd, fd = -1, reserve = -1;
 	enum fx__handshake hs = fx__protocol_handshake(FX_BACKEND_CLONE, plan);
 	int beside = hs == FX__HANDSHAKE_IN_MEMORY;
@@ -201,7 +201,10 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		return -ENOMEM;
 	}
 	ctx->files_shared = fx__protocol_shares_files(plan);
-	ctx->parent_pid = ctx->plan->checks_parent ? (int)fx__sys_getpid() : 0;
+	/* The child checks its parent after PR_SET_PDEATHSIG by getppid(),
+	 * unless it waits for its maps: the handshake proves it then (in a
+	 * new pid namespace getppid() says 0). */
+	ctx->parent_pid = plan->checks_parent && !plan->handshake ? (int)fx__sys_getpid() : 0;
 	ctx->maps_by_pipe = hs == FX__HANDSHAKE_BY_PIPE;
 	for (;;) {
 		fx__protocol_clone(plan, hs, ctx->files_shared, want_pidfd, &how);
@@ -302,7 +305,7 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		break;
 	}
 	if (rc > 0 && beside)
-		handshake_in_memory(ctx, (pid_t)rc);
+		handshake_in_memory(plan, ctx, (pid_t)rc);
 	if (!stack_kept)
 		unmap_stack(stack - guard_size());
 	if (rc < 0) {

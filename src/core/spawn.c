@@ -163,7 +163,8 @@ static int wants_private_table(const struct fx__child_ctx *ctx, const struct fx_
  * it is not: its own report (it failed before), or our failure to write
  * its maps (it then leaves without a word).
  */
-static int handshake_by_pipe(struct fx__child_ctx *ctx, int fd, pid_t pid,
+static int handshake_by_pipe(const struct fx__plan *plan, struct fx__child_ctx *ctx, int fd,
+                             pid_t pid,
                              struct fx__report *rep)
 {
 	int step = FX_STEP_NAMESPACES, rc;
@@ -177,7 +178,7 @@ static int handshake_by_pipe(struct fx__child_ctx *ctx, int fd, pid_t pid,
 	}
 	if (rep->step != FX_STEP_NONE)
 		return 1;
-	rc = fx__release_child(ctx, pid, &step);
+	rc = fx__release_child(plan, ctx, pid, &step);
 	ctx->sync_fd = ctx->sync_wfd = -1;
 	if (rc == 0)
 		return 0;
@@ -237,7 +238,7 @@ again:
 	}
 	if (plan.handshake && (rc = make_sync_pipe(&ctx, err)) < 0)
 		goto out_plan;
-	ctx.plan = &plan;
+	ctx.plan = &plan.child;
 	ctx.err_fd = pipefd[1];
 	ctx.ns_unshare = plan.ns_flags;
 	/* The fork backend keeps this; the clone backend asks again, as
@@ -260,9 +261,9 @@ again:
 	 */
 	ctx.thread_mask = fx__block_all_signals();
 	if (req->backend == FX_BACKEND_FORK)
-		rc = fx__backend_fork(&ctx, &pid, &pidfd, &step);
+		rc = fx__backend_fork(&plan, &ctx, &pid, &pidfd, &step);
 	else
-		rc = fx__backend_clone(&ctx, &pid, &pidfd, &step);
+		rc = fx__backend_clone(&plan, &ctx, &pid, &pidfd, &step);
 	if (pipefd[1] >= 0) {
 		close(pipefd[1]);
 		pipefd[1] = -1;
@@ -275,7 +276,7 @@ again:
 			fx__set_error(err, step, -rc, -1);
 		goto out_plan;
 	}
-	if (ctx.maps_by_pipe && handshake_by_pipe(&ctx, pipefd[0], pid, &rep))
+	if (ctx.maps_by_pipe && handshake_by_pipe(&plan, &ctx, pipefd[0], pid, &rep))
 		failed = 1;
 	else
 		failed = in_memory ? memory_report(&ctx, &rep) : read_report(pipefd[0], &rep);
