@@ -69,7 +69,7 @@ ifeq ($(OS),darwin)
 # Darwin builds src/*_darwin.c instead of the Linux-only files, and no
 # posix_spawn layer (its types are Apple's; see the README).
 DARWIN_EXCLUDED := src/linux/attr_linux.c src/backend/exitinfo_linux.c src/linux/plan_linux.c src/backend/userns.c src/linux/describe_linux.c \
-                   src/linux/names_linux.c src/backend/spawn_linux.c src/posix/posix_spawn.c src/posix/plan_posix.c
+                   src/linux/names_linux.c src/backend/spawn_linux.c src/backend/protocol.c src/posix/posix_spawn.c src/posix/plan_posix.c
 LIB_SRCS   := $(filter-out $(DARWIN_EXCLUDED),$(LIB_SRCS))
 CHILD_SRCS := src/child/child_darwin.c
 ASM_SRCS   :=

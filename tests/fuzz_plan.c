@@ -267,29 +267,29 @@ static int is_fd_op(unsigned kind)
  */
 static void check_containment_order(const struct fx__plan *plan)
 {
-	size_t first_fd = plan->nops, last_fd = 0, setuid_at = plan->nops;
+	size_t first_fd = plan->child.nops, last_fd = 0, setuid_at = plan->child.nops;
 
-	for (size_t i = 0; i < plan->nops; i++) {
-		if (is_fd_op(plan->ops[i].kind)) {
-			if (first_fd == plan->nops)
+	for (size_t i = 0; i < plan->child.nops; i++) {
+		if (is_fd_op(plan->child.ops[i].kind)) {
+			if (first_fd == plan->child.nops)
 				first_fd = i;
 			last_fd = i;
 		}
-		if (plan->ops[i].kind == FX__OP_SETUID)
+		if (plan->child.ops[i].kind == FX__OP_SETUID)
 			setuid_at = i;
 	}
-	for (size_t i = 0; i < plan->nops; i++) {
-		unsigned k = plan->ops[i].kind;
+	for (size_t i = 0; i < plan->child.nops; i++) {
+		unsigned k = plan->child.ops[i].kind;
 		if ((k == FX__OP_UNSHARE || k == FX__OP_WAIT_PARENT) && i > first_fd)
 			violation("op %zu (namespaces) after the first fd op %zu", i, first_fd);
-		if (k == FX__OP_RLIMIT && first_fd < plan->nops && i < last_fd)
+		if (k == FX__OP_RLIMIT && first_fd < plan->child.nops && i < last_fd)
 			violation("op %zu (rlimit) before the last fd op %zu", i, last_fd);
 		if ((k == FX__OP_RLIMIT_RAISE || k == FX__OP_KEEPCAPS) && i > setuid_at)
 			violation("op %zu (privileged) after setuid at %zu", i, setuid_at);
-		if (k == FX__OP_AMBIENT && setuid_at < plan->nops && i < setuid_at)
+		if (k == FX__OP_AMBIENT && setuid_at < plan->child.nops && i < setuid_at)
 			violation("op %zu (ambient) before setuid at %zu", i, setuid_at);
 	}
-	if (plan->nops == 0 || plan->ops[plan->nops - 1].kind != FX__OP_EXEC)
+	if (plan->child.nops == 0 || plan->child.ops[plan->child.nops - 1].kind != FX__OP_EXEC)
 		violation("the plan does not end with execve");
 }
 
@@ -408,15 +408,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		violation("plan accepted source of fd %d, reused by the pipe", reused);
 
 	/* Shape of the plan. */
-	if (plan.nops == 0 || plan.ops[plan.nops - 1].kind != FX__OP_EXEC)
+	if (plan.child.nops == 0 || plan.child.ops[plan.child.nops - 1].kind != FX__OP_EXEC)
 		violation("the plan does not end with execve");
 	if (plan.nslots > sizeof c.slots / sizeof c.slots[0])
 		violation("%zu slots", plan.nslots);
 	if (plan.fd_floor <= err_w)
 		violation("fd_floor %d not above the error channel %d", plan.fd_floor, err_w);
 	if (c.in_memory)
-		for (size_t i = 0; i < plan.nops; i++)
-			if (plan.ops[i].kind == FX__OP_MOVE_ERR)
+		for (size_t i = 0; i < plan.child.nops; i++)
+			if (plan.child.ops[i].kind == FX__OP_MOVE_ERR)
 				violation("op %zu moves an error pipe there is none of", i);
 	for (size_t i = 0; i < attr->nmaps; i++)
 		if (attr->maps[i].child_fd >= plan.fd_floor ||
@@ -426,7 +426,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The child starts with the parent's table. */
 	memcpy(c.t, parent, sizeof parent);
-	c.ctx.plan = &plan;
+	c.ctx.plan = &plan.child;
 	c.ctx.slots = c.slots;
 	c.ctx.err_fd = err_w;
 	c.ctx.files_shared = plan.closes_fds && (flags & 0x40);
@@ -444,8 +444,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 
-	for (size_t i = 0; i < plan.nops; i++) {
-		const struct fx__op *op = &plan.ops[i];
+	for (size_t i = 0; i < plan.child.nops; i++) {
+		const struct fx__op *op = &plan.child.ops[i];
 
 		check_err_channel(&c, "before", i);
 		long r = run_op(&c, &plan, op);
@@ -466,7 +466,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			          op->index, p);
 		goto out_plan;
 	}
-	check_err_channel(&c, "at execve, after", plan.nops);
+	check_err_channel(&c, "at execve, after", plan.child.nops);
 
 	/* Every source open: nothing may have failed. */
 	for (size_t i = 0; i < attr->nmaps; i++) {

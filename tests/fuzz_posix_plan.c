@@ -334,8 +334,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		put(c.t, c.pidfd, OBJ_PIDFD, 1);
 	}
 
-	for (size_t i = 0; i < plan.nops; i++) {
-		const struct fx__op *op = &plan.ops[i];
+	for (size_t i = 0; i < plan.child.nops; i++) {
+		const struct fx__op *op = &plan.child.ops[i];
 		long r;
 
 		check_pipe(&c, i);

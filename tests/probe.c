@@ -718,24 +718,6 @@ static void put_rlimits(void)
  * musl's sched_getscheduler and sched_getparam are stubs failing with
  * ENOSYS.  getpriority may return -1 as a nice value: errno tells.
  */
-/* clock.monotonic, clock.boottime: whole seconds, as this process's
- * time namespace shows them. */
-static void put_clocks(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
-		putf("clock.monotonic", "%lld", (long long)ts.tv_sec);
-	else
-		put("clock.monotonic", "?");
-#ifdef CLOCK_BOOTTIME
-	if (clock_gettime(CLOCK_BOOTTIME, &ts) == 0)
-		putf("clock.boottime", "%lld", (long long)ts.tv_sec);
-	else
-#endif
-		put("clock.boottime", "?");
-}
-
 static void put_sched(void)
 {
 	struct sched_param param = { 0 };
@@ -904,6 +886,24 @@ static void put_try(const char *name)
 #include "probe_darwin.h"
 #endif /* !__APPLE__ */
 
+/* clock.monotonic, clock.boottime: whole seconds, as this process's
+ * time namespace shows them. */
+static void put_clocks(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
+		putf("clock.monotonic", "%lld", (long long)ts.tv_sec);
+	else
+		put("clock.monotonic", "?");
+#ifdef CLOCK_BOOTTIME
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) == 0)
+		putf("clock.boottime", "%lld", (long long)ts.tv_sec);
+	else
+#endif
+		put("clock.boottime", "?");
+}
+
 /* ------------------------------------------------------------------ */
 /* main                                                                */
 /* ------------------------------------------------------------------ */
@@ -1063,12 +1063,8 @@ int main(int argc, char **argv)
 	put_status();
 	put_misc();
 	put_containment();
-#if !defined(__APPLE__) /* the time namespace's clocks: Linux */
 	if (clocks)
 		put_clocks();
-#else
-	(void)clocks;
-#endif
 	if (try_name)
 		put_try(try_name);
 	write_report(report_fd);

@@ -6,9 +6,11 @@
 #include <sys/types.h>
 
 #include "child/plan.h"
+#include "backend/protocol.h" /* the choices the backends follow */
 
 /*
- * Creates a child that runs fx__child_main(ctx).  The caller has blocked
+ * Creates a child that runs fx__child_main(ctx), which walks plan->child
+ * (ctx->plan); the rest of plan is the clone's (protocol.c).  The caller has blocked
  * every signal and recorded the spawning thread's mask in
  * ctx->thread_mask (the child must not run a handler of the parent's
  * before it has reset them all), and restores it once it has the child's
@@ -23,27 +25,10 @@
  * kernel was just learnt and changes how the plan must be built). */
 #define FX__STEP_RETRY (-1)
 
-int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step);
-int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step);
-
-/*
- * Whether a clone-backend child may report in shared memory instead of
- * over a pipe: this process has proven that CLONE_VM|CLONE_VFORK shares
- * memory and suspends the caller (spawn_linux.c).
- */
-int fx__clone_reports_in_memory(void);
-
-/* Whether this process has run the probe behind the answer already (for
- * the tests that need a process where it has not). */
-int fx__vm_probe_done(void);
-
-/*
- * Whether a child that must wait for its maps (plan->handshake) can
- * share our memory while we write them: proven CLONE_VM, and clone3.
- * Elsewhere it is made without CLONE_VM, unshares its namespaces itself
- * and reports over the pipe (ctx->maps_by_pipe).
- */
-int fx__clone_handshakes_in_memory(void);
+int fx__backend_clone(const struct fx__plan *plan, struct fx__child_ctx *ctx, pid_t *pid,
+                      int *pidfd, int *step);
+int fx__backend_fork(const struct fx__plan *plan, struct fx__child_ctx *ctx, pid_t *pid,
+                     int *pidfd, int *step);
 
 /*
  * userns.c: writes a waiting child's setgroups, uid_map and gid_map,
@@ -51,7 +36,8 @@ int fx__clone_handshakes_in_memory(void);
  * of ctx's sync pipe, which the caller marks closed (-1) once the child
  * no longer reads ctx.  0, or -errno with *step set.
  */
-int fx__release_child(struct fx__child_ctx *ctx, pid_t pid, int *step);
+int fx__release_child(const struct fx__plan *plan, struct fx__child_ctx *ctx, pid_t pid,
+                      int *step);
 
 /*
  * spawn_fork.c: a pidfd the caller cannot do without (plan->need_pidfd)
@@ -68,12 +54,5 @@ int fx__pidfd_of(pid_t pid, int reserve);
 /* Blocks every signal (even libc's internal ones); returns the old mask. */
 uint64_t fx__block_all_signals(void);
 void fx__restore_signals(uint64_t mask);
-
-/* Cached kernel capabilities, learnt from refusals (spawn_linux.c). */
-#define FX__NO_CLONE3        (1u << 0)
-#define FX__NO_CLEAR_SIGHAND (1u << 1)
-#define FX__NO_CLONE_PIDFD   (1u << 2)
-#define FX__NO_SHARED_FILES  (1u << 3)
-void fx__kernel_lacks(unsigned what);
 
 #endif

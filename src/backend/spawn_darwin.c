@@ -12,11 +12,23 @@
 
 #include "backend/backend.h"
 
-int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step)
+int fx__backend_clone(const struct fx__plan *plan, struct fx__child_ctx *ctx, pid_t *pid,
+                      int *pidfd, int *step)
 {
 	*pidfd = -1;
 	*step = FX_STEP_CLONE;
 	return -ENOTSUP;
+}
+
+/* protocol.c's answers here: the fork backend, a pipe, no clone. */
+int fx__protocol_reports_in_memory(int backend)
+{
+	return 0;
+}
+
+enum fx__handshake fx__protocol_handshake(int backend, const struct fx__plan *plan)
+{
+	return plan->handshake ? FX__HANDSHAKE_BY_PIPE : FX__HANDSHAKE_NONE;
 }
 
 int fx__clone_reports_in_memory(void)

@@ -119,7 +119,8 @@ int fx__pidfd_of(pid_t pid, int reserve)
 	return (int)fd;
 }
 
-int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step)
+int fx__backend_fork(const struct fx__plan *plan, struct fx__child_ctx *ctx, pid_t *pid,
+                     int *pidfd, int *step)
 {
 	pid_t child;
 	int saved, reserve = -1;
@@ -129,17 +130,19 @@ int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *ste
 	 * not join it by itself (POSIX_SPAWN_SETCGROUP, as glibc has it)
 	 * fails as the clone backend does without clone3.  Reached on the
 	 * generic fallback (src/sys/generic), where posix_spawn forks. */
-	if (ctx->plan->cgroup_fd >= 0 && !ctx->plan->cgroup_join) {
-		*step = ctx->plan->cgroup_step ? ctx->plan->cgroup_step : FX_STEP_CLONE;
+	if (plan->cgroup_fd >= 0 && !plan->cgroup_join) {
+		*step = plan->cgroup_step ? plan->cgroup_step : FX_STEP_CLONE;
 		return -ENOSYS;
 	}
-	if (ctx->plan->need_pidfd && (reserve = fx__pidfd_reserve()) < 0) {
+	if (plan->need_pidfd && (reserve = fx__pidfd_reserve()) < 0) {
 		*step = FX_STEP_CLONE;
 		return reserve;
 	}
 	ctx->handlers_cleared = 0;
 	ctx->files_shared = 0;
-	ctx->parent_pid = (int)fx__sys_getpid();
+	/* The child checks its parent after PR_SET_PDEATHSIG by getppid(),
+	 * unless it waits for its maps: the handshake proves it then. */
+	ctx->parent_pid = plan->handshake ? 0 : (int)fx__sys_getpid();
 #if defined(__APPLE__)
 	ctx->fd_bound = darwin_fd_bound();
 #endif
@@ -155,7 +158,7 @@ int fx__backend_fork(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *ste
 	}
 	/* The child is ours and, unless someone else reaped it already, its
 	 * pid cannot have been reused. */
-	if (!ctx->plan->no_pidfd) {
+	if (!plan->no_pidfd) {
 		int fd = fx__pidfd_of(child, reserve);
 		if (fd >= 0 && !names_our_child(fd)) {
 			fx__sys_close(fd);

@@ -22,34 +22,11 @@
 #include <unistd.h>
 
 #include "backend/backend.h"
+#include "backend/protocol.h"
 #include "sys/rawsys.h"
 
 #include <sched.h>
 
-#ifndef CLONE_CLEAR_SIGHAND
-#define CLONE_CLEAR_SIGHAND 0x100000000ULL
-#endif
-#ifndef CLONE_PIDFD
-#define CLONE_PIDFD 0x00001000
-#endif
-#ifndef CLONE_VM
-#define CLONE_VM 0x00000100
-#endif
-#ifndef CLONE_FILES
-#define CLONE_FILES 0x00000400
-#endif
-#ifndef CLONE_VFORK
-#define CLONE_VFORK 0x00004000
-#endif
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-#ifndef CLONE_CHILD_CLEARTID
-#define CLONE_CHILD_CLEARTID 0x00200000
-#endif
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 #define FX__FUTEX_WAIT 0 /* shared, as the kernel's CLONE_CHILD_CLEARTID wake is */
 
 /*
@@ -75,18 +52,7 @@ long fx__clone_run(unsigned long flags, void *stack_top, int *parent_tid,
 }
 #endif
 
-static atomic_uint kernel_lacks;
 static atomic_int pidfd_proven; /* pidfd_open has worked here (Linux 5.3) */
-
-void fx__kernel_lacks(unsigned what)
-{
-	atomic_fetch_or_explicit(&kernel_lacks, what, memory_order_relaxed);
-}
-
-static unsigned lacks(void)
-{
-	return atomic_load_explicit(&kernel_lacks, memory_order_relaxed);
-}
 
 uint64_t fx__block_all_signals(void)
 {
@@ -165,96 +131,6 @@ static char *child_stack(int *kept)
 }
 
 /*
- * Does CLONE_VM really share memory here, and does CLONE_VFORK really
- * suspend us?  Emulators (qemu-user) and valgrind quietly turn a
- * vfork-style clone into a fork.  Two things depend on the answer: the
- * child's report may travel through memory only if memory is shared, and
- * the descriptor table may be shared only while the parent truly sleeps.
- * So it is asked once, by a child that only writes a flag, on a small
- * stack in this frame (we sleep while it runs, as musl's posix_spawn
- * does with its child).
- *
- * The caller never asked for that child, so it must never see it: it is
- * cloned with exit signal 0, which sends no SIGCHLD when it ends and
- * makes it a "clone" child that waitpid(-1) without __WALL or __WCLONE
- * (what SIGCHLD handlers call) neither reaps nor reports; nor does
- * SIGCHLD set to SIG_IGN auto-reap it.  We reap it ourselves, with
- * __WALL (an emulator that turns the clone into a fork may give it
- * SIGCHLD after all), before the caller's signal mask is back, so that
- * no handler of the caller's can run while it exists.  Proving sharing
- * in the first real spawn instead would make that spawn's report
- * channel depend on its own outcome: a separate, invisible child is
- * simpler.
- */
-static atomic_int vm_shared_state; /* 0 unknown, 1 shared, -1 not */
-
-static int vm_is_shared(void)
-{
-	int state = atomic_load_explicit(&vm_shared_state, memory_order_acquire);
-	char stack[4096] __attribute__((aligned(16)));
-	volatile int flag = 0;
-	int seen;
-	long pid;
-
-	if (state)
-		return state > 0;
-	uint64_t old = fx__block_all_signals();
-	/* No exit signal in the flags' low byte: see above. */
-	pid = fx__clone_run(CLONE_VM | CLONE_VFORK, stack + sizeof stack, NULL,
-	                    fx__vm_probe_entry, (void *)&flag);
-	/* Read before the child is waited for: set already only if the
-	 * child wrote our memory and we slept until it was done. */
-	seen = flag;
-	if (pid > 0)
-		while (waitpid((pid_t)pid, NULL, __WALL) < 0 && errno == EINTR)
-			;
-	fx__restore_signals(old);
-	/* A clone refused for want of resources (RLIMIT_NPROC, memory)
-	 * proves nothing: ask again next time.  One refused as invalid
-	 * will be refused again: qemu-user, which turns a vfork-style
-	 * clone into a fork, refuses one whose exit signal is not SIGCHLD
-	 * (EINVAL), and shares no memory with it either. */
-	if (pid <= 0 && pid != -EINVAL)
-		return 0;
-	state = pid > 0 && seen ? 1 : -1;
-	atomic_store_explicit(&vm_shared_state, state, memory_order_release);
-	return state > 0;
-}
-
-/*
- * FORKEXEC_REPORT=pipe keeps the error pipe where memory would do, so
- * that the test suite can run every test on both channels.  Read once;
- * ignored in set-user-ID programs.  A test knob, not an interface.
- */
-static int pipe_forced(void)
-{
-	static atomic_int forced; /* 0 unknown, 1 forced, -1 not */
-	int state = atomic_load_explicit(&forced, memory_order_relaxed);
-
-	if (!state) {
-		const char *v = secure_getenv("FORKEXEC_REPORT");
-		state = v && strcmp(v, "pipe") == 0 ? 1 : -1;
-		atomic_store_explicit(&forced, state, memory_order_relaxed);
-	}
-	return state > 0;
-}
-
-int fx__vm_probe_done(void)
-{
-	return atomic_load_explicit(&vm_shared_state, memory_order_acquire) != 0;
-}
-
-int fx__clone_reports_in_memory(void)
-{
-	return vm_is_shared() && !pipe_forced();
-}
-
-int fx__clone_handshakes_in_memory(void)
-{
-	return vm_is_shared() && !(lacks() & FX__NO_CLONE3);
-}
-
-/*
  * A child cloned with CLONE_VM but without CLONE_VFORK runs beside us on
  * our memory until it has exec'd or exited; the kernel then clears
  * ctx->vm_busy and wakes this futex (CLONE_CHILD_CLEARTID), as it ends a
@@ -274,10 +150,10 @@ static void wait_until_vm_released(struct fx__child_ctx *ctx)
  * the child left without a report (or made its own, which then wins):
  * make one for it, on the channel the caller reads.
  */
-static void handshake_in_memory(struct fx__child_ctx *ctx, pid_t pid)
+static void handshake_in_memory(const struct fx__plan *plan, struct fx__child_ctx *ctx, pid_t pid)
 {
 	int step = FX_STEP_NAMESPACES;
-	int rc = fx__release_child(ctx, pid, &step);
+	int rc = fx__release_child(plan, ctx, pid, &step);
 
 	wait_until_vm_released(ctx);
 	ctx->sync_fd = ctx->sync_wfd = -1;
@@ -303,26 +179,19 @@ static int clone_step(const struct fx__plan *plan, unsigned long long flags, lon
 }
 
 /*
- * Three ways, by what the plan needs and what this process has proven:
- *   - the common one: CLONE_VM|CLONE_VFORK, with the namespaces (if any)
- *     made by the clone; we sleep until the child has exec'd or exited;
- *   - a child that must wait for its id maps, with memory proven shared
- *     and clone3: CLONE_VM without CLONE_VFORK, so that we can write the
- *     maps while it waits, then we sleep until it has exec'd or exited
- *     (CLONE_CHILD_CLEARTID).  Still no page table copied;
- *   - the same where memory is not proven shared (an emulator) or there
- *     is no clone3: a plain fork-style clone, the child unshares its
- *     namespaces and tells us on the error pipe, and the caller writes
- *     the maps (spawn.c).
+ * Creates the child the way protocol.c chooses (its table: the common
+ * vfork-style clone, a child that waits for its maps in our memory, or a
+ * fork-style clone whose child unshares and reports on the pipe), and
+ * learns from each refusal: the next attempt asks protocol.c again.
  */
-int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *step)
+int fx__backend_clone(const struct fx__plan *plan, struct fx__child_ctx *ctx, pid_t *pid,
+                      int *pidfd, int *step)
 {
-	const struct fx__plan *plan = ctx->plan;
 	int stack_kept, want_pidfd = !plan->no_pidfd, fd = -1, reserve = -1;
-	int shared = vm_is_shared();
-	int beside = plan->handshake && shared && !(lacks() & FX__NO_CLONE3);
-	int forked = plan->handshake && !beside;
+	enum fx__handshake hs = fx__protocol_handshake(FX_BACKEND_CLONE, plan);
+	int beside = hs == FX__HANDSHAKE_IN_MEMORY;
 	char *stack = child_stack(&stack_kept);
+	struct fx__clone_choice how;
 	unsigned long long flags = 0;
 	long rc;
 
@@ -331,17 +200,15 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		*step = FX_STEP_STACK;
 		return -ENOMEM;
 	}
-	ctx->files_shared = ctx->plan->closes_fds && !plan->handshake &&
-	                    !(lacks() & FX__NO_SHARED_FILES) && shared;
-	ctx->parent_pid = ctx->plan->checks_parent ? (int)fx__sys_getpid() : 0;
-	ctx->maps_by_pipe = forked;
+	ctx->files_shared = fx__protocol_shares_files(plan);
+	/* The child checks its parent after PR_SET_PDEATHSIG by getppid(),
+	 * unless it waits for its maps: the handshake proves it then (in a
+	 * new pid namespace getppid() says 0). */
+	ctx->parent_pid = plan->checks_parent && !plan->handshake ? (int)fx__sys_getpid() : 0;
+	ctx->maps_by_pipe = hs == FX__HANDSHAKE_BY_PIPE;
 	for (;;) {
-		unsigned no = lacks();
-		/* An emulator turns our clone into a fork and refuses the
-		 * namespace flags: there the child unshares them itself. */
-		unsigned long long ns = shared && !forked ? plan->ns_flags & ~plan->ns_by_child : 0;
-
-		flags = forked ? 0 : CLONE_VM | (beside ? CLONE_CHILD_CLEARTID : CLONE_VFORK);
+		fx__protocol_clone(plan, hs, ctx->files_shared, want_pidfd, &how);
+		flags = how.flags;
 		/*
 		 * A pidfd the caller cannot do without: a kernel before 5.2
 		 * ignores CLONE_PIDFD in clone(), and pidfd_open (5.3) would
@@ -356,8 +223,7 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 				break;
 			atomic_store_explicit(&pidfd_proven, 1, memory_order_relaxed);
 		}
-		if (!(no & FX__NO_CLONE_PIDFD) && want_pidfd) {
-			flags |= CLONE_PIDFD;
+		if (flags & CLONE_PIDFD) {
 			/* The clone takes its slot itself, or fails (EMFILE). */
 			if (reserve >= 0) {
 				close(reserve);
@@ -369,32 +235,28 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 			if (rc < 0)
 				break;
 		}
-		if (ctx->files_shared)
-			flags |= CLONE_FILES;
 		fd = -1;
 		ctx->pidfd = (flags & CLONE_PIDFD) ? &fd : NULL;
 		ctx->vm_busy = 1;
-		if (!(no & FX__NO_CLONE3)) {
+		ctx->ns_unshare = how.ns_unshare;
+		ctx->handlers_cleared = !!(flags & CLONE_CLEAR_SIGHAND);
+		ctx->in_cgroup = !!(flags & CLONE_INTO_CGROUP);
+		if (how.refused) {
+			rc = how.refused;
+		} else if (how.clone3) {
 			struct fx__clone_args args;
 			size_t size = FX__CLONE_ARGS_SIZE_V0;
 			memset(&args, 0, sizeof args);
-			if (!(no & FX__NO_CLEAR_SIGHAND))
-				flags |= CLONE_CLEAR_SIGHAND;
-			if (plan->cgroup_fd >= 0) {
-				flags |= CLONE_INTO_CGROUP;
+			if (flags & CLONE_INTO_CGROUP) {
 				args.cgroup = (unsigned)plan->cgroup_fd;
 				size = FX__CLONE_ARGS_SIZE_V2;
 			}
-			flags |= ns;
-			ctx->ns_unshare = plan->ns_flags & ~ns;
-			ctx->handlers_cleared = !!(flags & CLONE_CLEAR_SIGHAND);
 			args.flags = flags;
 			args.pidfd = (unsigned long)&fd;
 			args.child_tid = (unsigned long)&ctx->vm_busy;
 			args.exit_signal = SIGCHLD;
 			args.stack = (unsigned long)stack;
 			args.stack_size = FX__STACK_SIZE;
-			ctx->in_cgroup = !!(flags & CLONE_INTO_CGROUP);
 			rc = fx__clone3_run(&args, size, fx__child_entry, ctx);
 			/* Only clone3 can start a child in a cgroup, and EPERM may
 			 * be the cgroup's answer: no fallback (the error is the
@@ -402,7 +264,8 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 			 * the plan allows it, and only when clone3 is missing.  A
 			 * child that was to share our memory while we write its
 			 * maps needs clone3: the caller starts over. */
-			if (rc == -ENOSYS || (rc == -EPERM && !ns && plan->cgroup_fd < 0)) {
+			if (rc == -ENOSYS ||
+			    (rc == -EPERM && !how.ns && plan->cgroup_fd < 0)) {
 				if (plan->cgroup_fd >= 0 && !plan->cgroup_join)
 					break;
 				fx__kernel_lacks(FX__NO_CLONE3);
@@ -417,16 +280,7 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 				fx__kernel_lacks(FX__NO_CLEAR_SIGHAND);
 				continue;
 			}
-		} else if (plan->cgroup_fd >= 0 && !plan->cgroup_join) {
-			rc = -ENOSYS;
 		} else {
-			ctx->in_cgroup = 0;
-			/* clone() has no room for CLONE_NEWTIME (its bit is
-			 * CSIGNAL's): the child unshares it. */
-			ns &= ~(unsigned long long)CLONE_NEWTIME;
-			flags |= ns;
-			ctx->ns_unshare = plan->ns_flags & ~ns;
-			ctx->handlers_cleared = 0;
 			rc = fx__clone_run((unsigned long)flags | SIGCHLD, stack + FX__STACK_SIZE,
 			                   &fd, fx__child_entry, ctx);
 			if (rc == -EINVAL && (flags & CLONE_PIDFD)) {
@@ -451,7 +305,7 @@ int fx__backend_clone(struct fx__child_ctx *ctx, pid_t *pid, int *pidfd, int *st
 		break;
 	}
 	if (rc > 0 && beside)
-		handshake_in_memory(ctx, (pid_t)rc);
+		handshake_in_memory(plan, ctx, (pid_t)rc);
 	if (!stack_kept)
 		unmap_stack(stack - guard_size());
 	if (rc < 0) {

@@ -59,7 +59,8 @@ static int write_maps(const struct fx__plan *plan, pid_t pid, int *step)
 	return 0;
 }
 
-int fx__release_child(struct fx__child_ctx *ctx, pid_t pid, int *step)
+int fx__release_child(const struct fx__plan *plan, struct fx__child_ctx *ctx, pid_t pid,
+                      int *step)
 {
 	int rc;
 
@@ -72,7 +73,7 @@ int fx__release_child(struct fx__child_ctx *ctx, pid_t pid, int *step)
 		close(ctx->spare_fd);
 		ctx->spare_fd = -1;
 	}
-	rc = write_maps(ctx->plan, pid, step);
+	rc = write_maps(plan, pid, step);
 
 	/* One byte lets it go on; end of file, if the maps failed, makes it
 	 * leave quietly: we know why. */

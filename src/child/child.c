@@ -22,6 +22,9 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+/* This file sees only what the child walks (struct fx__child_plan),
+ * never the parent's whole plan: see plan.h. */
+#define FX__CHILD_TU
 #include "child/plan.h"
 #include "sys/rawsys.h"
 
@@ -416,7 +419,7 @@ static long raise_ambient(const struct fx__op *op, long *index)
  * execve, and for glibc's posix_spawn before 2.15 (plan->shell_argv) a
  * file without a #! line (ENOEXEC) run by /bin/sh as a script.
  */
-static long exec_or_shell(const struct fx__plan *plan, const char *path)
+static long exec_or_shell(const struct fx__child_plan *plan, const char *path)
 {
 	long rc = fx__sys_execve(path, plan->argv, plan->envp);
 
@@ -427,7 +430,7 @@ static long exec_or_shell(const struct fx__plan *plan, const char *path)
 
 static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *index)
 {
-	const struct fx__plan *plan = ctx->plan;
+	const struct fx__child_plan *plan = ctx->plan;
 	long rc;
 
 	switch (op->kind) {
@@ -441,7 +444,7 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 			return rc;
 		/* The parent may have died before the prctl: then we were
 		 * reparented and no signal will ever come. */
-		if (!plan->handshake && fx__sys_getppid() != ctx->parent_pid)
+		if (ctx->parent_pid && fx__sys_getppid() != ctx->parent_pid)
 			return -ESRCH;
 		return 0;
 	case FX__OP_SETSID:
@@ -536,7 +539,7 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 	case FX__OP_RLIMIT_RAISE:
 		return raise_hard_limit(op);
 	case FX__OP_JOIN_CGROUP:
-		return ctx->in_cgroup ? 0 : join_cgroup(plan->cgroup_fd);
+		return ctx->in_cgroup ? 0 : join_cgroup(op->a);
 	case FX__OP_NICE:
 		return fx__sys_setpriority(FX__PRIO_PROCESS, 0, op->a);
 	case FX__OP_TIME_OFFSETS:
@@ -572,7 +575,7 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
  * remembered, anything else (ENOEXEC, E2BIG, ...) ends the search.  Only
  * returns on failure, with the candidate to blame in *index.
  */
-static long exec_search(const struct fx__plan *plan, long *index)
+static long exec_search(const struct fx__child_plan *plan, long *index)
 {
 	long rc = -ENOENT, eacces_at = -1;
 
@@ -603,7 +606,7 @@ static long exec_search(const struct fx__plan *plan, long *index)
 
 __attribute__((noreturn)) void fx__child_main(struct fx__child_ctx *ctx)
 {
-	const struct fx__plan *plan = ctx->plan;
+	const struct fx__child_plan *plan = ctx->plan;
 
 	for (size_t i = 0; i < plan->nops; i++) {
 		const struct fx__op *op = &plan->ops[i];

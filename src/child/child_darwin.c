@@ -48,6 +48,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+/* This file sees only what the child walks (struct fx__child_plan),
+ * never the parent's whole plan: see plan.h. */
+#define FX__CHILD_TU
 #include "child/plan.h"
 #include "sys/rawsys.h"
 
@@ -135,7 +138,7 @@ static long close_fds(struct fx__child_ctx *ctx, unsigned lo, unsigned hi)
 
 static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op)
 {
-	const struct fx__plan *plan = ctx->plan;
+	const struct fx__child_plan *plan = ctx->plan;
 	long rc;
 
 	switch (op->kind) {
@@ -235,7 +238,7 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op)
 
 __attribute__((noreturn)) void fx__child_main(struct fx__child_ctx *ctx)
 {
-	const struct fx__plan *plan = ctx->plan;
+	const struct fx__child_plan *plan = ctx->plan;
 
 	for (size_t i = 0; i < plan->nops; i++) {
 		const struct fx__op *op = &plan->ops[i];

@@ -56,7 +56,7 @@ enum fx__op_kind {
 	FX__OP_WAIT_PARENT,     /* wait until the parent has written the id maps */
 	FX__OP_RLIMIT,          /* prlimit(a, ptr: soft and hard) */
 	FX__OP_RLIMIT_RAISE,    /* raise hard limit a to ptr's, if above the current one */
-	FX__OP_JOIN_CGROUP,     /* write "0" to cgroup.procs under plan->cgroup_fd, unless the clone put us there */
+	FX__OP_JOIN_CGROUP,     /* write "0" to cgroup.procs under fd a, unless the clone put us there */
 	FX__OP_NICE,            /* setpriority(a) */
 	FX__OP_IOPRIO,          /* ioprio_set(IOPRIO_WHO_PROCESS, 0, a) */
 	FX__OP_SECUREBITS,      /* prctl(PR_SET_SECUREBITS, a) */
@@ -79,16 +79,15 @@ struct fx__op {
 	const void *ptr;        /* path, group list or signal mask */
 };
 
-struct fx__plan {
+/*
+ * What the child walks: the operations and what execve needs.  It is all
+ * the child's translation unit sees of a plan (child.c defines
+ * FX__CHILD_TU, which hides struct fx__plan below): what only the
+ * parent or the clone needs cannot be read there by mistake.
+ */
+struct fx__child_plan {
 	struct fx__op *ops;
 	size_t nops;
-	size_t nslots;          /* temporary fds the shuffle needs */
-	/* Lowest fd the child may close without losing one it needs: every
-	 * source, target and the error channel lie below it.  The fd ops
-	 * carry it; it is kept here for the planner's fuzzer to check. */
-	int fd_floor;
-	int closes_fds;         /* the plan closes unlisted fds (a shared table is fine) */
-	int checks_parent;      /* the plan compares getppid() with ctx->parent_pid */
 	const char *path;       /* resolved program (NULL with a search) */
 	/* posix_spawnp: the candidates FX__OP_EXEC_SEARCH tries, in PATH
 	 * order, relative ones resolved by the child (one allocation). */
@@ -100,6 +99,28 @@ struct fx__plan {
 	 * posix_spawnp glibc hands sh the name, not the path it found).
 	 * NULL: no such fallback. */
 	char **shell_argv;
+	char *const *argv;
+	char *const *envp;
+	uint64_t sigmask;       /* used when has_sigmask */
+	int has_sigmask;
+};
+
+#ifndef FX__CHILD_TU
+/*
+ * The whole plan, as the parent builds it: the child's part, then what
+ * the planner, the protocol (src/backend/protocol.c) and the clone need:
+ * clone parameters, namespaces and their maps, the pidfd, the memory the
+ * ops point into, what the plan owns.
+ */
+struct fx__plan {
+	struct fx__child_plan child;
+	size_t nslots;          /* temporary fds the shuffle needs */
+	/* Lowest fd the child may close without losing one it needs: every
+	 * source, target and the error channel lie below it.  The fd ops
+	 * carry it; it is kept here for the planner's fuzzer to check. */
+	int fd_floor;
+	int closes_fds;         /* the plan closes unlisted fds (a shared table is fine) */
+	int checks_parent;      /* the plan compares getppid() with ctx->parent_pid */
 	int cgroup_fd;          /* CLONE_INTO_CGROUP this directory; -1: none */
 	int no_pidfd;           /* the caller needs no pidfd: do not make one */
 	/* The caller cannot do without the pidfd (pidfd_spawn): a spawn that
@@ -134,15 +155,12 @@ struct fx__plan {
 		unsigned short len;
 		const void *filter;
 	} seccomp;
-	char *const *argv;
-	char *const *envp;
-	uint64_t sigmask;       /* used when has_sigmask */
-	int has_sigmask;
 	uint64_t sigdefault;    /* signals FX__OP_SIG_DEFAULT resets */
 	/* Owned memory. */
 	char **argv_owned;
 	char **envp_owned;
 };
+#endif /* FX__CHILD_TU */
 
 /*
  * The report a failed child makes: fixed size, one write(2) to the error
@@ -162,7 +180,7 @@ struct fx__report {
  * the child's to write (slots) or the parent's to fill before the clone.
  */
 struct fx__child_ctx {
-	const struct fx__plan *plan;
+	const struct fx__child_plan *plan;
 	int *slots;             /* nslots ints, written by the child */
 	int err_fd;             /* write end of the error pipe; -1: report in memory */
 	int handlers_cleared;   /* CLONE_CLEAR_SIGHAND reset the handlers already */
@@ -199,6 +217,7 @@ struct fx__child_ctx {
 	struct fx__report report;
 };
 
+#ifndef FX__CHILD_TU
 struct fx_attr;
 
 /*
@@ -211,6 +230,7 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 void fx__plan_free(struct fx__plan *plan);
 /* Appends an operation (room was allocated by the builder); index -1. */
 struct fx__op *fx__plan_push(struct fx__plan *plan, unsigned kind, unsigned step);
+#endif /* FX__CHILD_TU */
 
 /* child.c: runs the plan; never returns. */
 __attribute__((noreturn)) void fx__child_main(struct fx__child_ctx *ctx);

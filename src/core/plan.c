@@ -22,7 +22,7 @@ extern char **environ;
 
 struct fx__op *fx__plan_push(struct fx__plan *plan, unsigned kind, unsigned step)
 {
-	struct fx__op *op = &plan->ops[plan->nops++];
+	struct fx__op *op = &plan->child.ops[plan->child.nops++];
 
 	memset(op, 0, sizeof *op);
 	op->kind = (unsigned short)kind;
@@ -167,7 +167,7 @@ static int copy_argv(struct fx__plan *plan, const struct fx_attr *attr, char *co
 	size_t n = 0;
 
 	if (!attr->argv0) {
-		plan->argv = argv;
+		plan->child.argv = argv;
 		return 0;
 	}
 	while (argv[n])
@@ -178,7 +178,7 @@ static int copy_argv(struct fx__plan *plan, const struct fx_attr *attr, char *co
 	plan->argv_owned[0] = attr->argv0;
 	for (size_t i = 1; i <= n; i++)
 		plan->argv_owned[i] = argv[i];
-	plan->argv = plan->argv_owned;
+	plan->child.argv = plan->argv_owned;
 	return 0;
 }
 
@@ -190,7 +190,7 @@ static int copy_env(struct fx__plan *plan, const struct fx_attr *attr)
 	char **env = environ;
 
 	if (attr->env) {
-		plan->envp = attr->env;
+		plan->child.envp = attr->env;
 		return 0;
 	}
 	while (env && env[n])
@@ -201,7 +201,7 @@ static int copy_env(struct fx__plan *plan, const struct fx_attr *attr)
 	for (size_t i = 0; i < n; i++)
 		plan->envp_owned[i] = env[i];
 	plan->envp_owned[n] = NULL;
-	plan->envp = plan->envp_owned;
+	plan->child.envp = plan->envp_owned;
 	return 0;
 }
 
@@ -214,10 +214,10 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 
 	memset(plan, 0, sizeof *plan);
 	plan->cgroup_fd = -1;
-	plan->path = path;
-	plan->ops = calloc(FX__FIXED_OPS + 2 * attr->nmaps + attr->nmaps + 2 +
-	                   fx__plan_linux_nops(attr), sizeof *plan->ops);
-	if (!plan->ops)
+	plan->child.path = path;
+	plan->child.ops = calloc(FX__FIXED_OPS + 2 * attr->nmaps + attr->nmaps + 2 +
+	                   fx__plan_linux_nops(attr), sizeof *plan->child.ops);
+	if (!plan->child.ops)
 		return -ENOMEM;
 	if ((rc = copy_argv(plan, attr, argv)) < 0 || (rc = copy_env(plan, attr)) < 0)
 		return rc;
@@ -300,11 +300,11 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 	fx__plan_linux_late(plan, attr);
 
 	if (attr->has_sigmask) {
-		plan->sigmask = attr->sigmask;
-		plan->has_sigmask = 1;
+		plan->child.sigmask = attr->sigmask;
+		plan->child.has_sigmask = 1;
 	} else if (flags & FX_CLEAN_SIGNALS) {
-		plan->sigmask = 0;
-		plan->has_sigmask = 1;
+		plan->child.sigmask = 0;
+		plan->child.has_sigmask = 1;
 	}
 	fx__plan_push(plan, FX__OP_SIGMASK, FX_STEP_SIGMASK);
 	if (flags & FX_PTRACE)
@@ -316,11 +316,11 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 
 void fx__plan_free(struct fx__plan *plan)
 {
-	free(plan->ops);
+	free(plan->child.ops);
 	free(plan->argv_owned);
 	free(plan->envp_owned);
-	free(plan->search);
-	free(plan->shell_argv);
+	free(plan->child.search);
+	free(plan->child.shell_argv);
 	fx__plan_linux_free(plan);
 	memset(plan, 0, sizeof *plan);
 }

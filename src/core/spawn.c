@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fx_spawn: resolve the program, build the plan, let a backend create the
- * child, and learn from the child's report whether it reached execve.
+ * The spawn core: build the plan, let a backend create the child, and
+ * learn from the child's report whether it reached execve.  fx_spawn
+ * itself lives a layer up (src/io/spawn_stdio.c), which resolves the
+ * program and turns stdio settings into fd maps before calling
+ * fx__spawn_path here.
  *
- * The report has two channels.  Where this process has proven that a
+ * The report has two channels (which one a spawn uses is decided in
+ * src/backend/protocol.c, with the rest of the protocol).  Where this process has proven that a
  * CLONE_VM|CLONE_VFORK clone shares our memory and suspends us until the
  * child has exec'd or exited (spawn_linux.c), a failed child writes its
  * report into the ctx, magic last, and we read it once the clone
@@ -28,7 +32,6 @@
 #include "core/proc.h"
 #include "backend/backend.h"
 #include "core/spawn_core.h"
-#include "io/stdio_wire.h"
 
 static const struct fx_attr default_attr = {
 	.backend = FX__BACKEND_DEFAULT,
@@ -160,7 +163,8 @@ static int wants_private_table(const struct fx__child_ctx *ctx, const struct fx_
  * it is not: its own report (it failed before), or our failure to write
  * its maps (it then leaves without a word).
  */
-static int handshake_by_pipe(struct fx__child_ctx *ctx, int fd, pid_t pid,
+static int handshake_by_pipe(const struct fx__plan *plan, struct fx__child_ctx *ctx, int fd,
+                             pid_t pid,
                              struct fx__report *rep)
 {
 	int step = FX_STEP_NAMESPACES, rc;
@@ -174,7 +178,7 @@ static int handshake_by_pipe(struct fx__child_ctx *ctx, int fd, pid_t pid,
 	}
 	if (rep->step != FX_STEP_NONE)
 		return 1;
-	rc = fx__release_child(ctx, pid, &step);
+	rc = fx__release_child(plan, ctx, pid, &step);
 	ctx->sync_fd = ctx->sync_wfd = -1;
 	if (rc == 0)
 		return 0;
@@ -213,7 +217,7 @@ static int spawn_attempt(const struct fx__spawn_request *req, pid_t *out_pid, in
 	struct fx__child_ctx ctx;
 	struct fx__report rep;
 	int pipefd[2] = { -1, -1 }, pidfd = -1, step = FX_STEP_CLONE, rc, failed;
-	int in_memory = req->backend != FX_BACKEND_FORK && fx__clone_reports_in_memory();
+	int in_memory = fx__protocol_reports_in_memory(req->backend);
 	pid_t pid = -1;
 
 	memset(&ctx, 0, sizeof ctx);
@@ -226,18 +230,20 @@ again:
 	if (rc < 0)
 		goto out_plan;
 	/* A child that cannot wait for its maps in our memory reports on
-	 * the pipe: build again around one. */
-	if (in_memory && plan.handshake && !fx__clone_handshakes_in_memory()) {
+	 * the pipe (protocol.c): build again around one. */
+	if (in_memory && fx__protocol_handshake(req->backend, &plan) == FX__HANDSHAKE_BY_PIPE) {
 		fx__plan_free(&plan);
 		in_memory = 0;
 		goto again;
 	}
 	if (plan.handshake && (rc = make_sync_pipe(&ctx, err)) < 0)
 		goto out_plan;
-	ctx.plan = &plan;
+	ctx.plan = &plan.child;
 	ctx.err_fd = pipefd[1];
 	ctx.ns_unshare = plan.ns_flags;
-	ctx.maps_by_pipe = plan.handshake;
+	/* The fork backend keeps this; the clone backend asks again, as
+	 * things stand when it clones. */
+	ctx.maps_by_pipe = fx__protocol_handshake(req->backend, &plan) == FX__HANDSHAKE_BY_PIPE;
 	if (plan.nslots) {
 		ctx.slots = calloc(plan.nslots, sizeof *ctx.slots);
 		if (!ctx.slots) {
@@ -255,9 +261,9 @@ again:
 	 */
 	ctx.thread_mask = fx__block_all_signals();
 	if (req->backend == FX_BACKEND_FORK)
-		rc = fx__backend_fork(&ctx, &pid, &pidfd, &step);
+		rc = fx__backend_fork(&plan, &ctx, &pid, &pidfd, &step);
 	else
-		rc = fx__backend_clone(&ctx, &pid, &pidfd, &step);
+		rc = fx__backend_clone(&plan, &ctx, &pid, &pidfd, &step);
 	if (pipefd[1] >= 0) {
 		close(pipefd[1]);
 		pipefd[1] = -1;
@@ -270,7 +276,7 @@ again:
 			fx__set_error(err, step, -rc, -1);
 		goto out_plan;
 	}
-	if (ctx.maps_by_pipe && handshake_by_pipe(&ctx, pipefd[0], pid, &rep))
+	if (ctx.maps_by_pipe && handshake_by_pipe(&plan, &ctx, pipefd[0], pid, &rep))
 		failed = 1;
 	else
 		failed = in_memory ? memory_report(&ctx, &rep) : read_report(pipefd[0], &rep);
@@ -346,26 +352,18 @@ static int build_from_attr(struct fx__plan *plan, const void *source, int err_fd
 	return 0;
 }
 
-int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_attr *attr,
-                 const struct fx__spawn_opts *xo, fx_error *err)
+/*
+ * The core's fx_spawn, below stdio: the program is resolved already and
+ * attr's stdio settings have been turned into fd maps by the io layer
+ * (src/io/spawn_stdio.c), which owns fx_spawn and fills the handle's
+ * pipe ends once we return.  The core reads no stdio setting.
+ */
+int fx__spawn_path(fx_proc **out, const char *path, char *const argv[],
+                   const struct fx_attr *attr, fx_error *err)
 {
-	struct fx__stdio_set set;
-	fx_error scratch;
 	fx_proc *proc;
-	char *path = NULL;
 	int rc;
 
-	if (!err)
-		err = &scratch;
-	fx__set_error(err, FX_STEP_NONE, 0, -1);
-	if (!out || !file || !argv || !argv[0])
-		return fx__set_error(err, FX_STEP_ARGS, EINVAL, -1);
-	*out = NULL;
-	/* As execve and execvp say of an empty name. */
-	if (!*file) {
-		fx__set_error(err, FX_STEP_LOOKUP, ENOENT, -1);
-		return -ENOENT;
-	}
 	if (!attr)
 		attr = &default_attr;
 	/* Allocated before the child exists, so that nothing can fail once
@@ -373,49 +371,30 @@ int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_a
 	proc = malloc(sizeof *proc);
 	if (!proc)
 		return fx__set_error(err, FX_STEP_PLAN, ENOMEM, -1);
-	rc = fx__lookup(file, attr, &path);
-	if (rc < 0) {
-		fx__set_error(err, FX_STEP_LOOKUP, -rc, -1);
-		set_subject(err, file);
-		free(proc);
-		return rc;
-	}
-	/* The program exists: now its stdio, so that a missing program
-	 * creates no output file. */
-	rc = fx__stdio_prepare(&set, attr, xo, err);
-	if (rc < 0) {
-		fx__stdio_finish(&set, 1);
-		free(path);
-		free(proc);
-		return rc;
-	}
-	struct attr_source src = { &set.eff, path, argv };
-	struct fx__spawn_request req = { set.eff.backend, build_from_attr, &src, NULL };
+	struct attr_source src = { attr, path, argv };
+	struct fx__spawn_request req = { attr->backend, build_from_attr, &src, NULL };
 	pid_t pid = -1;
 	int pidfd = -1;
 
 	rc = fx__spawn_child(&req, &pid, &pidfd, err);
 	if (rc < 0) {
-		describe_subject(err, &set.eff, path);
+		describe_subject(err, attr, path);
 		free(proc);
-	} else {
-		proc->pid = pid;
-		proc->pidfd = pidfd;
-		proc->reaped = 0;
-		proc->taken = 0;
-		proc->lost = 0;
-		proc->status = 0;
-		for (int s = 0; s < 3; s++)
-			proc->stdio[s] = set.parent[s];
-		*out = proc;
+		return rc;
 	}
-	fx__stdio_finish(&set, rc < 0);
-	free(path);
-	return rc;
+	proc->pid = pid;
+	proc->pidfd = pidfd;
+	proc->reaped = 0;
+	proc->taken = 0;
+	proc->lost = 0;
+	proc->status = 0;
+	for (int s = 0; s < 3; s++)
+		proc->stdio[s] = -1;
+	*out = proc;
+	return 0;
 }
 
-int fx_spawn(fx_proc **out, const char *file, char *const argv[], const fx_attr *attr,
-             fx_error *err)
+const struct fx_attr *fx__attr_or_default(const struct fx_attr *attr)
 {
-	return fx__spawn_ex(out, file, argv, attr, NULL, err);
+	return attr ? attr : &default_attr;
 }

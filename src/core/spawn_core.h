@@ -37,6 +37,19 @@ struct fx__spawn_request {
 int fx__spawn_child(const struct fx__spawn_request *req, pid_t *pid, int *pidfd,
                     fx_error *err);
 
+/*
+ * fx_spawn below stdio (spawn.c): path is the program fx__lookup found,
+ * attr's stdio settings are ignored (the io layer has turned them into
+ * fd maps already; NULL: the defaults).  On success *out is a handle
+ * whose stdio ends are -1, for the caller to fill.  On failure -errno
+ * with err set, subject included.
+ */
+int fx__spawn_path(fx_proc **out, const char *path, char *const argv[],
+                   const struct fx_attr *attr, fx_error *err);
+
+/* attr, or the defaults an absent attr stands for. */
+const struct fx_attr *fx__attr_or_default(const struct fx_attr *attr);
+
 /* Sets err's step, code and index, clears the subject; returns -code
  * (error.c). */
 int fx__set_error(fx_error *err, int step, int code, long index);

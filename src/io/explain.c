@@ -228,9 +228,9 @@ static void put_op(struct out *o, const struct fx__plan *plan, const struct fx__
 		put(o, "ioctl(%d, TIOCSPGRP, [<own process group>])", op->a);
 		break;
 	case FX__OP_SIGMASK:
-		if (plan->has_sigmask)
+		if (plan->child.has_sigmask)
 			put(o, "rt_sigprocmask(SIG_SETMASK, [%#llx], NULL, 8)",
-			    (unsigned long long)plan->sigmask);
+			    (unsigned long long)plan->child.sigmask);
 		else
 			put(o, "rt_sigprocmask(SIG_SETMASK, [<the spawning thread's mask>], NULL, 8)");
 		break;
@@ -240,13 +240,13 @@ static void put_op(struct out *o, const struct fx__plan *plan, const struct fx__
 	case FX__OP_EXEC: {
 		size_t n = 0;
 		put(o, "execve(");
-		put_str(o, plan->path);
+		put_str(o, plan->child.path);
 		put(o, ", [");
-		for (size_t i = 0; plan->argv[i]; i++) {
+		for (size_t i = 0; plan->child.argv[i]; i++) {
 			put(o, "%s", i ? ", " : "");
-			put_str(o, plan->argv[i]);
+			put_str(o, plan->child.argv[i]);
 		}
-		while (plan->envp && plan->envp[n])
+		while (plan->child.envp && plan->child.envp[n])
 			n++;
 		put(o, "], envp /* %zu vars */)", n);
 		break;
@@ -495,8 +495,8 @@ ssize_t fx_attr_explain(const fx_attr *attr, const char *file, char *const argv[
 		free(path);
 		return fx__set_error(err, FX_STEP_PLAN, ENOMEM, -1);
 	}
-	for (size_t i = 0; i < plan.nops; i++) {
-		const struct fx__op *op = &plan.ops[i];
+	for (size_t i = 0; i < plan.child.nops; i++) {
+		const struct fx__op *op = &plan.child.ops[i];
 		if (op->kind == FX__OP_FD_TO_SLOT && (size_t)op->b < plan.nslots)
 			slot_src[op->b] = op->a;
 		child_line(&o);

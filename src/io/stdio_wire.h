@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Stdio wiring at spawn time (stdio.c), and the spawn entry that the io
- * layer (io.c, pipeline.c) uses: fx_spawn with overrides of the
- * attribute set that the caller's attr must not see changed.
+ * layer (io.c, pipeline.c) uses (spawn_stdio.c): fx_spawn with overrides
+ * of the attribute set that the caller's attr must not see changed.  It
+ * turns stdio into fd maps, then calls the core (fx__spawn_path).
  */
 #ifndef FX_STDIO_WIRE_H
 #define FX_STDIO_WIRE_H
@@ -40,7 +41,7 @@ int fx__stdio_prepare(struct fx__stdio_set *set, const struct fx_attr *attr,
 /* After the spawn: closes the child's ends; with `failed`, the parent's too. */
 void fx__stdio_finish(struct fx__stdio_set *set, int failed);
 
-/* fx_spawn with the io layer's overrides (xo may be NULL). */
+/* fx_spawn with the io layer's overrides (xo may be NULL); spawn_stdio.c. */
 int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_attr *attr,
                  const struct fx__spawn_opts *xo, fx_error *err);
 

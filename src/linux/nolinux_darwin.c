@@ -204,7 +204,8 @@ void fx__plan_linux_free(struct fx__plan *plan)
 }
 
 /* No plan has a handshake (no user namespaces). */
-int fx__release_child(struct fx__child_ctx *ctx, pid_t pid, int *step)
+int fx__release_child(const struct fx__plan *plan, struct fx__child_ctx *ctx, pid_t pid,
+                      int *step)
 {
 	*step = FX_STEP_CLONE;
 	return -ENOTSUP;

@@ -81,7 +81,7 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 	 * namespaces (a new cgroup namespace is then rooted in it). */
 	if (plan->cgroup_fd >= 0) {
 		plan->cgroup_join = 1;
-		fx__plan_push(plan, FX__OP_JOIN_CGROUP, FX_STEP_CGROUP);
+		fx__plan_push(plan, FX__OP_JOIN_CGROUP, FX_STEP_CGROUP)->a = plan->cgroup_fd;
 	}
 	if (!lx->ns_flags)
 		return 0;

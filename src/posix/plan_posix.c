@@ -162,8 +162,8 @@ static int build_search(struct fx__plan *plan, const char *file)
 		text += dlen + flen + 1;
 		dirs = *end ? end + 1 : end;
 	}
-	plan->search = list;
-	plan->nsearch = n;
+	plan->child.search = list;
+	plan->child.nsearch = n;
 	return 0;
 }
 
@@ -183,7 +183,7 @@ static int build_shell_argv(struct fx__plan *plan, const struct fx__posix_call *
 	v[1] = (char *)call->file;
 	for (size_t i = 1; i < argc; i++)
 		v[i + 1] = call->argv[i];
-	plan->shell_argv = v;
+	plan->child.shell_argv = v;
 	return 0;
 }
 
@@ -206,10 +206,10 @@ int fx__plan_build_posix(struct fx__plan *plan, const void *source, int err_fd,
 	plan->cgroup_fd = (flags & POSIX_SPAWN_SETCGROUP) ? attr->cgroup : -1;
 	plan->no_pidfd = !call->want_pidfd;
 	plan->need_pidfd = call->want_pidfd;
-	plan->argv = call->argv;
-	plan->envp = call->envp;
-	plan->ops = calloc(FX__POSIX_FIXED_OPS + (size_t)fa->n, sizeof *plan->ops);
-	if (!plan->ops)
+	plan->child.argv = call->argv;
+	plan->child.envp = call->envp;
+	plan->child.ops = calloc(FX__POSIX_FIXED_OPS + (size_t)fa->n, sizeof *plan->child.ops);
+	if (!plan->child.ops)
 		return fx__set_error(err, FX_STEP_PLAN, ENOMEM, -1);
 	if (call->try_shell && (rc = build_shell_argv(plan, call)) < 0)
 		return fx__set_error(err, FX_STEP_PLAN, -rc, -1);
@@ -217,7 +217,7 @@ int fx__plan_build_posix(struct fx__plan *plan, const void *source, int err_fd,
 		if ((rc = build_search(plan, call->file)) < 0)
 			return fx__set_error(err, FX_STEP_PLAN, -rc, -1);
 	} else {
-		plan->path = call->file;
+		plan->child.path = call->file;
 	}
 
 	/* Every caught handler goes back to the default (a parent's handler
@@ -268,10 +268,10 @@ int fx__plan_build_posix(struct fx__plan *plan, const void *source, int err_fd,
 		plan_action(plan, &fa->v[i], i);
 
 	if (flags & POSIX_SPAWN_SETSIGMASK) {
-		plan->sigmask = attr->sigmask;
-		plan->has_sigmask = 1;
+		plan->child.sigmask = attr->sigmask;
+		plan->child.has_sigmask = 1;
 	}
 	fx__plan_push(plan, FX__OP_SIGMASK, FX_STEP_SIGMASK);
-	fx__plan_push(plan, plan->search ? FX__OP_EXEC_SEARCH : FX__OP_EXEC, FX_STEP_EXEC);
+	fx__plan_push(plan, plan->child.search ? FX__OP_EXEC_SEARCH : FX__OP_EXEC, FX_STEP_EXEC);
 	return 0;
 }

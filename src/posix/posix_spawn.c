@@ -441,8 +441,8 @@ static void describe(const struct fx__plan *plan, const void *source, fx_error *
 		break;
 	}
 	case FX_STEP_EXEC:
-		if (plan->search && i >= 0 && (size_t)i < plan->nsearch)
-			snprintf(s, len, "%s", plan->search[i]);
+		if (plan->child.search && i >= 0 && (size_t)i < plan->child.nsearch)
+			snprintf(s, len, "%s", plan->child.search[i]);
 		else
 			snprintf(s, len, "%s", call->file);
 		break;
