@@ -66,7 +66,7 @@ ifeq ($(OS),darwin)
 # Darwin builds src/*_darwin.c instead of the Linux-only files, and no
 # posix_spawn layer (its types are Apple's; see the README).
 DARWIN_EXCLUDED := src/attr_linux.c src/plan_linux.c src/userns.c src/describe_linux.c \
-                   src/names_linux.c src/spawn_linux.c src/posix_spawn.c src/plan_posix.c
+                   src/names_linux.c src/seccomp_linux.c src/spawn_linux.c src/posix_spawn.c src/plan_posix.c
 LIB_SRCS   := $(filter-out $(DARWIN_EXCLUDED) src/child_darwin.c,$(LIB_SRCS))
 CHILD_SRCS := src/child_darwin.c
 ASM_SRCS   :=
@@ -134,6 +134,17 @@ $(BUILD)/obj/src/%.o: src/%.c $(wildcard src/*.h src/sys/*.h src/sys/$(SYS_ARCH)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY $(LIB_DEFS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
 
+# seccomp by name: the system call names of the architecture $(CC)
+# targets, from the kernel headers it sees (mk/syscall-names.awk), so
+# that a cross build gets its target's table.
+$(BUILD)/gen/syscall_names.h: mk/syscall-names.awk
+	@mkdir -p $(dir $@)
+	printf '#include <asm/unistd.h>\n' | $(CC) $(CPPFLAGS) -dM -E -x c - | \
+	    awk -f mk/syscall-names.awk | LC_ALL=C sort -u > $@.tmp
+	test -s $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/src/seccomp_linux.o: $(BUILD)/gen/syscall_names.h
+$(BUILD)/obj/src/seccomp_linux.o: CPPFLAGS += -iquote $(BUILD)/gen
+
 $(BUILD)/obj/src/sys/%.o: src/sys/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -fPIC -c -o $@ $<
@@ -200,13 +211,14 @@ endif
 # (one id a line; cppcheck 2.10 takes no comments there: it is not given the
 # system headers, hence missingIncludeSystem; prefer an inline
 # "// cppcheck-suppress id" with its reason at the line).
-tidy:
-	clang-tidy --quiet $(LIB_SRCS) $(CHILD_SRCS) $(FXRUN_SRCS) -- $(CPPFLAGS) -DFX_BUILDING_LIBRARY -std=gnu11
+tidy: $(BUILD)/gen/syscall_names.h
+	clang-tidy --quiet $(LIB_SRCS) $(CHILD_SRCS) $(FXRUN_SRCS) -- $(CPPFLAGS) -iquote $(BUILD)/gen \
+	    -DFX_BUILDING_LIBRARY -std=gnu11
 
-cppcheck:
+cppcheck: $(BUILD)/gen/syscall_names.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	    --inline-suppr --suppressions-list=.cppcheck-suppressions \
-	    $(subst -iquote ,-I,$(CPPFLAGS)) -D__x86_64__ src tools
+	    $(subst -iquote ,-I,$(CPPFLAGS)) -I$(BUILD)/gen -D__x86_64__ src tools
 
 $(BUILD)/forkexec.pc: forkexec.pc.in
 	@mkdir -p $(dir $@)

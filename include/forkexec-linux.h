@@ -227,6 +227,44 @@ FX_EXTERN int fx_attr_set_cpus(fx_attr *attr, size_t setsize, const void *cpus);
  */
 FX_EXTERN int fx_attr_set_seccomp(fx_attr *attr, const struct sock_fprog *prog);
 
+/*
+ * seccomp by system call name, without writing BPF: with FX_SECCOMP_DENY
+ * the calls named get `action` and every other call runs; with
+ * FX_SECCOMP_ALLOW only the calls named run (and execve, so that the
+ * child reaches its program) and every other gets `action`.  action: a
+ * positive errno the call then returns (1 to 4095; 0: EPERM), or
+ * FX_SECCOMP_KILL to kill the process (SIGSYS).  exit and exit_group
+ * are never filtered: a process can always end.
+ *
+ * The names are those of the kernel headers of the architecture the
+ * library was built for ("openat", "uname"); -ENOENT for a name it has
+ * not (fx_syscall_number says which).  The program is compiled now,
+ * in the caller, for that architecture: a call made under another ABI
+ * (i386's int 0x80 on x86_64, arm32 on arm64) kills the process, and on
+ * x86_64 every x32 call (its number carries __X32_SYSCALL_BIT) gets
+ * `action`, so that no x32 twin of a denied call gets through.  Installed as the child's last step, like the raw
+ * program (both may be given: the kernel runs both and the stricter
+ * answer wins), with the same need for no_new_privs or CAP_SYS_ADMIN.
+ * names NULL (n 0): none.  -EINVAL for another mode or action, -E2BIG
+ * past 4096 instructions (about 3800 distinct calls), -ENOTSUP where the
+ * library knows no seccomp architecture constant (x32, mips, ...).
+ */
+enum fx_seccomp_mode {
+	FX_SECCOMP_DENY = 1,    /* the names get the action, the rest runs */
+	FX_SECCOMP_ALLOW = 2    /* the names run, the rest gets the action */
+};
+#define FX_SECCOMP_KILL (-1)    /* action: kill the process (SECCOMP_RET_KILL_PROCESS) */
+FX_EXTERN int fx_attr_set_seccomp_names(fx_attr *attr, int mode, const char *const names[],
+                                        size_t n, int action);
+
+/*
+ * This architecture's number of system call `name` (as <asm/unistd.h>
+ * spells it without __NR_), or -ENOENT; and the name of number `nr`, or
+ * NULL (a static string).  Names the library was built with.
+ */
+FX_EXTERN int fx_syscall_number(const char *name);
+FX_EXTERN const char *fx_syscall_name(int nr);
+
 #ifdef __cplusplus
 }
 #endif

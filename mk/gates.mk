@@ -75,9 +75,10 @@ $(FUZZ_BUILD)/fuzz_fxrun_args: tests/fuzz_fxrun_args.c tools/fxrun_args.c src/na
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -Itools -o $@ $(filter %.c,$^)
 
 $(FUZZ_BUILD)/fuzz_plan: tests/fuzz_plan.c src/plan.c src/plan_linux.c src/attr.c src/attr_linux.c \
-                         $(FUZZ_HDRS)
+                         src/seccomp_linux.c $(BUILD)/gen/syscall_names.h $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -Dfcntl=fx__fuzz_fcntl -o $@ $(filter %.c,$^)
+	$(FUZZ_CC) $(CPPFLAGS) -iquote $(BUILD)/gen $(FUZZ_CFLAGS) -Dfcntl=fx__fuzz_fcntl -o $@ \
+	    $(filter %.c,$^)
 
 $(FUZZ_BUILD)/fuzz_posix_plan: tests/fuzz_posix_plan.c src/plan_posix.c src/plan.c \
                                src/plan_linux.c src/error.c \

@@ -70,6 +70,8 @@ struct fx__linux_attr {
 	void *cpus;
 	void *seccomp;                  /* struct sock_filter[seccomp_len] */
 	unsigned short seccomp_len;
+	void *seccomp_names;            /* compiled from names (seccomp_linux.c) */
+	unsigned short seccomp_names_len;
 };
 
 struct fx_attr {
@@ -101,6 +103,8 @@ struct fx_attr {
 /* Forgets the mapping of child_fd, if any. */
 void fx__attr_unmap(struct fx_attr *attr, int child_fd);
 
+/* attr_linux.c: attr->lx, made on first use; NULL without memory. */
+struct fx__linux_attr *fx__attr_linux(struct fx_attr *attr);
 /* attr_linux.c: frees attr->lx. */
 void fx__attr_linux_free(struct fx_attr *attr);
 /* forkexec-linux.h's FX_SETGROUPS_ALLOW, for files that do not include it. */

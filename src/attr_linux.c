@@ -54,6 +54,11 @@ static struct fx__linux_attr *linux_attr(fx_attr *attr)
 	return attr->lx;
 }
 
+struct fx__linux_attr *fx__attr_linux(struct fx_attr *attr)
+{
+	return linux_attr(attr);
+}
+
 #define LINUX_ATTR(lx, attr)              \
 	do {                              \
 		if (!(attr))              \
@@ -74,6 +79,7 @@ void fx__attr_linux_free(struct fx_attr *attr)
 	free(lx->cgroup_path);
 	free(lx->cpus);
 	free(lx->seccomp);
+	free(lx->seccomp_names);
 	free(lx);
 	attr->lx = NULL;
 }

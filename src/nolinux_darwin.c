@@ -103,6 +103,22 @@ int fx_attr_set_seccomp(fx_attr *attr, const struct sock_fprog *prog)
 	return attr ? -ENOTSUP : -EINVAL;
 }
 
+int fx_attr_set_seccomp_names(fx_attr *attr, int mode, const char *const names[], size_t n,
+                              int action)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_syscall_number(const char *name)
+{
+	return name ? -ENOTSUP : -EINVAL;
+}
+
+const char *fx_syscall_name(int nr)
+{
+	return NULL;
+}
+
 /* attr->lx is never allocated here. */
 void fx__attr_linux_free(struct fx_attr *attr)
 {

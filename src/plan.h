@@ -113,7 +113,7 @@ struct fx__plan {
 	struct {                /* the kernel's struct sock_fprog */
 		unsigned short len;
 		const void *filter;
-	} seccomp;
+	} seccomp, seccomp_names; /* the raw program; the one compiled from names */
 	char *const *argv;
 	char *const *envp;
 	uint64_t sigmask;       /* used when has_sigmask */

@@ -25,8 +25,8 @@ size_t fx__plan_linux_nops(const struct fx_attr *attr)
 {
 	/* join cgroup, unshare, wait, 16 rlimits twice, nice, sched,
 	 * affinity, bounding, keepcaps, ambient, umask, no_new_privs,
-	 * seccomp */
-	return attr->lx ? 3 + 2 * FX__NRLIMITS + 11 : 0;
+	 * seccomp raw and by name */
+	return attr->lx ? 3 + 2 * FX__NRLIMITS + 12 : 0;
 }
 
 /* "IN OUT COUNT\n" per line, in one string: the kernel wants the whole
@@ -189,11 +189,20 @@ void fx__plan_linux_seccomp(struct fx__plan *plan, const struct fx_attr *attr)
 {
 	const struct fx__linux_attr *lx = attr->lx;
 
-	if (!lx || !lx->seccomp)
+	if (!lx)
 		return;
-	plan->seccomp.len = lx->seccomp_len;
-	plan->seccomp.filter = lx->seccomp;
-	fx__plan_push(plan, FX__OP_SECCOMP, FX_STEP_SECCOMP)->ptr = &plan->seccomp;
+	/* Both may be given: the kernel runs every filter a process has and
+	 * the strictest answer wins, so their order does not matter. */
+	if (lx->seccomp) {
+		plan->seccomp.len = lx->seccomp_len;
+		plan->seccomp.filter = lx->seccomp;
+		fx__plan_push(plan, FX__OP_SECCOMP, FX_STEP_SECCOMP)->ptr = &plan->seccomp;
+	}
+	if (lx->seccomp_names) {
+		plan->seccomp_names.len = lx->seccomp_names_len;
+		plan->seccomp_names.filter = lx->seccomp_names;
+		fx__plan_push(plan, FX__OP_SECCOMP, FX_STEP_SECCOMP)->ptr = &plan->seccomp_names;
+	}
 }
 
 void fx__plan_linux_free(struct fx__plan *plan)

@@ -262,7 +262,7 @@ static int is_fd_op(unsigned kind)
  * touched (the handshake's pipe must still be where the parent left
  * it); the exact rlimits after the last (a low RLIMIT_NOFILE would
  * forbid the shuffle's fds); setuid between the raise of hard limits
- * and the ambient capabilities.
+ * and the ambient capabilities; the seccomp filters last.
  */
 static void check_containment_order(const struct fx__plan *plan)
 {
@@ -287,6 +287,12 @@ static void check_containment_order(const struct fx__plan *plan)
 			violation("op %zu (privileged) after setuid at %zu", i, setuid_at);
 		if (k == FX__OP_AMBIENT && setuid_at < plan->nops && i < setuid_at)
 			violation("op %zu (ambient) before setuid at %zu", i, setuid_at);
+		/* A filter may refuse what any later step calls: only more
+		 * filters and execve follow one. */
+		if (k == FX__OP_SECCOMP && i + 1 < plan->nops &&
+		    plan->ops[i + 1].kind != FX__OP_SECCOMP && plan->ops[i + 1].kind != FX__OP_EXEC)
+			violation("op %zu (seccomp) followed by op kind %u", i,
+			          plan->ops[i + 1].kind);
 	}
 	if (plan->nops == 0 || plan->ops[plan->nops - 1].kind != FX__OP_EXEC)
 		violation("the plan does not end with execve");
@@ -346,6 +352,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)fx_attr_set_uid(attr, 1000);
 	if (lx & 64)
 		(void)fx_attr_set_ambient_caps(attr, FX_CAP(10));
+	if (lx & 128) {
+		static const char *const names[] = { "uname", "getcwd" };
+
+		(void)fx_attr_set_seccomp_names(attr, (lx & 256) ? FX_SECCOMP_ALLOW : FX_SECCOMP_DENY,
+		                                names, 2, 0);
+	}
 
 	unsigned nmaps = take(&in) % (MAXMAPS + 1);
 	for (unsigned i = 0; i < nmaps; i++) {

@@ -35,7 +35,8 @@
  *   sched.reset_on_fork (0/1), sched.priority;
  *   cpus           the affinity mask in the kernel's list syntax ("0-3,6");
  *   seccomp        the Seccomp field of /proc/self/status (0, 1 or 2).
- * --try-syscall=NAME (getppid, uname, getcwd, chdir, umask) makes that one
+ * --try-syscall=NAME (getppid, uname, getcwd, chdir, umask; on x86_64
+ * x32_uname, uname's x32 number) makes that one
  * call with syscall(2) after everything else is read and adds try.NAME,
  * 0 on success or the errno (a positive decimal number) on failure.
  *
@@ -284,7 +285,7 @@ static void put_env(void)
 /* The calls --try-syscall=NAME can make, on Linux through syscall(2)
  * and on Darwin through libSystem (put_try below, per system). */
 static const char *const try_names[] = {
-	"getppid", "uname", "getcwd", "chdir", "umask",
+	"getppid", "uname", "getcwd", "chdir", "umask", "x32_uname",
 };
 
 static int try_known(const char *name)
@@ -835,6 +836,12 @@ static long try_syscall(const char *name)
 		return syscall(SYS_chdir, "/");
 	if (strcmp(name, "umask") == 0)
 		return syscall(SYS_umask, 022);
+#if defined(__x86_64__) && !defined(__ILP32__)
+	/* uname under the x32 ABI: the same call with __X32_SYSCALL_BIT
+	 * (a kernel without x32 says ENOSYS, unless a filter answers). */
+	if (strcmp(name, "x32_uname") == 0)
+		return syscall(SYS_uname | 0x40000000L, &uts);
+#endif
 	errno = EINVAL;
 	return -1;
 }
