@@ -30,6 +30,7 @@
 #include <linux/seccomp.h>
 
 #include "fxt.h"
+#include "forkexec-linux.h"
 
 extern char **environ;
 
@@ -1851,6 +1852,106 @@ TEST(fxrun_seccomp)
 	fxt_report_free(rep);
 	fxr_free(&r);
 	free(filter);
+}
+
+/* One probe run through fxrun with a seccomp list: try.NAME, or -1
+ * when the probe did not exit 0 (r->code says how it ended). */
+static long long fxrun_try(struct fxr *r, const char *opt, const char *list,
+                           const char *try_arg, const char *key)
+{
+	fxt_report *rep;
+	long long v;
+
+	FXRUN(r, opt, list, fxt_probe_path(), try_arg);
+	if (r->code != 0)
+		return -1;
+	rep = report_ok(r);
+	ASSERT_STR_EQ(fxt_get(rep, "seccomp"), "2");
+	ASSERT_STR_EQ(fxt_get(rep, "nonewprivs"), "1");
+	v = fxt_get_ll(rep, key);
+	fxt_report_free(rep);
+	return v;
+}
+
+/* --seccomp-deny LIST[:ERRNO] denies exactly those calls; kill kills. */
+TEST(fxrun_seccomp_deny)
+{
+	struct fxr r;
+
+	if (fx_syscall_number("uname") < 0)
+		SKIP("no seccomp by name here");
+	ASSERT_EQ(fxrun_try(&r, "--seccomp-deny", "uname", "--try-syscall=uname", "try.uname"),
+	          EPERM);
+	fxr_free(&r);
+	ASSERT_EQ(fxrun_try(&r, "--seccomp-deny", "getcwd,uname:EXDEV", "--try-syscall=uname",
+	                    "try.uname"), EXDEV);
+	fxr_free(&r);
+	ASSERT_EQ(fxrun_try(&r, "--seccomp-deny", "getcwd,uname:18", "--try-syscall=getcwd",
+	                    "try.getcwd"), 18);
+	fxr_free(&r);
+	ASSERT_EQ(fxrun_try(&r, "--seccomp-deny", "getcwd,uname", "--try-syscall=getppid",
+	                    "try.getppid"), 0);
+	fxr_free(&r);
+	ASSERT_EQ(fxrun_try(&r, "--seccomp-deny", "uname:kill", "--try-syscall=uname",
+	                    "try.uname"), -1);
+	ASSERT_EQ(r.code, 128 + SIGSYS);
+	fxr_free(&r);
+}
+
+/* --seccomp-allow: every call of this architecture but uname. */
+TEST(fxrun_seccomp_allow)
+{
+	char *list = calloc(1, 65536);
+	size_t len = 0;
+	struct fxr r;
+
+	ASSERT(list);
+	if (fx_syscall_number("uname") < 0)
+		SKIP("no seccomp by name here");
+	for (int nr = 0; nr < 4096; nr++) {
+		const char *name = fx_syscall_name(nr);
+
+		if (name && strcmp(name, "uname") != 0)
+			len += (size_t)snprintf(list + len, 65536 - len, "%s,", name);
+	}
+	ASSERT(len > 0 && len < 65000);
+	strcpy(list + len - 1, ":EXDEV");
+	ASSERT_EQ(fxrun_try(&r, "--seccomp-allow", list, "--try-syscall=uname", "try.uname"),
+	          EXDEV);
+	fxr_free(&r);
+	ASSERT_EQ(fxrun_try(&r, "--seccomp-allow", list, "--try-syscall=getcwd", "try.getcwd"),
+	          0);
+	fxr_free(&r);
+	free(list);
+}
+
+/* Bad lists: exit 125 before anything runs, naming option and value. */
+TEST(fxrun_seccomp_names_bad)
+{
+	static const struct { const char *opt, *value, *says; } cases[] = {
+		{ "--seccomp-deny", "uname,no_such_call", "no system call 'no_such_call'" },
+		{ "--seccomp-deny", "uname:EBOGUS", "'EBOGUS' is no errno" },
+		{ "--seccomp-deny", "uname:4096", "'4096' is no errno" },
+		{ "--seccomp-allow", "uname:0", "'0' is no errno" },
+		{ "--seccomp-deny", "", "empty list" },
+		{ "--seccomp-allow", ":EPERM", "empty list" },
+	};
+	struct fxr r;
+
+	if (fx_syscall_number("uname") < 0)
+		SKIP("no seccomp by name here");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		FXRUN(&r, cases[i].opt, cases[i].value, fxt_probe_path());
+		ASSERT_EQ(r.code, 125);
+		if (!strstr(r.err, cases[i].says))
+			FAIL("%s '%s': stderr \"%s\"", cases[i].opt, cases[i].value, r.err);
+		ASSERT_STR_EQ(r.out, "");
+		fxr_free(&r);
+	}
+	FXRUN(&r, "--seccomp-deny", "uname", "--seccomp-allow", "uname", fxt_probe_path());
+	ASSERT_EQ(r.code, 125);
+	ASSERT(strstr(r.err, "exclude each other"));
+	fxr_free(&r);
 }
 
 /*

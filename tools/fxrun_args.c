@@ -52,7 +52,8 @@ enum opt_id {
 	OPT_NULL_STDIN, OPT_TIMEOUT, OPT_KILL_AFTER, OPT_SIGNAL, OPT_KILL_GROUP,
 	OPT_UNSHARE, OPT_MAP_ROOT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_SETGROUPS,
 	OPT_AMBIENT_CAPS, OPT_BOUNDING_CAPS, OPT_CGROUP, OPT_RLIMIT, OPT_UMASK,
-	OPT_NO_NEW_PRIVS, OPT_NICE, OPT_SCHED, OPT_CPUS, OPT_SECCOMP
+	OPT_NO_NEW_PRIVS, OPT_NICE, OPT_SCHED, OPT_CPUS, OPT_SECCOMP,
+	OPT_SECCOMP_DENY, OPT_SECCOMP_ALLOW
 };
 
 struct opt_def {
@@ -108,6 +109,8 @@ static const struct opt_def opt_defs[] = {
 	{ "sched",              0,   1, OPT_SCHED },
 	{ "cpus",               0,   1, OPT_CPUS },
 	{ "seccomp",            0,   1, OPT_SECCOMP },
+	{ "seccomp-deny",       0,   1, OPT_SECCOMP_DENY },
+	{ "seccomp-allow",      0,   1, OPT_SECCOMP_ALLOW },
 	{ "help",               'h', 0, OPT_HELP },
 	{ "version",            0,   0, OPT_VERSION },
 };
@@ -837,6 +840,21 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		 * with no_new_privs; bubblewrap sets it always, and so does fxrun. */
 		o->no_new_privs = 1;
 		break;
+	case OPT_SECCOMP_DENY:
+	case OPT_SECCOMP_ALLOW: {
+		int mode = d->id == OPT_SECCOMP_DENY ? FXRUN_SECCOMP_DENY : FXRUN_SECCOMP_ALLOW;
+
+		if (*arg == '\0' || *arg == ':')
+			return usage_error(errbuf, errlen, "empty list for '%s'", opt);
+		/* One list: the filter says what happens to every other call. */
+		if (o->seccomp_mode && o->seccomp_mode != mode)
+			return usage_error(errbuf, errlen,
+			                   "'--seccomp-deny' and '--seccomp-allow' exclude each other");
+		o->seccomp_mode = mode;
+		o->seccomp_list = arg;
+		o->no_new_privs = 1;
+		break;
+	}
 	case OPT_HELP:
 		o->action = FXRUN_HELP;
 		break;

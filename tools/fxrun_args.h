@@ -21,6 +21,9 @@ enum fxrun_action {
 
 /* One -e or -U, kept in command-line order: later ones win. */
 enum fxrun_env_kind { FXRUN_ENV_SET, FXRUN_ENV_UNSET };
+
+/* --seccomp-deny, --seccomp-allow (forkexec-linux.h's FX_SECCOMP_*). */
+enum fxrun_seccomp_mode { FXRUN_SECCOMP_DENY = 1, FXRUN_SECCOMP_ALLOW = 2 };
 struct fxrun_env_op {
 	int kind;               /* enum fxrun_env_kind */
 	const char *arg;        /* "NAME=VALUE" for SET, "NAME" for UNSET */
@@ -119,6 +122,7 @@ struct fxrun_opts {
 	int sched_set;
 	int sched_policy;           /* SCHED_*, when sched_set */
 	int sched_priority;         /* 1-99 for FIFO and RR, else 0 */
+	int seccomp_mode;           /* FXRUN_SECCOMP_*; 0: not given */
 	unsigned long unshare;      /* CLONE_NEW* bits (--unshare, repeatable) */
 	struct fxrun_id_map *uid_maps;  /* --uid-map, in order */
 	size_t n_uid_maps;
@@ -133,6 +137,9 @@ struct fxrun_opts {
 	size_t n_cpus;              /* 0: not given */
 	unsigned long cpus_max;     /* the highest CPU in cpus */
 	const char *seccomp;        /* --seccomp FILE */
+	/* --seccomp-deny or --seccomp-allow LIST[:ERRNO], split and looked
+	 * up by the apply step (fxrun_sandbox.c): the table is the library's. */
+	const char *seccomp_list;
 
 	/*
 	 * PROGRAM and its arguments: the tail of argv, so NULL-terminated
