@@ -23,7 +23,8 @@
  *     rlimits (the exact values: a low RLIMIT_NOFILE cannot get in the
  *       way of the descriptor shuffle), umask, no_new_privs
  *     signal mask, ptrace
- *     seccomp filter (last: it cannot break the spawn itself)
+ *     seccomp filters, raw and by name (last: they cannot break the
+ *       spawn itself)
  *     execve
  *
  * So a root parent can give an ordinary-user child a higher hard limit
