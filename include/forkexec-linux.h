@@ -266,6 +266,56 @@ FX_EXTERN int fx_attr_set_seccomp_names(fx_attr *attr, int mode, const char *con
 FX_EXTERN int fx_syscall_number(const char *name);
 FX_EXTERN const char *fx_syscall_name(int nr);
 
+/* ------------------------------------------------------------------ */
+/* Landlock                                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Landlock (Linux 5.13): the child's program may reach only the paths
+ * given, and bind or connect only the TCP ports given, an unprivileged
+ * restriction that needs no namespace.
+ *
+ * fx_attr_add_landlock_path: FX_LANDLOCK_RO (read files, list
+ * directories, execute) or FX_LANDLOCK_RW (every right of the kernel's
+ * Landlock ABI) on path and everything beneath it.  Once a path rule (or
+ * FX_LANDLOCK_FS) is given, every other path is out of reach.
+ * fx_attr_add_landlock_port: FX_LANDLOCK_BIND or FX_LANDLOCK_CONNECT on
+ * TCP port 0 to 65535 (ABI 4, Linux 6.7); once one is given, binding
+ * (connecting) to any other port is refused.  Both repeatable; the
+ * paths are copied, -EINVAL for an empty one, a bad access or a port
+ * past 65535.
+ *
+ * At each spawn the parent makes the ruleset: it opens each path
+ * (O_PATH) in its own view of the file system, before the child exists,
+ * so a chroot or new mount namespace of the child changes nothing of
+ * which files a rule names.  The child sets no_new_privs (landlock
+ * requires it) and calls landlock_restrict_self as its last step before
+ * the seccomp filters and execve.  Best effort by default: rights the
+ * kernel's ABI lacks are neither handled nor granted (ports before ABI
+ * 4: no port restriction).  With FX_LANDLOCK_STRICT
+ * (fx_attr_set_landlock_flags) the spawn fails instead when the kernel
+ * cannot enforce every right the library handles for the rules given
+ * (file rights: ABI 5, ports: ABI 4).  A kernel without Landlock fails
+ * the spawn with -EOPNOTSUPP.  Failures are step FX_STEP_LANDLOCK,
+ * naming the path (`landlock "/nope": No such file or directory`).
+ *
+ * fx_landlock_abi: the kernel's Landlock ABI version, or -EOPNOTSUPP.
+ */
+enum fx_landlock_access {
+	FX_LANDLOCK_RO = 1,     /* read, list, execute */
+	FX_LANDLOCK_RW = 2      /* everything */
+};
+enum fx_landlock_port {
+	FX_LANDLOCK_BIND = 1,
+	FX_LANDLOCK_CONNECT = 2
+};
+#define FX_LANDLOCK_STRICT (1u << 0) /* fail the spawn rather than enforce less */
+#define FX_LANDLOCK_FS     (1u << 1) /* restrict paths even with no path rule: none reachable */
+FX_EXTERN int fx_attr_add_landlock_path(fx_attr *attr, const char *path, int access);
+FX_EXTERN int fx_attr_add_landlock_port(fx_attr *attr, unsigned port, int how);
+FX_EXTERN int fx_attr_set_landlock_flags(fx_attr *attr, unsigned flags);
+FX_EXTERN int fx_landlock_abi(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -72,6 +72,7 @@ struct fx__linux_attr {
 	unsigned short seccomp_len;
 	void *seccomp_names;            /* compiled from names (seccomp_linux.c) */
 	unsigned short seccomp_names_len;
+	struct fx__landlock *landlock;  /* landlock_linux.c; NULL: none */
 };
 
 struct fx_attr {
@@ -98,6 +99,10 @@ struct fx_attr {
 	/* FX_STDIO_FD is kept as a map (maps above) and recorded here. */
 	struct fx__stdio stdio[3];
 	struct fx__linux_attr *lx;      /* NULL: none of forkexec-linux.h */
+	/* At spawn time only (the effective copy, landlock_linux.c): the
+	 * landlock ruleset, mapped onto this same fd number in the child;
+	 * 0: none. */
+	int landlock_fd;
 };
 
 /* Forgets the mapping of child_fd, if any. */
@@ -105,6 +110,9 @@ void fx__attr_unmap(struct fx_attr *attr, int child_fd);
 
 /* attr_linux.c: attr->lx, made on first use; NULL without memory. */
 struct fx__linux_attr *fx__attr_linux(struct fx_attr *attr);
+/* landlock_linux.c: frees the landlock rules. */
+struct fx__landlock;
+void fx__landlock_free(struct fx__landlock *ll);
 /* attr_linux.c: frees attr->lx. */
 void fx__attr_linux_free(struct fx_attr *attr);
 /* forkexec-linux.h's FX_SETGROUPS_ALLOW, for files that do not include it. */

@@ -80,6 +80,7 @@ void fx__attr_linux_free(struct fx_attr *attr)
 	free(lx->cpus);
 	free(lx->seccomp);
 	free(lx->seccomp_names);
+	fx__landlock_free(lx->landlock);
 	free(lx);
 	attr->lx = NULL;
 }

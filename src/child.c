@@ -513,6 +513,13 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 		return fx__sys_prctl5(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	case FX__OP_SECCOMP:
 		return fx__sys_seccomp(FX__SECCOMP_SET_MODE_FILTER, 0, op->ptr);
+	case FX__OP_LANDLOCK:
+		/* The ruleset was mapped onto fd a by the shuffle; once in
+		 * force, the program needs it no more. */
+		rc = fx__sys_landlock_restrict_self(op->a, 0);
+		if (rc == 0)
+			fx__sys_close(op->a);
+		return rc;
 	}
 	return -EINVAL;
 }

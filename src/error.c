@@ -53,6 +53,7 @@ static const char *const step_names[FX_STEP_COUNT_] = {
 	[FX_STEP_AFFINITY] = "cpu affinity",
 	[FX_STEP_NO_NEW_PRIVS] = "no_new_privs",
 	[FX_STEP_SECCOMP] = "seccomp",
+	[FX_STEP_LANDLOCK] = "landlock",
 };
 
 const char *fx_step_name(int step)
@@ -92,7 +93,8 @@ char *fx_strerror(const fx_error *err, char *buf, size_t len)
 		return buf;
 	}
 	const char *what = errno_text(err->code, text, sizeof text);
-	if (names_a_path(err->step))
+	/* landlock names a path when a path rule failed. */
+	if (names_a_path(err->step) || (err->step == FX_STEP_LANDLOCK && err->subject[0]))
 		snprintf(buf, len, "%s \"%s\": %s", fx_step_name(err->step), err->subject, what);
 	else if (err->subject[0])
 		snprintf(buf, len, "%s %s: %s", fx_step_name(err->step), err->subject, what);

@@ -9,6 +9,7 @@
 
 #include "forkexec-linux.h"
 #include "attr.h"
+#include "stdio_wire.h"
 #include "backend.h"
 #include "plan_linux.h"
 
@@ -117,6 +118,34 @@ int fx_syscall_number(const char *name)
 const char *fx_syscall_name(int nr)
 {
 	return NULL;
+}
+
+int fx_attr_add_landlock_path(fx_attr *attr, const char *path, int access)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_add_landlock_port(fx_attr *attr, unsigned port, int how)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_landlock_flags(fx_attr *attr, unsigned flags)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_landlock_abi(void)
+{
+	return -EOPNOTSUPP;
+}
+
+/* No landlock rules exist here: nothing to wire. */
+int fx__landlock_wire(struct fx__stdio_set *set, const struct fx_attr *attr, int *fd,
+                      fx_error *err)
+{
+	*fd = -1;
+	return 0;
 }
 
 /* attr->lx is never allocated here. */

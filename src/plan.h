@@ -63,7 +63,9 @@ enum fx__op_kind {
 	FX__OP_AMBIENT,         /* capabilities *ptr inheritable (b: the only ones), raised ambient */
 	FX__OP_UMASK,           /* umask(a) */
 	FX__OP_NO_NEW_PRIVS,
-	FX__OP_SECCOMP          /* install the filter plan->seccomp */
+	FX__OP_SECCOMP,         /* install the filter ptr (plan->seccomp or seccomp_names) */
+	/* landlock (landlock_linux.c, plan_linux.c) */
+	FX__OP_LANDLOCK         /* landlock_restrict_self(fd a), then close fd a */
 };
 
 struct fx__op {

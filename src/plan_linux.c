@@ -25,8 +25,8 @@ size_t fx__plan_linux_nops(const struct fx_attr *attr)
 {
 	/* join cgroup, unshare, wait, 16 rlimits twice, nice, sched,
 	 * affinity, bounding, keepcaps, ambient, umask, no_new_privs,
-	 * seccomp raw and by name */
-	return attr->lx ? 3 + 2 * FX__NRLIMITS + 12 : 0;
+	 * seccomp raw and by name, no_new_privs and landlock */
+	return attr->lx ? 3 + 2 * FX__NRLIMITS + 14 : 0;
 }
 
 /* "IN OUT COUNT\n" per line, in one string: the kernel wants the whole
@@ -191,6 +191,12 @@ void fx__plan_linux_seccomp(struct fx__plan *plan, const struct fx_attr *attr)
 
 	if (!lx)
 		return;
+	/* Landlock before the filters, which might refuse its call; it
+	 * needs no_new_privs (set again if set already: it cannot hurt). */
+	if (attr->landlock_fd > 0) {
+		fx__plan_push(plan, FX__OP_NO_NEW_PRIVS, FX_STEP_NO_NEW_PRIVS);
+		fx__plan_push(plan, FX__OP_LANDLOCK, FX_STEP_LANDLOCK)->a = attr->landlock_fd;
+	}
 	/* Both may be given: the kernel runs every filter a process has and
 	 * the strictest answer wins, so their order does not matter. */
 	if (lx->seccomp) {

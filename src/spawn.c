@@ -344,7 +344,7 @@ int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_a
 	fx_error scratch;
 	fx_proc *proc;
 	char *path = NULL;
-	int rc;
+	int rc, landlock_fd = -1;
 
 	if (!err)
 		err = &scratch;
@@ -374,6 +374,9 @@ int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_a
 	/* The program exists: now its stdio, so that a missing program
 	 * creates no output file. */
 	rc = fx__stdio_prepare(&set, attr, xo, err);
+	/* The landlock ruleset, as one more descriptor of the child's. */
+	if (rc == 0)
+		rc = fx__landlock_wire(&set, attr, &landlock_fd, err);
 	if (rc < 0) {
 		fx__stdio_finish(&set, 1);
 		free(path);
@@ -400,6 +403,8 @@ int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_a
 		*out = proc;
 	}
 	fx__stdio_finish(&set, rc < 0);
+	if (landlock_fd >= 0)
+		close(landlock_fd);
 	free(path);
 	return rc;
 }

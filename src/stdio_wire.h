@@ -39,6 +39,15 @@ int fx__stdio_prepare(struct fx__stdio_set *set, const struct fx_attr *attr,
 /* After the spawn: closes the child's ends; with `failed`, the parent's too. */
 void fx__stdio_finish(struct fx__stdio_set *set, int failed);
 
+/*
+ * landlock_linux.c: with landlock rules in attr, makes the ruleset and
+ * maps it into set's effective attributes (set->eff.landlock_fd); *fd
+ * is the parent's copy, to close after the spawn, or -1.  -errno with
+ * err set (FX_STEP_LANDLOCK).
+ */
+int fx__landlock_wire(struct fx__stdio_set *set, const struct fx_attr *attr, int *fd,
+                      fx_error *err);
+
 /* fx_spawn with the io layer's overrides (xo may be NULL). */
 int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_attr *attr,
                  const struct fx__spawn_opts *xo, fx_error *err);

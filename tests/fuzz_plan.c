@@ -245,6 +245,7 @@ static long run_op(struct child *c, const struct fx__plan *plan, const struct fx
 	case FX__OP_UMASK:
 	case FX__OP_NO_NEW_PRIVS:
 	case FX__OP_SECCOMP:
+	case FX__OP_LANDLOCK:
 		return 0;
 	}
 	violation("unknown op kind %u", op->kind);
@@ -293,6 +294,11 @@ static void check_containment_order(const struct fx__plan *plan)
 		    plan->ops[i + 1].kind != FX__OP_SECCOMP && plan->ops[i + 1].kind != FX__OP_EXEC)
 			violation("op %zu (seccomp) followed by op kind %u", i,
 			          plan->ops[i + 1].kind);
+		/* landlock: after no_new_privs, before the filters and execve. */
+		if (k == FX__OP_LANDLOCK &&
+		    (i == 0 || plan->ops[i - 1].kind != FX__OP_NO_NEW_PRIVS ||
+		     (plan->ops[i + 1].kind != FX__OP_SECCOMP && plan->ops[i + 1].kind != FX__OP_EXEC)))
+			violation("op %zu (landlock) out of place", i);
 	}
 	if (plan->nops == 0 || plan->ops[plan->nops - 1].kind != FX__OP_EXEC)
 		violation("the plan does not end with execve");

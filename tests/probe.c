@@ -4,7 +4,8 @@
  *
  *     fxprobe [--report-fd=N] [--no-report] [--exit=CODE] [--kill=SIG]
  *             [--sleep-ms=N] [--wait-stdin] [--pump=N] [--spew=N]
- *             [--try-syscall=NAME] [--] [ARG...]
+ *             [--try-syscall=NAME] [--try-open=PATH] [--try-create=PATH]
+ *             [--try-bind=PORT] [--try-connect=PORT] [--] [ARG...]
  *
  * It writes `key=value` lines to the report fd (default 1), closes it, then
  * optionally reads stdin to EOF, sleeps, and finally raises SIG or exits
@@ -56,7 +57,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #if !defined(__APPLE__)
@@ -866,6 +870,46 @@ static void put_try(const char *name)
 #include "probe_darwin.h"
 #endif /* !__APPLE__ */
 
+/*
+ * --try-open=PATH, --try-create=PATH, --try-bind=PORT, --try-connect=PORT,
+ * for the landlock tests: the one action, reported as try.open,
+ * try.create, try.bind, try.connect: 0 or the errno.  A created file is
+ * left for the test to see; a connection is closed at once.
+ */
+static void put_try_action(const char *what, const char *arg)
+{
+	char key[32];
+	int fd = -1, rc = -1;
+
+	snprintf(key, sizeof key, "try.%s", what);
+	errno = 0;
+	if (strcmp(what, "open") == 0) {
+		fd = open(arg, O_RDONLY | O_CLOEXEC);
+		rc = fd;
+	} else if (strcmp(what, "create") == 0) {
+		fd = open(arg, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		rc = fd;
+	} else {
+		struct sockaddr_in sin;
+
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons((uint16_t)atoi(arg));
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0)
+			rc = strcmp(what, "bind") == 0
+			     ? bind(fd, (struct sockaddr *)&sin, sizeof sin)
+			     : connect(fd, (struct sockaddr *)&sin, sizeof sin);
+	}
+	if (rc < 0)
+		putf(key, "%d", errno);
+	else
+		put(key, "0");
+	if (fd >= 0)
+		close(fd);
+}
+
 /* ------------------------------------------------------------------ */
 /* main                                                                */
 /* ------------------------------------------------------------------ */
@@ -969,6 +1013,7 @@ int main(int argc, char **argv)
 	long sleep_ms = 0;
 	long long pump_bytes = -1, spew_bytes = -1;
 	const char *try_name = NULL;
+	const char *try_what = NULL, *try_arg = NULL;
 	char cwd[PATH_MAX];
 
 	for (int i = 1; i < argc; i++) {
@@ -992,6 +1037,14 @@ int main(int argc, char **argv)
 			spew_bytes = number(a, a + 7, 0, LONG_MAX);
 		else if (strncmp(a, "--try-syscall=", 14) == 0)
 			try_name = a + 14;
+		else if (strncmp(a, "--try-open=", 11) == 0)
+			try_what = "open", try_arg = a + 11;
+		else if (strncmp(a, "--try-create=", 13) == 0)
+			try_what = "create", try_arg = a + 13;
+		else if (strncmp(a, "--try-bind=", 11) == 0)
+			try_what = "bind", try_arg = a + 11;
+		else if (strncmp(a, "--try-connect=", 14) == 0)
+			try_what = "connect", try_arg = a + 14;
 		else
 			break; /* "--" or the first argument */
 	}
@@ -1024,6 +1077,8 @@ int main(int argc, char **argv)
 	put_containment();
 	if (try_name)
 		put_try(try_name);
+	if (try_what)
+		put_try_action(try_what, try_arg);
 	write_report(report_fd);
 
 act:

@@ -318,6 +318,14 @@ static inline long fx__sys_seccomp(unsigned op, unsigned flags, const void *args
 	return fx__syscall3(SYS_seccomp, op, flags, (long)args);
 }
 
+#ifndef SYS_landlock_restrict_self
+#define SYS_landlock_restrict_self 446 /* the same number on every architecture */
+#endif
+static inline long fx__sys_landlock_restrict_self(int fd, unsigned flags)
+{
+	return fx__syscall2(SYS_landlock_restrict_self, fd, flags);
+}
+
 static inline long fx__sys_kill(int pid, int sig)
 {
 	return fx__syscall2(SYS_kill, pid, sig);
