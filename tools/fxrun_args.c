@@ -53,7 +53,8 @@ enum opt_id {
 	OPT_UNSHARE, OPT_MAP_ROOT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_SETGROUPS,
 	OPT_AMBIENT_CAPS, OPT_BOUNDING_CAPS, OPT_CGROUP, OPT_RLIMIT, OPT_UMASK,
 	OPT_NO_NEW_PRIVS, OPT_NICE, OPT_SCHED, OPT_CPUS, OPT_SECCOMP,
-	OPT_SECCOMP_DENY, OPT_SECCOMP_ALLOW
+	OPT_SECCOMP_DENY, OPT_SECCOMP_ALLOW, OPT_LANDLOCK_RO, OPT_LANDLOCK_RW,
+	OPT_LANDLOCK_BIND, OPT_LANDLOCK_CONNECT, OPT_LANDLOCK_STRICT
 };
 
 struct opt_def {
@@ -111,6 +112,11 @@ static const struct opt_def opt_defs[] = {
 	{ "seccomp",            0,   1, OPT_SECCOMP },
 	{ "seccomp-deny",       0,   1, OPT_SECCOMP_DENY },
 	{ "seccomp-allow",      0,   1, OPT_SECCOMP_ALLOW },
+	{ "landlock-ro",        0,   1, OPT_LANDLOCK_RO },
+	{ "landlock-rw",        0,   1, OPT_LANDLOCK_RW },
+	{ "landlock-bind",      0,   1, OPT_LANDLOCK_BIND },
+	{ "landlock-connect",   0,   1, OPT_LANDLOCK_CONNECT },
+	{ "landlock-strict",    0,   0, OPT_LANDLOCK_STRICT },
 	{ "help",               'h', 0, OPT_HELP },
 	{ "version",            0,   0, OPT_VERSION },
 };
@@ -855,6 +861,21 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		o->no_new_privs = 1;
 		break;
 	}
+	case OPT_LANDLOCK_RO:
+	case OPT_LANDLOCK_RW:
+	case OPT_LANDLOCK_BIND:
+	case OPT_LANDLOCK_CONNECT:
+		if (*arg == '\0')
+			return usage_error(errbuf, errlen, "empty list for '%s'", opt);
+		o->landlock[o->n_landlock].kind =
+			d->id == OPT_LANDLOCK_RO ? FXRUN_LANDLOCK_RO :
+			d->id == OPT_LANDLOCK_RW ? FXRUN_LANDLOCK_RW :
+			d->id == OPT_LANDLOCK_BIND ? FXRUN_LANDLOCK_BIND : FXRUN_LANDLOCK_CONNECT;
+		o->landlock[o->n_landlock++].list = arg;
+		break;
+	case OPT_LANDLOCK_STRICT:
+		o->landlock_strict = 1;
+		break;
 	case OPT_HELP:
 		o->action = FXRUN_HELP;
 		break;
@@ -983,8 +1004,9 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 	o->gid_maps = calloc(cap < FXRUN_ID_MAP_MAX ? cap : FXRUN_ID_MAP_MAX,
 	                     sizeof *o->gid_maps);
 	o->rlimits = calloc(cap, sizeof *o->rlimits);
+	o->landlock = calloc(cap, sizeof *o->landlock);
 	if (!o->env_ops || !o->fds || !o->uid_maps || !o->gid_maps ||
-	    !o->rlimits) {
+	    !o->rlimits || !o->landlock) {
 		snprintf(errbuf, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -1080,6 +1102,9 @@ void fxrun_opts_free(struct fxrun_opts *o)
 	free(o->gid_maps);
 	free(o->rlimits);
 	free(o->cpus);
+	free(o->landlock);
+	o->landlock = NULL;
+	o->n_landlock = 0;
 	o->env_ops = NULL;
 	o->fds = NULL;
 	o->uid_maps = NULL;

@@ -24,6 +24,15 @@ enum fxrun_env_kind { FXRUN_ENV_SET, FXRUN_ENV_UNSET };
 
 /* --seccomp-deny, --seccomp-allow (forkexec-linux.h's FX_SECCOMP_*). */
 enum fxrun_seccomp_mode { FXRUN_SECCOMP_DENY = 1, FXRUN_SECCOMP_ALLOW = 2 };
+
+/* A landlock option's comma-separated list, in command-line order. */
+enum fxrun_landlock_kind {
+	FXRUN_LANDLOCK_RO, FXRUN_LANDLOCK_RW, FXRUN_LANDLOCK_BIND, FXRUN_LANDLOCK_CONNECT
+};
+struct fxrun_landlock {
+	int kind;                   /* enum fxrun_landlock_kind */
+	const char *list;
+};
 struct fxrun_env_op {
 	int kind;               /* enum fxrun_env_kind */
 	const char *arg;        /* "NAME=VALUE" for SET, "NAME" for UNSET */
@@ -123,6 +132,7 @@ struct fxrun_opts {
 	int sched_policy;           /* SCHED_*, when sched_set */
 	int sched_priority;         /* 1-99 for FIFO and RR, else 0 */
 	int seccomp_mode;           /* FXRUN_SECCOMP_*; 0: not given */
+	int landlock_strict;        /* --landlock-strict */
 	unsigned long unshare;      /* CLONE_NEW* bits (--unshare, repeatable) */
 	struct fxrun_id_map *uid_maps;  /* --uid-map, in order */
 	size_t n_uid_maps;
@@ -140,6 +150,8 @@ struct fxrun_opts {
 	/* --seccomp-deny or --seccomp-allow LIST[:ERRNO], split and looked
 	 * up by the apply step (fxrun_sandbox.c): the table is the library's. */
 	const char *seccomp_list;
+	struct fxrun_landlock *landlock;    /* --landlock-ro/-rw/-bind/-connect */
+	size_t n_landlock;
 
 	/*
 	 * PROGRAM and its arguments: the tail of argv, so NULL-terminated

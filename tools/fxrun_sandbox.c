@@ -1,8 +1,9 @@
 /*
  * The apply step of fxrun's sandbox options (see fxrun_sandbox.h):
  * --seccomp-deny and --seccomp-allow LIST[:ERRNO], split here and looked
- * up in the library's system call table, each failure named after the
- * option and the value that caused it.
+ * up in the library's system call table; the --landlock-* lists of paths
+ * and ports; each failure named after the option and the value that
+ * caused it.
  */
 #include "fxrun_sandbox.h"
 
@@ -99,11 +100,77 @@ static int apply_seccomp_names(const struct fxrun_opts *o, fx_attr *a)
 	return r;
 }
 
+static const char *const landlock_opts[] = {
+	[FXRUN_LANDLOCK_RO] = "--landlock-ro", [FXRUN_LANDLOCK_RW] = "--landlock-rw",
+	[FXRUN_LANDLOCK_BIND] = "--landlock-bind", [FXRUN_LANDLOCK_CONNECT] = "--landlock-connect",
+};
+
+/* One item of a --landlock-* list: a path, or a port from 0 to 65535. */
+static int landlock_item(const struct fxrun_landlock *l, const char *item, fx_attr *a)
+{
+	const char *opt = landlock_opts[l->kind];
+	char *end;
+	long port;
+	int r;
+
+	if (*item == '\0') {
+		fprintf(stderr, "fxrun: %s %s: an empty item\n", opt, l->list);
+		return -EINVAL;
+	}
+	if (l->kind == FXRUN_LANDLOCK_RO || l->kind == FXRUN_LANDLOCK_RW) {
+		r = fx_attr_add_landlock_path(a, item, l->kind == FXRUN_LANDLOCK_RO
+		                                       ? FX_LANDLOCK_RO : FX_LANDLOCK_RW);
+	} else {
+		errno = 0;
+		port = strtol(item, &end, 10);
+		if (errno || *end || port < 0 || port > 65535 || *item < '0' || *item > '9') {
+			fprintf(stderr, "fxrun: %s %s: '%s' is no port (0 to 65535)\n", opt,
+			        l->list, item);
+			return -EINVAL;
+		}
+		r = fx_attr_add_landlock_port(a, (unsigned)port, l->kind == FXRUN_LANDLOCK_BIND
+		                                                 ? FX_LANDLOCK_BIND
+		                                                 : FX_LANDLOCK_CONNECT);
+	}
+	if (r < 0)
+		fprintf(stderr, "fxrun: %s %s: %s\n", opt, item, strerror(-r));
+	return r;
+}
+
+static int apply_landlock(const struct fxrun_opts *o, fx_attr *a)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < o->n_landlock; i++) {
+		const struct fxrun_landlock *l = &o->landlock[i];
+		char *list = strdup(l->list), *p, *next;
+
+		if (!list)
+			return -ENOMEM;
+		/* strsep, not strtok: "a,,b" has an empty item, refused. */
+		for (p = list; r == 0 && p; p = next) {
+			next = strchr(p, ',');
+			if (next)
+				*next++ = '\0';
+			r = landlock_item(l, p, a);
+		}
+		free(list);
+	}
+	if (r == 0 && o->landlock_strict) {
+		r = fx_attr_set_landlock_flags(a, FX_LANDLOCK_STRICT);
+		if (r < 0)
+			fprintf(stderr, "fxrun: --landlock-strict: %s\n", strerror(-r));
+	}
+	return r;
+}
+
 int fxrun_apply_sandbox(const struct fxrun_opts *o, fx_attr *a)
 {
 	int r = 0;
 
 	if (o->seccomp_mode)
 		r = apply_seccomp_names(o, a);
+	if (r == 0 && (o->n_landlock || o->landlock_strict))
+		r = apply_landlock(o, a);
 	return r;
 }
