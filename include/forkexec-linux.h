@@ -267,6 +267,36 @@ FX_EXTERN int fx_syscall_number(const char *name);
 FX_EXTERN const char *fx_syscall_name(int nr);
 
 /* ------------------------------------------------------------------ */
+/* Joining a running process's namespaces                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The child enters these namespaces (CLONE_NEW* of fx_attr_set_namespaces)
+ * of a running process, as nsenter(1) does: by its pidfd (borrowed: it
+ * must stay open until the spawn; fx_proc_pidfd of a child of ours will
+ * do) or by its pid (a pidfd opened at each spawn).  flags 0: none (the
+ * default).  -EINVAL for another bit, -EBADF for a negative pidfd.
+ *
+ * The child makes one setns(pidfd, flags) call (Linux 5.8), after its
+ * own new namespaces (a kind both joined and new fails the spawn with
+ * -EINVAL) and the wait for their maps, before chroot and the switch of
+ * ids, so while it still holds the caller's privileges (inside a new
+ * user namespace: that namespace's); the kernel enters the user
+ * namespace first.  A pid
+ * namespace is special: setns gives it to the caller's later children
+ * only, so with CLONE_NEWPID the spawn runs on a short-lived helper
+ * thread of the caller that joins the pid namespace and clones the
+ * child, born in it (one thread creation more per spawn; together with
+ * a parent-death signal, which would fire when that thread ends, it is
+ * refused with -EINVAL).  CLONE_NEWTIME: the kernel lets only a process
+ * that shares its memory with no other join a time namespace, which the
+ * clone backend's child does (the spawn fails with FX_STEP_JOIN and
+ * EUSERS): use FX_BACKEND_FORK for it.  Failures are FX_STEP_JOIN.
+ */
+FX_EXTERN int fx_attr_join_namespaces_fd(fx_attr *attr, int pidfd, unsigned long flags);
+FX_EXTERN int fx_attr_join_namespaces_pid(fx_attr *attr, pid_t pid, unsigned long flags);
+
+/* ------------------------------------------------------------------ */
 /* Landlock                                                            */
 /* ------------------------------------------------------------------ */
 

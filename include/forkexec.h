@@ -104,6 +104,7 @@ enum fx_step {
 	FX_STEP_NO_NEW_PRIVS,  /* child: PR_SET_NO_NEW_PRIVS */
 	FX_STEP_SECCOMP,       /* child: installing the seccomp filter */
 	FX_STEP_LANDLOCK,      /* parent: the landlock ruleset (index: the rule); child: restricting itself */
+	FX_STEP_JOIN,          /* joining a running process's namespaces (setns); index = pid */
 	FX_STEP_COUNT_         /* not a step: one past the last */
 };
 

@@ -73,6 +73,11 @@ struct fx__linux_attr {
 	void *seccomp_names;            /* compiled from names (seccomp_linux.c) */
 	unsigned short seccomp_names_len;
 	struct fx__landlock *landlock;  /* landlock_linux.c; NULL: none */
+	/* Namespaces to join (join_linux.c): of the process of join_pidfd
+	 * (borrowed) or of join_pid; join_flags 0: none. */
+	unsigned long join_flags;
+	int join_pidfd;                 /* -1: by join_pid */
+	pid_t join_pid;
 };
 
 struct fx_attr {
@@ -103,6 +108,10 @@ struct fx_attr {
 	 * landlock ruleset, mapped onto this same fd number in the child;
 	 * 0: none. */
 	int landlock_fd;
+	/* At spawn time only: the pidfd whose namespaces the child joins
+	 * (join_linux.c), the flags it joins; join_fd_set 0: none. */
+	int join_fd_set, join_fd;
+	unsigned long join_flags;
 };
 
 /* Forgets the mapping of child_fd, if any. */

@@ -48,8 +48,10 @@ static struct fx__linux_attr *linux_attr(fx_attr *attr)
 		return NULL;
 	if (!attr->lx) {
 		attr->lx = calloc(1, sizeof *attr->lx);
-		if (attr->lx)
+		if (attr->lx) {
 			attr->lx->cgroup_fd = -1;
+			attr->lx->join_pidfd = -1;
+		}
 	}
 	return attr->lx;
 }

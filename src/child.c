@@ -513,6 +513,10 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 		return fx__sys_prctl5(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	case FX__OP_SECCOMP:
 		return fx__sys_seccomp(FX__SECCOMP_SET_MODE_FILTER, 0, op->ptr);
+	case FX__OP_JOIN:
+		/* One call for every kind (a pidfd, Linux 5.8), so that the
+		 * kernel orders them itself: the user namespace first. */
+		return fx__sys_setns(op->a, *(const unsigned long *)op->ptr);
 	case FX__OP_LANDLOCK:
 		/* The ruleset was mapped onto fd a by the shuffle; once in
 		 * force, the program needs it no more. */

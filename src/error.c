@@ -54,6 +54,7 @@ static const char *const step_names[FX_STEP_COUNT_] = {
 	[FX_STEP_NO_NEW_PRIVS] = "no_new_privs",
 	[FX_STEP_SECCOMP] = "seccomp",
 	[FX_STEP_LANDLOCK] = "landlock",
+	[FX_STEP_JOIN] = "join",
 };
 
 const char *fx_step_name(int step)

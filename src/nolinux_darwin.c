@@ -148,6 +148,29 @@ int fx__landlock_wire(struct fx__stdio_set *set, const struct fx_attr *attr, int
 	return 0;
 }
 
+int fx_attr_join_namespaces_fd(fx_attr *attr, int pidfd, unsigned long flags)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_join_namespaces_pid(fx_attr *attr, pid_t pid, unsigned long flags)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx__join_wire(struct fx__stdio_set *set, const struct fx_attr *attr, int *fd,
+                  fx_error *err)
+{
+	*fd = -1;
+	return 0;
+}
+
+int fx__join_spawn_child(const struct fx__spawn_request *req, const struct fx_attr *eff,
+                         pid_t *pid, int *pidfd, fx_error *err)
+{
+	return fx__spawn_child(req, pid, pidfd, err);
+}
+
 /* attr->lx is never allocated here. */
 void fx__attr_linux_free(struct fx_attr *attr)
 {

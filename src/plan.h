@@ -65,7 +65,9 @@ enum fx__op_kind {
 	FX__OP_NO_NEW_PRIVS,
 	FX__OP_SECCOMP,         /* install the filter ptr (plan->seccomp or seccomp_names) */
 	/* landlock (landlock_linux.c, plan_linux.c) */
-	FX__OP_LANDLOCK         /* landlock_restrict_self(fd a), then close fd a */
+	FX__OP_LANDLOCK,        /* landlock_restrict_self(fd a), then close fd a */
+	/* joining namespaces (join_linux.c, plan_linux.c) */
+	FX__OP_JOIN             /* setns(pidfd a, flags ptr: an unsigned long) */
 };
 
 struct fx__op {
@@ -112,6 +114,7 @@ struct fx__plan {
 	int cgroup_join;        /* without clone3, the child may join it itself (FX__OP_JOIN_CGROUP) */
 	int fail_step;          /* why building failed, when it was none of FX_STEP_PLAN/FD_MAP */
 	uint64_t bounding_drop, ambient;
+	unsigned long join_flags;       /* FX__OP_JOIN's (without CLONE_NEWPID) */
 	struct {                /* the kernel's struct sock_fprog */
 		unsigned short len;
 		const void *filter;

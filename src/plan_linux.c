@@ -25,8 +25,8 @@ size_t fx__plan_linux_nops(const struct fx_attr *attr)
 {
 	/* join cgroup, unshare, wait, 16 rlimits twice, nice, sched,
 	 * affinity, bounding, keepcaps, ambient, umask, no_new_privs,
-	 * seccomp raw and by name, no_new_privs and landlock */
-	return attr->lx ? 3 + 2 * FX__NRLIMITS + 14 : 0;
+	 * seccomp raw and by name, no_new_privs and landlock, join */
+	return attr->lx ? 3 + 2 * FX__NRLIMITS + 15 : 0;
 }
 
 /* "IN OUT COUNT\n" per line, in one string: the kernel wants the whole
@@ -58,6 +58,33 @@ static int open_cgroup(struct fx__plan *plan, const char *path)
 	return 0;
 }
 
+/*
+ * Another process's namespaces, after the child's own new ones (which
+ * the clone makes at birth, whatever the backend would do later: so
+ * both backends join from the same place), and a kind both joined and
+ * new is refused.
+ */
+static int push_join(struct fx__plan *plan, const struct fx_attr *attr,
+                     const struct fx__linux_attr *lx)
+{
+	if (!attr->join_fd_set)
+		return 0;
+	if (attr->join_flags & lx->ns_flags) {
+		plan->fail_step = FX_STEP_JOIN;
+		return -EINVAL;
+	}
+	/* The pid namespace was joined for us by the spawning thread
+	 * (join_linux.c): setns gives it to children only. */
+	plan->join_flags = attr->join_flags & ~(unsigned long)CLONE_NEWPID;
+	if (plan->join_flags) {
+		struct fx__op *op = fx__plan_push(plan, FX__OP_JOIN, FX_STEP_JOIN);
+
+		op->a = attr->join_fd;
+		op->ptr = &plan->join_flags;
+	}
+	return 0;
+}
+
 int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 {
 	const struct fx__linux_attr *lx = attr->lx;
@@ -81,7 +108,7 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 		fx__plan_push(plan, FX__OP_JOIN_CGROUP, FX_STEP_CGROUP);
 	}
 	if (!lx->ns_flags)
-		return 0;
+		return push_join(plan, attr, lx);
 	/* The fork backend can only unshare, and unshare gives a new pid
 	 * namespace to the children of the caller alone. */
 	if ((lx->ns_flags & CLONE_NEWPID) && attr->backend == FX_BACKEND_FORK) {
@@ -105,7 +132,7 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 	                  (attr->pdeathsig && (lx->ns_flags & CLONE_NEWPID));
 	if (plan->handshake)
 		fx__plan_push(plan, FX__OP_WAIT_PARENT, FX_STEP_NAMESPACES);
-	return 0;
+	return push_join(plan, attr, lx);
 }
 
 /* One operation of `kind` per resource limit given. */

@@ -344,7 +344,7 @@ int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_a
 	fx_error scratch;
 	fx_proc *proc;
 	char *path = NULL;
-	int rc, landlock_fd = -1;
+	int rc, landlock_fd = -1, join_fd = -1;
 
 	if (!err)
 		err = &scratch;
@@ -377,8 +377,13 @@ int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_a
 	/* The landlock ruleset, as one more descriptor of the child's. */
 	if (rc == 0)
 		rc = fx__landlock_wire(&set, attr, &landlock_fd, err);
+	/* The namespaces to join: the pidfd the child's setns takes. */
+	if (rc == 0)
+		rc = fx__join_wire(&set, attr, &join_fd, err);
 	if (rc < 0) {
 		fx__stdio_finish(&set, 1);
+		if (landlock_fd >= 0)
+			close(landlock_fd);
 		free(path);
 		free(proc);
 		return rc;
@@ -388,7 +393,7 @@ int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_a
 	pid_t pid = -1;
 	int pidfd = -1;
 
-	rc = fx__spawn_child(&req, &pid, &pidfd, err);
+	rc = fx__join_spawn_child(&req, &set.eff, &pid, &pidfd, err);
 	if (rc < 0) {
 		describe_subject(err, &set.eff, path);
 		free(proc);
@@ -405,6 +410,8 @@ int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_a
 	fx__stdio_finish(&set, rc < 0);
 	if (landlock_fd >= 0)
 		close(landlock_fd);
+	if (join_fd >= 0)
+		close(join_fd);
 	free(path);
 	return rc;
 }

@@ -48,6 +48,19 @@ void fx__stdio_finish(struct fx__stdio_set *set, int failed);
 int fx__landlock_wire(struct fx__stdio_set *set, const struct fx_attr *attr, int *fd,
                       fx_error *err);
 
+/*
+ * join_linux.c: with namespaces to join in attr, the pidfd into set's
+ * effective attributes; *fd is one opened here (for a pid), to close
+ * after the spawn, or -1.  -errno with err set (FX_STEP_JOIN).
+ */
+int fx__join_wire(struct fx__stdio_set *set, const struct fx_attr *attr, int *fd,
+                  fx_error *err);
+struct fx__spawn_request;
+/* join_linux.c: fx__spawn_child, from a helper thread in the joined pid
+ * namespace when eff joins one. */
+int fx__join_spawn_child(const struct fx__spawn_request *req, const struct fx_attr *eff,
+                         pid_t *pid, int *pidfd, fx_error *err);
+
 /* fx_spawn with the io layer's overrides (xo may be NULL). */
 int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_attr *attr,
                  const struct fx__spawn_opts *xo, fx_error *err);

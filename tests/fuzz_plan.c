@@ -246,6 +246,7 @@ static long run_op(struct child *c, const struct fx__plan *plan, const struct fx
 	case FX__OP_NO_NEW_PRIVS:
 	case FX__OP_SECCOMP:
 	case FX__OP_LANDLOCK:
+	case FX__OP_JOIN:
 		return 0;
 	}
 	violation("unknown op kind %u", op->kind);
@@ -280,7 +281,8 @@ static void check_containment_order(const struct fx__plan *plan)
 	}
 	for (size_t i = 0; i < plan->nops; i++) {
 		unsigned k = plan->ops[i].kind;
-		if ((k == FX__OP_UNSHARE || k == FX__OP_WAIT_PARENT) && i > first_fd)
+		if ((k == FX__OP_UNSHARE || k == FX__OP_WAIT_PARENT || k == FX__OP_JOIN) &&
+		    i > first_fd)
 			violation("op %zu (namespaces) after the first fd op %zu", i, first_fd);
 		if (k == FX__OP_RLIMIT && first_fd < plan->nops && i < last_fd)
 			violation("op %zu (rlimit) before the last fd op %zu", i, last_fd);

@@ -35,7 +35,8 @@
  *   nice, sched.policy (SCHED_RESET_ON_FORK masked off),
  *   sched.reset_on_fork (0/1), sched.priority;
  *   cpus           the affinity mask in the kernel's list syntax ("0-3,6");
- *   seccomp        the Seccomp field of /proc/self/status (0, 1 or 2).
+ *   seccomp        the Seccomp field of /proc/self/status (0, 1 or 2);
+ *   hostname       /proc/sys/kernel/hostname (the uts namespace's name).
  * --try-syscall=NAME (getppid, uname, getcwd, chdir, umask; on x86_64
  * x32_uname, uname's x32 number) makes that one
  * call with syscall(2) after everything else is read and adds try.NAME,
@@ -813,6 +814,8 @@ static void put_containment(void)
 	put_file_words("uid_map", "/proc/self/uid_map");
 	put_file_words("gid_map", "/proc/self/gid_map");
 	put_file_words("setgroups", "/proc/self/setgroups");
+	/* From /proc, not uname(2), which the seccomp tests deny (or kill). */
+	put_file_words("hostname", "/proc/sys/kernel/hostname");
 	put_cgroup();
 	put_rlimits();
 	put_sched();

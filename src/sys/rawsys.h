@@ -326,6 +326,11 @@ static inline long fx__sys_landlock_restrict_self(int fd, unsigned flags)
 	return fx__syscall2(SYS_landlock_restrict_self, fd, flags);
 }
 
+static inline long fx__sys_setns(int fd, unsigned long nstype)
+{
+	return fx__syscall2(SYS_setns, fd, (long)nstype);
+}
+
 static inline long fx__sys_kill(int pid, int sig)
 {
 	return fx__syscall2(SYS_kill, pid, sig);
