@@ -34,6 +34,7 @@
 #include <linux/seccomp.h>
 
 #include "fxt.h"
+#include "forkexec-io.h"
 #include "forkexec-linux.h"
 
 extern char **environ;
@@ -2012,6 +2013,65 @@ TEST(fxrun_landlock_bind)
 	ASSERT_EQ(fxt_get_ll(rep, "try.bind"), EACCES);
 	fxt_report_free(rep);
 	fxr_free(&r);
+}
+
+/*
+ * --join PID and --join-ns PID:LIST against a target made with the
+ * library: a probe in new uts and net namespaces, waiting on its stdin,
+ * whose hostname a forked helper sets from inside.
+ */
+TEST(fxrun_join)
+{
+	fx_attr *attr = fxt_attr();
+	static const char *const wait_stdin[] = { "--wait-stdin", NULL };
+	fx_proc *target;
+	fxt_report *t, *rep;
+	fx_error err;
+	struct fxr r;
+	char pid[32], arg[64];
+	int status;
+	pid_t helper;
+
+	require_root();
+	ASSERT_OK(fx_attr_set_namespaces(attr, CLONE_NEWUTS | CLONE_NEWNET));
+	ASSERT_OK(fx_attr_set_stdio(attr, FX_STDIN, FX_STDIO_PIPE));
+	ASSERT_SPAWNED(fxt_probe_start(NULL, attr, wait_stdin, &target, &t, &err), &err);
+	helper = fork();
+	ASSERT(helper >= 0);
+	if (helper == 0)
+		_exit(setns(fx_proc_pidfd(target), CLONE_NEWUTS) == 0 &&
+		      sethostname("fxrun-join", 10) == 0 ? 0 : 1);
+	ASSERT_EQ(waitpid(helper, &status, 0), helper);
+	ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	snprintf(pid, sizeof pid, "%d", (int)fx_proc_pid(target));
+
+	FXRUN(&r, "--join", pid, fxt_probe_path());
+	rep = report_ok(&r);
+	ASSERT_STR_EQ(fxt_get(rep, "hostname"), "fxrun-join");
+	ASSERT_STR_EQ(fxt_get(rep, "ns.uts"), fxt_get(t, "ns.uts"));
+	ASSERT_STR_EQ(fxt_get(rep, "ns.net"), fxt_get(t, "ns.net"));
+	fxt_report_free(rep);
+	fxr_free(&r);
+
+	snprintf(arg, sizeof arg, "%s:uts", pid);
+	FXRUN(&r, "--join-ns", arg, fxt_probe_path());
+	rep = report_ok(&r);
+	ASSERT_STR_EQ(fxt_get(rep, "ns.uts"), fxt_get(t, "ns.uts"));
+	ASSERT(strcmp(fxt_get(rep, "ns.net"), fxt_get(t, "ns.net")) != 0);
+	fxt_report_free(rep);
+	fxr_free(&r);
+
+	FXRUN(&r, "--join-ns", "1:bogus", fxt_probe_path());
+	ASSERT_EQ(r.code, 125);
+	ASSERT(strstr(r.err, "unknown namespace 'bogus'"));
+	fxr_free(&r);
+
+	ASSERT_OK(fx_proc_close_stdio(target, FX_STDIN));
+	ASSERT_OK(fx_wait(target, &status, -1));
+	ASSERT(fx_status_exited(status) && fx_status_code(status) == 0);
+	fx_proc_free(target);
+	fxt_report_free(t);
+	fx_attr_free(attr);
 }
 
 /* Bad landlock values: exit 125, naming option and value. */

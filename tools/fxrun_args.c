@@ -54,7 +54,7 @@ enum opt_id {
 	OPT_AMBIENT_CAPS, OPT_BOUNDING_CAPS, OPT_CGROUP, OPT_RLIMIT, OPT_UMASK,
 	OPT_NO_NEW_PRIVS, OPT_NICE, OPT_SCHED, OPT_CPUS, OPT_SECCOMP,
 	OPT_SECCOMP_DENY, OPT_SECCOMP_ALLOW, OPT_LANDLOCK_RO, OPT_LANDLOCK_RW,
-	OPT_LANDLOCK_BIND, OPT_LANDLOCK_CONNECT, OPT_LANDLOCK_STRICT
+	OPT_LANDLOCK_BIND, OPT_LANDLOCK_CONNECT, OPT_LANDLOCK_STRICT, OPT_JOIN, OPT_JOIN_NS
 };
 
 struct opt_def {
@@ -117,6 +117,8 @@ static const struct opt_def opt_defs[] = {
 	{ "landlock-bind",      0,   1, OPT_LANDLOCK_BIND },
 	{ "landlock-connect",   0,   1, OPT_LANDLOCK_CONNECT },
 	{ "landlock-strict",    0,   0, OPT_LANDLOCK_STRICT },
+	{ "join",               0,   1, OPT_JOIN },
+	{ "join-ns",            0,   1, OPT_JOIN_NS },
 	{ "help",               'h', 0, OPT_HELP },
 	{ "version",            0,   0, OPT_VERSION },
 };
@@ -876,6 +878,25 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 	case OPT_LANDLOCK_STRICT:
 		o->landlock_strict = 1;
 		break;
+	case OPT_JOIN:
+	case OPT_JOIN_NS: {
+		const char *colon = d->id == OPT_JOIN_NS ? strchr(arg, ':') : NULL;
+		char *end;
+		long pid;
+
+		errno = 0;
+		pid = strtol(arg, &end, 10);
+		if (errno || end == arg || pid < 1 || pid > INT32_MAX ||
+		    (d->id == OPT_JOIN ? *end != '\0' : end != colon))
+			return usage_error(errbuf, errlen, "invalid '%s %s': expected %s", opt, arg,
+			                   d->id == OPT_JOIN ? "a pid" : "PID:LIST");
+		o->join_pid = (int)pid;
+		o->join_flags = 0;
+		o->join_differing = d->id == OPT_JOIN;
+		if (colon)
+			return parse_unshare(opt, colon + 1, &o->join_flags, errbuf, errlen);
+		break;
+	}
 	case OPT_HELP:
 		o->action = FXRUN_HELP;
 		break;

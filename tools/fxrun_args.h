@@ -133,6 +133,8 @@ struct fxrun_opts {
 	int sched_priority;         /* 1-99 for FIFO and RR, else 0 */
 	int seccomp_mode;           /* FXRUN_SECCOMP_*; 0: not given */
 	int landlock_strict;        /* --landlock-strict */
+	int join_pid;               /* --join, --join-ns: 0 none */
+	int join_differing;         /* --join: every namespace that differs from ours */
 	unsigned long unshare;      /* CLONE_NEW* bits (--unshare, repeatable) */
 	struct fxrun_id_map *uid_maps;  /* --uid-map, in order */
 	size_t n_uid_maps;
@@ -150,6 +152,7 @@ struct fxrun_opts {
 	/* --seccomp-deny or --seccomp-allow LIST[:ERRNO], split and looked
 	 * up by the apply step (fxrun_sandbox.c): the table is the library's. */
 	const char *seccomp_list;
+	unsigned long join_flags;   /* --join-ns LIST */
 	struct fxrun_landlock *landlock;    /* --landlock-ro/-rw/-bind/-connect */
 	size_t n_landlock;
 

@@ -8,11 +8,20 @@
 #include "fxrun_sandbox.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "forkexec-linux.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
 
 /*
  * ERRNO: "kill", a number from 1 to 4095, or (with glibc 2.32's
@@ -164,9 +173,67 @@ static int apply_landlock(const struct fxrun_opts *o, fx_attr *a)
 	return r;
 }
 
+/* The kinds of namespace of pid that differ from ours (by inode and
+ * device of /proc/.../ns/NAME), as nsenter --all decides. */
+static const struct { const char *name; unsigned long flag; } ns_files[] = {
+	{ "user", CLONE_NEWUSER }, { "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS },
+	{ "net", CLONE_NEWNET }, { "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC },
+	{ "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
+};
+
+static int differing_namespaces(int pid, unsigned long *flags)
+{
+	char path[64];
+
+	*flags = 0;
+	for (size_t i = 0; i < sizeof ns_files / sizeof ns_files[0]; i++) {
+		struct stat theirs, ours;
+
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", pid, ns_files[i].name);
+		if (stat(path, &theirs) < 0) {
+			/* A kind this kernel lacks is absent for both. */
+			if (errno == ENOENT && i > 0)
+				continue;
+			fprintf(stderr, "fxrun: --join %d: %s: %s\n", pid, path, strerror(errno));
+			return -errno;
+		}
+		snprintf(path, sizeof path, "/proc/self/ns/%s", ns_files[i].name);
+		if (stat(path, &ours) < 0 || ours.st_ino != theirs.st_ino ||
+		    ours.st_dev != theirs.st_dev)
+			*flags |= ns_files[i].flag;
+	}
+	return 0;
+}
+
+static int apply_join(const struct fxrun_opts *o, fx_attr *a)
+{
+	unsigned long flags = o->join_flags;
+	char what[64];
+	int r;
+
+	if (o->join_differing) {
+		r = differing_namespaces(o->join_pid, &flags);
+		if (r < 0)
+			return r;
+		/* Nothing differs: the program runs where we are. */
+		if (!flags)
+			return 0;
+	}
+	snprintf(what, sizeof what, "--join%s %d", o->join_differing ? "" : "-ns", o->join_pid);
+	r = fx_attr_join_namespaces_pid(a, o->join_pid, flags);
+	if (r < 0)
+		fprintf(stderr, "fxrun: %s: %s\n", what, strerror(-r));
+	return r;
+}
+
 int fxrun_apply_sandbox(const struct fxrun_opts *o, fx_attr *a)
 {
 	int r = 0;
+
+	if (o->join_pid)
+		r = apply_join(o, a);
+	if (r < 0)
+		return r;
 
 	if (o->seccomp_mode)
 		r = apply_seccomp_names(o, a);
