@@ -67,7 +67,8 @@ ifeq ($(OS),darwin)
 # posix_spawn layer (its types are Apple's; see the README).
 DARWIN_EXCLUDED := src/attr_linux.c src/plan_linux.c src/userns.c src/describe_linux.c \
                    src/names_linux.c src/seccomp_linux.c src/landlock_linux.c \
-                   src/join_linux.c src/spawn_linux.c src/posix_spawn.c src/plan_posix.c
+                   src/join_linux.c src/mounts_linux.c \
+                   src/plan_mounts_linux.c src/spawn_linux.c src/posix_spawn.c src/plan_posix.c
 LIB_SRCS   := $(filter-out $(DARWIN_EXCLUDED) src/child_darwin.c,$(LIB_SRCS))
 CHILD_SRCS := src/child_darwin.c
 ASM_SRCS   :=

@@ -267,6 +267,52 @@ FX_EXTERN int fx_syscall_number(const char *name);
 FX_EXTERN const char *fx_syscall_name(int nr);
 
 /* ------------------------------------------------------------------ */
+/* The filesystem view                                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Mount operations in bubblewrap's vocabulary, carried out by the child
+ * in the order added, with raw system calls, after its new namespaces
+ * (CLONE_NEWNS is required, -EINVAL at the spawn otherwise; with
+ * CLONE_NEWUSER this works unprivileged).  With any of them the child's
+ * root is a new empty tmpfs holding only what the operations put there,
+ * entered with pivot_root, the old root detached, propagation made
+ * slave first so that nothing goes back out.  Sources are paths of the
+ * caller's root (absolute), destinations paths of the new root
+ * (absolute; their parents are made as needed):
+ *
+ *   FX_MOUNT_BIND        src on dest, recursively
+ *   FX_MOUNT_RO_BIND     the same, then read-only (the top mount)
+ *   FX_MOUNT_DEV_BIND    a bind that keeps devices usable
+ *   FX_MOUNT_TMPFS       a tmpfs (fx_attr_add_tmpfs: its size and mode)
+ *   FX_MOUNT_PROC        a proc (needs a new pid namespace unprivileged)
+ *   FX_MOUNT_DEV         a minimal /dev: null, zero, full, random,
+ *                        urandom, tty (bound from the host's), a private
+ *                        devpts with ptmx, shm, and the fd, stdin,
+ *                        stdout and stderr links
+ *   FX_MOUNT_MQUEUE      an mqueue (needs a new ipc namespace)
+ *   FX_MOUNT_DIR         a directory
+ *   FX_MOUNT_SYMLINK     a symbolic link dest -> src (src any text)
+ *   FX_MOUNT_REMOUNT_RO  the mount at dest read-only
+ *
+ * -EINVAL for a relative path or another kind.  A failing operation is
+ * FX_STEP_MOUNT with its index, and fx_strerror names it: `ro-bind
+ * "/nope" -> "/x": No such file or directory`; it all happens in the
+ * child's mount namespace, so nothing is left behind.
+ * fx_attr_set_hostname: the child's hostname, in its new uts namespace
+ * (CLONE_NEWUTS required); NULL: unchanged.
+ */
+enum fx_mount_kind {
+	FX_MOUNT_BIND = 1, FX_MOUNT_RO_BIND, FX_MOUNT_DEV_BIND, FX_MOUNT_TMPFS,
+	FX_MOUNT_PROC, FX_MOUNT_DEV, FX_MOUNT_MQUEUE, FX_MOUNT_DIR, FX_MOUNT_SYMLINK,
+	FX_MOUNT_REMOUNT_RO
+};
+FX_EXTERN int fx_attr_add_mount(fx_attr *attr, int kind, const char *src, const char *dest);
+FX_EXTERN int fx_attr_add_tmpfs(fx_attr *attr, const char *dest, unsigned long size,
+                                mode_t mode);
+FX_EXTERN int fx_attr_set_hostname(fx_attr *attr, const char *name);
+
+/* ------------------------------------------------------------------ */
 /* Joining a running process's namespaces                              */
 /* ------------------------------------------------------------------ */
 

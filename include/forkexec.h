@@ -105,6 +105,7 @@ enum fx_step {
 	FX_STEP_SECCOMP,       /* child: installing the seccomp filter */
 	FX_STEP_LANDLOCK,      /* parent: the landlock ruleset (index: the rule); child: restricting itself */
 	FX_STEP_JOIN,          /* joining a running process's namespaces (setns); index = pid */
+	FX_STEP_MOUNT,         /* the filesystem view: an operation (index: which) or its frame (-1) */
 	FX_STEP_COUNT_         /* not a step: one past the last */
 };
 

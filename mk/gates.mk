@@ -75,21 +75,21 @@ $(FUZZ_BUILD)/fuzz_fxrun_args: tests/fuzz_fxrun_args.c tools/fxrun_args.c src/na
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -Itools -o $@ $(filter %.c,$^)
 
 $(FUZZ_BUILD)/fuzz_plan: tests/fuzz_plan.c src/plan.c src/plan_linux.c src/attr.c src/attr_linux.c \
-                         src/seccomp_linux.c src/landlock_linux.c src/error.c \
-                         $(BUILD)/gen/syscall_names.h \
+                         src/seccomp_linux.c src/landlock_linux.c src/mounts_linux.c \
+                         src/plan_mounts_linux.c src/error.c $(BUILD)/gen/syscall_names.h \
                          $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) -iquote $(BUILD)/gen $(FUZZ_CFLAGS) -Dfcntl=fx__fuzz_fcntl -o $@ \
 	    $(filter %.c,$^)
 
 $(FUZZ_BUILD)/fuzz_posix_plan: tests/fuzz_posix_plan.c src/plan_posix.c src/plan.c \
-                               src/plan_linux.c src/error.c \
+                               src/plan_linux.c src/plan_mounts_linux.c src/error.c \
                                $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
 $(FUZZ_BUILD)/fuzz_lookup: tests/fuzz_lookup.c src/lookup.c src/attr.c src/attr_linux.c \
-                           src/landlock_linux.c src/error.c $(FUZZ_HDRS)
+                           src/landlock_linux.c src/mounts_linux.c src/error.c $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 

@@ -73,6 +73,7 @@ struct fx__linux_attr {
 	void *seccomp_names;            /* compiled from names (seccomp_linux.c) */
 	unsigned short seccomp_names_len;
 	struct fx__landlock *landlock;  /* landlock_linux.c; NULL: none */
+	struct fx__mounts *mounts;      /* mounts_linux.c: the view, the hostname; NULL: none */
 	/* Namespaces to join (join_linux.c): of the process of join_pidfd
 	 * (borrowed) or of join_pid; join_flags 0: none. */
 	unsigned long join_flags;
@@ -122,6 +123,11 @@ struct fx__linux_attr *fx__attr_linux(struct fx_attr *attr);
 /* landlock_linux.c: frees the landlock rules. */
 struct fx__landlock;
 void fx__landlock_free(struct fx__landlock *ll);
+/* mounts_linux.c: frees the view's operations. */
+struct fx__mounts;
+void fx__mounts_free(struct fx__mounts *m);
+/* mounts_linux.c: names the operation of a failed FX_STEP_MOUNT. */
+void fx__describe_mount(fx_error *err, const struct fx_attr *attr);
 /* attr_linux.c: frees attr->lx. */
 void fx__attr_linux_free(struct fx_attr *attr);
 /* forkexec-linux.h's FX_SETGROUPS_ALLOW, for files that do not include it. */

@@ -83,6 +83,7 @@ void fx__attr_linux_free(struct fx_attr *attr)
 	free(lx->seccomp);
 	free(lx->seccomp_names);
 	fx__landlock_free(lx->landlock);
+	fx__mounts_free(lx->mounts);
 	free(lx);
 	attr->lx = NULL;
 }

@@ -171,6 +171,21 @@ int fx__join_spawn_child(const struct fx__spawn_request *req, const struct fx_at
 	return fx__spawn_child(req, pid, pidfd, err);
 }
 
+int fx_attr_add_mount(fx_attr *attr, int kind, const char *src, const char *dest)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_add_tmpfs(fx_attr *attr, const char *dest, unsigned long size, mode_t mode)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_hostname(fx_attr *attr, const char *name)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
 /* attr->lx is never allocated here. */
 void fx__attr_linux_free(struct fx_attr *attr)
 {

@@ -26,7 +26,7 @@ size_t fx__plan_linux_nops(const struct fx_attr *attr)
 	/* join cgroup, unshare, wait, 16 rlimits twice, nice, sched,
 	 * affinity, bounding, keepcaps, ambient, umask, no_new_privs,
 	 * seccomp raw and by name, no_new_privs and landlock, join */
-	return attr->lx ? 3 + 2 * FX__NRLIMITS + 15 : 0;
+	return attr->lx ? 3 + 2 * FX__NRLIMITS + 15 + fx__mounts_nops(attr) : 0;
 }
 
 /* "IN OUT COUNT\n" per line, in one string: the kernel wants the whole
@@ -85,6 +85,15 @@ static int push_join(struct fx__plan *plan, const struct fx_attr *attr,
 	return 0;
 }
 
+/* The joins, then the filesystem view (which may need what was joined). */
+static int push_join_and_view(struct fx__plan *plan, const struct fx_attr *attr,
+                              const struct fx__linux_attr *lx)
+{
+	int rc = push_join(plan, attr, lx);
+
+	return rc < 0 ? rc : fx__plan_mounts(plan, attr);
+}
+
 int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 {
 	const struct fx__linux_attr *lx = attr->lx;
@@ -108,7 +117,7 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 		fx__plan_push(plan, FX__OP_JOIN_CGROUP, FX_STEP_CGROUP);
 	}
 	if (!lx->ns_flags)
-		return push_join(plan, attr, lx);
+		return push_join_and_view(plan, attr, lx);
 	/* The fork backend can only unshare, and unshare gives a new pid
 	 * namespace to the children of the caller alone. */
 	if ((lx->ns_flags & CLONE_NEWPID) && attr->backend == FX_BACKEND_FORK) {
@@ -132,7 +141,7 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 	                  (attr->pdeathsig && (lx->ns_flags & CLONE_NEWPID));
 	if (plan->handshake)
 		fx__plan_push(plan, FX__OP_WAIT_PARENT, FX_STEP_NAMESPACES);
-	return push_join(plan, attr, lx);
+	return push_join_and_view(plan, attr, lx);
 }
 
 /* One operation of `kind` per resource limit given. */
@@ -244,4 +253,5 @@ void fx__plan_linux_free(struct fx__plan *plan)
 	free(plan->gid_map_text);
 	if (plan->cgroup_owned && plan->cgroup_fd >= 0)
 		close(plan->cgroup_fd);
+	fx__plan_mounts_free(plan);
 }

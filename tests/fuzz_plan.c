@@ -247,6 +247,14 @@ static long run_op(struct child *c, const struct fx__plan *plan, const struct fx
 	case FX__OP_SECCOMP:
 	case FX__OP_LANDLOCK:
 	case FX__OP_JOIN:
+	case FX__OP_MOUNT:
+	case FX__OP_MKDIR:
+	case FX__OP_MKFILE:
+	case FX__OP_SYMLINK:
+	case FX__OP_PIVOT:
+	case FX__OP_UMOUNT:
+	case FX__OP_REMOUNT_RO:
+	case FX__OP_SETHOSTNAME:
 		return 0;
 	}
 	violation("unknown op kind %u", op->kind);
@@ -281,7 +289,10 @@ static void check_containment_order(const struct fx__plan *plan)
 	}
 	for (size_t i = 0; i < plan->nops; i++) {
 		unsigned k = plan->ops[i].kind;
-		if ((k == FX__OP_UNSHARE || k == FX__OP_WAIT_PARENT || k == FX__OP_JOIN) &&
+		/* The view too: the parent's fds are still where it left
+		 * them, and the pivots must precede chroot and chdir. */
+		if ((k == FX__OP_UNSHARE || k == FX__OP_WAIT_PARENT || k == FX__OP_JOIN ||
+		     k == FX__OP_MOUNT || k == FX__OP_PIVOT || k == FX__OP_MKFILE) &&
 		    i > first_fd)
 			violation("op %zu (namespaces) after the first fd op %zu", i, first_fd);
 		if (k == FX__OP_RLIMIT && first_fd < plan->nops && i < last_fd)
@@ -360,6 +371,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)fx_attr_set_uid(attr, 1000);
 	if (lx & 64)
 		(void)fx_attr_set_ambient_caps(attr, FX_CAP(10));
+	if (lx & 512) {
+		/* A view (needs the mount namespace of lx & 1). */
+		(void)fx_attr_add_mount(attr, FX_MOUNT_RO_BIND, "/usr", "/usr");
+		(void)fx_attr_add_mount(attr, FX_MOUNT_DEV, NULL, "/dev");
+		(void)fx_attr_add_tmpfs(attr, "/tmp/a/b", 4096, 0700);
+		(void)fx_attr_add_mount(attr, FX_MOUNT_SYMLINK, "usr/lib", "/lib");
+	}
 	if (lx & 128) {
 		static const char *const names[] = { "uname", "getcwd" };
 

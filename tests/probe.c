@@ -5,7 +5,8 @@
  *     fxprobe [--report-fd=N] [--no-report] [--exit=CODE] [--kill=SIG]
  *             [--sleep-ms=N] [--wait-stdin] [--pump=N] [--spew=N]
  *             [--try-syscall=NAME] [--try-open=PATH] [--try-create=PATH]
- *             [--try-bind=PORT] [--try-connect=PORT] [--] [ARG...]
+ *             [--try-bind=PORT] [--try-connect=PORT] [--try-ls=DIR]
+ *             [--] [ARG...]
  *
  * It writes `key=value` lines to the report fd (default 1), closes it, then
  * optionally reads stdin to EOF, sleeps, and finally raises SIG or exits
@@ -877,8 +878,40 @@ static void put_try(const char *name)
  * --try-open=PATH, --try-create=PATH, --try-bind=PORT, --try-connect=PORT,
  * for the landlock tests: the one action, reported as try.open,
  * try.create, try.bind, try.connect: 0 or the errno.  A created file is
- * left for the test to see; a connection is closed at once.
+ * left for the test to see; a connection is closed at once.  And
+ * --try-ls=DIR, for the view tests: try.ls, the names in DIR (but . and
+ * ..), sorted, comma-separated, or the errno.
  */
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void put_ls(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char *names[256], list[8192];
+	size_t n = 0, len = 0;
+
+	if (!d) {
+		putf("try.ls", "%d", errno);
+		return;
+	}
+	while ((e = readdir(d)) && n < 256)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			names[n++] = strdup(e->d_name);
+	closedir(d);
+	qsort(names, n, sizeof names[0], by_name);
+	list[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		len += (size_t)snprintf(list + len, len < sizeof list ? sizeof list - len : 0, "%s%s",
+		                        i ? "," : "", names[i]);
+		free(names[i]);
+	}
+	put("try.ls", list);
+}
+
 static void put_try_action(const char *what, const char *arg)
 {
 	char key[32];
@@ -886,6 +919,10 @@ static void put_try_action(const char *what, const char *arg)
 
 	snprintf(key, sizeof key, "try.%s", what);
 	errno = 0;
+	if (strcmp(what, "ls") == 0) {
+		put_ls(arg);
+		return;
+	}
 	if (strcmp(what, "open") == 0) {
 		fd = open(arg, O_RDONLY | O_CLOEXEC);
 		rc = fd;
@@ -1048,6 +1085,8 @@ int main(int argc, char **argv)
 			try_what = "bind", try_arg = a + 11;
 		else if (strncmp(a, "--try-connect=", 14) == 0)
 			try_what = "connect", try_arg = a + 14;
+		else if (strncmp(a, "--try-ls=", 9) == 0)
+			try_what = "ls", try_arg = a + 9;
 		else
 			break; /* "--" or the first argument */
 	}

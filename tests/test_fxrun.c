@@ -2074,6 +2074,39 @@ TEST(fxrun_join)
 	fx_attr_free(attr);
 }
 
+/* The filesystem view in bubblewrap's words: the root holds exactly
+ * what was asked, the hostname is set; a failing operation is named. */
+TEST(fxrun_view)
+{
+	struct fxr r;
+	fxt_report *rep;
+
+	require_root();
+	FXRUN(&r, "--ro-bind", fxt_probe_path(), "/fxprobe", "--proc", "/proc",
+	      "--tmpfs", "/tmp", "--dir", "/work/deep", "--symlink", "usr/bin", "/bin",
+	      "--dev", "/dev", "--hostname", "box", "--", "/fxprobe", "--try-ls=/");
+	rep = report_ok(&r);
+	ASSERT_STR_EQ(fxt_get(rep, "try.ls"), "bin,dev,fxprobe,proc,tmp,work");
+	ASSERT_STR_EQ(fxt_get(rep, "hostname"), "box");
+	fxt_report_free(rep);
+	fxr_free(&r);
+
+	FXRUN(&r, "--ro-bind", "/nope", "/x", "--", "/bin/true");
+	ASSERT_EQ(r.code, 125);
+	ASSERT(strstr(r.err, "fxrun: ro-bind \"/nope\" -> \"/x\": No such file or directory"));
+	fxr_free(&r);
+
+	FXRUN(&r, "--bind", "rel", "/x", "--", "/bin/true");
+	ASSERT_EQ(r.code, 125);
+	ASSERT(strstr(r.err, "--bind rel /x: paths must be absolute"));
+	fxr_free(&r);
+
+	FXRUN(&r, "--bind", "/only-one");
+	ASSERT_EQ(r.code, 125);
+	ASSERT(strstr(r.err, "needs two arguments"));
+	fxr_free(&r);
+}
+
 /* Bad landlock values: exit 125, naming option and value. */
 TEST(fxrun_landlock_bad)
 {

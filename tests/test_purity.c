@@ -55,8 +55,8 @@
  *         (the child waits for them) and four more, pdeathsig, rlimit,
  *         nice, scheduling policy, affinity, bounding set, ambient
  *         capabilities, umask, no_new_privs, an allow-all seccomp
- *         filter, one by name and (where the kernel has it) landlock,
- *         then /bin/true
+ *         filter, one by name, (where the kernel has it) landlock, a
+ *         filesystem view and a hostname, then /bin/true
  * Exit status: 0 when the spawn did what the scenario expects, else 1.
  */
 /*
@@ -141,6 +141,10 @@ static int contain_scenario(fx_attr *attr)
 			return -1;
 	}
 	if (fx_landlock_abi() > 0 && fx_attr_add_landlock_path(attr, "/", FX_LANDLOCK_RO) < 0)
+		return -1;
+	/* A filesystem view: the whole root again, read-only, and a tmpfs. */
+	if (fx_attr_add_mount(attr, FX_MOUNT_RO_BIND, "/", "/") < 0 ||
+	    fx_attr_add_tmpfs(attr, "/tmp", 0, 01777) < 0 || fx_attr_set_hostname(attr, "pure") < 0)
 		return -1;
 	return 0;
 }
@@ -947,6 +951,7 @@ static const char *const allowed_syscalls[] = {
 	"setpriority", "kill", "getpgid", "setresuid", "setresgid",
 	"unshare", "mount", "read", "sched_setscheduler", "sched_setparam",
 	"capget", "capset", "sched_setaffinity", "seccomp", "landlock_restrict_self",
+	"mkdirat", "symlinkat", "pivot_root", "umount2", "sethostname",
 };
 
 static int allowed(const char *name)

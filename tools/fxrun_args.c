@@ -54,13 +54,17 @@ enum opt_id {
 	OPT_AMBIENT_CAPS, OPT_BOUNDING_CAPS, OPT_CGROUP, OPT_RLIMIT, OPT_UMASK,
 	OPT_NO_NEW_PRIVS, OPT_NICE, OPT_SCHED, OPT_CPUS, OPT_SECCOMP,
 	OPT_SECCOMP_DENY, OPT_SECCOMP_ALLOW, OPT_LANDLOCK_RO, OPT_LANDLOCK_RW,
-	OPT_LANDLOCK_BIND, OPT_LANDLOCK_CONNECT, OPT_LANDLOCK_STRICT, OPT_JOIN, OPT_JOIN_NS
+	OPT_LANDLOCK_BIND, OPT_LANDLOCK_CONNECT, OPT_LANDLOCK_STRICT, OPT_JOIN, OPT_JOIN_NS,
+	OPT_HOSTNAME,
+	/* The view, in the order of enum fxrun_view_kind. */
+	OPT_VIEW_BIND, OPT_VIEW_RO_BIND, OPT_VIEW_DEV_BIND, OPT_VIEW_TMPFS, OPT_VIEW_PROC,
+	OPT_VIEW_DEV, OPT_VIEW_MQUEUE, OPT_VIEW_DIR, OPT_VIEW_SYMLINK, OPT_VIEW_REMOUNT_RO
 };
 
 struct opt_def {
 	const char *name;       /* long name, without "--" */
 	char short_name;        /* 0 if none */
-	int has_arg;
+	int has_arg;            /* 2: two (bubblewrap's --bind SRC DEST) */
 	int id;                 /* enum opt_id */
 };
 
@@ -119,6 +123,17 @@ static const struct opt_def opt_defs[] = {
 	{ "landlock-strict",    0,   0, OPT_LANDLOCK_STRICT },
 	{ "join",               0,   1, OPT_JOIN },
 	{ "join-ns",            0,   1, OPT_JOIN_NS },
+	{ "bind",               0,   2, OPT_VIEW_BIND },
+	{ "ro-bind",            0,   2, OPT_VIEW_RO_BIND },
+	{ "dev-bind",           0,   2, OPT_VIEW_DEV_BIND },
+	{ "tmpfs",              0,   1, OPT_VIEW_TMPFS },
+	{ "proc",               0,   1, OPT_VIEW_PROC },
+	{ "dev",                0,   1, OPT_VIEW_DEV },
+	{ "mqueue",             0,   1, OPT_VIEW_MQUEUE },
+	{ "dir",                0,   1, OPT_VIEW_DIR },
+	{ "symlink",            0,   2, OPT_VIEW_SYMLINK },
+	{ "remount-ro",         0,   1, OPT_VIEW_REMOUNT_RO },
+	{ "hostname",           0,   1, OPT_HOSTNAME },
 	{ "help",               'h', 0, OPT_HELP },
 	{ "version",            0,   0, OPT_VERSION },
 };
@@ -878,6 +893,29 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 	case OPT_LANDLOCK_STRICT:
 		o->landlock_strict = 1;
 		break;
+	case OPT_VIEW_BIND:
+	case OPT_VIEW_RO_BIND:
+	case OPT_VIEW_DEV_BIND:
+	case OPT_VIEW_TMPFS:
+	case OPT_VIEW_PROC:
+	case OPT_VIEW_DEV:
+	case OPT_VIEW_MQUEUE:
+	case OPT_VIEW_DIR:
+	case OPT_VIEW_SYMLINK:
+	case OPT_VIEW_REMOUNT_RO:
+		/* The second argument of the two-argument ones was stored by
+		 * the caller in o->view_arg2. */
+		if (*arg == '\0' || (d->has_arg == 2 && *o->view_arg2 == '\0'))
+			return usage_error(errbuf, errlen, "empty path for '%s'", opt);
+		o->view[o->n_view].kind = FXRUN_VIEW_BIND + (d->id - OPT_VIEW_BIND);
+		o->view[o->n_view].src = d->has_arg == 2 ? arg : NULL;
+		o->view[o->n_view++].dest = d->has_arg == 2 ? o->view_arg2 : arg;
+		break;
+	case OPT_HOSTNAME:
+		if (*arg == '\0')
+			return usage_error(errbuf, errlen, "empty name for '%s'", opt);
+		o->hostname = arg;
+		break;
 	case OPT_JOIN:
 	case OPT_JOIN_NS: {
 		const char *colon = d->id == OPT_JOIN_NS ? strchr(arg, ':') : NULL;
@@ -1026,8 +1064,9 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 	                     sizeof *o->gid_maps);
 	o->rlimits = calloc(cap, sizeof *o->rlimits);
 	o->landlock = calloc(cap, sizeof *o->landlock);
+	o->view = calloc(cap, sizeof *o->view);
 	if (!o->env_ops || !o->fds || !o->uid_maps || !o->gid_maps ||
-	    !o->rlimits || !o->landlock) {
+	    !o->rlimits || !o->landlock || !o->view) {
 		snprintf(errbuf, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -1054,7 +1093,14 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 			if (!d)
 				return usage_error(errbuf, errlen,
 				                   "unknown option '--%.*s'", (int)len, name);
-			if (d->has_arg) {
+			if (d->has_arg == 2) {
+				if (eq || i + 2 >= argc)
+					return usage_error(errbuf, errlen,
+					                   "option '--%s' needs two arguments",
+					                   d->name);
+				arg = argv[++i];
+				o->view_arg2 = argv[++i];
+			} else if (d->has_arg) {
 				if (eq)
 					arg = eq + 1;
 				else if (i + 1 < argc)
@@ -1125,6 +1171,9 @@ void fxrun_opts_free(struct fxrun_opts *o)
 	free(o->cpus);
 	free(o->landlock);
 	o->landlock = NULL;
+	free(o->view);
+	o->view = NULL;
+	o->n_view = 0;
 	o->n_landlock = 0;
 	o->env_ops = NULL;
 	o->fds = NULL;

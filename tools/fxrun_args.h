@@ -29,6 +29,18 @@ enum fxrun_seccomp_mode { FXRUN_SECCOMP_DENY = 1, FXRUN_SECCOMP_ALLOW = 2 };
 enum fxrun_landlock_kind {
 	FXRUN_LANDLOCK_RO, FXRUN_LANDLOCK_RW, FXRUN_LANDLOCK_BIND, FXRUN_LANDLOCK_CONNECT
 };
+/* The filesystem view's options, in bubblewrap's words (forkexec-linux.h's
+ * FX_MOUNT_*, in the same order). */
+enum fxrun_view_kind {
+	FXRUN_VIEW_BIND = 1, FXRUN_VIEW_RO_BIND, FXRUN_VIEW_DEV_BIND, FXRUN_VIEW_TMPFS,
+	FXRUN_VIEW_PROC, FXRUN_VIEW_DEV, FXRUN_VIEW_MQUEUE, FXRUN_VIEW_DIR, FXRUN_VIEW_SYMLINK,
+	FXRUN_VIEW_REMOUNT_RO
+};
+struct fxrun_view {
+	int kind;                   /* enum fxrun_view_kind */
+	const char *src, *dest;     /* src NULL for the one-argument kinds */
+};
+
 struct fxrun_landlock {
 	int kind;                   /* enum fxrun_landlock_kind */
 	const char *list;
@@ -154,6 +166,10 @@ struct fxrun_opts {
 	const char *seccomp_list;
 	unsigned long join_flags;   /* --join-ns LIST */
 	struct fxrun_landlock *landlock;    /* --landlock-ro/-rw/-bind/-connect */
+	struct fxrun_view *view;    /* --bind, --tmpfs, ... in order */
+	size_t n_view;
+	const char *view_arg2;      /* parsing: the second argument of --bind & co */
+	const char *hostname;       /* --hostname */
 	size_t n_landlock;
 
 	/*

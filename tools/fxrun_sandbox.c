@@ -226,9 +226,67 @@ static int apply_join(const struct fxrun_opts *o, fx_attr *a)
 	return r;
 }
 
+static const char *const view_opts[] = {
+	[FXRUN_VIEW_BIND] = "--bind", [FXRUN_VIEW_RO_BIND] = "--ro-bind",
+	[FXRUN_VIEW_DEV_BIND] = "--dev-bind", [FXRUN_VIEW_TMPFS] = "--tmpfs",
+	[FXRUN_VIEW_PROC] = "--proc", [FXRUN_VIEW_DEV] = "--dev", [FXRUN_VIEW_MQUEUE] = "--mqueue",
+	[FXRUN_VIEW_DIR] = "--dir", [FXRUN_VIEW_SYMLINK] = "--symlink",
+	[FXRUN_VIEW_REMOUNT_RO] = "--remount-ro",
+};
+
+/*
+ * The view's operations, in order (FXRUN_VIEW_* are FX_MOUNT_*), and the
+ * hostname.  As bubblewrap, a view implies a new mount namespace and a
+ * hostname a new uts namespace: added to the set --unshare gave.
+ */
+static int apply_view(const struct fxrun_opts *o, fx_attr *a)
+{
+	unsigned long ns = o->unshare;
+	int r;
+
+	if (o->map_root_user || o->n_uid_maps || o->n_gid_maps)
+		ns |= CLONE_NEWUSER;
+	if (o->n_view)
+		ns |= CLONE_NEWNS;
+	if (o->hostname)
+		ns |= CLONE_NEWUTS;
+	r = fx_attr_set_namespaces(a, ns);
+	if (r < 0) {
+		fprintf(stderr, "fxrun: --unshare: %s\n", strerror(-r));
+		return r;
+	}
+	for (size_t i = 0; i < o->n_view; i++) {
+		const struct fxrun_view *v = &o->view[i];
+
+		r = fx_attr_add_mount(a, v->kind, v->src, v->dest);
+		if (r < 0) {
+			if (v->src)
+				fprintf(stderr, "fxrun: %s %s %s: %s\n", view_opts[v->kind], v->src,
+				        v->dest, r == -EINVAL ? "paths must be absolute" : strerror(-r));
+			else
+				fprintf(stderr, "fxrun: %s %s: %s\n", view_opts[v->kind], v->dest,
+				        r == -EINVAL ? "the path must be absolute" : strerror(-r));
+			return r;
+		}
+	}
+	if (o->hostname) {
+		r = fx_attr_set_hostname(a, o->hostname);
+		if (r < 0) {
+			fprintf(stderr, "fxrun: --hostname %s: %s\n", o->hostname, strerror(-r));
+			return r;
+		}
+	}
+	return 0;
+}
+
 int fxrun_apply_sandbox(const struct fxrun_opts *o, fx_attr *a)
 {
 	int r = 0;
+
+	if (o->n_view || o->hostname)
+		r = apply_view(o, a);
+	if (r < 0)
+		return r;
 
 	if (o->join_pid)
 		r = apply_join(o, a);
