@@ -14,7 +14,8 @@
  *     setsid, setpgid
  *     cgroup (fork backend only: the clone starts the child in it)
  *     namespaces (made by the clone itself where it can), then waiting
- *       for the parent to write the uid and gid maps
+ *       for the parent to write the uid and gid maps; joining another
+ *       process's namespaces; the filesystem view and the hostname
  *     chroot
  *     while still privileged: hard rlimits raised, nice, scheduling
  *       policy, CPU affinity, bounding set
@@ -23,6 +24,7 @@
  *     rlimits (the exact values: a low RLIMIT_NOFILE cannot get in the
  *       way of the descriptor shuffle), umask, no_new_privs
  *     signal mask, ptrace
+ *     landlock (with no_new_privs)
  *     seccomp filters, raw and by name (last: they cannot break the
  *       spawn itself)
  *     execve
