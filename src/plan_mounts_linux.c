@@ -199,9 +199,8 @@ static int push_request(struct fx__plan *plan, const struct mount_req *r, long i
 		/* The mount point is a directory or a file as the source
 		 * is; one that is missing fails at its mount, in the child,
 		 * with the kernel's own error. */
-		rc = push_path(plan, stat(r->src, &st) == 0 && !S_ISDIR(st.st_mode) ? FX__OP_MKFILE
-		                                                                      : FX__OP_MKDIR,
-		               dest, index);
+		rc = push_path(plan, r->src && stat(r->src, &st) == 0 && !S_ISDIR(st.st_mode)
+		                     ? FX__OP_MKFILE : FX__OP_MKDIR, dest, index);
 		if (rc == 0)
 			rc = push_mount(plan, src, dest, NULL, MS_BIND | MS_REC, NULL, index);
 		if (rc == 0 && r->kind == FX_MOUNT_RO_BIND)
