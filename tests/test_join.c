@@ -96,7 +96,9 @@ TEST(join_by_pidfd)
 	same_ns(r, t.r, "ns.mnt");
 	ASSERT_STR_EQ(fxt_get(r, "hostname"), TARGET_HOSTNAME);
 	/* The ipc namespace was not asked for: still ours. */
-	self = fxt_probe_ok(fxt_attr(), NULL);
+	fx_attr_free(attr);
+	attr = fxt_attr();
+	self = fxt_probe_ok(attr, NULL);
 	same_ns(r, self, "ns.ipc");
 	ASSERT(strcmp(fxt_get(r, "ns.uts"), fxt_get(self, "ns.uts")) != 0);
 	fxt_report_free(self);
