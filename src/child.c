@@ -412,7 +412,7 @@ static long remount_ro(const char *path)
 	long rc = -EPERM;
 
 	for (unsigned i = 0; i < sizeof locked / sizeof locked[0] && rc == -EPERM; i++)
-		rc = fx__sys_mount(0, path, 0,
+		rc = fx__sys_mount("none", path, "none",
 		                   FX__MS_REMOUNT | FX__MS_BIND | FX__MS_RDONLY | locked[i], 0);
 	return rc;
 }

@@ -96,9 +96,12 @@ static int push_mount(struct fx__plan *plan, const char *src, const char *dest,
 
 	if (!m || !dest)
 		return -ENOMEM;
-	m->src = src;
+	/* The kernel ignores the source and type of a bind, a remount and
+	 * a propagation change; "none" rather than NULL keeps checkers of
+	 * mount(2)'s arguments (valgrind) quiet. */
+	m->src = src ? src : "none";
 	m->dest = dest;
-	m->type = type;
+	m->type = type ? type : "none";
 	m->flags = flags;
 	m->data = data;
 	op = fx__plan_push(plan, FX__OP_MOUNT, FX_STEP_MOUNT);
