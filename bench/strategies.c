@@ -285,10 +285,10 @@ static int fx_run_path(const char *path, char *const argv[], const fx_attr *attr
 		         fx_strerror(&err, msg, sizeof msg));
 		return r;
 	}
-	r = fx_wait(p, &st, -1);
+	r = fx_proc_wait(p, &st, -1);
 	fx_proc_free(p);
 	if (r < 0) {
-		snprintf(ctx->why, sizeof ctx->why, "fx_wait: %s", strerror(-r));
+		snprintf(ctx->why, sizeof ctx->why, "fx_proc_wait: %s", strerror(-r));
 		return r;
 	}
 	return st;
@@ -467,15 +467,15 @@ int bench_strategies_init(void)
 	if ((r = fx_attr_new(&typical_attr)) < 0 ||
 	    (r = fx_attr_set_cwd(typical_attr, "/")) < 0 ||
 	    (r = fx_attr_set_flags(typical_attr, FX_SETSID)) < 0 ||
-	    (r = fx_attr_map_fd(typical_attr, 0, devnull_r)) < 0 ||
-	    (r = fx_attr_map_fd(typical_attr, 1, devnull_w)) < 0 ||
-	    (r = fx_attr_map_fd(typical_attr, 2, devnull_w)) < 0) {
+	    (r = fx_attr_set_fd(typical_attr, 0, devnull_r)) < 0 ||
+	    (r = fx_attr_set_fd(typical_attr, 1, devnull_w)) < 0 ||
+	    (r = fx_attr_set_fd(typical_attr, 2, devnull_w)) < 0) {
 		fprintf(stderr, "fxbench: building the typical attributes: %s\n",
 		        strerror(-r));
 		return -1;
 	}
 	if ((r = fx_attr_new(&userns_attr)) < 0 ||
-	    (r = fx_attr_map_root_user(userns_attr)) < 0) {
+	    (r = fx_attr_set_root_maps(userns_attr)) < 0) {
 		fprintf(stderr, "fxbench: building the user namespace attributes: %s\n",
 		        strerror(-r));
 		return -1;
@@ -483,7 +483,7 @@ int bench_strategies_init(void)
 	if ((r = fx_attr_new(&sandbox_attr)) < 0 ||
 	    (r = fx_attr_set_namespaces(sandbox_attr, CLONE_NEWUSER | CLONE_NEWNS |
 	                                              CLONE_NEWPID)) < 0 ||
-	    (r = fx_attr_map_root_user(sandbox_attr)) < 0 ||
+	    (r = fx_attr_set_root_maps(sandbox_attr)) < 0 ||
 	    (r = fx_attr_add_mount(sandbox_attr, FX_MOUNT_RO_BIND, "/usr", "/usr")) < 0 ||
 	    (r = fx_attr_add_mount(sandbox_attr, FX_MOUNT_SYMLINK, "usr/bin", "/bin")) < 0 ||
 	    (r = fx_attr_add_mount(sandbox_attr, FX_MOUNT_SYMLINK, "usr/lib", "/lib")) < 0 ||

@@ -52,7 +52,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "drop-privileges: %s\n", fx_strerror(&err, msg, sizeof msg));
 		return 127;
 	}
-	fx_wait(proc, &status, -1);
+	fx_proc_wait(proc, &status, -1);
 	fx_proc_free(proc);
 	return fx_status_exited(status) ? fx_status_code(status) : 128 + fx_status_signal(status);
 }

@@ -32,7 +32,7 @@ static void try_spawn(const char *what, const char *file, fx_attr *attr)
 		       fx_strerror(&err, msg, sizeof msg));
 		return;
 	}
-	fx_wait(proc, &status, -1);
+	fx_proc_wait(proc, &status, -1);
 	fx_proc_free(proc);
 	printf("%-22s started and exited %d\n", what, fx_status_code(status));
 }

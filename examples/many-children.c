@@ -46,8 +46,8 @@ int main(int argc, char *argv[])
 		/* The set does not own the handle: we free it once returned. */
 		if ((rc = fx_waitset_add(ws, proc)) < 0) {
 			fprintf(stderr, "many-children: fx_waitset_add: %s\n", strerror(-rc));
-			fx_kill(proc, SIGKILL);
-			fx_wait(proc, NULL, -1);
+			fx_proc_kill(proc, SIGKILL);
+			fx_proc_wait(proc, NULL, -1);
 			fx_proc_free(proc);
 			failed = 1;
 			break;

@@ -26,7 +26,7 @@ static int build(fx_attr *attr)
 
 	if ((rc = fx_attr_set_namespaces(attr, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID |
 	                                       CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET)) < 0 ||
-	    (rc = fx_attr_map_root_user(attr)) < 0 ||
+	    (rc = fx_attr_set_root_maps(attr)) < 0 ||
 	    (rc = fx_attr_add_mount(attr, FX_MOUNT_RO_BIND, "/usr", "/usr")) < 0 ||
 	    (rc = fx_attr_add_mount(attr, FX_MOUNT_SYMLINK, "usr/bin", "/bin")) < 0 ||
 	    (rc = fx_attr_add_mount(attr, FX_MOUNT_SYMLINK, "usr/lib", "/lib")) < 0 ||
@@ -67,7 +67,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "sandbox: %s\n", fx_strerror(&err, msg, sizeof msg));
 		return 127;
 	}
-	fx_wait(proc, &status, -1);
+	fx_proc_wait(proc, &status, -1);
 	fx_proc_free(proc);
 	return fx_status_exited(status) ? fx_status_code(status) : 128 + fx_status_signal(status);
 }

@@ -25,11 +25,11 @@ int main(int argc, char *argv[])
 	if (fx_attr_new(&attr) < 0)
 		return 1;
 
-	/* fx_attr_map_fd(attr, CHILD_FD, PARENT_FD): the child's fd 1 is our
+	/* fx_attr_set_fd(attr, CHILD_FD, PARENT_FD): the child's fd 1 is our
 	 * fd 2 and its fd 2 our fd 1.  The library resolves the cycle itself
 	 * (a naive dup2(2, 1); dup2(1, 2) would give both the same file). */
-	fx_attr_map_fd(attr, 1, 2);
-	fx_attr_map_fd(attr, 2, 1);
+	fx_attr_set_fd(attr, 1, 2);
+	fx_attr_set_fd(attr, 2, 1);
 
 	rc = fx_spawn(&proc, argv[1], &argv[1], attr, &err);
 	fx_attr_free(attr);
@@ -37,7 +37,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "swap-fds: %s\n", fx_strerror(&err, msg, sizeof msg));
 		return 127;
 	}
-	fx_wait(proc, &status, -1);
+	fx_proc_wait(proc, &status, -1);
 	fx_proc_free(proc);
 	return fx_status_exited(status) ? fx_status_code(status) : 128 + fx_status_signal(status);
 }

@@ -34,7 +34,7 @@ int main(int argc, char *argv[])
 	 * are ours, with setgroups denied.  The parent writes the maps while
 	 * the child waits; the child still shares our memory, so this costs
 	 * no page-table copy. */
-	if ((rc = fx_attr_map_root_user(attr)) < 0 ||
+	if ((rc = fx_attr_set_root_maps(attr)) < 0 ||
 	    (rc = fx_attr_set_namespaces(attr, CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWUTS |
 	                                       CLONE_NEWIPC | CLONE_NEWNS)) < 0 ||
 	    /* Nothing the command runs can gain privileges (set-user-ID). */
@@ -53,7 +53,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "userns-sandbox: %s\n", fx_strerror(&err, msg, sizeof msg));
 		return 127;
 	}
-	fx_wait(proc, &status, -1);
+	fx_proc_wait(proc, &status, -1);
 	fx_proc_free(proc);
 	return fx_status_exited(status) ? fx_status_code(status) : 128 + fx_status_signal(status);
 }

@@ -35,14 +35,14 @@ int main(int argc, char *argv[])
 		return 127;
 	}
 
-	/* fx_wait polls the child's pidfd: no SIGCHLD handler, no sleep loop. */
-	rc = fx_wait(proc, &status, timeout_ms);
+	/* fx_proc_wait polls the child's pidfd: no SIGCHLD handler, no sleep loop. */
+	rc = fx_proc_wait(proc, &status, timeout_ms);
 	if (rc == -ETIMEDOUT) {
-		/* fx_kill signals through the pidfd, so it cannot hit another
+		/* fx_proc_kill signals through the pidfd, so it cannot hit another
 		 * process that reused the pid.  Then reap it: the wait after a
 		 * SIGKILL returns at once. */
-		fx_kill(proc, SIGKILL);
-		fx_wait(proc, &status, -1);
+		fx_proc_kill(proc, SIGKILL);
+		fx_proc_wait(proc, &status, -1);
 		printf("pid %d ran over %d ms: killed\n", (int)fx_proc_pid(proc), timeout_ms);
 		fx_proc_free(proc);
 		return 124;

@@ -47,7 +47,7 @@ extern "C" {
 /*
  * Where a stream of the child goes.  Everything is opened or made by the
  * parent at spawn time, close-on-exec, and handed to the child through
- * the same descriptor shuffle as fx_attr_map_fd; what the parent opened
+ * the same descriptor shuffle as fx_attr_set_fd; what the parent opened
  * for the child alone is closed again before fx_spawn returns.
  */
 enum fx_stdio {
@@ -74,7 +74,7 @@ enum fx_stdio {
  * Sets `stream` (FX_STDIN, FX_STDOUT or FX_STDERR) to FX_STDIO_INHERIT,
  * _NULL, _PIPE, _PIPE_NONBLOCK or (stderr only) _STDOUT.  The last of
  * this call, fx_attr_set_stdio_fd, fx_attr_set_stdio_path and
- * fx_attr_map_fd naming the same child fd wins.  -EINVAL for a bad
+ * fx_attr_set_fd naming the same child fd wins.  -EINVAL for a bad
  * stream or value.
  */
 FX_EXTERN int fx_attr_set_stdio(fx_attr *attr, int stream, int how);
@@ -82,7 +82,7 @@ FX_EXTERN int fx_attr_set_stdio(fx_attr *attr, int stream, int how);
 /*
  * `stream` becomes a copy of the caller's descriptor `fd` (which must be
  * open now and at spawn time; the caller keeps it).  The same as
- * fx_attr_map_fd(attr, stream, fd), recorded as FX_STDIO_FD.
+ * fx_attr_set_fd(attr, stream, fd), recorded as FX_STDIO_FD.
  */
 FX_EXTERN int fx_attr_set_stdio_fd(fx_attr *attr, int stream, int fd);
 
@@ -107,7 +107,7 @@ FX_EXTERN int fx_attr_set_stdio_fd(fx_attr *attr, int stream, int fd);
 FX_EXTERN int fx_attr_set_stdio_path(fx_attr *attr, int stream, const char *path,
                                      int oflags, mode_t mode);
 
-/* The enum fx_stdio of `stream` (FX_STDIO_FD also after fx_attr_map_fd
+/* The enum fx_stdio of `stream` (FX_STDIO_FD also after fx_attr_set_fd
  * on it), or -EINVAL. */
 FX_EXTERN int fx_attr_get_stdio(const fx_attr *attr, int stream);
 
@@ -321,7 +321,7 @@ FX_EXTERN void fx_waitset_free(fx_waitset *ws);
 
 /*
  * Adds a child; -EEXIST if it is in the set already.  A child already
- * waited for (fx_wait returned 0) is returned by the next
+ * waited for (fx_proc_wait returned 0) is returned by the next
  * fx_waitset_wait at once.  A handle without a pidfd (a kernel before
  * 5.3) is checked every 10 ms instead.
  */

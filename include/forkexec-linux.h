@@ -120,14 +120,14 @@ enum fx_setgroups_policy {
 	FX_SETGROUPS_ALLOW,
 	FX_SETGROUPS_DENY
 };
-FX_EXTERN int fx_attr_set_setgroups(fx_attr *attr, int policy);
+FX_EXTERN int fx_attr_set_setgroups_policy(fx_attr *attr, int policy);
 
 /*
  * unshare --map-root-user in one call: a new user namespace in which
  * the caller's effective uid and gid (read now) are root, and setgroups
  * denied.  Replaces any maps added before.
  */
-FX_EXTERN int fx_attr_map_root_user(fx_attr *attr);
+FX_EXTERN int fx_attr_set_root_maps(fx_attr *attr);
 
 /* ------------------------------------------------------------------ */
 /* Capabilities                                                        */
@@ -161,7 +161,7 @@ FX_EXTERN const char *fx_rlimit_name(int resource);
  * before setuid, while it may still do so: nothing it runs can gain
  * them again.  Accumulates over calls.
  */
-FX_EXTERN int fx_attr_drop_bounding_caps(fx_attr *attr, uint64_t caps);
+FX_EXTERN int fx_attr_add_bounding_drop(fx_attr *attr, uint64_t caps);
 
 /* ------------------------------------------------------------------ */
 /* cgroup v2                                                           */

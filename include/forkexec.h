@@ -231,7 +231,7 @@ FX_EXTERN int fx_attr_set_pdeathsig(fx_attr *attr, int sig);
  * the last.  Without a mapping, child fds 0, 1 and 2 are the parent's as
  * they are; every other descriptor is closed unless FX_KEEP_FDS is set.
  */
-FX_EXTERN int fx_attr_map_fd(fx_attr *attr, int child_fd, int parent_fd);
+FX_EXTERN int fx_attr_set_fd(fx_attr *attr, int child_fd, int parent_fd);
 
 /* The child's signal mask.  Default: the mask of the spawning thread. */
 FX_EXTERN int fx_attr_set_sigmask(fx_attr *attr, const sigset_t *mask);
@@ -270,11 +270,11 @@ FX_EXTERN int fx_proc_pidfd(const fx_proc *proc);
  * else (SIGCHLD ignored, or another waitpid).  After it returned 0 once,
  * it returns the same status again.
  */
-FX_EXTERN int fx_wait(fx_proc *proc, int *status, int timeout_ms);
+FX_EXTERN int fx_proc_wait(fx_proc *proc, int *status, int timeout_ms);
 
-/* Sends sig through the pidfd; -ESRCH once the child was reaped (by fx_wait,
- * or by someone else: after fx_wait said -ECHILD). */
-FX_EXTERN int fx_kill(fx_proc *proc, int sig);
+/* Sends sig through the pidfd; -ESRCH once the child was reaped (by fx_proc_wait,
+ * or by someone else: after fx_proc_wait said -ECHILD). */
+FX_EXTERN int fx_proc_kill(fx_proc *proc, int sig);
 
 /*
  * Releases the handle and its pidfd.  A child not yet waited for is left

@@ -266,7 +266,7 @@ int fx_attr_set_pdeathsig(fx_attr *attr, int sig)
 	return 0;
 }
 
-int fx_attr_map_fd(fx_attr *attr, int child_fd, int parent_fd)
+int fx_attr_set_fd(fx_attr *attr, int child_fd, int parent_fd)
 {
 	if (!attr)
 		return -EINVAL;

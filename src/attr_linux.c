@@ -150,7 +150,7 @@ int fx_attr_add_gid_map(fx_attr *attr, gid_t inside, gid_t outside, unsigned cou
 	return rc;
 }
 
-int fx_attr_set_setgroups(fx_attr *attr, int policy)
+int fx_attr_set_setgroups_policy(fx_attr *attr, int policy)
 {
 	struct fx__linux_attr *lx;
 
@@ -162,7 +162,7 @@ int fx_attr_set_setgroups(fx_attr *attr, int policy)
 	return 0;
 }
 
-int fx_attr_map_root_user(fx_attr *attr)
+int fx_attr_set_root_maps(fx_attr *attr)
 {
 	struct fx__linux_attr *lx;
 	int rc;
@@ -194,7 +194,7 @@ int fx_attr_set_ambient_caps(fx_attr *attr, uint64_t caps)
 	return 0;
 }
 
-int fx_attr_drop_bounding_caps(fx_attr *attr, uint64_t caps)
+int fx_attr_add_bounding_drop(fx_attr *attr, uint64_t caps)
 {
 	struct fx__linux_attr *lx;
 

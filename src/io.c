@@ -361,7 +361,7 @@ static void signal_job(struct fx__job *job, int sig)
 			continue;
 		if (job->pgid > 0 && getpgid(p->pid) == job->pgid)
 			continue;
-		fx_kill(p, sig);
+		fx_proc_kill(p, sig);
 	}
 }
 
@@ -517,7 +517,7 @@ static void reap_all_killed(struct fx__job *job)
 
 	signal_job(job, SIGKILL);
 	for (size_t i = 0; i < job->nprocs; i++)
-		fx_wait(job->procs[i], &status, -1);
+		fx_proc_wait(job->procs[i], &status, -1);
 }
 
 /* The loop failed, or its thread was cancelled (poll is a cancellation
@@ -638,7 +638,7 @@ static int run_loop(struct run *rp, int64_t deadline)
 				continue;
 			if (p->pidfd >= 0 && !pfd[first_proc + i].revents)
 				continue;
-			if (fx_wait(p, &status, 0) != -ETIMEDOUT && !alive(job))
+			if (fx_proc_wait(p, &status, 0) != -ETIMEDOUT && !alive(job))
 				rp->exited_at = fx__now_ns();
 		}
 	}

@@ -28,12 +28,12 @@ int fx_attr_add_gid_map(fx_attr *attr, gid_t inside, gid_t outside, unsigned cou
 	return attr ? -ENOTSUP : -EINVAL;
 }
 
-int fx_attr_set_setgroups(fx_attr *attr, int policy)
+int fx_attr_set_setgroups_policy(fx_attr *attr, int policy)
 {
 	return attr ? -ENOTSUP : -EINVAL;
 }
 
-int fx_attr_map_root_user(fx_attr *attr)
+int fx_attr_set_root_maps(fx_attr *attr)
 {
 	return attr ? -ENOTSUP : -EINVAL;
 }
@@ -54,7 +54,7 @@ const char *fx_rlimit_name(int resource)
 	return NULL;
 }
 
-int fx_attr_drop_bounding_caps(fx_attr *attr, uint64_t caps)
+int fx_attr_add_bounding_drop(fx_attr *attr, uint64_t caps)
 {
 	return attr ? -ENOTSUP : -EINVAL;
 }

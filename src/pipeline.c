@@ -171,9 +171,9 @@ static void abort_start(fx_pipeline *pl, size_t started)
 	if (pl->pgid > 0)
 		kill(-pl->pgid, SIGKILL);
 	for (size_t i = 0; i < started; i++)
-		fx_kill(pl->st[i].proc, SIGKILL);
+		fx_proc_kill(pl->st[i].proc, SIGKILL);
 	for (size_t i = 0; i < started; i++) {
-		fx_wait(pl->st[i].proc, &status, -1);
+		fx_proc_wait(pl->st[i].proc, &status, -1);
 		fx_proc_free(pl->st[i].proc);
 		pl->st[i].proc = NULL;
 	}
@@ -330,7 +330,7 @@ int fx_pipeline_wait(fx_pipeline *pl, int timeout_ms)
 	for (size_t i = 0; i < pl->n; i++) {
 		int64_t now = fx__now_ns();
 		int ms = deadline == INT64_MAX ? -1 : fx__poll_timeout(deadline, now);
-		int status, rc = fx_wait(pl->st[i].proc, &status, ms);
+		int status, rc = fx_proc_wait(pl->st[i].proc, &status, ms);
 
 		if (rc == -ETIMEDOUT)
 			return rc;

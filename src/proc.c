@@ -169,7 +169,7 @@ static int wait_without_pidfd(fx_proc *proc, long long deadline)
 }
 #endif
 
-int fx_wait(fx_proc *proc, int *status, int timeout_ms)
+int fx_proc_wait(fx_proc *proc, int *status, int timeout_ms)
 {
 	int rc;
 
@@ -216,7 +216,7 @@ int fx_wait(fx_proc *proc, int *status, int timeout_ms)
 	return 0;
 }
 
-int fx_kill(fx_proc *proc, int sig)
+int fx_proc_kill(fx_proc *proc, int sig)
 {
 	long rc;
 

@@ -5,7 +5,7 @@
  * Everything is opened or made here, in the parent, before the child
  * exists (a path, /dev/null, a pipe), close-on-exec from birth, so that
  * no other thread's spawn can inherit it; the child gets it through the
- * plan's descriptor shuffle like any fx_attr_map_fd source.  What was
+ * plan's descriptor shuffle like any fx_attr_set_fd source.  What was
  * opened for the child alone is closed once the spawn is over, and on
  * failure everything is, so that nothing is left behind.
  */
@@ -69,8 +69,8 @@ int fx_attr_set_stdio_fd(fx_attr *attr, int stream, int fd)
 		return -EINVAL;
 	if (fd < 0)
 		return -EBADF;
-	/* fx_attr_map_fd records FX_STDIO_FD for fds 0-2. */
-	return fx_attr_map_fd(attr, stream, fd);
+	/* fx_attr_set_fd records FX_STDIO_FD for fds 0-2. */
+	return fx_attr_set_fd(attr, stream, fd);
 }
 
 int fx_attr_set_stdio_path(fx_attr *attr, int stream, const char *path, int oflags,

@@ -96,7 +96,7 @@ static int watch(fx_waitset *ws, fx_proc *proc)
 	return 0;
 }
 #else
-/* Watched by epoll: it has a pidfd, and fx_wait still needs it. */
+/* Watched by epoll: it has a pidfd, and fx_proc_wait still needs it. */
 static int watched(const fx_proc *proc)
 {
 	return proc->pidfd >= 0 && !proc->reaped && !proc->lost;
@@ -179,7 +179,7 @@ int fx_waitset_fd(const fx_waitset *ws)
  * status; 0 if it still runs. */
 static int check(fx_waitset *ws, size_t i, int *rc, int *status)
 {
-	int r = fx_wait(ws->members[i], status, 0);
+	int r = fx_proc_wait(ws->members[i], status, 0);
 
 	if (r == -ETIMEDOUT)
 		return 0;

@@ -5,7 +5,7 @@
  *     make fuzz-build && build/fuzz/fuzz_plan tests/corpus/fuzz_plan
  *
  * The input describes a parent: which fds 0..63 are open (each its own
- * open file, some close-on-exec), the mappings set with fx_attr_map_fd,
+ * open file, some close-on-exec), the mappings set with fx_attr_set_fd,
  * the fds closed again before the spawn, the flags, and the channel of
  * the child's report: an error pipe, which takes the two lowest free
  * numbers as pipe2() would, or shared memory (no descriptor at all).
@@ -32,7 +32,7 @@
  *     reused.
  * Any violation aborts, which libFuzzer reports with the input.
  *
- * fx_attr_map_fd checks that the parent fd is open with fcntl(F_GETFD);
+ * fx_attr_set_fd checks that the parent fd is open with fcntl(F_GETFD);
  * src/attr.c is compiled for this target with -Dfcntl=fx__fuzz_fcntl so
  * that the check asks the model (see mk/gates.mk).
  */
@@ -68,7 +68,7 @@ struct slot {
 	int cloexec;
 };
 
-/* The parent as fx_attr_map_fd sees it (fcntl is routed here). */
+/* The parent as fx_attr_set_fd sees it (fcntl is routed here). */
 static struct slot parent_at_set[MAXFD];
 
 int fx__fuzz_fcntl(int fd, int cmd, ...)
@@ -360,7 +360,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (lx & 1)
 		(void)fx_attr_set_namespaces(attr, CLONE_NEWNS | CLONE_NEWNET);
 	if (lx & 2)
-		(void)fx_attr_map_root_user(attr);
+		(void)fx_attr_set_root_maps(attr);
 	if (lx & 4)
 		(void)fx_attr_set_rlimit(attr, RLIMIT_NOFILE, take(&in) % 64, 64);
 	if (lx & 8)
@@ -391,11 +391,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* Mostly small numbers, sometimes a target far above. */
 		int child_fd = a < 240 ? (int)(a % NPARENT) : 100 + (int)(a - 240) * 20;
 		int parent_fd = (int)(b % (NPARENT + 1)) - 1;
-		rc = fx_attr_map_fd(attr, child_fd, parent_fd);
+		rc = fx_attr_set_fd(attr, child_fd, parent_fd);
 		if (rc < 0 && rc != -EBADF)
-			violation("fx_attr_map_fd(%d, %d) = %d", child_fd, parent_fd, rc);
+			violation("fx_attr_set_fd(%d, %d) = %d", child_fd, parent_fd, rc);
 		if (rc == -EBADF && parent_fd >= 0 && parent_at_set[parent_fd].obj != OBJ_NONE)
-			violation("fx_attr_map_fd refused open fd %d", parent_fd);
+			violation("fx_attr_set_fd refused open fd %d", parent_fd);
 	}
 
 	/* Some fds are closed again before the spawn. */

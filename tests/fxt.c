@@ -216,10 +216,10 @@ void fxt_assert_spawned_(const char *file, int line, int rc,
 int fxt_wait_ok_(const char *file, int line, fx_proc *proc)
 {
 	int status = -1;
-	int r = fx_wait(proc, &status, -1);
+	int r = fx_proc_wait(proc, &status, -1);
 
 	if (r < 0)
-		fxt_fail_(file, line, "fx_wait: %s (%d)", strerror(-r), r);
+		fxt_fail_(file, line, "fx_proc_wait: %s (%d)", strerror(-r), r);
 	return status;
 }
 
@@ -498,7 +498,7 @@ int fxt_probe_start(const char *file, fx_attr *attr,
 		argv[i + 2] = (char *)extra_args[i];
 
 	fxt_pipe(fds);
-	ASSERT_OK(fx_attr_map_fd(attr, FXT_REPORT_FD, fds[1]));
+	ASSERT_OK(fx_attr_set_fd(attr, FXT_REPORT_FD, fds[1]));
 	rc = fx_spawn(&p, file, argv, attr, err);
 	close(fds[1]);
 	free(argv);

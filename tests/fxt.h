@@ -85,7 +85,7 @@ void fxt_check_err_(const char *file, int line, const fx_error *err, int step,
  * differently), in a static buffer. */
 const char *fxt_msg_of(const char *prefix, int code);
 
-/* fx_wait(proc, &status, -1) that must succeed; returns the status. */
+/* fx_proc_wait(proc, &status, -1) that must succeed; returns the status. */
 #define fxt_wait_ok(proc) fxt_wait_ok_(__FILE__, __LINE__, (proc))
 int fxt_wait_ok_(const char *file, int line, fx_proc *proc);
 

@@ -293,7 +293,7 @@ static void *spawner(void *arg)
 
 	/* Success, then a failure in the child. */
 	if (fx_spawn(&proc, "/bin/true", argv, attr, &err) < 0 ||
-	    fx_wait(proc, &status, -1) < 0 || status != 0)
+	    fx_proc_wait(proc, &status, -1) < 0 || status != 0)
 		spawner_failed = 1;
 	fx_proc_free(proc);
 	ASSERT_OK(fx_attr_set_cwd(attr, "/nope"));
@@ -470,7 +470,7 @@ static int sigttou_helper(int live_check)
 	attr = fxt_attr();
 	ASSERT_OK(fx_attr_set_pgid(attr, 0));
 	ASSERT_OK(fx_attr_set_flags(attr, FX_FOREGROUND));
-	ASSERT_OK(fx_attr_map_fd(attr, 0, slave));
+	ASSERT_OK(fx_attr_set_fd(attr, 0, slave));
 	r = fxt_probe_ok(attr, NULL);
 	if (sh->signal_runs)
 		FAIL("the parent's SIGTTOU handler ran %d time(s), first in "

@@ -47,7 +47,7 @@ TEST_ONCE(attr_null_attr)
 	ASSERT_ERR(fx_attr_set_pgid(NULL, 0), -EINVAL);
 	ASSERT_ERR(fx_attr_set_tty_fd(NULL, 0), -EINVAL);
 	ASSERT_ERR(fx_attr_set_pdeathsig(NULL, 0), -EINVAL);
-	ASSERT_ERR(fx_attr_map_fd(NULL, 0, 0), -EINVAL);
+	ASSERT_ERR(fx_attr_set_fd(NULL, 0, 0), -EINVAL);
 	ASSERT_ERR(fx_attr_set_sigmask(NULL, &set), -EINVAL);
 	ASSERT_ERR(fx_attr_set_sigdefault(NULL, &set), -EINVAL);
 }
@@ -195,13 +195,13 @@ TEST_ONCE(attr_map_fd)
 	ASSERT_SYS(closed);
 	close(closed);
 
-	ASSERT_OK(fx_attr_map_fd(attr, 5, fd));
-	ASSERT_OK(fx_attr_map_fd(attr, 5, -1));
-	ASSERT_OK(fx_attr_map_fd(attr, 0, fd));
-	ASSERT_ERR(fx_attr_map_fd(attr, -1, fd), -EBADF);
-	ASSERT_ERR(fx_attr_map_fd(attr, INT_MIN, fd), -EBADF);
-	ASSERT_ERR(fx_attr_map_fd(attr, 5, closed), -EBADF);
-	ASSERT_ERR(fx_attr_map_fd(attr, 5, -2), -EBADF);
+	ASSERT_OK(fx_attr_set_fd(attr, 5, fd));
+	ASSERT_OK(fx_attr_set_fd(attr, 5, -1));
+	ASSERT_OK(fx_attr_set_fd(attr, 0, fd));
+	ASSERT_ERR(fx_attr_set_fd(attr, -1, fd), -EBADF);
+	ASSERT_ERR(fx_attr_set_fd(attr, INT_MIN, fd), -EBADF);
+	ASSERT_ERR(fx_attr_set_fd(attr, 5, closed), -EBADF);
+	ASSERT_ERR(fx_attr_set_fd(attr, 5, -2), -EBADF);
 	close(fd);
 	fx_attr_free(attr);
 }

@@ -10,7 +10,7 @@
  *   - pipe2 refused with EPERM: a spawn that reports in memory does not
  *     notice, one that needs the pipe fails at FX_STEP_PIPE, cleanly;
  *   - ptrace killing the caller: a child killed at its last step before
- *     execve made no report, so the spawn succeeds and fx_wait says it
+ *     execve made no report, so the spawn succeeds and fx_proc_wait says it
  *     was killed, on either channel.
  */
 #include "fxt.h"
@@ -146,7 +146,7 @@ TEST(channel_without_pipe2)
 		rc = fx_spawn(&proc, "/bin/true", argv, attr, &err);
 		if (in_memory) {
 			ASSERT_OK(rc);
-			ASSERT_OK(fx_wait(proc, &st, -1));
+			ASSERT_OK(fx_proc_wait(proc, &st, -1));
 			ASSERT_EQ(st, 0);
 			fx_proc_free(proc);
 		} else {
@@ -184,7 +184,7 @@ TEST(channel_child_killed_before_exec)
 	filter_syscalls(__NR_ptrace, -1, 0 /* PTRACE_TRACEME */, SECCOMP_RET_KILL_PROCESS);
 	for (int i = 0; i < 5; i++) {
 		ASSERT_OK(fx_spawn(&proc, "/bin/true", argv, attr, &err));
-		ASSERT_OK(fx_wait(proc, &st, -1));
+		ASSERT_OK(fx_proc_wait(proc, &st, -1));
 		ASSERT(fx_status_signal(st) == SIGSYS);
 		fx_proc_free(proc);
 		fxt_assert_no_children();

@@ -44,7 +44,7 @@ static int spawn_fail_(const char *f, int l, const fx_attr *attr,
 	if (rc >= 0) {
 		int status = -1;
 
-		fx_wait(proc, &status, -1);
+		fx_proc_wait(proc, &status, -1);
 		fx_proc_free(proc);
 		fxt_fail_(f, l, "fx_spawn(%s) succeeded (child status 0x%x), "
 		          "expected a failure", file ? file : "NULL", status);
@@ -401,7 +401,7 @@ TEST(errors_fd_map_closed_source)
 
 	ASSERT_SYS(null);
 	ASSERT_SYS(dup2(null, 200));
-	ASSERT_OK(fx_attr_map_fd(attr, 5, 200));
+	ASSERT_OK(fx_attr_set_fd(attr, 5, 200));
 	ASSERT_SYS(close(200));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EBADF);
 	fxt_check_err(&err, FX_STEP_FD_MAP, EBADF, 5,
@@ -423,14 +423,14 @@ TEST(errors_fd_map_source_reused_by_pipe)
 
 	ASSERT_SYS(fd);
 	ASSERT_EQ(fd, 3); /* the runner leaves only 0-2 open */
-	ASSERT_OK(fx_attr_map_fd(attr, 7, fd));
+	ASSERT_OK(fx_attr_set_fd(attr, 7, fd));
 	ASSERT_SYS(close(fd));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EBADF);
 	fxt_check_err(&err, FX_STEP_FD_MAP, EBADF, 7,
 	          "fd 7 (from parent fd 3): Bad file descriptor");
 	/* And as the second end of the pipe (fds 3 and 4). */
 	ASSERT_SYS(dup2(0, 4));
-	ASSERT_OK(fx_attr_map_fd(attr, 7, 4));
+	ASSERT_OK(fx_attr_set_fd(attr, 7, 4));
 	ASSERT_SYS(close(4));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EBADF);
 	fxt_check_err(&err, FX_STEP_FD_MAP, EBADF, 7, NULL);
@@ -458,7 +458,7 @@ TEST(errors_fd_map_source_reused_by_pidfd)
 			fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 			ASSERT_SYS(fd);
 		} while (fd < 9);
-		ASSERT_OK(fx_attr_map_fd(attr, 20, source[k]));
+		ASSERT_OK(fx_attr_set_fd(attr, 20, source[k]));
 		for (fd = lowest_closed[k]; fd <= source[k]; fd++)
 			ASSERT_SYS(close(fd));
 		ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -EBADF);
@@ -482,13 +482,13 @@ TEST(errors_setctty_not_a_tty)
 
 	ASSERT_SYS(null);
 	ASSERT_OK(fx_attr_set_flags(attr, FX_SETSID | FX_SETCTTY));
-	ASSERT_OK(fx_attr_map_fd(attr, 0, null));
+	ASSERT_OK(fx_attr_set_fd(attr, 0, null));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -ENOTTY);
 	fxt_check_err(&err, FX_STEP_SETCTTY, ENOTTY, 0,
 	          fxt_msg_of("setctty on fd 0", ENOTTY));
 	/* Another tty fd: the index follows it. */
-	ASSERT_OK(fx_attr_map_fd(attr, 0, -1));
-	ASSERT_OK(fx_attr_map_fd(attr, 9, null));
+	ASSERT_OK(fx_attr_set_fd(attr, 0, -1));
+	ASSERT_OK(fx_attr_set_fd(attr, 9, null));
 	ASSERT_OK(fx_attr_set_tty_fd(attr, 9));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -ENOTTY);
 	fxt_check_err(&err, FX_STEP_SETCTTY, ENOTTY, 9, NULL);
@@ -520,7 +520,7 @@ TEST(errors_noctty_not_our_tty)
 	ASSERT_SYS(null);
 	ASSERT_OK(fx_attr_set_flags(attr, FX_NOCTTY));
 	/* Not a terminal at all. */
-	ASSERT_OK(fx_attr_map_fd(attr, 0, null));
+	ASSERT_OK(fx_attr_set_fd(attr, 0, null));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -ENOTTY);
 	fxt_check_err(&err, FX_STEP_NOCTTY, ENOTTY, 0,
 	          fxt_msg_of("noctty on fd 0", ENOTTY));
@@ -533,7 +533,7 @@ TEST(errors_noctty_not_our_tty)
 	ASSERT_SYS(unlockpt(master));
 	slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
 	ASSERT_SYS(slave);
-	ASSERT_OK(fx_attr_map_fd(attr, 0, slave));
+	ASSERT_OK(fx_attr_set_fd(attr, 0, slave));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -ENOTTY);
 	fxt_check_err(&err, FX_STEP_NOCTTY, ENOTTY, 0, NULL);
 	close(slave);
@@ -551,11 +551,11 @@ TEST(errors_foreground_not_a_tty)
 	ASSERT_SYS(null);
 	ASSERT_OK(fx_attr_set_flags(attr, FX_FOREGROUND));
 	ASSERT_OK(fx_attr_set_pgid(attr, 0));
-	ASSERT_OK(fx_attr_map_fd(attr, 0, null));
+	ASSERT_OK(fx_attr_set_fd(attr, 0, null));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -ENOTTY);
 	fxt_check_err(&err, FX_STEP_FOREGROUND, ENOTTY, 0,
 	          fxt_msg_of("foreground on fd 0", ENOTTY));
-	ASSERT_OK(fx_attr_map_fd(attr, 4, null));
+	ASSERT_OK(fx_attr_set_fd(attr, 4, null));
 	ASSERT_OK(fx_attr_set_tty_fd(attr, 4));
 	ASSERT_EQ(spawn_fail(attr, "/bin/true", true_argv, &err), -ENOTTY);
 	fxt_check_err(&err, FX_STEP_FOREGROUND, ENOTTY, 4, NULL);

@@ -579,12 +579,12 @@ static void run_case(const struct fdmap_env *env, long num, int keep)
 		ASSERT_OK(fx_attr_set_flags(attr, FX_KEEP_FDS));
 	build_layout(env, &c);
 	for (int i = 0; i < c.nmaps; i++) {
-		int mr = fx_attr_map_fd(attr, c.map_child[i], c.map_parent[i]);
+		int mr = fx_attr_set_fd(attr, c.map_child[i], c.map_parent[i]);
 
 		if (mr < 0) {
 			restore_stdio();
 			describe(&why, env, &c, num);
-			FAIL("fx_attr_map_fd(%d, %d): %s%s", c.map_child[i],
+			FAIL("fx_attr_set_fd(%d, %d): %s%s", c.map_child[i],
 			     c.map_parent[i], strerror(-mr), why.buf);
 		}
 	}
@@ -710,7 +710,7 @@ static void fixed_case(const int (*pairs)[2], int n, int keep)
 		ASSERT_OK(fx_attr_set_flags(attr, FX_KEEP_FDS));
 	build_layout(&env, &c);
 	for (int i = 0; i < n; i++)
-		ASSERT_OK(fx_attr_map_fd(attr, pairs[i][0], pairs[i][1]));
+		ASSERT_OK(fx_attr_set_fd(attr, pairs[i][0], pairs[i][1]));
 	report = fxt_probe_ok(attr, NULL);
 	ok = parent_intact(&env, &c, &why);
 	restore_stdio();

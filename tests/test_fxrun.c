@@ -2067,7 +2067,7 @@ TEST(fxrun_join)
 	fxr_free(&r);
 
 	ASSERT_OK(fx_proc_close_stdio(target, FX_STDIN));
-	ASSERT_OK(fx_wait(target, &status, -1));
+	ASSERT_OK(fx_proc_wait(target, &status, -1));
 	ASSERT(fx_status_exited(status) && fx_status_code(status) == 0);
 	fx_proc_free(target);
 	fxt_report_free(t);

@@ -257,7 +257,7 @@ TEST_ONCE(io_stdio_setters)
 
 	/* The last word wins, map or stdio. */
 	ASSERT_OK(fx_attr_set_stdio(attr, FX_STDERR, FX_STDIO_STDOUT));
-	ASSERT_OK(fx_attr_map_fd(attr, 2, p[0]));
+	ASSERT_OK(fx_attr_set_fd(attr, 2, p[0]));
 	ASSERT_EQ(fx_attr_get_stdio(attr, FX_STDERR), FX_STDIO_FD);
 	ASSERT_OK(fx_attr_set_stdio(attr, FX_STDERR, FX_STDIO_NULL));
 	ASSERT_EQ(fx_attr_get_stdio(attr, FX_STDERR), FX_STDIO_NULL);
@@ -335,7 +335,7 @@ TEST(io_stdio_merge)
 
 	/* stdout mapped from the caller's pipe: stderr follows it. */
 	fxt_pipe(p);
-	ASSERT_OK(fx_attr_map_fd(attr, 1, p[1]));
+	ASSERT_OK(fx_attr_set_fd(attr, 1, p[1]));
 	ASSERT_SPAWNED(fx_spawn(&proc, argv[0], argv, attr, &err), &err);
 	close(p[1]);
 	ASSERT_EQ(fxt_wait_ok(proc), 0);
@@ -922,7 +922,7 @@ TEST(io_step_cat)
 	ASSERT_ERR((int)fx_proc_read(proc, FX_STDERR, buf, sizeof buf, 0), -EBADF);
 	ASSERT_ERR((int)fx_proc_read(proc, FX_STDIN, buf, sizeof buf, 0), -EINVAL);
 	/* The pidfd too: not readable while cat runs.  (Where there is
-	 * none, valgrind's fork backend lacking pidfd_open, fx_wait polls.) */
+	 * none, valgrind's fork backend lacking pidfd_open, fx_proc_wait polls.) */
 	p[1] = (struct pollfd){ fx_proc_pidfd(proc), POLLIN, 0 };
 	if (p[1].fd >= 0)
 		ASSERT_EQ(poll(&p[1], 1, 0), 0);
@@ -931,7 +931,7 @@ TEST(io_step_cat)
 	ASSERT_EQ(fx_proc_read(proc, FX_STDOUT, buf, sizeof buf, -1), 0);
 	while (p[1].fd >= 0 && poll(&p[1], 1, -1) < 0)
 		ASSERT_EQ(errno, EINTR);
-	ASSERT_OK(fx_wait(proc, NULL, p[1].fd >= 0 ? 0 : -1));
+	ASSERT_OK(fx_proc_wait(proc, NULL, p[1].fd >= 0 ? 0 : -1));
 	fx_proc_free(proc);
 	fx_attr_free(attr);
 	fxt_assert_fd_count(before);
@@ -954,7 +954,7 @@ TEST(io_step_write)
 		/* A child that never reads until we say (over a pipe of ours). */
 		int go[2];
 		fxt_pipe(go);
-		ASSERT_OK(fx_attr_map_fd(attr, 3, go[0]));
+		ASSERT_OK(fx_attr_set_fd(attr, 3, go[0]));
 		char **argv = sh_argv("read x <&3; exec sleep 100 0<&-");
 		ASSERT_SPAWNED(fx_spawn(&proc, argv[0], argv, attr, &err), &err);
 		close(go[0]);
@@ -977,7 +977,7 @@ TEST(io_step_write)
 		ASSERT_GE(in, 0);
 		ASSERT_EQ(fx_proc_stdio_fd(proc, FX_STDIN), -1);
 		close(in);
-		ASSERT_OK(fx_kill(proc, SIGKILL));
+		ASSERT_OK(fx_proc_kill(proc, SIGKILL));
 		fxt_wait_ok(proc);
 		fx_proc_free(proc);
 	}

@@ -66,7 +66,7 @@ static void target_end(struct target *t)
 	int status;
 
 	ASSERT_OK(fx_proc_close_stdio(t->proc, FX_STDIN));
-	ASSERT_OK(fx_wait(t->proc, &status, -1));
+	ASSERT_OK(fx_proc_wait(t->proc, &status, -1));
 	ASSERT(fx_status_exited(status) && fx_status_code(status) == 0);
 	fx_proc_free(t->proc);
 	fxt_report_free(t->r);
@@ -206,7 +206,7 @@ TEST(join_unprivileged_refused)
 	/* From inside a new user namespace the child holds no capability
 	 * over the target's (owned by the initial one): EPERM. */
 	attr = fxt_attr();
-	ASSERT_OK(fx_attr_map_root_user(attr));
+	ASSERT_OK(fx_attr_set_root_maps(attr));
 	ASSERT_OK(fx_attr_join_namespaces_fd(attr, fx_proc_pidfd(t.proc), CLONE_NEWUTS));
 	ASSERT_EQ(fx_spawn(&proc, fxt_probe_path(), argv, attr, &err), -EPERM);
 	fxt_check_err(&err, FX_STEP_JOIN, EPERM, -1, fxt_msg_of("join", EPERM));

@@ -149,7 +149,7 @@ TEST(landlock_ruleset_not_inherited)
 
 	need_landlock(1);
 	attr = landlock_attr();
-	ASSERT_OK(fx_attr_map_fd(attr, 7, 2));
+	ASSERT_OK(fx_attr_set_fd(attr, 7, 2));
 	r = fxt_probe_ok(attr, NULL);
 	while (fxt_next(r, "fd.", &iter, &key, &value)) {
 		int fd = atoi(key + 3);

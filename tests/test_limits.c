@@ -328,8 +328,8 @@ TEST(limits_bounding_drop)
 	fxt_report *r;
 
 	ASSERT_EQ(parent & drop, drop);
-	ASSERT_OK(fx_attr_drop_bounding_caps(attr, FX_CAP(CAP_NET_RAW)));
-	ASSERT_OK(fx_attr_drop_bounding_caps(attr, FX_CAP(CAP_SYS_ADMIN)));
+	ASSERT_OK(fx_attr_add_bounding_drop(attr, FX_CAP(CAP_NET_RAW)));
+	ASSERT_OK(fx_attr_add_bounding_drop(attr, FX_CAP(CAP_SYS_ADMIN)));
 	r = fxt_probe_ok(attr, NULL);
 	ASSERT_EQ(fxt_get_hex(r, "capbnd"), parent & ~drop);
 	fxt_report_free(r);
@@ -342,7 +342,7 @@ TEST(limits_ambient_after_bounding_drop)
 	fx_attr *attr = fxt_attr();
 	fx_error err;
 
-	ASSERT_OK(fx_attr_drop_bounding_caps(attr, NBS));
+	ASSERT_OK(fx_attr_add_bounding_drop(attr, NBS));
 	ASSERT_OK(fx_attr_set_ambient_caps(attr, NBS));
 	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
 	fxt_check_err(&err, FX_STEP_AMBIENT, EPERM, CAP_NET_BIND_SERVICE,
@@ -714,10 +714,10 @@ TEST_ONCE(limits_setters_null_attr)
 	ASSERT_ERR(fx_attr_set_namespaces(NULL, CLONE_NEWUTS), -EINVAL);
 	ASSERT_ERR(fx_attr_add_uid_map(NULL, 0, 0, 1), -EINVAL);
 	ASSERT_ERR(fx_attr_add_gid_map(NULL, 0, 0, 1), -EINVAL);
-	ASSERT_ERR(fx_attr_set_setgroups(NULL, FX_SETGROUPS_DENY), -EINVAL);
-	ASSERT_ERR(fx_attr_map_root_user(NULL), -EINVAL);
+	ASSERT_ERR(fx_attr_set_setgroups_policy(NULL, FX_SETGROUPS_DENY), -EINVAL);
+	ASSERT_ERR(fx_attr_set_root_maps(NULL), -EINVAL);
 	ASSERT_ERR(fx_attr_set_ambient_caps(NULL, NBS), -EINVAL);
-	ASSERT_ERR(fx_attr_drop_bounding_caps(NULL, NBS), -EINVAL);
+	ASSERT_ERR(fx_attr_add_bounding_drop(NULL, NBS), -EINVAL);
 	ASSERT_ERR(fx_attr_set_cgroup_fd(NULL, -1), -EINVAL);
 	ASSERT_ERR(fx_attr_set_cgroup_path(NULL, "/sys/fs/cgroup"), -EINVAL);
 	ASSERT_ERR(fx_attr_set_cgroup_path(NULL, NULL), -EINVAL);
@@ -746,9 +746,9 @@ TEST_ONCE(limits_setters_bad_values)
 	ASSERT_ERR(fx_attr_add_gid_map(attr, 0, 100000, 0), -EINVAL);
 	ASSERT_ERR(fx_attr_add_uid_map(attr, 0xfffffff0u, 0, 0x20), -EINVAL);
 	ASSERT_ERR(fx_attr_add_uid_map(attr, 0, 0xfffffff0u, 0x20), -EINVAL);
-	ASSERT_ERR(fx_attr_set_setgroups(attr, 7), -EINVAL);
+	ASSERT_ERR(fx_attr_set_setgroups_policy(attr, 7), -EINVAL);
 	ASSERT_ERR(fx_attr_set_ambient_caps(attr, FX_CAP(63)), -EINVAL);
-	ASSERT_ERR(fx_attr_drop_bounding_caps(attr, FX_CAP(63)), -EINVAL);
+	ASSERT_ERR(fx_attr_add_bounding_drop(attr, FX_CAP(63)), -EINVAL);
 	ASSERT_ERR(fx_attr_set_rlimit(attr, 16, 0, 0), -EINVAL);
 	ASSERT_ERR(fx_attr_set_rlimit(attr, -1, 0, 0), -EINVAL);
 	ASSERT_ERR(fx_attr_set_rlimit(attr, RLIMIT_NOFILE, 300, 200), -EINVAL);
@@ -807,8 +807,8 @@ TEST(limits_bad_values_change_nothing)
 	ASSERT_ERR(fx_attr_set_namespaces(attr, CLONE_NEWUTS | 0x100), -EINVAL);
 	ASSERT_OK(fx_attr_set_ambient_caps(attr, NBS));
 	ASSERT_ERR(fx_attr_set_ambient_caps(attr, FX_CAP(63) | NBS), -EINVAL);
-	ASSERT_OK(fx_attr_drop_bounding_caps(attr, FX_CAP(CAP_NET_RAW)));
-	ASSERT_ERR(fx_attr_drop_bounding_caps(attr, FX_CAP(63)), -EINVAL);
+	ASSERT_OK(fx_attr_add_bounding_drop(attr, FX_CAP(CAP_NET_RAW)));
+	ASSERT_ERR(fx_attr_add_bounding_drop(attr, FX_CAP(63)), -EINVAL);
 	ASSERT_OK(fx_attr_set_rlimit(attr, RLIMIT_NOFILE, 1000, 2000));
 	ASSERT_ERR(fx_attr_set_rlimit(attr, RLIMIT_NOFILE, 3000, 2000), -EINVAL);
 	ASSERT_OK(fx_attr_set_umask(attr, 027));
@@ -954,7 +954,7 @@ TEST(limits_error_nice_in_user_namespace)
 	fx_attr *attr = fxt_attr();
 	fx_error err;
 
-	ASSERT_OK(fx_attr_map_root_user(attr));
+	ASSERT_OK(fx_attr_set_root_maps(attr));
 	ASSERT_OK(fx_attr_set_nice(attr, -5));
 	ASSERT_EQ(spawn_fail(attr, &err), -EACCES);
 	fxt_check_err(&err, FX_STEP_NICE, EACCES, -1, fxt_msg_of("nice -5", EACCES));
@@ -973,7 +973,7 @@ TEST(limits_error_bounding)
 	ASSERT_SYS(syscall(SYS_capget, &hdr, data));
 	data[0].effective &= ~(1u << CAP_SETPCAP);
 	ASSERT_SYS(syscall(SYS_capset, &hdr, data));
-	ASSERT_OK(fx_attr_drop_bounding_caps(attr, FX_CAP(CAP_NET_RAW) | FX_CAP(CAP_SYS_ADMIN)));
+	ASSERT_OK(fx_attr_add_bounding_drop(attr, FX_CAP(CAP_NET_RAW) | FX_CAP(CAP_SYS_ADMIN)));
 	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
 	fxt_check_err(&err, FX_STEP_BOUNDING, EPERM, CAP_NET_RAW,
 	          fxt_msg_of("bounding set net_raw", EPERM));
@@ -1009,7 +1009,7 @@ TEST(limits_error_setgroups_policy)
 	snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
 	write_proc("/proc/self/gid_map", map);
 	ASSERT_OK(fx_attr_add_uid_map(attr, 0, 0, 1));
-	ASSERT_OK(fx_attr_set_setgroups(attr, FX_SETGROUPS_ALLOW));
+	ASSERT_OK(fx_attr_set_setgroups_policy(attr, FX_SETGROUPS_ALLOW));
 	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
 	fxt_check_err(&err, FX_STEP_SETGROUPS_POLICY, EPERM, -1,
 	          "setgroups policy \"allow\": Operation not permitted");

@@ -201,7 +201,7 @@ static int unprivileged_view(void)
 		return 1;
 	if (fx_attr_new(&attr) < 0 || fx_attr_set_backend(attr, FX_BACKEND_CLONE) < 0 ||
 	    fx_attr_set_namespaces(attr, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID) < 0 ||
-	    fx_attr_map_root_user(attr) < 0 ||
+	    fx_attr_set_root_maps(attr) < 0 ||
 	    fx_attr_add_mount(attr, FX_MOUNT_RO_BIND, fxt_probe_path(), "/fxprobe") < 0 ||
 	    fx_attr_add_mount(attr, FX_MOUNT_PROC, NULL, "/proc") < 0 ||
 	    fx_attr_add_tmpfs(attr, "/tmp", 0, 01777) < 0 ||

@@ -83,7 +83,7 @@ TEST(ns_map_root_user)
 	fx_attr *attr = fxt_attr();
 	char map[64];
 
-	ASSERT_OK(fx_attr_map_root_user(attr));
+	ASSERT_OK(fx_attr_set_root_maps(attr));
 	fxt_report *r = fxt_probe_ok(attr, NULL);
 	ASSERT_STR_EQ(fxt_get(r, "uid"), "0,0,0,0");
 	ASSERT_STR_EQ(fxt_get(r, "gid"), "0,0,0,0");
@@ -109,7 +109,7 @@ TEST(ns_maps_several_lines)
 	ASSERT_OK(fx_attr_add_uid_map(attr, 1, 100000, 1000));
 	ASSERT_OK(fx_attr_add_gid_map(attr, 0, 0, 1));
 	ASSERT_OK(fx_attr_add_gid_map(attr, 1, 200000, 500));
-	ASSERT_OK(fx_attr_set_setgroups(attr, FX_SETGROUPS_ALLOW));
+	ASSERT_OK(fx_attr_set_setgroups_policy(attr, FX_SETGROUPS_ALLOW));
 	ASSERT_OK(fx_attr_set_groups(attr, 1, groups));
 	ASSERT_OK(fx_attr_set_uid(attr, 7));
 	ASSERT_OK(fx_attr_set_gid(attr, 9));
@@ -131,7 +131,7 @@ TEST(ns_setgroups_denied_inside)
 	fx_attr *attr = fxt_attr();
 	gid_t groups[] = { 0 };
 
-	ASSERT_OK(fx_attr_map_root_user(attr));
+	ASSERT_OK(fx_attr_set_root_maps(attr));
 	ASSERT_OK(fx_attr_set_groups(attr, 1, groups));
 	probe_fails(attr, FX_STEP_SETGROUPS, EPERM);
 	fx_attr_free(attr);
@@ -194,7 +194,7 @@ TEST(ns_all_kinds_at_once)
 		    (kinds[k].flag != CLONE_NEWPID || fxt_clone_shares_memory()))
 			all |= kinds[k].flag;
 	ASSERT_OK(fx_attr_set_namespaces(attr, all));
-	ASSERT_OK(fx_attr_map_root_user(attr));
+	ASSERT_OK(fx_attr_set_root_maps(attr));
 	fxt_report *r = fxt_probe_ok(attr, NULL);
 	for (size_t k = 0; k < NKINDS; k++)
 		if (all & kinds[k].flag)
@@ -218,7 +218,7 @@ TEST(ns_pid_child_is_one)
 		return;
 	}
 	ASSERT_OK(fx_attr_set_namespaces(attr, CLONE_NEWPID | CLONE_NEWUSER));
-	ASSERT_OK(fx_attr_map_root_user(attr));
+	ASSERT_OK(fx_attr_set_root_maps(attr));
 	fxt_report *r = fxt_probe_ok(attr, NULL);
 	ASSERT_STR_EQ(fxt_get(r, "pid"), "1");
 	ASSERT_STR_EQ(fxt_get(r, "ppid"), "0");
@@ -278,7 +278,7 @@ TEST_ONCE(ns_set_time_checks)
 	ASSERT_EQ(fx_attr_add_uid_map(attr, 4294967295u, 0, 1), -EINVAL);
 	ASSERT_EQ(fx_attr_add_gid_map(attr, 0, 4294967290u, 10), -EINVAL);
 	ASSERT_EQ(fx_attr_add_uid_map(NULL, 0, 0, 1), -EINVAL);
-	ASSERT_EQ(fx_attr_set_setgroups(attr, 3), -EINVAL);
+	ASSERT_EQ(fx_attr_set_setgroups_policy(attr, 3), -EINVAL);
 	for (unsigned i = 0; i < 340; i++)
 		ASSERT_OK(fx_attr_add_uid_map(attr, i, 100000 + i, 1));
 	ASSERT_EQ(fx_attr_add_uid_map(attr, 400, 0, 1), -E2BIG);
@@ -322,7 +322,7 @@ TEST(ns_child_fails_before_its_maps)
 {
 	fx_attr *attr = fxt_attr();
 
-	ASSERT_OK(fx_attr_map_root_user(attr));
+	ASSERT_OK(fx_attr_set_root_maps(attr));
 	/* No process group has our pid + 1000000's number: setpgid fails. */
 	ASSERT_OK(fx_attr_set_pgid(attr, 4000000));
 	probe_fails(attr, FX_STEP_SETPGID, EPERM);
@@ -335,7 +335,7 @@ TEST(ns_child_fails_after_its_maps)
 	fx_attr *attr = fxt_attr();
 	char want[256];
 
-	ASSERT_OK(fx_attr_map_root_user(attr));
+	ASSERT_OK(fx_attr_set_root_maps(attr));
 	ASSERT_OK(fx_attr_set_cwd(attr, "/nonexistent-fx"));
 	snprintf(want, sizeof want, "chdir \"/nonexistent-fx\": %s", strerror(ENOENT));
 	ASSERT_STR_EQ(probe_fails(attr, FX_STEP_CHDIR, ENOENT), want);
@@ -355,9 +355,9 @@ TEST(ns_maps_with_fd_shuffle)
 	const char *key, *value;
 
 	fxt_pipe(fds);
-	ASSERT_OK(fx_attr_map_root_user(attr));
-	ASSERT_OK(fx_attr_map_fd(attr, 5, fds[1]));
-	ASSERT_OK(fx_attr_map_fd(attr, 6, fds[0]));
+	ASSERT_OK(fx_attr_set_root_maps(attr));
+	ASSERT_OK(fx_attr_set_fd(attr, 5, fds[1]));
+	ASSERT_OK(fx_attr_set_fd(attr, 6, fds[0]));
 	fxt_report *r = fxt_probe_ok(attr, NULL);
 	while (fxt_next(r, "fd.", &i, &key, &value))
 		n++;
@@ -381,7 +381,7 @@ TEST_TIMEOUT(ns_repeated_spawns_leak_nothing, 120)
 	struct fxt_loop loop = fxt_loop(200, 15);
 	int before = fxt_fd_count();
 
-	ASSERT_OK(fx_attr_map_root_user(attr));
+	ASSERT_OK(fx_attr_set_root_maps(attr));
 	while (fxt_loop_next(&loop) >= 0) {
 		fx_proc *proc;
 		fx_error err;

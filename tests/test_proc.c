@@ -32,7 +32,7 @@ static fx_proc *start_waiting_probe(int *in_w)
 	int in[2];
 
 	fxt_pipe(in);
-	ASSERT_OK(fx_attr_map_fd(attr, 0, in[0]));
+	ASSERT_OK(fx_attr_set_fd(attr, 0, in[0]));
 	ASSERT_SPAWNED(fxt_probe_start(NULL, attr, wait_stdin, &proc, NULL,
 	                               &err), &err);
 	close(in[0]);
@@ -68,7 +68,7 @@ TEST(proc_wait_blocking)
 	fx_proc *proc = start_probe(args);
 	int st = -1;
 
-	ASSERT_OK(fx_wait(proc, &st, -1));
+	ASSERT_OK(fx_proc_wait(proc, &st, -1));
 	ASSERT_EQ(fx_status_exited(st), 1);
 	ASSERT_EQ(fx_status_code(st), 7);
 	ASSERT_EQ(fx_status_signal(st), 0);
@@ -81,10 +81,10 @@ TEST(proc_wait_poll)
 	int in, st = -1;
 	fx_proc *proc = start_waiting_probe(&in);
 
-	ASSERT_ERR(fx_wait(proc, &st, 0), -ETIMEDOUT);
-	ASSERT_ERR(fx_wait(proc, &st, 0), -ETIMEDOUT);
+	ASSERT_ERR(fx_proc_wait(proc, &st, 0), -ETIMEDOUT);
+	ASSERT_ERR(fx_proc_wait(proc, &st, 0), -ETIMEDOUT);
 	close(in);
-	ASSERT_OK(fx_wait(proc, &st, -1));
+	ASSERT_OK(fx_proc_wait(proc, &st, -1));
 	ASSERT_EQ(st, 0);
 	fx_proc_free(proc);
 	fxt_assert_no_children();
@@ -98,13 +98,13 @@ TEST(proc_wait_timeout)
 	long long ms;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	ASSERT_ERR(fx_wait(proc, &st, 100), -ETIMEDOUT);
+	ASSERT_ERR(fx_proc_wait(proc, &st, 100), -ETIMEDOUT);
 	ms = elapsed_ms(&start);
 	ASSERT_GE(ms, 99);
 	ASSERT_LT(ms, 5000);
 	/* A timeout consumes nothing: the real status is still to come. */
 	close(in);
-	ASSERT_OK(fx_wait(proc, &st, 10000));
+	ASSERT_OK(fx_proc_wait(proc, &st, 10000));
 	ASSERT_EQ(fx_status_exited(st), 1);
 	ASSERT_EQ(fx_status_code(st), 0);
 	fx_proc_free(proc);
@@ -120,7 +120,7 @@ TEST(proc_wait_timeout_finishes)
 	int st = -1;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	ASSERT_OK(fx_wait(proc, &st, 30000));
+	ASSERT_OK(fx_proc_wait(proc, &st, 30000));
 	ASSERT_LT(elapsed_ms(&start), 20000);
 	ASSERT_EQ(fx_status_code(st), 3);
 	fx_proc_free(proc);
@@ -132,15 +132,15 @@ TEST(proc_wait_repeat)
 	fx_proc *proc = start_probe(args);
 	int first = -1, again = -1;
 
-	ASSERT_OK(fx_wait(proc, &first, -1));
+	ASSERT_OK(fx_proc_wait(proc, &first, -1));
 	ASSERT_EQ(fx_status_code(first), 42);
-	ASSERT_OK(fx_wait(proc, &again, -1));
+	ASSERT_OK(fx_proc_wait(proc, &again, -1));
 	ASSERT_EQ(again, first);
 	again = -1;
-	ASSERT_OK(fx_wait(proc, &again, 0));
+	ASSERT_OK(fx_proc_wait(proc, &again, 0));
 	ASSERT_EQ(again, first);
 	again = -1;
-	ASSERT_OK(fx_wait(proc, &again, 100));
+	ASSERT_OK(fx_proc_wait(proc, &again, 100));
 	ASSERT_EQ(again, first);
 	fx_proc_free(proc);
 	fxt_assert_no_children();
@@ -151,8 +151,8 @@ TEST(proc_kill_term)
 	int in, st = -1;
 	fx_proc *proc = start_waiting_probe(&in);
 
-	ASSERT_OK(fx_kill(proc, SIGTERM));
-	ASSERT_OK(fx_wait(proc, &st, -1));
+	ASSERT_OK(fx_proc_kill(proc, SIGTERM));
+	ASSERT_OK(fx_proc_wait(proc, &st, -1));
 	ASSERT_EQ(fx_status_exited(st), 0);
 	ASSERT_EQ(fx_status_code(st), -1);
 	ASSERT_EQ(fx_status_signal(st), SIGTERM);
@@ -167,14 +167,14 @@ TEST(proc_kill_signal_numbers)
 	int in, st = -1;
 	fx_proc *proc = start_waiting_probe(&in);
 
-	ASSERT_OK(fx_kill(proc, 0));
-	ASSERT_ERR(fx_kill(proc, -1), -EINVAL);
-	ASSERT_ERR(fx_kill(proc, 65), -EINVAL);
-	ASSERT_ERR(fx_kill(proc, 100000), -EINVAL);
+	ASSERT_OK(fx_proc_kill(proc, 0));
+	ASSERT_ERR(fx_proc_kill(proc, -1), -EINVAL);
+	ASSERT_ERR(fx_proc_kill(proc, 65), -EINVAL);
+	ASSERT_ERR(fx_proc_kill(proc, 100000), -EINVAL);
 	/* Still alive after the refusals. */
-	ASSERT_ERR(fx_wait(proc, &st, 0), -ETIMEDOUT);
+	ASSERT_ERR(fx_proc_wait(proc, &st, 0), -ETIMEDOUT);
 	close(in);
-	ASSERT_OK(fx_wait(proc, &st, -1));
+	ASSERT_OK(fx_proc_wait(proc, &st, -1));
 	ASSERT_EQ(st, 0);
 	fx_proc_free(proc);
 }
@@ -184,9 +184,9 @@ TEST(proc_kill_after_reap)
 	fx_proc *proc = start_probe(NULL);
 	int st;
 
-	ASSERT_OK(fx_wait(proc, &st, -1));
-	ASSERT_ERR(fx_kill(proc, SIGTERM), -ESRCH);
-	ASSERT_ERR(fx_kill(proc, 0), -ESRCH);
+	ASSERT_OK(fx_proc_wait(proc, &st, -1));
+	ASSERT_ERR(fx_proc_kill(proc, SIGTERM), -ESRCH);
+	ASSERT_ERR(fx_proc_kill(proc, 0), -ESRCH);
 	fx_proc_free(proc);
 }
 
@@ -228,7 +228,7 @@ TEST(proc_exit_codes)
 
 		snprintf(arg, sizeof arg, "--exit=%d", code);
 		proc = start_probe(args);
-		ASSERT_OK(fx_wait(proc, &st, -1));
+		ASSERT_OK(fx_proc_wait(proc, &st, -1));
 		if (fx_status_exited(st) != 1 || fx_status_code(st) != code ||
 		    fx_status_signal(st) != 0 || fx_status_core(st) != 0)
 			FAIL("exit %d: status 0x%x decoded as exited=%d code=%d "
@@ -257,7 +257,7 @@ TEST(proc_killed_by_signal)
 
 		snprintf(arg, sizeof arg, "--kill=%d", sigs[i]);
 		proc = start_probe(args);
-		ASSERT_OK(fx_wait(proc, &st, -1));
+		ASSERT_OK(fx_proc_wait(proc, &st, -1));
 		ASSERT_EQ(fx_status_exited(st), 0);
 		ASSERT_EQ(fx_status_code(st), -1);
 		ASSERT_EQ(fx_status_signal(st), sigs[i]);
@@ -288,7 +288,7 @@ TEST(proc_core_not_dumped)
 		none.rlim_cur = none.rlim_max = 1;
 	ASSERT_SYS(setrlimit(RLIMIT_CORE, &none));
 	proc = start_probe(args);
-	ASSERT_OK(fx_wait(proc, &st, -1));
+	ASSERT_OK(fx_proc_wait(proc, &st, -1));
 	ASSERT_EQ(fx_status_signal(st), SIGSEGV);
 	ASSERT_EQ(fx_status_core(st), 0);
 	ASSERT_EQ(fx_status_core(st), WCOREDUMP(st) ? 1 : 0);
@@ -363,8 +363,8 @@ TEST(proc_pidfd)
 	if (pidfd < 0 && syscall(SYS_pidfd_open, getpid(), 0) < 0 && errno == ENOSYS) {
 #endif
 		ASSERT_EQ(pidfd, -1);
-		ASSERT_OK(fx_kill(proc, SIGKILL));
-		ASSERT_OK(fx_wait(proc, &st, -1));
+		ASSERT_OK(fx_proc_kill(proc, SIGKILL));
+		ASSERT_OK(fx_proc_wait(proc, &st, -1));
 		close(in);
 		fx_proc_free(proc);
 		SKIP("no pidfd_open here: the handle works by pid, as documented");
@@ -401,8 +401,8 @@ TEST(proc_wait_reaped_elsewhere)
 	close(in);
 	ASSERT_EQ(waitpid(pid, &st, 0), pid);
 	ASSERT_EQ(st, 0);
-	ASSERT_ERR(fx_wait(proc, &st, -1), -ECHILD);
-	ASSERT_ERR(fx_wait(proc, &st, 0), -ECHILD);
+	ASSERT_ERR(fx_proc_wait(proc, &st, -1), -ECHILD);
+	ASSERT_ERR(fx_proc_wait(proc, &st, 0), -ECHILD);
 	fx_proc_free(proc);
 	fxt_assert_no_children();
 }
@@ -442,7 +442,7 @@ TEST(proc_wait_sigchld_ignored)
 	signal(SIGCHLD, SIG_IGN);
 	proc = start_waiting_probe(&in);
 	close(in);
-	ASSERT_ERR(fx_wait(proc, &st, 10000), -ECHILD);
+	ASSERT_ERR(fx_proc_wait(proc, &st, 10000), -ECHILD);
 	await_unhashed(fx_proc_pidfd(proc));
 	fx_proc_free(proc);
 	fxt_assert_no_children();

@@ -119,13 +119,13 @@ static int contain_scenario(fx_attr *attr)
 	CPU_SET(0, &cpus);
 	if (fx_attr_set_namespaces(attr, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
 	                                 CLONE_NEWNET) < 0 ||
-	    fx_attr_map_root_user(attr) < 0 ||
+	    fx_attr_set_root_maps(attr) < 0 ||
 	    fx_attr_set_pdeathsig(attr, SIGTERM) < 0 ||
 	    fx_attr_set_rlimit(attr, RLIMIT_CORE, 0, 0) < 0 ||
 	    fx_attr_set_nice(attr, niceness) < 0 ||
 	    fx_attr_set_sched(attr, SCHED_BATCH, 0) < 0 ||
 	    fx_attr_set_cpus(attr, sizeof cpus, &cpus) < 0 ||
-	    fx_attr_drop_bounding_caps(attr, FX_CAP(CAP_NET_RAW)) < 0 ||
+	    fx_attr_add_bounding_drop(attr, FX_CAP(CAP_NET_RAW)) < 0 ||
 	    fx_attr_set_ambient_caps(attr, FX_CAP(CAP_NET_BIND_SERVICE)) < 0 ||
 	    fx_attr_set_umask(attr, 077) < 0 ||
 	    fx_attr_set_no_new_privs(attr, 1) < 0 ||
@@ -176,9 +176,9 @@ __attribute__((constructor)) static void purity_spawn_mode(void)
 		    fx_attr_set_pdeathsig(attr, SIGTERM) < 0 ||
 		    fx_attr_set_sigmask(attr, &mask) < 0 ||
 		    fx_attr_set_cwd(attr, "/") < 0 ||
-		    fx_attr_map_fd(attr, 0, 1) < 0 ||
-		    fx_attr_map_fd(attr, 1, 0) < 0 ||
-		    fx_attr_map_fd(attr, 2, -1) < 0)
+		    fx_attr_set_fd(attr, 0, 1) < 0 ||
+		    fx_attr_set_fd(attr, 1, 0) < 0 ||
+		    fx_attr_set_fd(attr, 2, -1) < 0)
 			_exit(1);
 	}
 	if (strstr(mode, ":contain") && contain_scenario(attr) < 0)
@@ -196,7 +196,7 @@ __attribute__((constructor)) static void purity_spawn_mode(void)
 		fprintf(stderr, "FXT_PURITY_SPAWN=%s: %s\n", mode, msg);
 		_exit(1);
 	}
-	if (fx_wait(proc, &status, -1) < 0)
+	if (fx_proc_wait(proc, &status, -1) < 0)
 		_exit(1);
 	_exit(WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1);
 }

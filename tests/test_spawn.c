@@ -473,7 +473,7 @@ static void chroot_probe(const char *cwd, const char *want_cwd)
 	free(install_probe(root, "fxprobe"));
 	ASSERT_SYS(mkdir(fxt_join(root, "sub"), 0755));
 	fxt_pipe(in);
-	ASSERT_OK(fx_attr_map_fd(attr, 0, in[0]));
+	ASSERT_OK(fx_attr_set_fd(attr, 0, in[0]));
 	ASSERT_OK(fx_attr_set_chroot(attr, root));
 	if (cwd)
 		ASSERT_OK(fx_attr_set_cwd(attr, cwd));
@@ -645,7 +645,7 @@ TEST(spawn_pgid_join)
 	long long pgid;
 
 	fxt_pipe(in);
-	ASSERT_OK(fx_attr_map_fd(attr, 0, in[0]));
+	ASSERT_OK(fx_attr_set_fd(attr, 0, in[0]));
 	ASSERT_OK(fx_attr_set_pgid(attr, 0));
 	ASSERT_SPAWNED(fxt_probe_start(NULL, attr, wait_stdin, &proc, &leader,
 	                               &err), &err);
@@ -679,7 +679,7 @@ TEST(spawn_setctty)
 	fxt_report *r;
 
 	open_pty(&p);
-	ASSERT_OK(fx_attr_map_fd(attr, 0, p.slave));
+	ASSERT_OK(fx_attr_set_fd(attr, 0, p.slave));
 	ASSERT_OK(fx_attr_set_flags(attr, FX_SETSID | FX_SETCTTY));
 	r = fxt_probe_ok(attr, NULL);
 	ASSERT_EQ(fxt_get_ll(r, "sid"), fxt_get_ll(r, "pid"));
@@ -699,7 +699,7 @@ TEST(spawn_setctty_tty_fd)
 	fxt_report *r;
 
 	open_pty(&p);
-	ASSERT_OK(fx_attr_map_fd(attr, 7, p.slave));
+	ASSERT_OK(fx_attr_set_fd(attr, 7, p.slave));
 	ASSERT_OK(fx_attr_set_tty_fd(attr, 7));
 	ASSERT_OK(fx_attr_set_flags(attr, FX_SETSID | FX_SETCTTY));
 	r = fxt_probe_ok(attr, NULL);
@@ -718,7 +718,7 @@ static void foreground_in_session(struct pty *p)
 
 	/* We lead the session and are its foreground group. */
 	ASSERT_EQ(tcgetpgrp(p->slave), getpgrp());
-	ASSERT_OK(fx_attr_map_fd(attr, 0, p->slave));
+	ASSERT_OK(fx_attr_set_fd(attr, 0, p->slave));
 	ASSERT_OK(fx_attr_set_pgid(attr, 0));
 	ASSERT_OK(fx_attr_set_flags(attr, FX_FOREGROUND));
 	r = fxt_probe_ok(attr, NULL);
@@ -746,7 +746,7 @@ static void noctty_in_session(struct pty *p)
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
 
-	ASSERT_OK(fx_attr_map_fd(attr, 0, p->slave));
+	ASSERT_OK(fx_attr_set_fd(attr, 0, p->slave));
 	/* Without the flag the child shares our terminal... */
 	r = fxt_probe_ok(attr, NULL);
 	ASSERT_EQ(fxt_get_ll(r, "ctty"), tty_nr(p->rdev));
@@ -821,7 +821,7 @@ TEST(spawn_ptrace)
 	pid_t pid;
 
 	ASSERT_SYS(null);
-	ASSERT_OK(fx_attr_map_fd(attr, 1, null));
+	ASSERT_OK(fx_attr_set_fd(attr, 1, null));
 	ASSERT_OK(fx_attr_set_flags(attr, FX_PTRACE));
 	ASSERT_SPAWNED(fx_spawn(&proc, argv[0], argv, attr, &err), &err);
 	pid = fx_proc_pid(proc);
@@ -872,7 +872,7 @@ TEST(spawn_fd_map_pipe)
 
 	fxt_pipe(p);
 	fd_target(p[1], want, sizeof want);
-	ASSERT_OK(fx_attr_map_fd(attr, 5, p[1]));
+	ASSERT_OK(fx_attr_set_fd(attr, 5, p[1]));
 	r = fxt_probe_ok(attr, NULL);
 	ASSERT(fxt_fd_info(r, 5, &info));
 	ASSERT_STR_EQ(info.target, want);
@@ -896,7 +896,7 @@ TEST(spawn_fd_map_file)
 	fxt_write_file(path, "data", 0644);
 	fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
 	ASSERT_SYS(fd);
-	ASSERT_OK(fx_attr_map_fd(attr, 5, fd));
+	ASSERT_OK(fx_attr_set_fd(attr, 5, fd));
 	r = fxt_probe_ok(attr, NULL);
 	ASSERT(fxt_fd_info(r, 5, &info));
 	ASSERT_STR_EQ(info.target, path);
@@ -958,7 +958,7 @@ TEST(spawn_fd_close_child_fd)
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
 
-	ASSERT_OK(fx_attr_map_fd(attr, 2, -1));
+	ASSERT_OK(fx_attr_set_fd(attr, 2, -1));
 	r = fxt_probe_ok(attr, NULL);
 	ASSERT_FDS(r, "0,1");
 	fxt_report_free(r);
@@ -975,7 +975,7 @@ TEST(spawn_fd_identity_map)
 
 	ASSERT_SYS(null);
 	ASSERT_EQ(dup3(null, 5, O_CLOEXEC), 5);
-	ASSERT_OK(fx_attr_map_fd(attr, 5, 5));
+	ASSERT_OK(fx_attr_set_fd(attr, 5, 5));
 	r = fxt_probe_ok(attr, NULL);
 	ASSERT(fxt_fd_info(r, 5, &info));
 	ASSERT_STR_EQ(info.target, "/dev/null");
@@ -1170,13 +1170,13 @@ TEST(spawn_pdeathsig_thread_exit)
 	int in[2], st = -1, rc;
 
 	fxt_pipe(in);
-	ASSERT_OK(fx_attr_map_fd(job.attr, 0, in[0]));
+	ASSERT_OK(fx_attr_set_fd(job.attr, 0, in[0]));
 	ASSERT_OK(fx_attr_set_pdeathsig(job.attr, SIGKILL));
 	ASSERT_EQ(pthread_create(&thread, NULL, spawn_and_exit, &job), 0);
 	ASSERT_EQ(pthread_join(thread, NULL), 0);
 	close(in[0]);
 
-	rc = fx_wait(job.proc, &st, 10000);
+	rc = fx_proc_wait(job.proc, &st, 10000);
 	close(in[1]);
 	if (rc == -ETIMEDOUT) {
 		fxt_wait_ok(job.proc);

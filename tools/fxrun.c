@@ -259,7 +259,7 @@ static int build_attr(const struct fxrun_opts *o,
 		else
 			snprintf(what, sizeof what, "--fd %d=%d", m->child_fd,
 			         m->parent_fd);
-		r = set(fx_attr_map_fd(a, m->child_fd, m->parent_fd), what);
+		r = set(fx_attr_set_fd(a, m->child_fd, m->parent_fd), what);
 	}
 	if (r == 0)
 		r = fxrun_apply_linux(o, a);
@@ -325,8 +325,8 @@ static int run(const struct fxrun_opts *o)
 			         (int)fx_proc_pid(proc));
 			fail(msg, strerror(-r));
 			/* Not left behind traced or stopped with nobody to see it. */
-			fx_kill(proc, SIGKILL);
-			fx_wait(proc, &status, -1);
+			fx_proc_kill(proc, SIGKILL);
+			fx_proc_wait(proc, &status, -1);
 			goto out;
 		}
 		reaped = r == 0;

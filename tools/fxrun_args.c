@@ -1005,7 +1005,7 @@ static int check_combinations(const struct fxrun_opts *o,
 	if (o->timeout_ms < 0 && (o->kill_after_ms >= 0 || o->signal_set))
 		return usage_error(errbuf, errlen,
 		                   "'--kill-after' and '--signal' need '--timeout'");
-	/* fx_attr_map_root_user replaces the maps: one or the other. */
+	/* fx_attr_set_root_maps replaces the maps: one or the other. */
 	if (o->map_root_user && (o->n_uid_maps || o->n_gid_maps))
 		return usage_error(errbuf, errlen,
 		                   "'--map-root-user' and '--uid-map'/'--gid-map' "

@@ -177,15 +177,15 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 	if (ns)
 		r = set(fx_attr_set_namespaces(a, ns), "--unshare");
 	if (r == 0 && o->map_root_user)
-		r = set(fx_attr_map_root_user(a), "--map-root-user");
+		r = set(fx_attr_set_root_maps(a), "--map-root-user");
 	if (r == 0)
 		r = apply_maps(o->uid_maps, o->n_uid_maps, 0, a);
 	if (r == 0)
 		r = apply_maps(o->gid_maps, o->n_gid_maps, 1, a);
 	if (r == 0 && o->setgroups)
-		r = set(fx_attr_set_setgroups(a, o->setgroups), "--setgroups");
+		r = set(fx_attr_set_setgroups_policy(a, o->setgroups), "--setgroups");
 	if (r == 0 && o->bounding_drop)
-		r = set(fx_attr_drop_bounding_caps(a, o->bounding_drop),
+		r = set(fx_attr_add_bounding_drop(a, o->bounding_drop),
 		        "--bounding-caps");
 	if (r == 0 && o->ambient_caps)
 		r = set(fx_attr_set_ambient_caps(a, o->ambient_caps), "--ambient-caps");

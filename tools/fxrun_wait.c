@@ -2,10 +2,10 @@
  * Signal forwarding and waiting for fxrun (see fxrun_wait.h).
  *
  * The handlers only write one byte to a non-blocking self-pipe; all the
- * work (deciding, fx_kill) happens in the wait loop.  The loop sleeps in
+ * work (deciding, fx_proc_kill) happens in the wait loop.  The loop sleeps in
  * poll() on that pipe and on the child's pidfd.  SIGCHLD also writes to the
  * pipe, so a kernel without pidfds still wakes us, and a child that exits
- * between the fx_wait check and poll() leaves its byte in the pipe: no
+ * between the fx_proc_wait check and poll() leaves its byte in the pipe: no
  * wake-up is lost.
  */
 #include "fxrun_wait.h"
@@ -157,7 +157,7 @@ static void send_signal(fx_proc *proc, pid_t group, int sig)
 			return;
 	}
 	/* -ESRCH: it ended meanwhile; the wait loop sees it. */
-	fx_kill(proc, sig);
+	fx_proc_kill(proc, sig);
 }
 
 static void forward_pending(fx_proc *proc, int foreground, pid_t group)
@@ -270,7 +270,7 @@ int fxrun_wait(fx_proc *proc, int foreground, struct fxrun_deadline *dl, int *st
 			{ .fd = sig_pipe[0], .events = POLLIN },
 			{ .fd = pidfd, .events = POLLIN },
 		};
-		int r = fx_wait(proc, status, 0), ms;
+		int r = fx_proc_wait(proc, status, 0), ms;
 
 		if (r != -ETIMEDOUT)
 			return r;

@@ -49,7 +49,7 @@ long long fxrun_now_ms(void);
 
 /*
  * Waits for the child to end and stores its status, forwarding the
- * caught signals meanwhile (with fx_kill, and to dl->group when there is
+ * caught signals meanwhile (with fx_proc_kill, and to dl->group when there is
  * one).  A signal the terminal sent is not forwarded when the child is
  * in the group the terminal signalled (fxrun's own group, or the
  * foreground group it was given with `foreground`): it has it already.

@@ -154,7 +154,7 @@ static void run_plain(struct contestant *c, double *wall, double *cpu)
 			die("read", strerror(errno));
 		got += (unsigned long long)n;
 	}
-	if (fx_wait(proc, &st, -1) < 0 || st != 0)
+	if (fx_proc_wait(proc, &st, -1) < 0 || st != 0)
 		die(c->name, "the writer failed");
 	*wall = now_s() - t0;
 	*cpu = cpu_s() - c0;

@@ -3,7 +3,7 @@
  * while they spawn.  Library code full of close() and read() calls is
  * full of cancellation points; a spawn cancelled half-way must not leave a
  * child nobody knows about, nor its descriptors or memory.  (glibc's
- * posix_spawn disables cancellation for the same reason.)  fx_wait, like
+ * posix_spawn disables cancellation for the same reason.)  fx_proc_wait, like
  * waitpid, may be a cancellation point: the test's own cleanup handler
  * then reaps the child it holds.
  *
@@ -34,7 +34,7 @@ static void reap_held(void *arg)
 	fx_proc **held = arg;
 
 	if (*held) {
-		fx_wait(*held, NULL, -1); /* cancellation is off while unwinding */
+		fx_proc_wait(*held, NULL, -1); /* cancellation is off while unwinding */
 		fx_proc_free(*held);
 		*held = NULL;
 	}
@@ -57,9 +57,9 @@ static void *victim_main(void *arg)
 		if (rc < 0)
 			FAIL("fx_spawn: %s", strerror(-rc));
 		v->spawns++;
-		rc = fx_wait(held, NULL, -1);
+		rc = fx_proc_wait(held, NULL, -1);
 		if (rc < 0)
-			FAIL("fx_wait: %s", strerror(-rc));
+			FAIL("fx_proc_wait: %s", strerror(-rc));
 		proc = held;
 		held = NULL;
 		fx_proc_free(proc);

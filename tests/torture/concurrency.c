@@ -147,13 +147,13 @@ static void *worker_main(void *arg)
 	ASSERT_SYS(memfd);
 	ASSERT_SYS(dup2(memfd, OWN_FD(w->t)));
 	close(memfd);
-	ASSERT_OK(fx_attr_map_fd(ok, MEMFD_FD(w->t), OWN_FD(w->t)));
-	ASSERT_OK(fx_attr_map_fd(probe, MEMFD_FD(w->t), OWN_FD(w->t)));
-	ASSERT_OK(fx_attr_map_fd(chdir_bad, MEMFD_FD(w->t), OWN_FD(w->t)));
+	ASSERT_OK(fx_attr_set_fd(ok, MEMFD_FD(w->t), OWN_FD(w->t)));
+	ASSERT_OK(fx_attr_set_fd(probe, MEMFD_FD(w->t), OWN_FD(w->t)));
+	ASSERT_OK(fx_attr_set_fd(chdir_bad, MEMFD_FD(w->t), OWN_FD(w->t)));
 	ASSERT_OK(fx_attr_set_cwd(chdir_bad, "/nonexistent/fxt-torture-dir"));
 	/* Valid when mapped, closed at spawn time: fails in the child. */
 	ASSERT_SYS(dup2(OWN_FD(w->t), CLOSED_FD(w->t)));
-	ASSERT_OK(fx_attr_map_fd(map_bad, 7, CLOSED_FD(w->t)));
+	ASSERT_OK(fx_attr_set_fd(map_bad, 7, CLOSED_FD(w->t)));
 	ASSERT_SYS(close(CLOSED_FD(w->t)));
 
 	/* The kind follows the thread's own count, so that every thread
@@ -168,14 +168,14 @@ static void *worker_main(void *arg)
 		fxt_pipe(p);
 		switch (k) {
 		case K_PROBE:
-			ASSERT_OK(fx_attr_map_fd(probe, PIPE_FD(w->t), p[1]));
+			ASSERT_OK(fx_attr_set_fd(probe, PIPE_FD(w->t), p[1]));
 			rc = fxt_probe_start(NULL, probe, NULL, &proc, &r, &err);
 			ASSERT_SPAWNED(rc, &err);
 			check_probe(w, r, p[1], i);
 			fxt_report_free(r);
 			break;
 		case K_CHDIR:
-			ASSERT_OK(fx_attr_map_fd(chdir_bad, PIPE_FD(w->t), p[1]));
+			ASSERT_OK(fx_attr_set_fd(chdir_bad, PIPE_FD(w->t), p[1]));
 			rc = fx_spawn(&proc, true_argv[0], true_argv, chdir_bad, &err);
 			expect_failure(w, i, rc, &err, FX_STEP_CHDIR, ENOENT, -2);
 			break;
@@ -184,20 +184,20 @@ static void *worker_main(void *arg)
 			expect_failure(w, i, rc, &err, FX_STEP_FD_MAP, EBADF, 7);
 			break;
 		case K_EXEC:
-			ASSERT_OK(fx_attr_map_fd(ok, PIPE_FD(w->t), p[1]));
+			ASSERT_OK(fx_attr_set_fd(ok, PIPE_FD(w->t), p[1]));
 			rc = fx_spawn(&proc, missing_argv[0], missing_argv, ok, &err);
 			expect_failure(w, i, rc, &err, FX_STEP_EXEC, ENOENT, -2);
 			break;
 		default:
-			ASSERT_OK(fx_attr_map_fd(ok, PIPE_FD(w->t), p[1]));
+			ASSERT_OK(fx_attr_set_fd(ok, PIPE_FD(w->t), p[1]));
 			rc = fx_spawn(&proc, true_argv[0], true_argv, ok, &err);
 			ASSERT_SPAWNED(rc, &err);
 			break;
 		}
 		if (proc) {
-			rc = fx_wait(proc, &status, -1);
+			rc = fx_proc_wait(proc, &status, -1);
 			if (rc < 0 || status != 0)
-				FAIL("thread %d spawn %ld (%s): fx_wait %d, status 0x%x", w->t, i,
+				FAIL("thread %d spawn %ld (%s): fx_proc_wait %d, status 0x%x", w->t, i,
 				     kind_names[k], rc, status);
 			fx_proc_free(proc);
 		}

@@ -85,7 +85,7 @@ static void expect_spawn_error_(const char *file, int line, const fx_attr *attr,
 	memset(&err, 0x5a, sizeof err);
 	rc = fx_spawn(&proc, argv[0], argv, attr, &err);
 	if (rc >= 0) {
-		fx_wait(proc, NULL, -1);
+		fx_proc_wait(proc, NULL, -1);
 		fx_proc_free(proc);
 		fxt_fail_(file, line, "the spawn worked; expected %s at step %s",
 		          strerror(code), fx_step_name(step));
@@ -195,7 +195,7 @@ static void spawn_ok_with_pidfd(fx_attr *attr, char *const *argv, int n, int wit
 		if (fx_spawn(&proc, argv[0], argv, attr, &err) < 0)
 			FAIL("spawn %d failed: %s", i, fx_strerror(&err, text, sizeof text));
 		ASSERT_EQ(fx_proc_pidfd(proc) >= 0, with_pidfd);
-		ASSERT_OK(fx_wait(proc, &status, -1));
+		ASSERT_OK(fx_proc_wait(proc, &status, -1));
 		ASSERT_EQ(status, 0);
 		fx_proc_free(proc);
 		fxt_assert_no_children();
@@ -249,7 +249,7 @@ static void nofile_with_pipe(fx_attr *attr, char *const *argv, int *fds, int *nf
 		int rc = fx_spawn(&proc, argv[0], argv, attr, &err);
 
 		if (rc == 0) {
-			ASSERT_OK(fx_wait(proc, &status, -1));
+			ASSERT_OK(fx_proc_wait(proc, &status, -1));
 			ASSERT_EQ(status, 0);
 			two_free = fx_proc_pidfd(proc) < 0 ? "spawned without a pidfd" :
 			           "spawned with a pidfd";

@@ -177,7 +177,7 @@ static const char *hostile_round(struct fxt_loop *loop, struct round *r)
 				problem = msg;
 			}
 			if (rc >= 0) {
-				fx_wait(proc, NULL, -1);
+				fx_proc_wait(proc, NULL, -1);
 				fx_proc_free(proc);
 			}
 			r->failures_checked++;
@@ -191,10 +191,10 @@ static const char *hostile_round(struct fxt_loop *loop, struct round *r)
 			problem = msg;
 			break;
 		}
-		rc = fx_wait(proc, &status, -1);
+		rc = fx_proc_wait(proc, &status, -1);
 		fx_proc_free(proc);
 		if (rc < 0 || status != 0) {
-			snprintf(msg, sizeof msg, "spawn %ld: fx_wait %d, status 0x%x", i,
+			snprintf(msg, sizeof msg, "spawn %ld: fx_proc_wait %d, status 0x%x", i,
 			         rc, status);
 			problem = msg;
 		}

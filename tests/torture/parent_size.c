@@ -47,7 +47,7 @@ static void *small_stack_spawner(void *arg)
 		if (i % 20 == 0) {
 			/* A PATH search and a program with a real start-up. */
 			ASSERT_SPAWNED(fx_spawn(&proc, "sh", sh_argv, attr, &err), &err);
-			ASSERT_OK(fx_wait(proc, &status, -1));
+			ASSERT_OK(fx_proc_wait(proc, &status, -1));
 			ASSERT_EQ(fx_status_code(status), 3);
 			fx_proc_free(proc);
 		} else if (i % 20 == 1) {

@@ -3,8 +3,8 @@
  * makes clone3, pidfd_open and close_range fail with ENOSYS (one test) or
  * EPERM (the other), and clone with CLONE_PIDFD fail with EINVAL as a
  * kernel older than 5.2 would.  Spawning must still work through every
- * fallback: clone instead of clone3, no pidfd at all (so fx_wait and
- * fx_kill go by pid), a private descriptor table closed by walking
+ * fallback: clone instead of clone3, no pidfd at all (so fx_proc_wait and
+ * fx_proc_kill go by pid), a private descriptor table closed by walking
  * /proc/self/fd, and, inside a chroot without /proc, by closing every
  * number up to the descriptor limit.
  *
@@ -158,7 +158,7 @@ static void sandboxed(int err)
 		snprintf(exit_arg, sizeof exit_arg, "--exit=%d", 10 + i);
 		if (i % 3 == 2) {
 			fxt_pipe(in);
-			ASSERT_OK(fx_attr_map_fd(attr, 0, in[0]));
+			ASSERT_OK(fx_attr_set_fd(attr, 0, in[0]));
 			args[1] = "--wait-stdin";
 		}
 		rc = fxt_probe_start(NULL, attr, args, &proc, &r, &e);
@@ -166,23 +166,23 @@ static void sandboxed(int err)
 		ASSERT_EQ(fx_proc_pidfd(proc), -1);
 		if (i % 3 == 2) {
 			/* Still running: polls and a timed wait by pid. */
-			ASSERT_OK(fx_attr_map_fd(attr, 0, 0));
+			ASSERT_OK(fx_attr_set_fd(attr, 0, 0));
 			close(in[0]);
-			ASSERT_ERR(fx_wait(proc, &status, 0), -ETIMEDOUT);
-			ASSERT_ERR(fx_wait(proc, &status, 30), -ETIMEDOUT);
+			ASSERT_ERR(fx_proc_wait(proc, &status, 0), -ETIMEDOUT);
+			ASSERT_ERR(fx_proc_wait(proc, &status, 30), -ETIMEDOUT);
 			if (i == 5) {
-				ASSERT_OK(fx_kill(proc, SIGTERM));
-				ASSERT_OK(fx_wait(proc, &status, 30000));
+				ASSERT_OK(fx_proc_kill(proc, SIGTERM));
+				ASSERT_OK(fx_proc_wait(proc, &status, 30000));
 				ASSERT_EQ(fx_status_signal(status), SIGTERM);
 				close(in[1]);
 				waits[2]++;
 				goto next;
 			}
 			close(in[1]);
-			ASSERT_OK(fx_wait(proc, &status, 30000));
+			ASSERT_OK(fx_proc_wait(proc, &status, 30000));
 			waits[1]++;
 		} else {
-			ASSERT_OK(fx_wait(proc, &status, i % 2 ? 30000 : -1));
+			ASSERT_OK(fx_proc_wait(proc, &status, i % 2 ? 30000 : -1));
 			waits[i % 2]++;
 		}
 		ASSERT(fx_status_exited(status));
@@ -190,8 +190,8 @@ static void sandboxed(int err)
 		/* The descriptors are counted with stdin back to the parent's. */
 		expect_only_std_fds(r, "spawn", i);
 	next:
-		ASSERT_ERR(fx_wait(proc, &status, 0), 0);
-		ASSERT_ERR(fx_kill(proc, SIGTERM), -ESRCH);
+		ASSERT_ERR(fx_proc_wait(proc, &status, 0), 0);
+		ASSERT_ERR(fx_proc_kill(proc, SIGTERM), -ESRCH);
 		fx_proc_free(proc);
 		fxt_report_free(r);
 	}

@@ -341,7 +341,7 @@ static void layouts_round(struct fxt_loop *loop, unsigned *seed, char std[3][256
 		make_layout(&l, seed);
 		for (int fd = 0; fd <= LAYOUT_MAX_FD; fd++)
 			if (l.map_src[fd] >= 0)
-				ASSERT_OK(fx_attr_map_fd(attr, fd, l.map_src[fd]));
+				ASSERT_OK(fx_attr_set_fd(attr, fd, l.map_src[fd]));
 		for (int k = 0; k < 3; k++) {
 			if (!l.std_closed[k])
 				continue;

@@ -3,11 +3,11 @@
  * a wrong status when someone else reaps its children:
  *
  *   - SIGCHLD set to SIG_IGN: the kernel reaps every child itself, so
- *     fx_wait must say -ECHILD ("taken away"), blocking, polling or with
+ *     fx_proc_wait must say -ECHILD ("taken away"), blocking, polling or with
  *     a timeout, and -ETIMEDOUT while the child still runs;
  *   - a foreign SIGCHLD handler (no SA_RESTART) that calls
  *     waitpid(-1, WNOHANG) in a loop, and then a foreign thread that
- *     calls a blocking waitpid(-1) after every spawn: fx_wait returns
+ *     calls a blocking waitpid(-1) after every spawn: fx_proc_wait returns
  *     either the child's true status or -ECHILD, and then the foreign
  *     reaper must have got that true status (it was taken, not lost).
  *
@@ -54,7 +54,7 @@ static fx_attr *probe_attr(int devnull)
 {
 	fx_attr *attr = fxt_attr();
 
-	ASSERT_OK(fx_attr_map_fd(attr, 100, devnull));
+	ASSERT_OK(fx_attr_set_fd(attr, 100, devnull));
 	return attr;
 }
 
@@ -101,24 +101,24 @@ static long ignored_round(struct fxt_loop *loop, int devnull, const char *noexec
 		switch (i % 4) {
 		case 0: /* blocking */
 			proc = spawn_probe_exit(attr, code, NULL);
-			rc = fx_wait(proc, &status, -1);
+			rc = fx_proc_wait(proc, &status, -1);
 			break;
 		case 1: /* with a timeout: the pidfd's poll path */
 			proc = spawn_probe_exit(attr, code, NULL);
-			rc = fx_wait(proc, &status, 30000);
+			rc = fx_proc_wait(proc, &status, 30000);
 			break;
 		case 2: { /* still running, then gone */
 			int in[2];
 			fx_attr *held = probe_attr(devnull);
 
 			fxt_pipe(in);
-			ASSERT_OK(fx_attr_map_fd(held, 0, in[0]));
+			ASSERT_OK(fx_attr_set_fd(held, 0, in[0]));
 			proc = spawn_probe_exit(held, code, "--wait-stdin");
 			close(in[0]);
-			ASSERT_ERR(fx_wait(proc, &status, 0), -ETIMEDOUT);
-			ASSERT_ERR(fx_wait(proc, &status, 1), -ETIMEDOUT);
+			ASSERT_ERR(fx_proc_wait(proc, &status, 0), -ETIMEDOUT);
+			ASSERT_ERR(fx_proc_wait(proc, &status, 1), -ETIMEDOUT);
 			close(in[1]);
-			rc = fx_wait(proc, &status, -1);
+			rc = fx_proc_wait(proc, &status, -1);
 			fx_attr_free(held);
 			break;
 		}
@@ -127,12 +127,12 @@ static long ignored_round(struct fxt_loop *loop, int devnull, const char *noexec
 			continue;
 		}
 		if (rc != -ECHILD)
-			FAIL("spawn %ld: fx_wait returned %d (%s) with status 0x%x; SIGCHLD "
+			FAIL("spawn %ld: fx_proc_wait returned %d (%s) with status 0x%x; SIGCHLD "
 			     "is ignored, so the status is gone: expected -ECHILD", i, rc,
 			     rc < 0 ? strerror(-rc) : "success", status);
 		/* Gone for good: asking again says the same, kill finds nothing. */
-		ASSERT_ERR(fx_wait(proc, &status, 0), -ECHILD);
-		ASSERT_ERR(fx_kill(proc, SIGTERM), -ESRCH);
+		ASSERT_ERR(fx_proc_wait(proc, &status, 0), -ECHILD);
+		ASSERT_ERR(fx_proc_kill(proc, SIGTERM), -ESRCH);
 		fx_proc_free(proc);
 		echild++;
 	}
@@ -259,10 +259,10 @@ static void race_round(struct fxt_loop *loop, int devnull, const char *noexec,
 		pid = fx_proc_pid(proc);
 		if (after_spawn)
 			after_spawn();
-		rc = fx_wait(proc, &status, i % 2 ? 30000 : -1);
+		rc = fx_proc_wait(proc, &status, i % 2 ? 30000 : -1);
 		if (rc == 0) {
 			if (!fx_status_exited(status) || fx_status_code(status) != code)
-				FAIL("spawn %ld: fx_wait gave status 0x%x, the child exited "
+				FAIL("spawn %ld: fx_proc_wait gave status 0x%x, the child exited "
 				     "with %d", i, status, code);
 			tally->ours++;
 		} else if (rc == -ECHILD) {
@@ -272,13 +272,13 @@ static void race_round(struct fxt_loop *loop, int devnull, const char *noexec,
 			for (int tries = 0; tries < 1000000 && (st = taken_status(pid)) < 0; tries++)
 				sched_yield();
 			if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != code)
-				FAIL("spawn %ld: fx_wait said -ECHILD but the foreign reaper "
+				FAIL("spawn %ld: fx_proc_wait said -ECHILD but the foreign reaper "
 				     "took status 0x%x for pid %d (exit %d expected)", i, st,
 				     (int)pid, code);
-			ASSERT_ERR(fx_wait(proc, &status, 0), -ECHILD);
+			ASSERT_ERR(fx_proc_wait(proc, &status, 0), -ECHILD);
 			tally->theirs++;
 		} else {
-			FAIL("spawn %ld: fx_wait returned %d (%s)", i, rc, strerror(-rc));
+			FAIL("spawn %ld: fx_proc_wait returned %d (%s)", i, rc, strerror(-rc));
 		}
 		fx_proc_free(proc);
 	}
@@ -311,7 +311,7 @@ static void foreign_rounds(long count, double seconds, struct fxt_loop loops[2],
 	signal(SIGCHLD, SIG_DFL);
 
 	/* 2. A thread that waits for any child after every spawn.  When
-	 * fx_wait won, its waitpid finds no child and returns ECHILD. */
+	 * fx_proc_wait won, its waitpid finds no child and returns ECHILD. */
 	ASSERT_SYS(sem_init(&reap_one, 0, 0));
 	atomic_store(&reaper_stop, 0);
 	ASSERT_EQ(pthread_create(&thread, NULL, foreign_reaper, NULL), 0);
@@ -347,9 +347,9 @@ TORTURE(torture_sigchld_foreign_reaper, 60)
 	/* A failing spawn (every 10th) among each reaper's. */
 	fxt_loop_end(&loops[0], 10, "spawns against a reaping handler");
 	fxt_loop_end(&loops[1], 10, "spawns against a reaping thread");
-	ftt_note("%s: handler: %ld statuses by fx_wait, %ld taken by the handler "
-	         "(fx_wait said -ECHILD, the handler had the true status), %ld "
-	         "failing spawns exact; thread: %ld by fx_wait, %ld taken, %ld "
+	ftt_note("%s: handler: %ld statuses by fx_proc_wait, %ld taken by the handler "
+	         "(fx_proc_wait said -ECHILD, the handler had the true status), %ld "
+	         "failing spawns exact; thread: %ld by fx_proc_wait, %ld taken, %ld "
 	         "failing spawns exact\n", fxt_backend_name(), h.ours, h.theirs,
 	         h.failures, t.ours, t.theirs, t.failures);
 	ASSERT_EQ(h.ours + h.theirs + h.failures, loops[0].done);

@@ -109,14 +109,14 @@ static void storm_iteration(long i, char *argv[], const fx_attr *attr,
 		     fx_strerror(&err, text, sizeof text), fx_step_name(err.step));
 	}
 	if (i % 10 == 0) {
-		rc = fx_wait(proc, &status, 60000);
+		rc = fx_proc_wait(proc, &status, 60000);
 		tally->timed_waits++;
 	} else {
-		rc = fx_wait(proc, &status, -1);
+		rc = fx_proc_wait(proc, &status, -1);
 	}
 	if (rc < 0 || status != 0) {
 		atomic_store(&storm_stop, 1);
-		FAIL("spawn %ld: fx_wait returned %d (%s), status 0x%x", i, rc,
+		FAIL("spawn %ld: fx_proc_wait returned %d (%s), status 0x%x", i, rc,
 		     rc < 0 ? strerror(-rc) : "ok", status);
 	}
 	fx_proc_free(proc);

@@ -47,9 +47,9 @@ TORTURE(torture_soak, 100)
 			FAIL("cycle %ld: %s [step %s]", n, fx_strerror(&err, text, sizeof text),
 			     fx_step_name(err.step));
 		}
-		rc = fx_wait(proc, &status, -1);
+		rc = fx_proc_wait(proc, &status, -1);
 		if (rc < 0 || status != 0)
-			FAIL("cycle %ld: fx_wait %d, status 0x%x", n, rc, status);
+			FAIL("cycle %ld: fx_proc_wait %d, status 0x%x", n, rc, status);
 		fx_proc_free(proc);
 		t = ftt_now();
 		if (n % every != 0 && t < next)

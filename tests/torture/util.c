@@ -75,9 +75,9 @@ void ftt_run_ok_(const char *file, int line, const fx_attr *attr,
 
 	rc = fx_spawn(&proc, argv[0], argv, attr, &err);
 	fxt_assert_spawned_(file, line, rc, &err);
-	rc = fx_wait(proc, &status, -1);
+	rc = fx_proc_wait(proc, &status, -1);
 	if (rc < 0)
-		fxt_fail_(file, line, "fx_wait: %s", strerror(-rc));
+		fxt_fail_(file, line, "fx_proc_wait: %s", strerror(-rc));
 	if (!fx_status_exited(status) || fx_status_code(status) != 0)
 		fxt_fail_(file, line, "%s ended with status 0x%x", argv[0], status);
 	fx_proc_free(proc);
