@@ -22,7 +22,7 @@ OS       := $(if $(or $(findstring darwin,$(MACHINE)),$(findstring macos,$(MACHI
 # trampolines: ARCH, with i386..i686 as i386.  Where there is none (say
 # mips64el), or with SYS_ARCH=generic, the stubs go through libc's
 # syscall(2), which only the fork backend can use (src/sys/generic/).
-# Darwin has none of them: its child calls libSystem (src/child_darwin.c).
+# Darwin has none of them: its child calls libSystem (src/child/child_darwin.c).
 ifeq ($(OS),darwin)
 SYS_ARCH := darwin
 else
@@ -59,18 +59,19 @@ BASE_CFLAGS := -std=gnu11 $(OPT) $(WARN) -fPIC
 # Sanitizer or coverage flags for everything but the child (see check-sanitize).
 INSTR    ?=
 
-LIB_SRCS   := $(filter-out src/child.c,$(wildcard src/*.c))
-CHILD_SRCS := src/child.c
+LAYERS     := io posix core backend linux child
+LIB_SRCS   := $(filter-out src/child/%.c,$(wildcard $(LAYERS:%=src/%/*.c)))
+CHILD_SRCS := src/child/child.c
 ASM_SRCS   := $(wildcard src/sys/$(SYS_ARCH)/*.S)
 ifeq ($(OS),darwin)
 # Darwin builds src/*_darwin.c instead of the Linux-only files, and no
 # posix_spawn layer (its types are Apple's; see the README).
-DARWIN_EXCLUDED := src/attr_linux.c src/plan_linux.c src/userns.c src/describe_linux.c \
-                   src/names_linux.c src/seccomp_linux.c src/landlock_linux.c \
+DARWIN_EXCLUDED := src/linux/attr_linux.c src/linux/plan_linux.c src/backend/userns.c src/linux/describe_linux.c \
+                   src/linux/names_linux.c src/seccomp_linux.c src/landlock_linux.c \
                    src/join_linux.c src/mounts_linux.c \
-                   src/plan_mounts_linux.c src/spawn_linux.c src/posix_spawn.c src/plan_posix.c
-LIB_SRCS   := $(filter-out $(DARWIN_EXCLUDED) src/child_darwin.c,$(LIB_SRCS))
-CHILD_SRCS := src/child_darwin.c
+                   src/plan_mounts_linux.c src/backend/spawn_linux.c src/posix/posix_spawn.c src/posix/plan_posix.c
+LIB_SRCS   := $(filter-out $(DARWIN_EXCLUDED),$(LIB_SRCS))
+CHILD_SRCS := src/child/child_darwin.c
 ASM_SRCS   :=
 else
 LIB_SRCS   := $(filter-out src/%_darwin.c,$(LIB_SRCS))
@@ -122,15 +123,15 @@ endif
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/fxrun $(ALL_EXTRA)
 
-# The child's object (src/child.c, or src/child_darwin.c on Darwin).
+# The child's object (src/child/child.c, or src/child/child_darwin.c on Darwin).
 # CFLAGS (a distribution's hardening: -fstack-protector-strong,
 # -fcf-protection) never reach the child; nor does a _FORTIFY_SOURCE of
 # CPPFLAGS, whose checks are calls into libc.
-$(patsubst %.c,$(BUILD)/obj/%.o,$(CHILD_SRCS)): $(CHILD_SRCS) $(wildcard src/*.h src/sys/*.h src/sys/*/*.h)
+$(patsubst %.c,$(BUILD)/obj/%.o,$(CHILD_SRCS)): $(CHILD_SRCS) $(wildcard src/*/*.h src/sys/*.h src/sys/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -U_FORTIFY_SOURCE -DFX_BUILDING_LIBRARY $(CHILD_CFLAGS) -fvisibility=hidden -c -o $@ $<
 
-$(BUILD)/obj/src/%.o: src/%.c $(wildcard src/*.h src/sys/*.h src/sys/$(SYS_ARCH)/*.h) include/forkexec.h \
+$(BUILD)/obj/src/%.o: src/%.c $(wildcard src/*/*.h src/sys/*.h src/sys/$(SYS_ARCH)/*.h) include/forkexec.h \
                       include/forkexec-posix.h include/forkexec-io.h \
                       include/forkexec-linux.h
 	@mkdir -p $(dir $@)

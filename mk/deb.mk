@@ -1,7 +1,7 @@
 # The Debian packages (debian/): tests/deb-test.sh builds them with
 # dpkg-buildpackage in a scratch copy of the tree (it writes ../*.deb),
 # runs lintian (no error, no warning), checks what each package holds and
-# that src/child.c was compiled without dpkg's hardening flags, extracts
+# that src/child/child.c was compiled without dpkg's hardening flags, extracts
 # them into a scratch root and builds and runs an example against it.
 
 .PHONY: check-deb

@@ -1,4 +1,4 @@
-# The posix_spawn drop-in: src/posix_spawn.c built a second time with the
+# The posix_spawn drop-in: src/posix/posix_spawn.c built a second time with the
 # standard names (posix_spawn, posix_spawnp, posix_spawnattr_*,
 # posix_spawn_file_actions_*, pidfd_spawn, pidfd_spawnp), linked with the
 # engine into a library for LD_PRELOAD and an archive that overrides
@@ -6,10 +6,10 @@
 
 DROPIN_SO  := $(BUILD)/libforkexec-posix.so
 DROPIN_A   := $(BUILD)/libforkexec-posix.a
-DROPIN_OBJS := $(filter-out $(BUILD)/obj/src/posix_spawn.o,$(LIB_OBJS)) \
+DROPIN_OBJS := $(filter-out $(BUILD)/obj/src/posix/posix_spawn.o,$(LIB_OBJS)) \
                $(BUILD)/obj/dropin/posix_spawn.o
 
-$(BUILD)/obj/dropin/posix_spawn.o: src/posix_spawn.c $(wildcard src/*.h) include/forkexec.h \
+$(BUILD)/obj/dropin/posix_spawn.o: src/posix/posix_spawn.c $(wildcard src/*/*.h) include/forkexec.h \
                                    include/forkexec-posix.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY -DFX_POSIX_STANDARD_NAMES $(LIB_DEFS) \

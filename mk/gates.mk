@@ -25,7 +25,7 @@ FUZZ_BUILD   := $(BUILD)/fuzz
 gates: lint check-sanitize check-valgrind fuzz check-musl check-aarch64
 
 # ---- check-sanitize ------------------------------------------------------
-# INSTR reaches every object but src/child.c, which the Makefile builds
+# INSTR reaches every object but src/child/child.c, which the Makefile builds
 # with -fno-sanitize=all: the child shares the parent's memory and may
 # call no runtime.  The runner ends each test with _exit(), which skips
 # LeakSanitizer's atexit check, so the runners are linked with
@@ -59,7 +59,7 @@ check-valgrind: all $(BUILD)/fxtest $(BUILD)/fxprobe
 
 # ---- fuzz ----------------------------------------------------------------
 # The internal targets are compiled from src/ directly, with coverage;
-# src/attr.c's fcntl() is routed to the fd-table model in fuzz_plan.c.
+# src/core/attr.c's fcntl() is routed to the fd-table model in fuzz_plan.c.
 FUZZ_CC      ?= clang
 FUZZ_TIME    ?= 30
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
@@ -67,29 +67,29 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 FUZZ_TARGETS := fuzz_fxrun_args fuzz_plan fuzz_posix_plan fuzz_lookup
 FUZZ_HDRS    := include/forkexec.h include/forkexec-posix.h include/forkexec-linux.h \
                 tests/fuzz_input.h \
-                $(wildcard src/*.h tools/*.h)
+                $(wildcard src/*/*.h tools/*.h)
 
-$(FUZZ_BUILD)/fuzz_fxrun_args: tests/fuzz_fxrun_args.c tools/fxrun_args.c src/names_linux.c \
+$(FUZZ_BUILD)/fuzz_fxrun_args: tests/fuzz_fxrun_args.c tools/fxrun_args.c src/linux/names_linux.c \
                                $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -Itools -o $@ $(filter %.c,$^)
 
-$(FUZZ_BUILD)/fuzz_plan: tests/fuzz_plan.c src/plan.c src/plan_linux.c src/attr.c src/attr_linux.c \
+$(FUZZ_BUILD)/fuzz_plan: tests/fuzz_plan.c src/core/plan.c src/linux/plan_linux.c src/core/attr.c src/linux/attr_linux.c \
                          src/seccomp_linux.c src/landlock_linux.c src/mounts_linux.c \
-                         src/plan_mounts_linux.c src/error.c $(BUILD)/gen/syscall_names.h \
+                         src/plan_mounts_linux.c src/core/error.c $(BUILD)/gen/syscall_names.h \
                          $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) -iquote $(BUILD)/gen $(FUZZ_CFLAGS) -Dfcntl=fx__fuzz_fcntl -o $@ \
 	    $(filter %.c,$^)
 
-$(FUZZ_BUILD)/fuzz_posix_plan: tests/fuzz_posix_plan.c src/plan_posix.c src/plan.c \
-                               src/plan_linux.c src/plan_mounts_linux.c src/error.c \
+$(FUZZ_BUILD)/fuzz_posix_plan: tests/fuzz_posix_plan.c src/posix/plan_posix.c src/core/plan.c \
+                               src/linux/plan_linux.c src/plan_mounts_linux.c src/core/error.c \
                                $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
-$(FUZZ_BUILD)/fuzz_lookup: tests/fuzz_lookup.c src/lookup.c src/attr.c src/attr_linux.c \
-                           src/landlock_linux.c src/mounts_linux.c src/error.c $(FUZZ_HDRS)
+$(FUZZ_BUILD)/fuzz_lookup: tests/fuzz_lookup.c src/core/lookup.c src/core/attr.c src/linux/attr_linux.c \
+                           src/landlock_linux.c src/mounts_linux.c src/core/error.c $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 

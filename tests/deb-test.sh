@@ -45,18 +45,18 @@ sed 's/^/    lintian: /' "$tmp/lintian"
 grep -E '^[EW]: ' "$tmp/lintian" >/dev/null && bad "lintian: $(grep -cE '^[EW]: ' "$tmp/lintian") error/warning tags"
 
 # The compile lines of the build log: the child's, and another object's.
-child=$(grep -E ' -c -o [^ ]*obj/src/child\.o src/child\.c' "$tmp/build.log" || true)
-other=$(grep -E ' -c -o [^ ]*obj/src/spawn\.o src/spawn\.c' "$tmp/build.log" || true)
+child=$(grep -E ' -c -o [^ ]*obj/src/child/child\.o src/child/child\.c' "$tmp/build.log" || true)
+other=$(grep -E ' -c -o [^ ]*obj/src/core/spawn\.o src/core/spawn\.c' "$tmp/build.log" || true)
 if [ -z "$child" ] || [ -z "$other" ]; then
-	bad "no compile line for src/child.c or src/spawn.c in the build log"
+	bad "no compile line for src/child/child.c or src/core/spawn.c in the build log"
 else
 	for f in -fstack-protector-strong -fcf-protection -fcf-protection=full -fstack-clash-protection; do
 		# The child's own -fno-* and =none may appear; the hardening form not.
-		grep -qE -- "(^| )$f( |$)" <<<"$child" && bad "src/child.c was compiled with $f"
+		grep -qE -- "(^| )$f( |$)" <<<"$child" && bad "src/child/child.c was compiled with $f"
 	done
-	grep -q -- '-U_FORTIFY_SOURCE' <<<"$child" || bad "src/child.c: _FORTIFY_SOURCE not undone"
-	grep -q -- '-fstack-protector-strong' <<<"$other" || bad "src/spawn.c lacks dpkg's -fstack-protector-strong"
-	grep -q -- '-D_FORTIFY_SOURCE' <<<"$other" || bad "src/spawn.c lacks dpkg's CPPFLAGS"
+	grep -q -- '-U_FORTIFY_SOURCE' <<<"$child" || bad "src/child/child.c: _FORTIFY_SOURCE not undone"
+	grep -q -- '-fstack-protector-strong' <<<"$other" || bad "src/core/spawn.c lacks dpkg's -fstack-protector-strong"
+	grep -q -- '-D_FORTIFY_SOURCE' <<<"$other" || bad "src/core/spawn.c lacks dpkg's CPPFLAGS"
 fi
 
 # What each package holds.

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the PATH search (fx__lookup, src/lookup.c):
+ * libFuzzer target for the PATH search (fx__lookup, src/core/lookup.c):
  *
  *     make fuzz-build && build/fuzz/fuzz_lookup tests/corpus/fuzz_lookup
  *
@@ -30,9 +30,9 @@
 #include <unistd.h>
 
 #include "fuzz_input.h"
-#include "attr.h"
+#include "core/attr.h"
 #include "forkexec.h"
-#include "lookup.h"
+#include "core/lookup.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

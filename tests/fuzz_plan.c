@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the descriptor shuffle (src/plan.c), run against a
+ * libFuzzer target for the descriptor shuffle (src/core/plan.c), run against a
  * model of the kernel's descriptor table instead of a real child:
  *
  *     make fuzz-build && build/fuzz/fuzz_plan tests/corpus/fuzz_plan
@@ -33,7 +33,7 @@
  * Any violation aborts, which libFuzzer reports with the input.
  *
  * fx_attr_set_fd checks that the parent fd is open with fcntl(F_GETFD);
- * src/attr.c is compiled for this target with -Dfcntl=fx__fuzz_fcntl so
+ * src/core/attr.c is compiled for this target with -Dfcntl=fx__fuzz_fcntl so
  * that the check asks the model (see mk/gates.mk).
  */
 #include <errno.h>
@@ -47,10 +47,10 @@
 #include <string.h>
 
 #include "fuzz_input.h"
-#include "attr.h"
+#include "core/attr.h"
 #include "forkexec.h"
 #include "forkexec-linux.h"
-#include "plan.h"
+#include "child/plan.h"
 
 #define NPARENT 64            /* parent fds the input may open: 0..63 */
 #define MAXFD 1024            /* the model's table */

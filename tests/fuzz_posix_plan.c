@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the posix_spawn plan (src/plan_posix.c), run on a
+ * libFuzzer target for the posix_spawn plan (src/posix/plan_posix.c), run on a
  * model of the kernel's descriptor table instead of a real child:
  *
  *     make fuzz-build && build/fuzz/fuzz_posix_plan tests/corpus/fuzz_posix_plan
@@ -33,9 +33,9 @@
 
 #include "fuzz_input.h"
 #include "forkexec.h"
-#include "plan.h"
-#include "posix.h"
-#include "spawn_core.h"
+#include "child/plan.h"
+#include "posix/posix.h"
+#include "core/spawn_core.h"
 
 #define NPARENT 64            /* parent fds the input may open: 0..63 */
 #define NAMED 72              /* fds the actions may name: 0..71 */

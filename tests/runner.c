@@ -41,7 +41,7 @@
 #include <unistd.h>
 
 #include "forkexec.h"
-#include "backend.h" /* fx__clone_reports_in_memory, fx__clone_handshakes_in_memory */
+#include "backend/backend.h" /* fx__clone_reports_in_memory, fx__clone_handshakes_in_memory */
 
 #define DEFAULT_TIMEOUT_S 60
 
@@ -423,7 +423,7 @@ static void run_in_child(const struct fxt_test *t, const struct variant *v, int 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
-	/* Read by the library at its first spawn (src/spawn_linux.c). */
+	/* Read by the library at its first spawn (src/backend/spawn_linux.c). */
 	if (v->pipe_forced)
 		setenv("FORKEXEC_REPORT", "pipe", 1);
 	else

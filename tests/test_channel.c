@@ -1,5 +1,5 @@
 /*
- * The child's report channel (src/spawn.c).  Where this process has
+ * The child's report channel (src/core/spawn.c).  Where this process has
  * proven that a CLONE_VM|CLONE_VFORK clone shares memory, the clone
  * backend's child reports in memory and no pipe is made; everywhere else
  * (the fork backend, [clone-pipe], an emulator) a close-on-exec pipe

@@ -3,7 +3,7 @@
  * runs only its own code and raw system calls.
  *
  * Two proofs:
- *  - static: build/obj/src/child.o (the child's whole translation unit)
+ *  - static: build/obj/src/child/child.o (the child's whole translation unit)
  *    references no symbol it does not define, except the raw system call
  *    stubs of src/sys/ which themselves reference nothing; it has no
  *    GOT, PLT-to-exported or TLS relocation, no thread-pointer access
@@ -391,7 +391,7 @@ static const char *child_object(void)
 	static char path[4096];
 	struct stat st;
 
-	snprintf(path, sizeof path, "%s/obj/src/child.o", fxt_build_dir());
+	snprintf(path, sizeof path, "%s/obj/src/child/child.o", fxt_build_dir());
 	if (stat(path, &st) != 0)
 		FAIL("%s: %s (make builds it with the library)", path,
 		     strerror(errno));

@@ -3,7 +3,7 @@
 # x86_64-macos with zig cc (-Werror), then checks the Mach-O objects with
 # llvm-nm.  Nothing here runs on a Mac: it proves the Darwin build
 # compiles and links, and that the child's code can only call the thin
-# libSystem entry points (src/child_darwin.c says why each is safe).
+# libSystem entry points (src/child/child_darwin.c says why each is safe).
 #
 #   tests/macos/check.sh ZIG [ARCH...]      (mk/macos.mk passes ZIG)
 #   tests/macos/check.sh --self-test ZIG    only the planted-object test
@@ -138,10 +138,10 @@ for arch in "${arches[@]}"; do
 	    DYLIB_LINK="$ld64 -arch $ldarch -platform_version macos $macos_min $macos_min -dylib -exported_symbols_list src/forkexec.exp $tbd" \
 	    "${targets[@]}" >"$b.log" 2>&1 || { mkdir -p "$b"; tail -30 "$b.log" >&2; fail "$arch: the build failed ($b.log)"; continue; }
 
-	child=$b/obj/src/child_darwin.o
+	child=$b/obj/src/child/child_darwin.o
 	check_child "$child" || fail "$arch: $child"
 	echo "check-macos: $arch: the child calls only: $(undefined "$child" | tr '\n' ' ')"
-	undefined "$b/obj/src/spawn_fork.o" | grep -qx ___fork ||
+	undefined "$b/obj/src/backend/spawn_fork.o" | grep -qx ___fork ||
 		fail "$arch: spawn_fork.o does not call __fork"
 	undefined "$child" | grep -qx ___exit ||
 		fail "$arch: the child does not leave through __exit"

@@ -1,0 +1,66 @@
+/*
+ * What a failed containment step worked on, for fx_strerror: the map's
+ * text, the cgroup, the limit's or the capability's name.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/attr.h"
+#include "forkexec-linux.h"
+#include "core/spawn_core.h"
+
+/* "0 1000 1, 1 100000 65536": the lines as the parent wrote them. */
+static void map_subject(fx_error *err, const struct fx__id_map *map, size_t n)
+{
+	size_t len = 0, cap = sizeof err->subject;
+
+	err->subject[0] = 0;
+	for (size_t i = 0; i < n && len < cap; i++)
+		len += (size_t)snprintf(err->subject + len, cap - len, "%s%u %u %u",
+		                        i ? ", " : "", map[i].inside, map[i].outside,
+		                        map[i].count);
+}
+
+void fx__describe_linux(fx_error *err, const struct fx_attr *attr)
+{
+	const struct fx__linux_attr *lx = attr->lx;
+	char *s = err->subject;
+	size_t n = sizeof err->subject;
+
+	if (!lx)
+		return;
+	switch (err->step) {
+	case FX_STEP_UID_MAP:
+		map_subject(err, lx->uid_map, lx->nuid_map);
+		break;
+	case FX_STEP_GID_MAP:
+		map_subject(err, lx->gid_map, lx->ngid_map);
+		break;
+	case FX_STEP_SETGROUPS_POLICY:
+		snprintf(s, n, "%s", lx->setgroups == FX__SETGROUPS_ALLOW_ ? "allow" : "deny");
+		break;
+	case FX_STEP_CGROUP:
+		if (lx->cgroup_path)
+			snprintf(s, n, "%s", lx->cgroup_path);
+		else
+			snprintf(s, n, "fd %d", lx->cgroup_fd);
+		break;
+	case FX_STEP_RLIMIT:
+		if (fx_rlimit_name((int)err->index))
+			snprintf(s, n, "%s", fx_rlimit_name((int)err->index));
+		break;
+	case FX_STEP_BOUNDING:
+	case FX_STEP_AMBIENT:
+		if (fx_cap_name((int)err->index))
+			snprintf(s, n, "%s", fx_cap_name((int)err->index));
+		break;
+	case FX_STEP_MOUNT:
+		fx__describe_mount(err, attr);
+		break;
+	case FX_STEP_NICE:
+		snprintf(s, n, "%d", lx->nice);
+		break;
+	default:
+		break;
+	}
+}

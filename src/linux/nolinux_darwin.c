@@ -1,0 +1,238 @@
+/*
+ * forkexec-linux.h on Darwin: every setter refuses with -ENOTSUP (Darwin
+ * has no namespaces, capabilities, cgroups, seccomp, prlimit on another
+ * process's behalf...), and the planner's Linux hooks (plan_linux.h)
+ * add nothing, since no attribute set can hold a Linux step.
+ */
+#include <errno.h>
+#include <stddef.h>
+
+#include "forkexec-linux.h"
+#include "core/attr.h"
+#include "io/stdio_wire.h"
+#include "backend/backend.h"
+#include "linux/plan_linux.h"
+
+int fx_attr_set_namespaces(fx_attr *attr, unsigned long flags)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_add_uid_map(fx_attr *attr, uid_t inside, uid_t outside, unsigned count)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_add_gid_map(fx_attr *attr, gid_t inside, gid_t outside, unsigned count)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_setgroups_policy(fx_attr *attr, int policy)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_root_maps(fx_attr *attr)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_ambient_caps(fx_attr *attr, uint64_t caps)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+/* Darwin has no capabilities, and names no rlimit of Linux's. */
+const char *fx_cap_name(int cap)
+{
+	return NULL;
+}
+
+const char *fx_rlimit_name(int resource)
+{
+	return NULL;
+}
+
+int fx_attr_add_bounding_drop(fx_attr *attr, uint64_t caps)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_cgroup_fd(fx_attr *attr, int dirfd)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_cgroup_path(fx_attr *attr, const char *path)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_rlimit(fx_attr *attr, int resource, uint64_t soft, uint64_t hard)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_umask(fx_attr *attr, mode_t mask)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_no_new_privs(fx_attr *attr, int on)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_nice(fx_attr *attr, int nice)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_sched(fx_attr *attr, int policy, int priority)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_cpus(fx_attr *attr, size_t setsize, const void *cpus)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_seccomp(fx_attr *attr, const struct sock_fprog *prog)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_seccomp_names(fx_attr *attr, int mode, const char *const names[], size_t n,
+                              int action)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_syscall_number(const char *name)
+{
+	return name ? -ENOTSUP : -EINVAL;
+}
+
+const char *fx_syscall_name(int nr)
+{
+	return NULL;
+}
+
+int fx_attr_add_landlock_path(fx_attr *attr, const char *path, int access)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_add_landlock_port(fx_attr *attr, unsigned port, int how)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_landlock_flags(fx_attr *attr, unsigned flags)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_landlock_abi(void)
+{
+	return -EOPNOTSUPP;
+}
+
+/* No landlock rules exist here: nothing to wire. */
+int fx__landlock_wire(struct fx__stdio_set *set, const struct fx_attr *attr, int *fd,
+                      fx_error *err)
+{
+	*fd = -1;
+	return 0;
+}
+
+int fx_attr_join_namespaces_fd(fx_attr *attr, int pidfd, unsigned long flags)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_join_namespaces_pid(fx_attr *attr, pid_t pid, unsigned long flags)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx__join_wire(struct fx__stdio_set *set, const struct fx_attr *attr, int *fd,
+                  fx_error *err)
+{
+	*fd = -1;
+	return 0;
+}
+
+int fx__join_spawn_child(const struct fx__spawn_request *req, const struct fx_attr *eff,
+                         pid_t *pid, int *pidfd, fx_error *err)
+{
+	return fx__spawn_child(req, pid, pidfd, err);
+}
+
+int fx_attr_add_mount(fx_attr *attr, int kind, const char *src, const char *dest)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_add_tmpfs(fx_attr *attr, const char *dest, unsigned long size, mode_t mode)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_hostname(fx_attr *attr, const char *name)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+/* attr->lx is never allocated here. */
+void fx__attr_linux_free(struct fx_attr *attr)
+{
+}
+
+void fx__describe_linux(fx_error *err, const struct fx_attr *attr)
+{
+}
+
+size_t fx__plan_linux_nops(const struct fx_attr *attr)
+{
+	return 0;
+}
+
+int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
+{
+	return 0;
+}
+
+void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
+{
+}
+
+int fx__plan_linux_setuid_keeps_caps(const struct fx_attr *attr)
+{
+	return 0;
+}
+
+void fx__plan_linux_ambient(struct fx__plan *plan, const struct fx_attr *attr)
+{
+}
+
+void fx__plan_linux_late(struct fx__plan *plan, const struct fx_attr *attr)
+{
+}
+
+void fx__plan_linux_seccomp(struct fx__plan *plan, const struct fx_attr *attr)
+{
+}
+
+void fx__plan_linux_free(struct fx__plan *plan)
+{
+}
+
+/* No plan has a handshake (no user namespaces). */
+int fx__release_child(const struct fx__child_ctx *ctx, pid_t pid, int *step)
+{
+	*step = FX_STEP_CLONE;
+	return -ENOTSUP;
+}

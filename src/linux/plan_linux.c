@@ -1,0 +1,257 @@
+/*
+ * The plan's Linux containment steps (forkexec-linux.h): which
+ * namespaces, the id maps' text, capabilities, limits and the seccomp
+ * filter, as operations placed by plan.c between its own.  Everything
+ * is decided and formatted here, in the parent.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/attr.h"
+#include "child/plan.h"
+#include "linux/plan_linux.h"
+#include "forkexec-linux.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+size_t fx__plan_linux_nops(const struct fx_attr *attr)
+{
+	/* join cgroup, unshare, wait, 16 rlimits twice, nice, sched,
+	 * affinity, bounding, keepcaps, ambient, umask, no_new_privs,
+	 * seccomp raw and by name, no_new_privs and landlock, join */
+	return attr->lx ? 3 + 2 * FX__NRLIMITS + 15 + fx__mounts_nops(attr) : 0;
+}
+
+/* "IN OUT COUNT\n" per line, in one string: the kernel wants the whole
+ * map in a single write. */
+static char *map_text(const struct fx__id_map *map, size_t n)
+{
+	size_t cap = n * 34 + 1, len = 0;
+	char *text = malloc(cap);
+
+	if (!text)
+		return NULL;
+	text[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%u %u %u\n", map[i].inside,
+		                        map[i].outside, map[i].count);
+	return text;
+}
+
+static int open_cgroup(struct fx__plan *plan, const char *path)
+{
+	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		plan->fail_step = FX_STEP_CGROUP;
+		return -errno;
+	}
+	plan->cgroup_fd = fd;
+	plan->cgroup_owned = 1;
+	return 0;
+}
+
+/*
+ * Another process's namespaces, after the child's own new ones (which
+ * the clone makes at birth, whatever the backend would do later: so
+ * both backends join from the same place), and a kind both joined and
+ * new is refused.
+ */
+static int push_join(struct fx__plan *plan, const struct fx_attr *attr,
+                     const struct fx__linux_attr *lx)
+{
+	if (!attr->join_fd_set)
+		return 0;
+	if (attr->join_flags & lx->ns_flags) {
+		plan->fail_step = FX_STEP_JOIN;
+		return -EINVAL;
+	}
+	/* The pid namespace was joined for us by the spawning thread
+	 * (join_linux.c): setns gives it to children only. */
+	plan->join_flags = attr->join_flags & ~(unsigned long)CLONE_NEWPID;
+	if (plan->join_flags) {
+		struct fx__op *op = fx__plan_push(plan, FX__OP_JOIN, FX_STEP_JOIN);
+
+		op->a = attr->join_fd;
+		op->ptr = &plan->join_flags;
+	}
+	return 0;
+}
+
+/* The joins, then the filesystem view (which may need what was joined). */
+static int push_join_and_view(struct fx__plan *plan, const struct fx_attr *attr,
+                              const struct fx__linux_attr *lx)
+{
+	int rc = push_join(plan, attr, lx);
+
+	return rc < 0 ? rc : fx__plan_mounts(plan, attr);
+}
+
+int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
+{
+	const struct fx__linux_attr *lx = attr->lx;
+
+	if (!lx)
+		return 0;
+	if (lx->cgroup_path) {
+		int rc = open_cgroup(plan, lx->cgroup_path);
+		if (rc < 0)
+			return rc;
+	} else if (lx->cgroup_fd >= 0) {
+		plan->cgroup_fd = lx->cgroup_fd;
+	}
+	if (plan->cgroup_fd >= 0)
+		plan->cgroup_step = FX_STEP_CGROUP;
+	/* A child that cannot be born in the cgroup (a fork, a kernel or
+	 * emulator without clone3) moves itself there, before its
+	 * namespaces (a new cgroup namespace is then rooted in it). */
+	if (plan->cgroup_fd >= 0) {
+		plan->cgroup_join = 1;
+		fx__plan_push(plan, FX__OP_JOIN_CGROUP, FX_STEP_CGROUP);
+	}
+	if (!lx->ns_flags)
+		return push_join_and_view(plan, attr, lx);
+	/* The fork backend can only unshare, and unshare gives a new pid
+	 * namespace to the children of the caller alone. */
+	if ((lx->ns_flags & CLONE_NEWPID) && attr->backend == FX_BACKEND_FORK) {
+		plan->fail_step = FX_STEP_NAMESPACES;
+		return -EINVAL;
+	}
+	plan->ns_flags = lx->ns_flags;
+	fx__plan_push(plan, FX__OP_UNSHARE, FX_STEP_NAMESPACES);
+	if (lx->nuid_map && !(plan->uid_map_text = map_text(lx->uid_map, lx->nuid_map)))
+		return -ENOMEM;
+	if (lx->ngid_map && !(plan->gid_map_text = map_text(lx->gid_map, lx->ngid_map)))
+		return -ENOMEM;
+	if (lx->setgroups == FX_SETGROUPS_ALLOW)
+		plan->setgroups_text = "allow";
+	else if (lx->setgroups == FX_SETGROUPS_DENY || lx->ngid_map)
+		plan->setgroups_text = "deny";
+	/* In a new pid namespace getppid() is 0 whoever the parent is: the
+	 * handshake is then what proves the parent outlived the prctl. */
+	plan->handshake = plan->uid_map_text || plan->gid_map_text ||
+	                  (plan->setgroups_text && (lx->ns_flags & CLONE_NEWUSER)) ||
+	                  (attr->pdeathsig && (lx->ns_flags & CLONE_NEWPID));
+	if (plan->handshake)
+		fx__plan_push(plan, FX__OP_WAIT_PARENT, FX_STEP_NAMESPACES);
+	return push_join_and_view(plan, attr, lx);
+}
+
+/* One operation of `kind` per resource limit given. */
+static void push_rlimits(struct fx__plan *plan, const struct fx__linux_attr *lx, unsigned kind)
+{
+	for (int r = 0; r < FX__NRLIMITS; r++) {
+		if (!(lx->rlimit_set & (1u << r)))
+			continue;
+		struct fx__op *op = fx__plan_push(plan, kind, FX_STEP_RLIMIT);
+		op->a = r;
+		op->ptr = lx->rlimit[r];
+		op->index = r;
+	}
+}
+
+void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
+{
+	const struct fx__linux_attr *lx = attr->lx;
+	struct fx__op *op;
+
+	if (!lx)
+		return;
+	/* A hard limit above the current one needs privilege, which a
+	 * switch to an ordinary user is about to drop: raise it now.  The
+	 * exact limits come after the descriptors (fx__plan_linux_late): a
+	 * low RLIMIT_NOFILE would otherwise forbid the shuffle's fds. */
+	if (attr->has_uid)
+		push_rlimits(plan, lx, FX__OP_RLIMIT_RAISE);
+	if (lx->has_nice)
+		fx__plan_push(plan, FX__OP_NICE, FX_STEP_NICE)->a = lx->nice;
+	if (lx->has_sched) {
+		plan->sched_priority = lx->priority;
+		op = fx__plan_push(plan, FX__OP_SCHED, FX_STEP_SCHED);
+		op->a = lx->policy;
+		op->ptr = &plan->sched_priority;
+	}
+	if (lx->cpus) {
+		op = fx__plan_push(plan, FX__OP_AFFINITY, FX_STEP_AFFINITY);
+		op->b = (int)lx->cpus_size;
+		op->ptr = lx->cpus;
+	}
+	if (lx->bounding_drop) {
+		plan->bounding_drop = lx->bounding_drop;
+		fx__plan_push(plan, FX__OP_BOUNDING, FX_STEP_BOUNDING)->ptr = &plan->bounding_drop;
+	}
+}
+
+int fx__plan_linux_setuid_keeps_caps(const struct fx_attr *attr)
+{
+	return attr->lx && attr->lx->has_ambient;
+}
+
+void fx__plan_linux_ambient(struct fx__plan *plan, const struct fx_attr *attr)
+{
+	struct fx__op *op;
+
+	if (!fx__plan_linux_setuid_keeps_caps(attr))
+		return;
+	plan->ambient = attr->lx->ambient;
+	op = fx__plan_push(plan, FX__OP_AMBIENT, FX_STEP_AMBIENT);
+	op->ptr = &plan->ambient;
+	/* After a switch to an ordinary user the child holds what it was
+	 * given and nothing else; as root it keeps root's sets. */
+	op->b = attr->has_uid && attr->uid != 0;
+}
+
+void fx__plan_linux_late(struct fx__plan *plan, const struct fx_attr *attr)
+{
+	const struct fx__linux_attr *lx = attr->lx;
+
+	if (!lx)
+		return;
+	push_rlimits(plan, lx, FX__OP_RLIMIT);
+	if (lx->has_umask)
+		fx__plan_push(plan, FX__OP_UMASK, FX_STEP_NONE)->a = (int)lx->umask;
+	if (lx->no_new_privs)
+		fx__plan_push(plan, FX__OP_NO_NEW_PRIVS, FX_STEP_NO_NEW_PRIVS);
+}
+
+void fx__plan_linux_seccomp(struct fx__plan *plan, const struct fx_attr *attr)
+{
+	const struct fx__linux_attr *lx = attr->lx;
+
+	if (!lx)
+		return;
+	/* Landlock before the filters, which might refuse its call; it
+	 * needs no_new_privs (set again if set already: it cannot hurt). */
+	if (attr->landlock_fd > 0) {
+		fx__plan_push(plan, FX__OP_NO_NEW_PRIVS, FX_STEP_NO_NEW_PRIVS);
+		fx__plan_push(plan, FX__OP_LANDLOCK, FX_STEP_LANDLOCK)->a = attr->landlock_fd;
+	}
+	/* Both may be given: the kernel runs every filter a process has and
+	 * the strictest answer wins, so their order does not matter. */
+	if (lx->seccomp) {
+		plan->seccomp.len = lx->seccomp_len;
+		plan->seccomp.filter = lx->seccomp;
+		fx__plan_push(plan, FX__OP_SECCOMP, FX_STEP_SECCOMP)->ptr = &plan->seccomp;
+	}
+	if (lx->seccomp_names) {
+		plan->seccomp_names.len = lx->seccomp_names_len;
+		plan->seccomp_names.filter = lx->seccomp_names;
+		fx__plan_push(plan, FX__OP_SECCOMP, FX_STEP_SECCOMP)->ptr = &plan->seccomp_names;
+	}
+}
+
+void fx__plan_linux_free(struct fx__plan *plan)
+{
+	free(plan->uid_map_text);
+	free(plan->gid_map_text);
+	if (plan->cgroup_owned && plan->cgroup_fd >= 0)
+		close(plan->cgroup_fd);
+	fx__plan_mounts_free(plan);
+}
