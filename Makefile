@@ -11,8 +11,8 @@ BINDIR   ?= $(PREFIX)/bin
 INCDIR   ?= $(PREFIX)/include
 PKGDIR   ?= $(LIBDIR)/pkgconfig
 
-VERSION  := 0.1.0
-SOMAJOR  := 0
+VERSION  := 1.0.0
+SOMAJOR  := 1
 MACHINE  := $(shell $(CC) -dumpmachine)
 ARCH     := $(firstword $(subst -, ,$(MACHINE)))
 # Darwin (Apple's clang says ...-apple-darwin, zig cc ...-macos) builds

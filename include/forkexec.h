@@ -34,8 +34,8 @@ extern "C" {
 #define FX_EXTERN
 #endif
 
-#define FX_VERSION_MAJOR 0
-#define FX_VERSION_MINOR 1
+#define FX_VERSION_MAJOR 1
+#define FX_VERSION_MINOR 0
 #define FX_VERSION_PATCH 0
 #define FX_VERSION_HEX \
 	((FX_VERSION_MAJOR << 16) | (FX_VERSION_MINOR << 8) | FX_VERSION_PATCH)

@@ -2,7 +2,7 @@
 #
 #   check-abi      the symbols libforkexec.so exports = the functions the
 #                  public headers declare = src/forkexec.map, node by node
-#                  = debian/libforkexec0.symbols; the newest node is
+#                  = debian/libforkexec1.symbols; the newest node is
 #                  FORKEXEC_MAJOR.MINOR and the soname follows the major
 #   check-headers  each public header alone and all together compile with
 #                  -Wall -Wextra -pedantic -Werror as C99, C11, C17 (gcc,

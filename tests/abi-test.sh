@@ -4,7 +4,7 @@
 #   the public headers    include/forkexec*.h: the functions they declare
 #   the version script    src/forkexec.map: the names it lists, by node
 #   the library           build/libforkexec.so: its dynamic symbols
-#   the Debian symbols    debian/libforkexec0.symbols
+#   the Debian symbols    debian/libforkexec1.symbols
 #
 # It fails if the library exports a name no header declares, a header
 # declares a name the library does not export, a name sits in another
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 lib=$build/libforkexec.so
 map=src/forkexec.map
-syms=debian/libforkexec0.symbols
+syms=debian/libforkexec1.symbols
 CC=${CC:-cc}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

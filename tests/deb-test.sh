@@ -72,7 +72,7 @@ want() {
 	done
 }
 L=/usr/lib/$triplet
-want libforkexec0 "$L/libforkexec.so.0" "$L/libforkexec.so.0.1.0" "$L/forkexec/libforkexec-posix.so"
+want libforkexec1 "$L/libforkexec.so.1" "$L/libforkexec.so.1.0.0" "$L/forkexec/libforkexec-posix.so"
 want libforkexec-dev /usr/include/forkexec.h /usr/include/forkexec-io.h \
 	/usr/include/forkexec-linux.h /usr/include/forkexec-posix.h "$L/libforkexec.a" \
 	"$L/libforkexec.so" "$L/pkgconfig/forkexec.pc" "$L/forkexec/libforkexec-posix.a"
@@ -107,7 +107,7 @@ for kind in shared static; do
 	fi
 done
 ldd=$(LD_LIBRARY_PATH=$root$L ldd "$tmp/shared")
-grep -q "=> $root$L/libforkexec.so.0 " <<<"$ldd" ||
+grep -q "=> $root$L/libforkexec.so.1 " <<<"$ldd" ||
 	bad "the shared example does not load the packaged library: $ldd"
 set +e
 out=$("$root/usr/bin/fxrun" -- sh -c 'echo fxrun-ran; exit 4')

@@ -25,7 +25,7 @@ $MAKE --no-print-directory -s install "${vars[@]}" >"$tmp/install.log"
 root=$dest$prefix
 find "$dest" \( -type f -o -type l \) -printf '%P\n' | grep -v '/other' | grep -v 'libother' | sort >"$tmp/files"
 echo "install-test: installed $(wc -l <"$tmp/files") files and links under DESTDIR"
-for f in lib/libforkexec.so.0 lib/libforkexec.so lib/libforkexec.a lib/libforkexec-posix.so \
+for f in lib/libforkexec.so.1 lib/libforkexec.so lib/libforkexec.a lib/libforkexec-posix.so \
          lib/libforkexec-posix.a lib/pkgconfig/forkexec.pc bin/fxrun include/forkexec.h \
          include/forkexec-io.h include/forkexec-linux.h include/forkexec-posix.h; do
 	[ -e "$root/$f" ] || bad "not installed: $prefix/$f"
@@ -52,12 +52,12 @@ echo "install-test: cflags '$cflags', libs '$libs', static libs '$slibs'"
 $CC $cflags -o "$tmp/shared" examples/capture.c $libs
 $CC -static $cflags -o "$tmp/static" examples/capture.c $slibs
 
-readelf -d "$tmp/shared" | grep -q 'NEEDED.*\[libforkexec\.so\.0\]' ||
-	bad "the shared build does not need libforkexec.so.0"
+readelf -d "$tmp/shared" | grep -q 'NEEDED.*\[libforkexec\.so\.1\]' ||
+	bad "the shared build does not need libforkexec.so.1"
 readelf -d "$tmp/static" | grep -q NEEDED && bad "the static build needs shared libraries"
 # The loader must take the installed copy, not one of the build tree.
 LD_LIBRARY_PATH=$root/lib ldd "$tmp/shared" | grep libforkexec >"$tmp/ldd"
-grep -q "=> $root/lib/libforkexec.so.0 " "$tmp/ldd" || bad "ldd: $(cat "$tmp/ldd")"
+grep -q "=> $root/lib/libforkexec.so.1 " "$tmp/ldd" || bad "ldd: $(cat "$tmp/ldd")"
 
 want=$'stdout (3 bytes): hi\nstderr (0 bytes): exited with code 3'
 for kind in shared static; do

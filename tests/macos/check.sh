@@ -129,7 +129,7 @@ for arch in "${arches[@]}"; do
 	esac
 	b=build/macos-$arch
 	targets=()
-	for t in ${MACOS_TARGETS:-libforkexec.a libforkexec.0.dylib}; do
+	for t in ${MACOS_TARGETS:-libforkexec.a libforkexec.1.dylib}; do
 		targets+=("$b/$t")
 	done
 	echo "check-macos: building $b"
@@ -145,16 +145,16 @@ for arch in "${arches[@]}"; do
 		fail "$arch: spawn_fork.o does not call __fork"
 	undefined "$child" | grep -qx ___exit ||
 		fail "$arch: the child does not leave through __exit"
-	check_lib_refs "$b/libforkexec.a" "$b/libforkexec.0.dylib" ||
+	check_lib_refs "$b/libforkexec.a" "$b/libforkexec.1.dylib" ||
 		fail "$arch: forbidden references"
-	exports=$("$nm" -gU "$b/libforkexec.0.dylib" | awk '{print $NF}') ||
+	exports=$("$nm" -gU "$b/libforkexec.1.dylib" | awk '{print $NF}') ||
 		fail "$arch: $nm cannot read the dylib"
 	others=$(echo "$exports" | grep -v '^_fx_[a-z]' || true)
 	[ -z "$others" ] || fail "$arch: the dylib exports $(echo $others)"
 	echo "$exports" | grep -qx _fx_spawn || fail "$arch: the dylib does not export fx_spawn"
 	echo "check-macos: $arch: the dylib exports $(echo "$exports" | wc -l) names, all fx_"
-	id=$(llvm-objdump --macho --dylib-id "$b/libforkexec.0.dylib" | tail -1)
-	[ "$id" = @rpath/libforkexec.0.dylib ] || fail "$arch: install name $id"
+	id=$(llvm-objdump --macho --dylib-id "$b/libforkexec.1.dylib" | tail -1)
+	[ "$id" = @rpath/libforkexec.1.dylib ] || fail "$arch: install name $id"
 	for f in "${targets[@]}"; do
 		[ -e "$f" ] || { fail "$arch: $f was not built"; continue; }
 		case $f in
