@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # forkexec — GNU make.  `make` builds the libraries and fxrun, `make check`
 # runs the suite on both backends, `make bench` runs the benchmark.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make check-aarch64: the aarch64 build of the suite, under qemu-user
 # (.ci/gate-cross.sh, which make check-cross runs for the other
 # architectures).

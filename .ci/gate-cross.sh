@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make check-aarch64, make check-cross: a cross build of the suite, run
 # under qemu-user.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make fuzz: a short libFuzzer run of each target.
 #
 #   .ci/gate-fuzz.sh FUZZ_BUILD SECONDS TARGET...

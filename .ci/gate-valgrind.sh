@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make check-valgrind: the suite under valgrind's memcheck.
 #
 #   .ci/gate-valgrind.sh BUILD_DIR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Linked into the sanitizer build of the test runners only (see
  * mk/gates.mk, check-sanitize): every _exit() of the runner's code goes

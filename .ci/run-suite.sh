@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs the test suite for one gate, without the tests that gate cannot run.
 #
 #   .ci/run-suite.sh GATE FXTEST [WRAPPER...]

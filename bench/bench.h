@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fxbench: how long spawn-then-wait takes, for forkexec and for the ways
  * a C program (or Python, or Go) usually starts a process.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The figures: median latency against the parent's resident memory and
  * against its open descriptors, one panel per target, drawn by gnuplot

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fxbench peer: times exec.Command(target).Run() in Go's own loop.
 //
 // Run by fxbench once per slice.  Prints one spawn-then-wait time in

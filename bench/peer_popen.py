@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """fxbench peer: times subprocess.Popen(argv).wait() in Python's own loop.
 
 Run by fxbench once per slice.  Prints one spawn-then-wait time in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Peers: how other runtimes do it, each timed by its own loop in its own
  * process (bench/peer_popen.py, bench/peer_exec.go), which prints one

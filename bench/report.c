@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * From samples to what a reader sees: medians and p90s, the tables on
  * stdout, results.csv, results.md (the README's table comes from it), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One cell (target x parent memory x open fds x threads): every contestant
  * gets the same time budget and takes turns, one spawn per turn, each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The in-process ways to start a program and wait for it.  Each returns the
  * wait status, so the runner can insist on "exited 0" every time.

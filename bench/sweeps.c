@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The parent's state that the sweeps vary: resident memory (with its page
  * tables, which fork must copy) and open descriptors (which fork copies,

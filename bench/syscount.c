@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * System calls per spawn, parent and child, from the clone to the execve,
  * counted by `strace -f -c`.  The bench runs itself under strace in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The smallest program there is: it exits 0 with one raw exit system call.
  * No libc, no dynamic loader, no start-up files (-nostdlib -static), so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * capture: run a command, capture its output, give it a deadline.
  *

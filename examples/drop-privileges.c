@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * drop-privileges: run a program as another user, inside a chroot.
  *

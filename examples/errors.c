@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * errors: what each kind of failure looks like, and how to report it.
  *

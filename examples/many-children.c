@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * many-children: start several children and report each one as it ends.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pipeline: printf 'cherry\napple\nbanana\n' | sort | head -n 2,
  * with each stage's status, as bash's PIPESTATUS and pipefail give them.

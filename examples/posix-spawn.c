@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * posix-spawn: the standard posix_spawn interface, on forkexec's engine.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sandbox: run a command as bubblewrap would, in one spawn: root of a
  * new user namespace (our ids outside), new mount, pid, ipc, uts and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * seccomp-deny: run a command with some system calls refused, by name.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * swap-fds: run a command with its stdout and stderr swapped.
  *

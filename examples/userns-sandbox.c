@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * userns-sandbox: run a command as root of a new user namespace, with
  * no network, its own hostname, IPC and mount table.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wait-timeout: run a command, give it a deadline, kill it if it runs over.
  *

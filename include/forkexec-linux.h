@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * forkexec-linux: containment and limits for fx_spawn, on Linux.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * forkexec-posix.h: the posix_spawn family on the forkexec engine.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The ABI and the public headers (tests/abi-test.sh, tests/headers-test.sh):
 #
 #   check-abi      the symbols libforkexec.so exports = the functions the

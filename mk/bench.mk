@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The benchmark (bench/, see the README's "Benchmarks").  Included by the
 # main Makefile; uses its BUILD, CC, CPPFLAGS, BASE_CFLAGS, INSTR, CFLAGS,
 # LDFLAGS, STATIC_LIB and BENCH_SRCS.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # make check-cross: the Linux backend on the other Debian release
 # architectures, each cross-built statically with Debian's cross
 # compiler and run under qemu-user (.ci/gate-cross.sh, as check-aarch64):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The Debian packages (debian/): tests/deb-test.sh builds them with
 # dpkg-buildpackage in a scratch copy of the tree (it writes ../*.deb),
 # runs lintian (no error, no warning), checks what each package holds and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The posix_spawn drop-in: src/posix/posix_spawn.c built a second time with the
 # standard names (posix_spawn, posix_spawnp, posix_spawnattr_*,
 # posix_spawn_file_actions_*, pidfd_spawn, pidfd_spawnp), linked with the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # examples/: small complete programs for readers (README, "Examples").
 # `make examples` builds them against the build tree's static library,
 # as a user's program would be built against an installed one: the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The gates of issue 3: the suite again under other eyes, each in a build
 # directory of its own.  `make gates` runs them all; each target alone:
 #

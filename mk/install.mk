@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Installation of the manual pages, and a complete uninstall.
 #
 #   install-man    man/*.1, *.3, *.7 into $(DESTDIR)$(MANDIR)/manN; for

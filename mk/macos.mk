@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # make check-macos: forkexec cross-built for macOS (aarch64 and x86_64)
 # with zig cc and checked with llvm-nm (tests/macos/check.sh); built and
 # statically checked here, never run.  .ci/install-deps installs Zig 0.11

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Manual pages (man/): `make check-man` lints every page with mandoc, where
 # a warning is a failure, then checks that every public function has
 # exactly one page and that every page names only real functions

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Torture tests (tests/torture/): `make torture` builds build/fxtorture and
 # runs it with -v, so that each test prints what it measured.  Each loop
 # runs for a count or a time budget, whichever ends first; both scale with

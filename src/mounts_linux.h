@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The filesystem view's attributes, shared by mounts_linux.c (the
  * setters) and plan_mounts_linux.c (the plan).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The ABI of libforkexec.so, checked from four sides that must agree:
 #
 #   the public headers    include/forkexec*.h: the functions they declare

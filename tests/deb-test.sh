@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the Debian packages in a scratch copy of the tree, lints them,
 # checks their contents and builds an example against them.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs each program of examples/ and asserts its output and exit status.
 # drop-privileges needs root and userns-sandbox user namespaces: without
 # them they print a SKIP line (as root both must pass).

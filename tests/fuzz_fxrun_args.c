@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for fxrun's option parser (tools/fxrun_args.c):
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the libFuzzer targets (tests/fuzz_*.c) share: reading their input
  * a byte at a time, and stopping on a broken invariant.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the PATH search (fx__lookup, src/core/lookup.c):
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the descriptor shuffle (src/core/plan.c), run against a
  * model of the kernel's descriptor table instead of a real child:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the posix_spawn plan (src/posix/plan_posix.c), run on a
  * model of the kernel's descriptor table instead of a real child:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The harness: paths, scratch files, spawning the probe and parsing its
  * report, and the leak checks.  See fxt.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The harness every test includes: the runner's TEST() and assertions,
  * the library's header, and helpers to spawn build/fxprobe and read what

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The public headers compile cleanly as C99, C11 and C17 (gcc, and clang
 # if installed) and as C++11 (g++, and clang++ if installed), each alone
 # and all four together, with -Wall -Wextra -pedantic -Werror and no

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make install into a scratch tree (DESTDIR, and a PREFIX of its own),
 # then an example built against the installed copy alone, through
 # pkg-config: linked with the shared library and run with it, and linked

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Proves that tests/man-coverage.sh can fail: a small fake header, library
 # and set of pages, first correct (the check must pass), then broken one
 # way at a time (the check must fail and name the offender).

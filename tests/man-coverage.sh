@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Every public function has exactly one manual page, and every page names
 # only functions that exist.
 #

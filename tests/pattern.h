@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A deterministic byte stream shared by the probe (which writes it) and
  * the tests (which check it): xorshift64*, 8 bytes a step, so that any

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fxprobe: reports its own process state, for the tests to compare with
  * what they asked the library for.

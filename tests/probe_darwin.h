@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fxprobe's facts on Darwin, included by probe.c in place of its Linux
  * ones: the same keys, read without /proc.  The kernel's view of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Branches and thread-pointer reads in objdump's disassembly, per
  * architecture (see purity_isa.h).  Each table was written from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What a branch and a read of the thread pointer look like in objdump's
  * disassembly, for each directory of src/sys: the knowledge the purity

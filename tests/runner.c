@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The test runner's main(): runs every registered test in a child process
  * of its own, with a timeout, once per variant, and prints TAP.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The test runner: self-registering tests, each run in a process of its
  * own with a timeout, once per variant, reported as TAP.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The discipline: no atfork handler, no atexit handler and no signal
  * handler of the parent's ever runs on the child's behalf, and a lock held

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Attribute setters refuse bad input at once, with a negative errno, and
  * leave the attribute set as it was; version and error-naming functions.

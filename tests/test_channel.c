@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The child's report channel (src/core/spawn.c).  Where this process has
  * proven that a CLONE_VM|CLONE_VFORK clone shares memory, the clone

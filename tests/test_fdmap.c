@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The descriptor shuffle, tried on thousands of random mappings.
  *

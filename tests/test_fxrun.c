@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tests of the fxrun command: exit codes, messages, and each option as
  * the probe sees it.

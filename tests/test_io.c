@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tests of the io layer (forkexec-io.h): stdio wiring, fx_run (capture,
  * input, limits, timeout, grace, process groups, wait delay, EPIPE,

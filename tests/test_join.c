@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Joining a running process's namespaces (fx_attr_join_namespaces_fd,
  * _pid): the target is made with the library itself (a probe in new

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Landlock (fx_attr_add_landlock_path, _port): what the probe may open,
  * create, bind and connect to under the rules, as root, as uid 65534 and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * forkexec-linux.h's capabilities, cgroup, limits, scheduling, affinity
  * and seccomp: each asserted on what the child really got, as the probe

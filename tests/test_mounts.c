@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The filesystem view (fx_attr_add_mount, fx_attr_add_tmpfs,
  * fx_attr_set_hostname): each kind seen from inside the child (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Namespaces and id maps (forkexec-linux.h), as the child sees them.
  *

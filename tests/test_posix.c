@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The posix_spawn family (include/forkexec-posix.h) against the C
  * library's own <spawn.h>.

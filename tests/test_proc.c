@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The process handle: waiting (blocking, polling, with a timeout),
  * killing, the pidfd, status decoding, and what happens when the child

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The child's path is sacred: between its creation and execve the child
  * runs only its own code and raw system calls.

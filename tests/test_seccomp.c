@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * seccomp by name (fx_attr_set_seccomp_names): the program the probe
  * runs finds exactly the named calls denied (or exactly the others), with

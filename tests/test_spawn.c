@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What a spawned child gets, as the probe reports it: arguments,
  * environment, program lookup, directories, credentials, sessions and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fxrun: run a program with the process attributes the command line asks
  * for, wait for it, and exit with its status.

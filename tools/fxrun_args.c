@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fxrun's option parser.  Hand-written rather than getopt_long so that it
  * keeps no global state (optind, opterr), never prints, and never permutes

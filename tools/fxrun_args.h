@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fxrun's command line, parsed into a plain structure.
  *

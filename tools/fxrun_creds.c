@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * User and group name resolution for fxrun (see fxrun_creds.h).  fxrun is
  * single-threaded, so the non-reentrant getpwnam/getgrnam are fine; their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Turning -u / -g / -G into numbers.  This is where fxrun looks names up
  * (NSS may open files, sockets, load modules): in fxrun itself, before

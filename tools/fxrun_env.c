@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Environment building for fxrun (see fxrun_env.h).  Nothing is copied:
  * the array points at strings that live as long as fxrun, and the library

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The apply step of fxrun's Linux containment options (see
  * fxrun_linux.h).  Parsing happened in fxrun_args.c; what is left here

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fxrun's Linux containment options (forkexec-linux.h): the apply step
  * for what fxrun_parse stored in struct fxrun_opts.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The apply step of fxrun's sandbox options (see fxrun_sandbox.h):
  * --seccomp-deny and --seccomp-allow LIST[:ERRNO], split here and looked

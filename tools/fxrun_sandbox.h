@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fxrun's sandbox options (forkexec-linux.h, fx_attr_set_seccomp_names(3)):
  * the apply step for what fxrun_parse stored in struct fxrun_opts.

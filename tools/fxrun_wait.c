@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Signal forwarding and waiting for fxrun (see fxrun_wait.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Waiting for fxrun's child: forwarding signals to it meanwhile, and the
  * --ptrace hand-off to a debugger.

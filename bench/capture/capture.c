@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fxbench-capture: how fast a child's output is captured.
  *

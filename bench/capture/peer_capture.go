@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fxbench-capture peer: exec.Command(spew, size).Output().
 //
 // Prints, per run, the wall time in nanoseconds of one run (spawn,

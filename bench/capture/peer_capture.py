@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """fxbench-capture peer: subprocess.run(argv, capture_output=True).
 
 Prints, per run, the wall time in nanoseconds of one run (spawn, capture,

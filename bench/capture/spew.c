@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench-spew SIZE [CHUNK]: writes SIZE bytes to stdout in writes of
  * CHUNK bytes (default 65536), from one buffer filled once, and exits 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What fx_spawn (spawn.c) asks of a backend (spawn_linux.c, spawn_fork.c). */
 #ifndef FX_BACKEND_H
 #define FX_BACKEND_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the spawn core asks of spawn_linux.c, on Darwin: there is no
  * clone, so no clone backend (fx_attr_set_backend refuses it and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The portable backend: a real fork, for kernels or sandboxes where the
  * clone backend cannot be used, and for other Unixes.  The child is made

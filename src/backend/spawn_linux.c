@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Linux backend: the child is created with clone3 (or clone) and
  * CLONE_VM|CLONE_VFORK, so no page table is copied whatever the parent's

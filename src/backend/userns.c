@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The parent's half of the namespace handshake: writing a waiting
  * child's setgroups, uid_map and gid_map, then letting it go on.

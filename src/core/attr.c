@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Building and validating an attribute set.  Every setter checks its
  * argument and refuses a bad one at once, so that a spawn never fails

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The attribute set, as attr.c keeps it and plan.c reads it. */
 #ifndef FX_ATTR_H
 #define FX_ATTR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The few libc calls Linux has and Darwin lacks, for the parent side.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Step names, one-line messages, and filling an fx_error.  Never allocates,
  * never prints. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * PATH search, done by the parent before the child exists (the child may
  * not allocate, so it cannot build candidate paths).  Unlike execvp, an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef FX_LOOKUP_H
 #define FX_LOOKUP_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * attr + argv + envp -> the plan the child executes (see plan.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The process handle: pid and pidfd.  Waiting and signalling go through
  * the pidfd, which always names our child even after its pid is reused.

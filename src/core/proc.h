@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef FX_PROC_H
 #define FX_PROC_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fx_spawn: resolve the program, build the plan, let a backend create the
  * child, and learn from the child's report whether it reached execve.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The spawn core that fx_spawn (spawn.c) and the posix_spawn family
  * (posix_spawn.c) share: make the error channel, build the plan, let a

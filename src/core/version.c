@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "forkexec.h"
 
 #define FX__STR_(x) #x

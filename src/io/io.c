@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Talking to children: fx_run's options and run loop, and the step by
  * step calls on a handle's pipes.

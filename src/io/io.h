@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The io layer's shared parts: fx_run's options, the result as the
  * library keeps it, and the run loop that fx_run (io.c) and pipelines

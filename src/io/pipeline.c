@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Pipelines: stages started in order into one new process group, each
  * stdout wired to the next stdin, waited for together (fx_pipeline_wait,

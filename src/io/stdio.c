@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Stdio wiring: the attribute setters, and the parent's work at spawn
  * time, which turns each setting into an ordinary fd mapping.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Stdio wiring at spawn time (stdio.c), and the spawn entry that the io
  * layer (io.c, pipeline.c) uses: fx_spawn with overrides of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Waiting on many children: an epoll instance watching their pidfds.
  *

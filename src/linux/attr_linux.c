@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The attributes of forkexec-linux.h: namespaces and id maps,
  * capabilities, cgroup, limits, scheduling and seccomp.  Like attr.c,

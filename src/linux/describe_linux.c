@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What a failed containment step worked on, for fx_strerror: the map's
  * text, the cgroup, the limit's or the capability's name.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Joining a running process's namespaces (forkexec-linux.h): the
  * attribute, the pidfd the child's setns takes (the caller's, or one

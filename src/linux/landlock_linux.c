@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Landlock (forkexec-linux.h): path rules and TCP port rules, kept as
  * attributes, and at each spawn made into a ruleset in the parent:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The child's filesystem view (forkexec-linux.h): the mount operations
  * in bubblewrap's vocabulary and the hostname, kept as attributes (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The names of capabilities and resource limits, as the kernel's headers
  * spell them without their CAP_ / RLIMIT_ prefix, in lower case: for

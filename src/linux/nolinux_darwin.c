@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * forkexec-linux.h on Darwin: every setter refuses with -ENOTSUP (Darwin
  * has no namespaces, capabilities, cgroups, seccomp, prlimit on another

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The plan's Linux containment steps (forkexec-linux.h): which
  * namespaces, the id maps' text, capabilities, limits and the seccomp

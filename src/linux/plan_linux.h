@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The plan's Linux containment steps (plan_linux.c), which plan.c calls
  * at their places in the child's order (forkexec-linux.h lists it).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The child's filesystem view (forkexec-linux.h): mount operations in
  * bubblewrap's vocabulary, kept as attributes and at each spawn turned

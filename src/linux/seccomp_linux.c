@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * seccomp by name (forkexec-linux.h): system call names to numbers for
  * the architecture this library is built for, and a deny or allow list

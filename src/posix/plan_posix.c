@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A posix_spawn call -> the plan the child executes (see plan.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The posix_spawn family's state, kept in the bytes of the system's own
  * posix_spawnattr_t and posix_spawn_file_actions_t (posix_spawn.c checks

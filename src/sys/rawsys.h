@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Raw system calls for the child and for the parent's hot path.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * family: the whole posix_spawn family, compiled against the system's
  * <spawn.h> (glibc's struct sizes and flag values), as an unmodified

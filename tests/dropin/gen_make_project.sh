@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Generates the GNU make project of check 1 of tests/dropin/run.sh into DIR:
 #
 #   tests/dropin/gen_make_project.sh DIR

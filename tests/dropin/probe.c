@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * probe: the child every drop-in check spawns.  It prints, one fact a line,
  * the state a posix_spawn attribute or file action can change, in a form

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Check 3 of tests/dropin/run.sh: CPython's os.posix_spawn, os.posix_spawnp
 and subprocess, run once with and once without the drop-in; run.sh compares
 the two transcripts this prints byte for byte.

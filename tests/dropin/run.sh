@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/dropin/run.sh BUILD_DIR
 #
 # Proves that real, unmodified programs work through the posix_spawn

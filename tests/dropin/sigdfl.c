@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sigdfl PROGRAM [ARG...]: runs PROGRAM with signals 32 and 33 at SIG_DFL.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make check-macos: cross-builds forkexec for aarch64-macos and
 # x86_64-macos with zig cc (-Werror), then checks the Mach-O objects with
 # llvm-nm.  Nothing here runs on a Mac: it proves the Darwin build

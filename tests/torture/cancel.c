@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Hostile parent, continued: threads cancelled (pthread_cancel, deferred)
  * while they spawn.  Library code full of close() and read() calls is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Concurrency: 16 threads spawn at once, 100,000 spawns in all or for 25 s
  * (scaled), whichever ends first, some of them made to fail, and no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Exhaustion: each resource a spawn needs, used up, must give a clean
  * error that names the step, and leave nothing behind (no child, no

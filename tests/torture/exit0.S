@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * build/torture-true: the smallest program that exits 0, for the soak and
  * concurrency tortures, where the cost of the spawned program should be

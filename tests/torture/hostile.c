@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Hostile parent: spawning while other threads hold the locks a careless
  * fork+exec would need.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The parent's shape: spawning from a thread with a small stack, and from
  * a parent with a huge resident set.

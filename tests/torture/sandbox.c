@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Sandboxed parent: a seccomp filter (hand-written BPF, no libseccomp)
  * makes clone3, pidfd_open and close_range fail with ENOSYS (one test) or

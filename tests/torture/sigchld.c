@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SIGCHLD owned by other code.  The library must neither hang nor report
  * a wrong status when someone else reaps its children:

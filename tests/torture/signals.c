@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Signal storm: a thread sends SIGUSR1, SIGCHLD and SIGALRM as fast as it
  * can, both at the process (kill) and at the spawning thread itself

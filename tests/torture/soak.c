@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Soak: spawn-and-wait cycles of build/torture-true, one after another,
  * with constant resident set, heap, mappings and descriptor count.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared helpers of the torture tests (build/fxtorture, `make torture`).
  *

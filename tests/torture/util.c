@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Helpers of the torture tests: scaling, the tiny program, resource
  * snapshots.  See torture.h.

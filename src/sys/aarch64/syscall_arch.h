@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* aarch64 system call convention: number in x8, arguments in x0..x5,
  * result in x0; every other register survives. */
 #ifndef FX_SYS_AARCH64_SYSCALL_ARCH_H

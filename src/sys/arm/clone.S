@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Clone trampolines for arm (EABI, ARM state; fn may be Thumb code, so
  * it is called with blx).  The child must not return into the C frame

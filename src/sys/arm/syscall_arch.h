@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* arm EABI system call convention: number in r7, arguments in r0..r5,
  * `svc 0`, result in r0; every other register survives.  In Thumb code
  * r7 is the frame pointer, which gcc will not hand to an asm operand, so

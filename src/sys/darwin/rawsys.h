@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Darwin's "raw" system calls: the thin libSystem entry points.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The fallback for an architecture without stubs of its own: every call
  * goes through libc's syscall(2), which sets errno.  That is a libc call

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Clone trampolines for i386 (arguments on the stack, cdecl).  The child
  * must not return into the C frame of the parent (it runs on another

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* i386 system call convention: number in eax, arguments in ebx, ecx,
  * edx, esi, edi (ebp the sixth), `int $0x80`, result in eax; every other
  * register survives.  int $0x80 rather than the vDSO's entry point: the

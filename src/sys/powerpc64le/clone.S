@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Clone trampolines for powerpc64le (ELFv2).  The child must not return
  * into the C frame of the parent (it runs on another stack, in the same

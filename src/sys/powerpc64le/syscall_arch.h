@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* powerpc64 system call convention: number in r0, arguments in r3..r8,
  * `sc`, result in r3.  On failure the kernel sets cr0's summary-overflow
  * bit and leaves a positive errno in r3: negated here, so the stubs

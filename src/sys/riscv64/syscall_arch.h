@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* riscv64 system call convention: number in a7, arguments in a0..a5,
  * `ecall`, result in a0; every other register survives. */
 #ifndef FX_SYS_RISCV64_SYSCALL_ARCH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* s390x system call convention: number in r1 with `svc 0` (which also
  * serves numbers above 255, that `svc NR` cannot encode), arguments in
  * r2..r6, result in r2; every other register survives. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* x86_64 system call convention: number in rax, arguments in rdi, rsi,
  * rdx, r10, r8, r9; the kernel clobbers rcx and r11. */
 #ifndef FX_SYS_X86_64_SYSCALL_ARCH_H
