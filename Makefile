@@ -68,9 +68,9 @@ ifeq ($(OS),darwin)
 # Darwin builds src/*_darwin.c instead of the Linux-only files, and no
 # posix_spawn layer (its types are Apple's; see the README).
 DARWIN_EXCLUDED := src/linux/attr_linux.c src/linux/plan_linux.c src/backend/userns.c src/linux/describe_linux.c \
-                   src/linux/names_linux.c src/seccomp_linux.c src/landlock_linux.c \
-                   src/join_linux.c src/mounts_linux.c \
-                   src/plan_mounts_linux.c src/backend/spawn_linux.c src/posix/posix_spawn.c src/posix/plan_posix.c
+                   src/linux/names_linux.c src/linux/seccomp_linux.c src/linux/landlock_linux.c \
+                   src/linux/join_linux.c src/linux/mounts_linux.c \
+                   src/linux/plan_mounts_linux.c src/backend/spawn_linux.c src/posix/posix_spawn.c src/posix/plan_posix.c
 LIB_SRCS   := $(filter-out $(DARWIN_EXCLUDED),$(LIB_SRCS))
 CHILD_SRCS := src/child/child_darwin.c
 ASM_SRCS   :=
@@ -146,8 +146,8 @@ $(BUILD)/gen/syscall_names.h: mk/syscall-names.awk
 	printf '#include <asm/unistd.h>\n' | $(CC) $(CPPFLAGS) -dM -E -x c - | \
 	    awk -f mk/syscall-names.awk | LC_ALL=C sort -u > $@.tmp
 	test -s $@.tmp && mv $@.tmp $@
-$(BUILD)/obj/src/seccomp_linux.o: $(BUILD)/gen/syscall_names.h
-$(BUILD)/obj/src/seccomp_linux.o: CPPFLAGS += -iquote $(BUILD)/gen
+$(BUILD)/obj/src/linux/seccomp_linux.o: $(BUILD)/gen/syscall_names.h
+$(BUILD)/obj/src/linux/seccomp_linux.o: CPPFLAGS += -iquote $(BUILD)/gen
 
 $(BUILD)/obj/src/sys/%.o: src/sys/%.S
 	@mkdir -p $(dir $@)

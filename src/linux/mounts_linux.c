@@ -16,7 +16,7 @@
 
 #include "core/attr.h"
 #include "forkexec-linux.h"
-#include "mounts_linux.h"
+#include "linux/mounts_linux.h"
 
 static const char *const kind_names[] = {
 	[FX_MOUNT_BIND] = "bind", [FX_MOUNT_RO_BIND] = "ro-bind",

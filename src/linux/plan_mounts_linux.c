@@ -38,7 +38,7 @@
 #include "forkexec-linux.h"
 #include "child/plan.h"
 #include "linux/plan_linux.h"
-#include "mounts_linux.h"
+#include "linux/mounts_linux.h"
 
 /* The devices of the minimal /dev, bound from the host's (mknod is not
  * allowed in a user namespace), and its links. */
