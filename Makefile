@@ -69,7 +69,9 @@ ifeq ($(OS),darwin)
 # Darwin builds src/*_darwin.c instead of the Linux-only files, and no
 # posix_spawn layer (its types are Apple's; see the README).
 DARWIN_EXCLUDED := src/linux/attr_linux.c src/backend/exitinfo_linux.c src/linux/plan_linux.c src/backend/userns.c src/linux/describe_linux.c \
-                   src/linux/names_linux.c src/backend/spawn_linux.c src/backend/protocol.c src/posix/posix_spawn.c src/posix/plan_posix.c
+                   src/linux/names_linux.c src/linux/seccomp_linux.c src/linux/landlock_linux.c \
+                   src/linux/join_linux.c src/linux/mounts_linux.c src/linux/plan_mounts_linux.c \
+                   src/backend/spawn_linux.c src/backend/protocol.c src/posix/posix_spawn.c src/posix/plan_posix.c
 LIB_SRCS   := $(filter-out $(DARWIN_EXCLUDED),$(LIB_SRCS))
 CHILD_SRCS := src/child/child_darwin.c
 ASM_SRCS   :=
@@ -137,6 +139,17 @@ $(BUILD)/obj/src/%.o: src/%.c $(wildcard src/*/*.h src/sys/*.h src/sys/$(SYS_ARC
                       include/forkexec-linux.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY $(LIB_DEFS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
+
+# seccomp by name: the system call names of the architecture $(CC)
+# targets, from the kernel headers it sees (mk/syscall-names.awk), so
+# that a cross build gets its target's table.
+$(BUILD)/gen/syscall_names.h: mk/syscall-names.awk
+	@mkdir -p $(dir $@)
+	printf '#include <asm/unistd.h>\n' | $(CC) $(CPPFLAGS) -dM -E -x c - | \
+	    awk -f mk/syscall-names.awk | LC_ALL=C sort -u > $@.tmp
+	test -s $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/src/linux/seccomp_linux.o: $(BUILD)/gen/syscall_names.h
+$(BUILD)/obj/src/linux/seccomp_linux.o: CPPFLAGS += -iquote $(BUILD)/gen
 
 $(BUILD)/obj/src/sys/%.o: src/sys/%.S
 	@mkdir -p $(dir $@)
@@ -217,13 +230,14 @@ check-extra: all
 # (one id a line; cppcheck 2.10 takes no comments there: it is not given the
 # system headers, hence missingIncludeSystem; prefer an inline
 # "// cppcheck-suppress id" with its reason at the line).
-tidy:
-	clang-tidy --quiet $(LIB_SRCS) $(CHILD_SRCS) $(FXRUN_SRCS) -- $(CPPFLAGS) -DFX_BUILDING_LIBRARY -std=gnu11
+tidy: $(BUILD)/gen/syscall_names.h
+	clang-tidy --quiet $(LIB_SRCS) $(CHILD_SRCS) $(FXRUN_SRCS) -- $(CPPFLAGS) -iquote $(BUILD)/gen \
+	    -DFX_BUILDING_LIBRARY -std=gnu11
 
-cppcheck:
+cppcheck: $(BUILD)/gen/syscall_names.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	    --inline-suppr --suppressions-list=.cppcheck-suppressions \
-	    $(subst -iquote ,-I,$(CPPFLAGS)) -D__x86_64__ src tools
+	    $(subst -iquote ,-I,$(CPPFLAGS)) -I$(BUILD)/gen -D__x86_64__ src tools
 
 $(BUILD)/forkexec.pc: forkexec.pc.in
 	@mkdir -p $(dir $@)

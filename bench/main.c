@@ -156,8 +156,16 @@ static int run(void)
 	char path[PATH_MAX], mem[32];
 	/* --quick: one small level, the last, so the user namespace cells run. */
 	static const double quick_levels[] = { 1.0 / 16 };
-	const double *levels = opt.quick ? quick_levels : mem_levels;
+	double capped[sizeof mem_levels / sizeof mem_levels[0]];
+	const double *levels = opt.quick ? quick_levels : capped;
 	size_t nlevels = opt.quick ? 1 : sizeof mem_levels / sizeof mem_levels[0];
+
+	/* --max-mem-gib between two levels makes it the top one (8 GiB:
+	 * 1, 4, 8), so that the user namespace cells run at the size asked. */
+	memcpy(capped, mem_levels, sizeof capped);
+	for (size_t i = 1; i < nlevels && !opt.quick; i++)
+		if (capped[i] > opt.max_mem_gib && capped[i - 1] < opt.max_mem_gib)
+			capped[i] = opt.max_mem_gib;
 
 	bench_loadavg(opt.load_start, sizeof opt.load_start);
 	if (mkdir_p(opt.out_dir) < 0) {

@@ -494,7 +494,7 @@ struct verdict {
 	bool pass;
 };
 
-#define MAX_TARGETS 16
+#define MAX_TARGETS 20
 
 /* Median of `name` in cell a over the same in cell b. */
 static double ratio_of(const struct cell *a, const struct cell *b, const char *name)
@@ -576,6 +576,52 @@ static const struct syscount *syscount_of(const char *strategy, int fds)
 		    bench_syscounts[i].fds == fds && bench_syscounts[i].ran)
 			return &bench_syscounts[i];
 	return NULL;
+}
+
+/* fx_sandbox's median over bwrap_sandbox's, in one cell. */
+static double sandbox_vs_bwrap(const struct cell *c)
+{
+	const struct result *fx = c ? bench_cell_result(c, "fx_sandbox") : NULL;
+	const struct result *bw = c ? bench_cell_result(c, "bwrap_sandbox") : NULL;
+
+	if (!fx || !bw || !fx->s.n || !bw->s.n || fx->failures || bw->failures)
+		return NAN;
+	return fx->median_us / bw->median_us;
+}
+
+/* The top of the memory sweep among the user-namespace cells. */
+static const struct cell *userns_top(void)
+{
+	const struct cell *top = NULL;
+
+	for (size_t i = 0; i < bench_ncells; i++) {
+		const struct cell *c = &bench_cells[i];
+
+		if (c->target == TGT_TINY && c->threads == 1 && c->userns && c->fds == 3 &&
+		    c->mem_gib > 0 && (!top || c->mem_gib > top->mem_gib))
+			top = c;
+	}
+	return top;
+}
+
+/*
+ * The sandbox figures on one line, as the issue that asked for them
+ * reads them: `sandbox: fx_sandbox/bwrap = 0.NN, fx_sandbox 8 GiB/0 GiB
+ * = N.NN` ("unknown" for a figure not measured).
+ */
+static void print_sandbox_line(void)
+{
+	const struct cell *tiny0 = find_cell("base", TGT_TINY, 0, 3, 1);
+	const struct cell *top = userns_top();
+	double a = sandbox_vs_bwrap(tiny0), b = ratio_of(top, tiny0, "fx_sandbox");
+	char mem[32], x[16], y[16];
+
+	if (!tiny0 || !bench_cell_result(tiny0, "fx_sandbox"))
+		return;
+	snprintf(x, sizeof x, isnan(a) ? "unknown" : "%.2f", a);
+	snprintf(y, sizeof y, isnan(b) ? "unknown" : "%.2f", b);
+	printf("\nsandbox: fx_sandbox/bwrap = %s, fx_sandbox %s/0 GiB = %s\n", x,
+	       top ? bench_mem_label(top->mem_gib, mem, sizeof mem) : "(no memory sweep)", y);
 }
 
 /* Fills v[0 .. MAX_TARGETS - 1] at most; returns how many. */
@@ -709,6 +755,17 @@ static size_t targets(struct verdict *v)
 	verdict(&v[n], sc ? sc->spawn : NAN, 9, true, "");
 	n++;
 
+	/* The sandbox: ours against bwrap with the same options, and ours
+	 * from the largest parent against itself at 0 GiB. */
+	snprintf(v[n].what, sizeof v[n].what,
+	         "sandbox: fx_spawn (view, user+mount+pid ns) vs bwrap, same run");
+	verdict(&v[n], sandbox_vs_bwrap(tiny0), 0.5, true, "x");
+	n++;
+	snprintf(v[n].what, sizeof v[n].what, "sandbox: fx_spawn with the parent at %s vs 0 GiB",
+	         nsbig ? bench_mem_label(nsbig->mem_gib, mem, sizeof mem) : "16 GiB");
+	verdict(&v[n], ratio_of(nsbig, tiny0, "fx_sandbox"), 1.10, true, "x");
+	n++;
+
 	/* The POSIX layer against glibc's posix_spawn, cell by cell. */
 	snprintf(v[n].what, sizeof v[n].what,
 	         "tiny: fx_posix_spawn median vs glibc posix_spawn");
@@ -781,6 +838,7 @@ void bench_print_targets(void)
 	       opt.quick ? "; --quick: too few samples to mean anything" : "");
 	for (size_t i = 0; i < n; i++)
 		printf("  %-4s %-66s %s\n", verdict_word(&v[i]), v[i].what, v[i].value);
+	print_sandbox_line();
 }
 
 /* ---- output ------------------------------------------------------ */

@@ -27,7 +27,7 @@
 extern char **environ;
 
 static int devnull_r = -1, devnull_w = -1;
-static fx_attr *typical_attr, *userns_attr;
+static fx_attr *typical_attr, *userns_attr, *sandbox_attr;
 
 /*
  * The posix_spawn objects, glibc's and ours, built once by
@@ -271,14 +271,14 @@ static int run_posix_spawn_closefrom(const struct target *t, struct spawn_ctx *c
 
 /* ---- forkexec ---------------------------------------------------- */
 
-static int fx_run_attr(const struct target *t, const fx_attr *attr,
+static int fx_run_path(const char *path, char *const argv[], const fx_attr *attr,
                        struct spawn_ctx *ctx)
 {
 	fx_proc *p;
 	fx_error err;
 	int st, r;
 
-	r = fx_spawn(&p, t->path, t->argv, attr, &err);
+	r = fx_spawn(&p, path, argv, attr, &err);
 	if (r < 0) {
 		char msg[320];
 
@@ -293,6 +293,12 @@ static int fx_run_attr(const struct target *t, const fx_attr *attr,
 		return r;
 	}
 	return st;
+}
+
+static int fx_run_attr(const struct target *t, const fx_attr *attr,
+                       struct spawn_ctx *ctx)
+{
+	return fx_run_path(t->path, t->argv, attr, ctx);
 }
 
 /* Defaults: other descriptors closed, caught signals reset. */
@@ -333,6 +339,51 @@ static int run_fx_posix_spawn_typical(const struct target *t, struct spawn_ctx *
 static int run_fx_posix_spawn_closefrom(const struct target *t, struct spawn_ctx *ctx)
 {
 	return ps_run(fx_posix_spawn, "fx_posix_spawn", t, &fx_closefrom_fa, NULL, ctx);
+}
+
+/*
+ * A sandbox as bubblewrap makes one, with the same options both ways:
+ * new user (root mapped), mount and pid namespaces, /usr read-only, the
+ * /bin, /lib and /lib64 links, a tmpfs /tmp, /proc and the minimal /dev;
+ * then /usr/bin/true, whatever the cell's target (only /usr is in the
+ * view).  fx_sandbox is one fx_spawn; bwrap_sandbox is a posix_spawn of
+ * bwrap, which builds the view in a process of its own.
+ */
+#define SANDBOX_TRUE "/usr/bin/true"
+#define BWRAP "/usr/bin/bwrap"
+
+static int run_fx_sandbox(const struct target *t, struct spawn_ctx *ctx)
+{
+	static char *const argv[] = { "true", NULL };
+
+	return fx_run_path(SANDBOX_TRUE, argv, sandbox_attr, ctx);
+}
+
+static int run_bwrap_sandbox(const struct target *t, struct spawn_ctx *ctx)
+{
+	static char *const argv[] = {
+		"bwrap", "--unshare-user", "--uid", "0", "--gid", "0", "--unshare-pid",
+		"--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin",
+		"--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
+		"--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev", SANDBOX_TRUE, NULL,
+	};
+	pid_t pid;
+	int e = posix_spawn(&pid, BWRAP, NULL, NULL, argv, environ);
+
+	if (e) {
+		snprintf(ctx->why, sizeof ctx->why, "posix_spawn of bwrap: %s", strerror(e));
+		return -e;
+	}
+	return reap(pid, ctx);
+}
+
+static const char *userns_unavailable(void);
+
+static const char *bwrap_unavailable(void)
+{
+	if (access(BWRAP, X_OK) != 0)
+		return "bwrap is not installed (.ci/install-deps: bubblewrap)";
+	return userns_unavailable();
 }
 
 /*
@@ -388,6 +439,10 @@ const struct strategy bench_strategies[] = {
 	  userns_unavailable, false, false, true },
 	{ "fork_userns", "fork+unshare(user)+maps+execve", run_fork_userns,
 	  userns_unavailable, false, true, true },
+	{ "fx_sandbox", "fx_spawn, bwrap-style sandbox of /usr/bin/true", run_fx_sandbox,
+	  userns_unavailable, false, false, true },
+	{ "bwrap_sandbox", "posix_spawn of bwrap, the same sandbox", run_bwrap_sandbox,
+	  bwrap_unavailable, false, false, true },
 };
 const size_t bench_nstrategies = sizeof bench_strategies / sizeof bench_strategies[0];
 
@@ -424,6 +479,20 @@ int bench_strategies_init(void)
 	    (r = fx_attr_set_root_maps(userns_attr)) < 0) {
 		fprintf(stderr, "fxbench: building the user namespace attributes: %s\n",
 		        strerror(-r));
+		return -1;
+	}
+	if ((r = fx_attr_new(&sandbox_attr)) < 0 ||
+	    (r = fx_attr_set_namespaces(sandbox_attr, CLONE_NEWUSER | CLONE_NEWNS |
+	                                              CLONE_NEWPID)) < 0 ||
+	    (r = fx_attr_set_root_maps(sandbox_attr)) < 0 ||
+	    (r = fx_attr_add_mount(sandbox_attr, FX_MOUNT_RO_BIND, "/usr", "/usr")) < 0 ||
+	    (r = fx_attr_add_mount(sandbox_attr, FX_MOUNT_SYMLINK, "usr/bin", "/bin")) < 0 ||
+	    (r = fx_attr_add_mount(sandbox_attr, FX_MOUNT_SYMLINK, "usr/lib", "/lib")) < 0 ||
+	    (r = fx_attr_add_mount(sandbox_attr, FX_MOUNT_SYMLINK, "usr/lib64", "/lib64")) < 0 ||
+	    (r = fx_attr_add_tmpfs(sandbox_attr, "/tmp", 0, 01777)) < 0 ||
+	    (r = fx_attr_add_mount(sandbox_attr, FX_MOUNT_PROC, NULL, "/proc")) < 0 ||
+	    (r = fx_attr_add_mount(sandbox_attr, FX_MOUNT_DEV, NULL, "/dev")) < 0) {
+		fprintf(stderr, "fxbench: building the sandbox attributes: %s\n", strerror(-r));
 		return -1;
 	}
 	snprintf(uid_map_text, sizeof uid_map_text, "0 %u 1", (unsigned)geteuid());

@@ -16,7 +16,9 @@
  *     cgroup (fork backend only: the clone starts the child in it)
  *     namespaces (made by the clone itself where it can), then waiting
  *       for the parent to write the uid and gid maps, then a new mount
- *       namespace's propagation (private unless asked otherwise)
+ *       namespace's propagation (private unless asked otherwise);
+ *       joining another process's namespaces; the filesystem view and
+ *       the hostname
  *     chroot
  *     while still privileged: hard rlimits raised, nice, scheduling
  *       policy, CPU affinity, bounding set
@@ -25,7 +27,9 @@
  *     rlimits (the exact values: a low RLIMIT_NOFILE cannot get in the
  *       way of the descriptor shuffle), umask, no_new_privs
  *     signal mask, ptrace
- *     seccomp filter (last: it cannot break the spawn itself)
+ *     landlock (with no_new_privs)
+ *     seccomp filters, raw and by name (last: they cannot break the
+ *       spawn itself)
  *     execve
  *
  * So a root parent can give an ordinary-user child a higher hard limit
@@ -258,6 +262,170 @@ FX_EXTERN int fx_attr_set_cpus(fx_attr *attr, size_t setsize, const void *cpus);
  * the spawn fails with FX_STEP_SECCOMP and EACCES.  prog NULL: none.
  */
 FX_EXTERN int fx_attr_set_seccomp(fx_attr *attr, const struct sock_fprog *prog);
+
+/*
+ * seccomp by system call name, without writing BPF: with FX_SECCOMP_DENY
+ * the calls named get `action` and every other call runs; with
+ * FX_SECCOMP_ALLOW only the calls named run (and execve, so that the
+ * child reaches its program) and every other gets `action`.  action: a
+ * positive errno the call then returns (1 to 4095; 0: EPERM), or
+ * FX_SECCOMP_KILL to kill the process (SIGSYS).  exit and exit_group
+ * are never filtered: a process can always end.
+ *
+ * The names are those of the kernel headers of the architecture the
+ * library was built for ("openat", "uname"); -ENOENT for a name it has
+ * not (fx_syscall_number says which).  The program is compiled now,
+ * in the caller, for that architecture: a call made under another ABI
+ * (i386's int 0x80 on x86_64, arm32 on arm64) kills the process, and on
+ * x86_64 every x32 call (its number carries __X32_SYSCALL_BIT) gets
+ * `action`, so that no x32 twin of a denied call gets through.  Installed as the child's last step, like the raw
+ * program (both may be given: the kernel runs both and the stricter
+ * answer wins), with the same need for no_new_privs or CAP_SYS_ADMIN.
+ * names NULL (n 0): none.  -EINVAL for another mode or action, -E2BIG
+ * past 4096 instructions (about 3800 distinct calls), -ENOTSUP where the
+ * library knows no seccomp architecture constant (x32, mips, ...).
+ */
+enum fx_seccomp_mode {
+	FX_SECCOMP_DENY = 1,    /* the names get the action, the rest runs */
+	FX_SECCOMP_ALLOW = 2    /* the names run, the rest gets the action */
+};
+#define FX_SECCOMP_KILL (-1)    /* action: kill the process (SECCOMP_RET_KILL_PROCESS) */
+FX_EXTERN int fx_attr_set_seccomp_names(fx_attr *attr, int mode, const char *const names[],
+                                        size_t n, int action);
+
+/*
+ * This architecture's number of system call `name` (as <asm/unistd.h>
+ * spells it without __NR_), or -ENOENT; and the name of number `nr`, or
+ * NULL (a static string).  Names the library was built with.
+ */
+FX_EXTERN int fx_syscall_number(const char *name);
+FX_EXTERN const char *fx_syscall_name(int nr);
+
+/* ------------------------------------------------------------------ */
+/* The filesystem view                                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Mount operations in bubblewrap's vocabulary, carried out by the child
+ * in the order added, with raw system calls, after its new namespaces
+ * (CLONE_NEWNS is required, -EINVAL at the spawn otherwise; with
+ * CLONE_NEWUSER this works unprivileged).  With any of them the child's
+ * root is a new empty tmpfs holding only what the operations put there,
+ * entered with pivot_root, the old root detached, propagation made
+ * slave first so that nothing goes back out.  Sources are paths of the
+ * caller's root (absolute), destinations paths of the new root
+ * (absolute; their parents are made as needed):
+ *
+ *   FX_MOUNT_BIND        src on dest, recursively
+ *   FX_MOUNT_RO_BIND     the same, then read-only (the top mount)
+ *   FX_MOUNT_DEV_BIND    a bind that keeps devices usable
+ *   FX_MOUNT_TMPFS       a tmpfs (fx_attr_add_tmpfs: its size and mode)
+ *   FX_MOUNT_PROC        a proc (needs a new pid namespace unprivileged)
+ *   FX_MOUNT_DEV         a minimal /dev: null, zero, full, random,
+ *                        urandom, tty (bound from the host's), a private
+ *                        devpts with ptmx, shm, and the fd, stdin,
+ *                        stdout and stderr links
+ *   FX_MOUNT_MQUEUE      an mqueue (needs a new ipc namespace)
+ *   FX_MOUNT_DIR         a directory
+ *   FX_MOUNT_SYMLINK     a symbolic link dest -> src (src any text)
+ *   FX_MOUNT_REMOUNT_RO  the mount at dest read-only
+ *
+ * -EINVAL for a relative path or another kind.  A failing operation is
+ * FX_STEP_MOUNT with its index, and fx_strerror names it: `ro-bind
+ * "/nope" -> "/x": No such file or directory`; it all happens in the
+ * child's mount namespace, so nothing is left behind.
+ * fx_attr_set_hostname: the child's hostname, in its new uts namespace
+ * (CLONE_NEWUTS required); NULL: unchanged.
+ */
+enum fx_mount_kind {
+	FX_MOUNT_BIND = 1, FX_MOUNT_RO_BIND, FX_MOUNT_DEV_BIND, FX_MOUNT_TMPFS,
+	FX_MOUNT_PROC, FX_MOUNT_DEV, FX_MOUNT_MQUEUE, FX_MOUNT_DIR, FX_MOUNT_SYMLINK,
+	FX_MOUNT_REMOUNT_RO
+};
+FX_EXTERN int fx_attr_add_mount(fx_attr *attr, int kind, const char *src, const char *dest);
+FX_EXTERN int fx_attr_add_tmpfs(fx_attr *attr, const char *dest, unsigned long size,
+                                mode_t mode);
+FX_EXTERN int fx_attr_set_hostname(fx_attr *attr, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Joining a running process's namespaces                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The child enters these namespaces (CLONE_NEW* of fx_attr_set_namespaces)
+ * of a running process, as nsenter(1) does: by its pidfd (borrowed: it
+ * must stay open until the spawn; fx_proc_pidfd of a child of ours will
+ * do) or by its pid (a pidfd opened at each spawn).  flags 0: none (the
+ * default).  -EINVAL for another bit, -EBADF for a negative pidfd.
+ *
+ * The child makes one setns(pidfd, flags) call (Linux 5.8), after its
+ * own new namespaces (a kind both joined and new fails the spawn with
+ * -EINVAL) and the wait for their maps, before chroot and the switch of
+ * ids, so while it still holds the caller's privileges (inside a new
+ * user namespace: that namespace's); the kernel enters the user
+ * namespace first.  A pid
+ * namespace is special: setns gives it to the caller's later children
+ * only, so with CLONE_NEWPID the spawn runs on a short-lived helper
+ * thread of the caller that joins the pid namespace and clones the
+ * child, born in it (one thread creation more per spawn; together with
+ * a parent-death signal, which would fire when that thread ends, it is
+ * refused with -EINVAL).  CLONE_NEWTIME: the kernel lets only a process
+ * that shares its memory with no other join a time namespace, which the
+ * clone backend's child does (the spawn fails with FX_STEP_JOIN and
+ * EUSERS): use FX_BACKEND_FORK for it.  Failures are FX_STEP_JOIN.
+ */
+FX_EXTERN int fx_attr_join_namespaces_fd(fx_attr *attr, int pidfd, unsigned long flags);
+FX_EXTERN int fx_attr_join_namespaces_pid(fx_attr *attr, pid_t pid, unsigned long flags);
+
+/* ------------------------------------------------------------------ */
+/* Landlock                                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Landlock (Linux 5.13): the child's program may reach only the paths
+ * given, and bind or connect only the TCP ports given, an unprivileged
+ * restriction that needs no namespace.
+ *
+ * fx_attr_add_landlock_path: FX_LANDLOCK_RO (read files, list
+ * directories, execute) or FX_LANDLOCK_RW (every right of the kernel's
+ * Landlock ABI) on path and everything beneath it.  Once a path rule (or
+ * FX_LANDLOCK_FS) is given, every other path is out of reach.
+ * fx_attr_add_landlock_port: FX_LANDLOCK_BIND or FX_LANDLOCK_CONNECT on
+ * TCP port 0 to 65535 (ABI 4, Linux 6.7); once one is given, binding
+ * (connecting) to any other port is refused.  Both repeatable; the
+ * paths are copied, -EINVAL for an empty one, a bad access or a port
+ * past 65535.
+ *
+ * At each spawn the parent makes the ruleset: it opens each path
+ * (O_PATH) in its own view of the file system, before the child exists,
+ * so a chroot or new mount namespace of the child changes nothing of
+ * which files a rule names.  The child sets no_new_privs (landlock
+ * requires it) and calls landlock_restrict_self as its last step before
+ * the seccomp filters and execve.  Best effort by default: rights the
+ * kernel's ABI lacks are neither handled nor granted (ports before ABI
+ * 4: no port restriction).  With FX_LANDLOCK_STRICT
+ * (fx_attr_set_landlock_flags) the spawn fails instead when the kernel
+ * cannot enforce every right the library handles for the rules given
+ * (file rights: ABI 5, ports: ABI 4).  A kernel without Landlock fails
+ * the spawn with -EOPNOTSUPP.  Failures are step FX_STEP_LANDLOCK,
+ * naming the path (`landlock "/nope": No such file or directory`).
+ *
+ * fx_landlock_abi: the kernel's Landlock ABI version, or -EOPNOTSUPP.
+ */
+enum fx_landlock_access {
+	FX_LANDLOCK_RO = 1,     /* read, list, execute */
+	FX_LANDLOCK_RW = 2      /* everything */
+};
+enum fx_landlock_port {
+	FX_LANDLOCK_BIND = 1,
+	FX_LANDLOCK_CONNECT = 2
+};
+#define FX_LANDLOCK_STRICT (1u << 0) /* fail the spawn rather than enforce less */
+#define FX_LANDLOCK_FS     (1u << 1) /* restrict paths even with no path rule: none reachable */
+FX_EXTERN int fx_attr_add_landlock_path(fx_attr *attr, const char *path, int access);
+FX_EXTERN int fx_attr_add_landlock_port(fx_attr *attr, unsigned port, int how);
+FX_EXTERN int fx_attr_set_landlock_flags(fx_attr *attr, unsigned flags);
+FX_EXTERN int fx_landlock_abi(void);
 
 #ifdef __cplusplus
 }

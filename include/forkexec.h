@@ -146,6 +146,9 @@ enum fx_step {
 	FX_STEP_IOPRIO,        /* child: ioprio_set (forkexec-linux.h) */
 	FX_STEP_SECUREBITS,    /* child: PR_SET_SECUREBITS (forkexec-linux.h) */
 	FX_STEP_TIME_OFFSETS,  /* child: writing its new time namespace's offsets (forkexec-linux.h) */
+	FX_STEP_LANDLOCK,      /* parent: the landlock ruleset (index: the rule); child: restricting itself */
+	FX_STEP_JOIN,          /* joining a running process's namespaces (setns); index = pid */
+	FX_STEP_MOUNT,         /* the filesystem view: an operation (index: which) or its frame (-1) */
 	FX_STEP_COUNT_         /* not a step: one past the last */
 };
 

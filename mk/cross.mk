@@ -30,7 +30,8 @@
 #     cross compiler (purity_rules_catch_bad_objects), attributes, the report
 #     channel, every limits_* test (rlimits through prlimit64's 64-bit
 #     values on 32-bit machines, umask, nice, scheduling, affinity,
-#     capabilities), the process handle but proc_exit_codes, atfork, and
+#     capabilities), seccomp by name (each architecture's own table
+#     and filter), the process handle but proc_exit_codes, atfork, and
 #     a few posix_spawn file actions and errors.  Left out: fxrun_*,
 #     io_*, ns_*, fdmap_random_*, fdmap_keep_fds_*, proc_exit_codes, the
 #     other posix_* tests and purity_trace_* (strace cannot see a qemu
@@ -49,7 +50,7 @@ CROSS_PREFIX_ppc64el := powerpc64le-linux-gnu-
 CROSS_PREFIX_s390x   := s390x-linux-gnu-
 CROSS_BUILD := $(BUILD)/cross
 CROSS_ONLY  ?= spawn_* errors_[!r]* fdmap_fixed_* purity_child_object_* purity_rules_* attr_* \
-               channel_* limits_* proc_[!e]* atfork_* \
+               channel_* limits_* seccomp_* proc_[!e]* atfork_* \
                posix_fa_open_cloexec_kept posix_fa_closefrom posix_fa_dup2_same_fd_clears_cloexec \
                posix_err_open_eacces posix_err_dup2 posix_setsigmask
 

@@ -123,6 +123,24 @@ else
 	[ "$(hostname)" != sandbox ] || not_ok "userns-sandbox" "the host's name changed"
 fi
 
+# The bubblewrap-style sandbox: the root holds exactly the view, the
+# hostname is its own, /tmp writable, one network interface (lo).
+run sandbox /bin/sh -c 'ls /; hostname; echo x > /tmp/y && cat /tmp/y; grep -c : /proc/net/dev'
+if [ "$rc" = 127 ] && [ "$(id -u)" != 0 ] && grep -q 'Operation not permitted\|Permission denied' "$tmp/err"; then
+	skipped "sandbox" "no unprivileged user namespaces here"
+else
+	check "sandbox: the view, hostname, tmp, no network" 0 'bin\|dev\|lib\|lib64\|proc\|tmp\|usr\|sandbox\|x\|1\|'
+fi
+
+# uname(1) cannot get the system's name; the same command without the
+# filter can; a name the architecture has not is refused.
+run seccomp-deny getcwd,uname uname -s
+check "seccomp-deny: uname refused" 1 '' 'uname: cannot get system name: Operation not permitted\|'
+run seccomp-deny getcwd uname -s
+check "seccomp-deny: other calls run" 0 'Linux\|'
+run seccomp-deny no_such_call true
+check "seccomp-deny: unknown name" 1 '' 'seccomp-deny: no_such_call: No such file or directory\|'
+
 printf 'line 1\nline 2\n' >"$tmp/in"
 run posix-spawn "$tmp/in" "$tmp/posix-out" sh -c 'cat; echo err >&2; exit 5'
 check "posix-spawn: file actions" 5 'pid [0-9]+ exited with code 5\|'

@@ -246,6 +246,16 @@ static long run_op(struct child *c, const struct fx__plan *plan, const struct fx
 	case FX__OP_UMASK:
 	case FX__OP_NO_NEW_PRIVS:
 	case FX__OP_SECCOMP:
+	case FX__OP_LANDLOCK:
+	case FX__OP_JOIN:
+	case FX__OP_MOUNT:
+	case FX__OP_MKDIR:
+	case FX__OP_MKFILE:
+	case FX__OP_SYMLINK:
+	case FX__OP_PIVOT:
+	case FX__OP_UMOUNT:
+	case FX__OP_REMOUNT_RO:
+	case FX__OP_SETHOSTNAME:
 		return 0;
 	}
 	violation("unknown op kind %u", op->kind);
@@ -263,7 +273,7 @@ static int is_fd_op(unsigned kind)
  * touched (the handshake's pipe must still be where the parent left
  * it); the exact rlimits after the last (a low RLIMIT_NOFILE would
  * forbid the shuffle's fds); setuid between the raise of hard limits
- * and the ambient capabilities.
+ * and the ambient capabilities; the seccomp filters last.
  */
 static void check_containment_order(const struct fx__plan *plan)
 {
@@ -280,7 +290,11 @@ static void check_containment_order(const struct fx__plan *plan)
 	}
 	for (size_t i = 0; i < plan->child.nops; i++) {
 		unsigned k = plan->child.ops[i].kind;
-		if ((k == FX__OP_UNSHARE || k == FX__OP_WAIT_PARENT) && i > first_fd)
+		/* The view too: the parent's fds are still where it left
+		 * them, and the pivots must precede chroot and chdir. */
+		if ((k == FX__OP_UNSHARE || k == FX__OP_WAIT_PARENT || k == FX__OP_JOIN ||
+		     k == FX__OP_MOUNT || k == FX__OP_PIVOT || k == FX__OP_MKFILE) &&
+		    i > first_fd)
 			violation("op %zu (namespaces) after the first fd op %zu", i, first_fd);
 		if (k == FX__OP_RLIMIT && first_fd < plan->child.nops && i < last_fd)
 			violation("op %zu (rlimit) before the last fd op %zu", i, last_fd);
@@ -288,6 +302,17 @@ static void check_containment_order(const struct fx__plan *plan)
 			violation("op %zu (privileged) after setuid at %zu", i, setuid_at);
 		if (k == FX__OP_AMBIENT && setuid_at < plan->child.nops && i < setuid_at)
 			violation("op %zu (ambient) before setuid at %zu", i, setuid_at);
+		/* A filter may refuse what any later step calls: only more
+		 * filters and execve follow one. */
+		if (k == FX__OP_SECCOMP && i + 1 < plan->nops &&
+		    plan->ops[i + 1].kind != FX__OP_SECCOMP && plan->ops[i + 1].kind != FX__OP_EXEC)
+			violation("op %zu (seccomp) followed by op kind %u", i,
+			          plan->ops[i + 1].kind);
+		/* landlock: after no_new_privs, before the filters and execve. */
+		if (k == FX__OP_LANDLOCK &&
+		    (i == 0 || plan->ops[i - 1].kind != FX__OP_NO_NEW_PRIVS ||
+		     (plan->ops[i + 1].kind != FX__OP_SECCOMP && plan->ops[i + 1].kind != FX__OP_EXEC)))
+			violation("op %zu (landlock) out of place", i);
 	}
 	if (plan->child.nops == 0 || plan->child.ops[plan->child.nops - 1].kind != FX__OP_EXEC)
 		violation("the plan does not end with execve");
@@ -347,6 +372,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)fx_attr_set_uid(attr, 1000);
 	if (lx & 64)
 		(void)fx_attr_set_ambient_caps(attr, FX_CAP(10));
+	if (lx & 512) {
+		/* A view (needs the mount namespace of lx & 1). */
+		(void)fx_attr_add_mount(attr, FX_MOUNT_RO_BIND, "/usr", "/usr");
+		(void)fx_attr_add_mount(attr, FX_MOUNT_DEV, NULL, "/dev");
+		(void)fx_attr_add_tmpfs(attr, "/tmp/a/b", 4096, 0700);
+		(void)fx_attr_add_mount(attr, FX_MOUNT_SYMLINK, "usr/lib", "/lib");
+	}
+	if (lx & 128) {
+		static const char *const names[] = { "uname", "getcwd" };
+
+		(void)fx_attr_set_seccomp_names(attr, (lx & 256) ? FX_SECCOMP_ALLOW : FX_SECCOMP_DENY,
+		                                names, 2, 0);
+	}
 
 	unsigned nmaps = take(&in) % (MAXMAPS + 1);
 	for (unsigned i = 0; i < nmaps; i++) {

@@ -5,7 +5,9 @@
  *
  *     fxprobe [--report-fd=N] [--no-report] [--exit=CODE] [--kill=SIG]
  *             [--sleep-ms=N] [--wait-stdin] [--pump=N] [--spew=N]
- *             [--try-syscall=NAME] [--clocks] [--] [ARG...]
+ *             [--try-syscall=NAME] [--try-open=PATH] [--try-create=PATH]
+ *             [--try-bind=PORT] [--try-connect=PORT] [--try-ls=DIR]
+ *             [--clocks] [--] [ARG...]
  *
  * It writes `key=value` lines to the report fd (default 1), closes it, then
  * optionally reads stdin to EOF, sleeps, and finally raises SIG or exits
@@ -38,8 +40,10 @@
  *   sched.policy (SCHED_RESET_ON_FORK masked off),
  *   sched.reset_on_fork (0/1), sched.priority;
  *   cpus           the affinity mask in the kernel's list syntax ("0-3,6");
- *   seccomp        the Seccomp field of /proc/self/status (0, 1 or 2).
- * --try-syscall=NAME (getppid, uname, getcwd, chdir, umask) makes that one
+ *   seccomp        the Seccomp field of /proc/self/status (0, 1 or 2);
+ *   hostname       /proc/sys/kernel/hostname (the uts namespace's name).
+ * --try-syscall=NAME (getppid, uname, getcwd, chdir, umask; on x86_64
+ * x32_uname, uname's x32 number) makes that one
  * call with syscall(2) after everything else is read and adds try.NAME,
  * 0 on success or the errno (a positive decimal number) on failure.
  *
@@ -59,7 +63,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #if !defined(__APPLE__)
@@ -288,7 +295,7 @@ static void put_env(void)
 /* The calls --try-syscall=NAME can make, on Linux through syscall(2)
  * and on Darwin through libSystem (put_try below, per system). */
 static const char *const try_names[] = {
-	"getppid", "uname", "getcwd", "chdir", "umask",
+	"getppid", "uname", "getcwd", "chdir", "umask", "x32_uname",
 };
 
 static int try_known(const char *name)
@@ -835,6 +842,8 @@ static void put_containment(void)
 	put_file_words("uid_map", "/proc/self/uid_map");
 	put_file_words("gid_map", "/proc/self/gid_map");
 	put_file_words("setgroups", "/proc/self/setgroups");
+	/* From /proc, not uname(2), which the seccomp tests deny (or kill). */
+	put_file_words("hostname", "/proc/sys/kernel/hostname");
 	put_cgroup();
 	put_rlimits();
 	put_sched();
@@ -862,6 +871,12 @@ static long try_syscall(const char *name)
 		return syscall(SYS_chdir, "/");
 	if (strcmp(name, "umask") == 0)
 		return syscall(SYS_umask, 022);
+#if defined(__x86_64__) && !defined(__ILP32__)
+	/* uname under the x32 ABI: the same call with __X32_SYSCALL_BIT
+	 * (a kernel without x32 says ENOSYS, unless a filter answers). */
+	if (strcmp(name, "x32_uname") == 0)
+		return syscall(SYS_uname | 0x40000000L, &uts);
+#endif
 	errno = EINVAL;
 	return -1;
 }
@@ -902,6 +917,82 @@ static void put_clocks(void)
 	else
 #endif
 		put("clock.boottime", "?");
+}
+
+/*
+ * --try-open=PATH, --try-create=PATH, --try-bind=PORT, --try-connect=PORT,
+ * for the landlock tests: the one action, reported as try.open,
+ * try.create, try.bind, try.connect: 0 or the errno.  A created file is
+ * left for the test to see; a connection is closed at once.  And
+ * --try-ls=DIR, for the view tests: try.ls, the names in DIR (but . and
+ * ..), sorted, comma-separated, or the errno.
+ */
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void put_ls(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char *names[256], list[8192];
+	size_t n = 0, len = 0;
+
+	if (!d) {
+		putf("try.ls", "%d", errno);
+		return;
+	}
+	while ((e = readdir(d)) && n < 256)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			names[n++] = strdup(e->d_name);
+	closedir(d);
+	qsort(names, n, sizeof names[0], by_name);
+	list[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		len += (size_t)snprintf(list + len, len < sizeof list ? sizeof list - len : 0, "%s%s",
+		                        i ? "," : "", names[i]);
+		free(names[i]);
+	}
+	put("try.ls", list);
+}
+
+static void put_try_action(const char *what, const char *arg)
+{
+	char key[32];
+	int fd = -1, rc = -1;
+
+	snprintf(key, sizeof key, "try.%s", what);
+	errno = 0;
+	if (strcmp(what, "ls") == 0) {
+		put_ls(arg);
+		return;
+	}
+	if (strcmp(what, "open") == 0) {
+		fd = open(arg, O_RDONLY | O_CLOEXEC);
+		rc = fd;
+	} else if (strcmp(what, "create") == 0) {
+		fd = open(arg, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		rc = fd;
+	} else {
+		struct sockaddr_in sin;
+
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons((uint16_t)atoi(arg));
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0)
+			rc = strcmp(what, "bind") == 0
+			     ? bind(fd, (struct sockaddr *)&sin, sizeof sin)
+			     : connect(fd, (struct sockaddr *)&sin, sizeof sin);
+	}
+	if (rc < 0)
+		putf(key, "%d", errno);
+	else
+		put(key, "0");
+	if (fd >= 0)
+		close(fd);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1008,6 +1099,7 @@ int main(int argc, char **argv)
 	long sleep_ms = 0;
 	long long pump_bytes = -1, spew_bytes = -1;
 	const char *try_name = NULL;
+	const char *try_what = NULL, *try_arg = NULL;
 	char cwd[PATH_MAX];
 
 	for (int i = 1; i < argc; i++) {
@@ -1033,6 +1125,16 @@ int main(int argc, char **argv)
 			spew_bytes = number(a, a + 7, 0, LONG_MAX);
 		else if (strncmp(a, "--try-syscall=", 14) == 0)
 			try_name = a + 14;
+		else if (strncmp(a, "--try-open=", 11) == 0)
+			try_what = "open", try_arg = a + 11;
+		else if (strncmp(a, "--try-create=", 13) == 0)
+			try_what = "create", try_arg = a + 13;
+		else if (strncmp(a, "--try-bind=", 11) == 0)
+			try_what = "bind", try_arg = a + 11;
+		else if (strncmp(a, "--try-connect=", 14) == 0)
+			try_what = "connect", try_arg = a + 14;
+		else if (strncmp(a, "--try-ls=", 9) == 0)
+			try_what = "ls", try_arg = a + 9;
 		else
 			break; /* "--" or the first argument */
 	}
@@ -1067,6 +1169,8 @@ int main(int argc, char **argv)
 		put_clocks();
 	if (try_name)
 		put_try(try_name);
+	if (try_what)
+		put_try_action(try_what, try_arg);
 	write_report(report_fd);
 
 act:

@@ -55,8 +55,9 @@
  *   contain  every step of forkexec-linux.h: a user namespace with maps
  *         (the child waits for them) and four more, pdeathsig, rlimit,
  *         nice, scheduling policy, affinity, bounding set, ambient
- *         capabilities, umask, no_new_privs and an allow-all seccomp
- *         filter, then /bin/true
+ *         capabilities, umask, no_new_privs, an allow-all seccomp
+ *         filter, one by name, (where the kernel has it) landlock, a
+ *         filesystem view and a hostname, then /bin/true
  * Exit status: 0 when the spawn did what the scenario expects, else 1.
  */
 /*
@@ -130,6 +131,21 @@ static int contain_scenario(fx_attr *attr)
 	    fx_attr_set_umask(attr, 077) < 0 ||
 	    fx_attr_set_no_new_privs(attr, 1) < 0 ||
 	    fx_attr_set_seccomp(attr, &prog) < 0)
+		return -1;
+	/* The sandbox steps where this build and kernel have them: a
+	 * filter by name, and landlock (everything readable). */
+	{
+		static const char *const deny[] = { "reboot" };
+
+		if (fx_syscall_number("reboot") >= 0 &&
+		    fx_attr_set_seccomp_names(attr, FX_SECCOMP_DENY, deny, 1, 0) < 0)
+			return -1;
+	}
+	if (fx_landlock_abi() > 0 && fx_attr_add_landlock_path(attr, "/", FX_LANDLOCK_RO) < 0)
+		return -1;
+	/* A filesystem view: the whole root again, read-only, and a tmpfs. */
+	if (fx_attr_add_mount(attr, FX_MOUNT_RO_BIND, "/", "/") < 0 ||
+	    fx_attr_add_tmpfs(attr, "/tmp", 0, 01777) < 0 || fx_attr_set_hostname(attr, "pure") < 0)
 		return -1;
 	return 0;
 }
@@ -935,7 +951,8 @@ static const char *const allowed_syscalls[] = {
 	"execve", "getdents64", "openat", "umask", "prlimit64",
 	"setpriority", "kill", "getpgid", "setresuid", "setresgid",
 	"unshare", "mount", "read", "sched_setscheduler", "sched_setparam",
-	"capget", "capset", "sched_setaffinity", "seccomp", "ioprio_set",
+	"capget", "capset", "sched_setaffinity", "seccomp", "ioprio_set", "landlock_restrict_self",
+	"mkdirat", "symlinkat", "pivot_root", "umount2", "sethostname",
 	/* The same calls with 32-bit ids on i386 and arm, as strace names
 	 * them there (seen when the i386 suite runs natively). */
 	"setgroups32", "setgid32", "setuid32", "setresuid32", "setresgid32",

@@ -59,13 +59,19 @@ enum opt_id {
 	OPT_SPLIT, OPT_DEFAULT_SIGNAL, OPT_IGNORE_SIGNAL, OPT_BLOCK_SIGNAL,
 	OPT_NICENESS, OPT_DEBUG, OPT_PRESERVE_ENV, OPT_RESET_ENV,
 	OPT_RESET_ON_FORK, OPT_IONICE, OPT_NO_WAIT, OPT_KILL_CHILD, OPT_STEAL_CTTY,
-	OPT_DUMP, OPT_SECUREBITS, OPT_MONOTONIC, OPT_BOOTTIME
+	OPT_DUMP, OPT_SECUREBITS, OPT_MONOTONIC, OPT_BOOTTIME,
+	OPT_SECCOMP_DENY, OPT_SECCOMP_ALLOW, OPT_LANDLOCK_RO, OPT_LANDLOCK_RW,
+	OPT_LANDLOCK_BIND, OPT_LANDLOCK_CONNECT, OPT_LANDLOCK_STRICT, OPT_JOIN, OPT_JOIN_NS,
+	OPT_HOSTNAME,
+	/* The view, in the order of enum fxrun_view_kind. */
+	OPT_VIEW_BIND, OPT_VIEW_RO_BIND, OPT_VIEW_DEV_BIND, OPT_VIEW_TMPFS, OPT_VIEW_PROC,
+	OPT_VIEW_DEV, OPT_VIEW_MQUEUE, OPT_VIEW_DIR, OPT_VIEW_SYMLINK, OPT_VIEW_REMOUNT_RO
 };
 
 struct opt_def {
 	const char *name;       /* long name, without "--" */
 	char short_name;        /* 0 if none */
-	int has_arg;            /* 0, 1, or 2: optional, only as --name=VALUE */
+	int has_arg;            /* 0, 1, 2: optional, only as --name=VALUE; 3: two (bubblewrap's --bind SRC DEST) */
 	int id;                 /* enum opt_id */
 	int env_only;           /* 1: allowed with no PROGRAM (env(1) prints) */
 };
@@ -139,6 +145,26 @@ static const struct opt_def opt_defs[] = {
 	{ "ionice",             0,   1, OPT_IONICE, 0 },
 	{ "cpus",               0,   1, OPT_CPUS, 0 },
 	{ "seccomp",            0,   1, OPT_SECCOMP, 0 },
+	{ "seccomp-deny",       0,   1, OPT_SECCOMP_DENY, 0 },
+	{ "seccomp-allow",      0,   1, OPT_SECCOMP_ALLOW, 0 },
+	{ "landlock-ro",        0,   1, OPT_LANDLOCK_RO, 0 },
+	{ "landlock-rw",        0,   1, OPT_LANDLOCK_RW, 0 },
+	{ "landlock-bind",      0,   1, OPT_LANDLOCK_BIND, 0 },
+	{ "landlock-connect",   0,   1, OPT_LANDLOCK_CONNECT, 0 },
+	{ "landlock-strict",    0,   0, OPT_LANDLOCK_STRICT, 0 },
+	{ "join",               0,   1, OPT_JOIN, 0 },
+	{ "join-ns",            0,   1, OPT_JOIN_NS, 0 },
+	{ "bind",               0,   3, OPT_VIEW_BIND, 0 },
+	{ "ro-bind",            0,   3, OPT_VIEW_RO_BIND, 0 },
+	{ "dev-bind",           0,   3, OPT_VIEW_DEV_BIND, 0 },
+	{ "tmpfs",              0,   1, OPT_VIEW_TMPFS, 0 },
+	{ "proc",               0,   1, OPT_VIEW_PROC, 0 },
+	{ "dev",                0,   1, OPT_VIEW_DEV, 0 },
+	{ "mqueue",             0,   1, OPT_VIEW_MQUEUE, 0 },
+	{ "dir",                0,   1, OPT_VIEW_DIR, 0 },
+	{ "symlink",            0,   3, OPT_VIEW_SYMLINK, 0 },
+	{ "remount-ro",         0,   1, OPT_VIEW_REMOUNT_RO, 0 },
+	{ "hostname",           0,   1, OPT_HOSTNAME, 0 },
 	{ "help",               'h', 0, OPT_HELP, 0 },
 	{ "version",            0,   0, OPT_VERSION, 0 },
 	{ "dry-run",            0,   0, OPT_DRY_RUN, 0 },
@@ -1192,6 +1218,78 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		 * with no_new_privs; bubblewrap sets it always, and so does fxrun. */
 		o->no_new_privs = 1;
 		break;
+	case OPT_SECCOMP_DENY:
+	case OPT_SECCOMP_ALLOW: {
+		int mode = d->id == OPT_SECCOMP_DENY ? FXRUN_SECCOMP_DENY : FXRUN_SECCOMP_ALLOW;
+
+		if (*arg == '\0' || *arg == ':')
+			return usage_error(errbuf, errlen, "empty list for '%s'", opt);
+		/* One list: the filter says what happens to every other call. */
+		if (o->seccomp_mode && o->seccomp_mode != mode)
+			return usage_error(errbuf, errlen,
+			                   "'--seccomp-deny' and '--seccomp-allow' exclude each other");
+		o->seccomp_mode = mode;
+		o->seccomp_list = arg;
+		o->no_new_privs = 1;
+		break;
+	}
+	case OPT_LANDLOCK_RO:
+	case OPT_LANDLOCK_RW:
+	case OPT_LANDLOCK_BIND:
+	case OPT_LANDLOCK_CONNECT:
+		if (*arg == '\0')
+			return usage_error(errbuf, errlen, "empty list for '%s'", opt);
+		o->landlock[o->n_landlock].kind =
+			d->id == OPT_LANDLOCK_RO ? FXRUN_LANDLOCK_RO :
+			d->id == OPT_LANDLOCK_RW ? FXRUN_LANDLOCK_RW :
+			d->id == OPT_LANDLOCK_BIND ? FXRUN_LANDLOCK_BIND : FXRUN_LANDLOCK_CONNECT;
+		o->landlock[o->n_landlock++].list = arg;
+		break;
+	case OPT_LANDLOCK_STRICT:
+		o->landlock_strict = 1;
+		break;
+	case OPT_VIEW_BIND:
+	case OPT_VIEW_RO_BIND:
+	case OPT_VIEW_DEV_BIND:
+	case OPT_VIEW_TMPFS:
+	case OPT_VIEW_PROC:
+	case OPT_VIEW_DEV:
+	case OPT_VIEW_MQUEUE:
+	case OPT_VIEW_DIR:
+	case OPT_VIEW_SYMLINK:
+	case OPT_VIEW_REMOUNT_RO:
+		/* The second argument of the two-argument ones was stored by
+		 * the caller in o->view_arg2. */
+		if (*arg == '\0' || (d->has_arg == 3 && *o->view_arg2 == '\0'))
+			return usage_error(errbuf, errlen, "empty path for '%s'", opt);
+		o->view[o->n_view].kind = FXRUN_VIEW_BIND + (d->id - OPT_VIEW_BIND);
+		o->view[o->n_view].src = d->has_arg == 3 ? arg : NULL;
+		o->view[o->n_view++].dest = d->has_arg == 3 ? o->view_arg2 : arg;
+		break;
+	case OPT_HOSTNAME:
+		if (*arg == '\0')
+			return usage_error(errbuf, errlen, "empty name for '%s'", opt);
+		o->hostname = arg;
+		break;
+	case OPT_JOIN:
+	case OPT_JOIN_NS: {
+		const char *colon = d->id == OPT_JOIN_NS ? strchr(arg, ':') : NULL;
+		char *end;
+		long pid;
+
+		errno = 0;
+		pid = strtol(arg, &end, 10);
+		if (errno || end == arg || pid < 1 || pid > INT32_MAX ||
+		    (d->id == OPT_JOIN ? *end != '\0' : end != colon))
+			return usage_error(errbuf, errlen, "invalid '%s %s': expected %s", opt, arg,
+			                   d->id == OPT_JOIN ? "a pid" : "PID:LIST");
+		o->join_pid = (int)pid;
+		o->join_flags = 0;
+		o->join_differing = d->id == OPT_JOIN;
+		if (colon)
+			return parse_unshare(opt, colon + 1, &o->join_flags, errbuf, errlen);
+		break;
+	}
 	case OPT_HELP:
 		o->action = FXRUN_HELP;
 		break;
@@ -1597,8 +1695,10 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 	o->gid_maps = calloc(cap < FXRUN_ID_MAP_MAX ? cap : FXRUN_ID_MAP_MAX,
 	                     sizeof *o->gid_maps);
 	o->rlimits = calloc(cap, sizeof *o->rlimits);
+	o->landlock = calloc(cap, sizeof *o->landlock);
+	o->view = calloc(cap, sizeof *o->view);
 	if (!o->env_ops || !o->fds || !o->uid_maps || !o->gid_maps ||
-	    !o->rlimits) {
+	    !o->rlimits || !o->landlock || !o->view) {
 		snprintf(errbuf, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -1632,6 +1732,13 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 				                   "unknown option '--%.*s'", (int)len, name);
 			if (d->has_arg == 2) {
 				arg = eq ? eq + 1 : NULL;
+			} else if (d->has_arg == 3) {
+				if (eq || i + 2 >= argc)
+					return usage_error(errbuf, errlen,
+					                   "option '--%s' needs two arguments",
+					                   d->name);
+				arg = argv[++i];
+				o->view_arg2 = argv[++i];
 			} else if (d->has_arg) {
 				if (eq)
 					arg = eq + 1;
@@ -1762,6 +1869,12 @@ void fxrun_opts_free(struct fxrun_opts *o)
 		free(o->owned[--o->n_owned]);
 	free(o->owned);
 	o->owned = NULL;
+	free(o->landlock);
+	o->landlock = NULL;
+	free(o->view);
+	o->view = NULL;
+	o->n_view = 0;
+	o->n_landlock = 0;
 	o->env_ops = NULL;
 	o->fds = NULL;
 	o->uid_maps = NULL;

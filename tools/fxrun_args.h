@@ -25,6 +25,30 @@ enum fxrun_action {
 
 /* One -e or -U, kept in command-line order: later ones win. */
 enum fxrun_env_kind { FXRUN_ENV_SET, FXRUN_ENV_UNSET };
+
+/* --seccomp-deny, --seccomp-allow (forkexec-linux.h's FX_SECCOMP_*). */
+enum fxrun_seccomp_mode { FXRUN_SECCOMP_DENY = 1, FXRUN_SECCOMP_ALLOW = 2 };
+
+/* A landlock option's comma-separated list, in command-line order. */
+enum fxrun_landlock_kind {
+	FXRUN_LANDLOCK_RO, FXRUN_LANDLOCK_RW, FXRUN_LANDLOCK_BIND, FXRUN_LANDLOCK_CONNECT
+};
+/* The filesystem view's options, in bubblewrap's words (forkexec-linux.h's
+ * FX_MOUNT_*, in the same order). */
+enum fxrun_view_kind {
+	FXRUN_VIEW_BIND = 1, FXRUN_VIEW_RO_BIND, FXRUN_VIEW_DEV_BIND, FXRUN_VIEW_TMPFS,
+	FXRUN_VIEW_PROC, FXRUN_VIEW_DEV, FXRUN_VIEW_MQUEUE, FXRUN_VIEW_DIR, FXRUN_VIEW_SYMLINK,
+	FXRUN_VIEW_REMOUNT_RO
+};
+struct fxrun_view {
+	int kind;                   /* enum fxrun_view_kind */
+	const char *src, *dest;     /* src NULL for the one-argument kinds */
+};
+
+struct fxrun_landlock {
+	int kind;                   /* enum fxrun_landlock_kind */
+	const char *list;
+};
 struct fxrun_env_op {
 	int kind;               /* enum fxrun_env_kind */
 	const char *arg;        /* "NAME=VALUE" for SET, "NAME" for UNSET */
@@ -154,6 +178,10 @@ struct fxrun_opts {
 	int ioprio_set;
 	int ioprio_class;           /* FX_IOPRIO_CLASS_*, when ioprio_set */
 	int ioprio_level;           /* 0-7 */
+	int seccomp_mode;           /* FXRUN_SECCOMP_*; 0: not given */
+	int landlock_strict;        /* --landlock-strict */
+	int join_pid;               /* --join, --join-ns: 0 none */
+	int join_differing;         /* --join: every namespace that differs from ours */
 	unsigned long unshare;      /* CLONE_NEW* bits (--unshare, repeatable) */
 	struct fxrun_id_map *uid_maps;  /* --uid-map, in order */
 	size_t n_uid_maps;
@@ -168,6 +196,16 @@ struct fxrun_opts {
 	size_t n_cpus;              /* 0: not given */
 	unsigned long cpus_max;     /* the highest CPU in cpus */
 	const char *seccomp;        /* --seccomp FILE */
+	/* --seccomp-deny or --seccomp-allow LIST[:ERRNO], split and looked
+	 * up by the apply step (fxrun_sandbox.c): the table is the library's. */
+	const char *seccomp_list;
+	unsigned long join_flags;   /* --join-ns LIST */
+	struct fxrun_landlock *landlock;    /* --landlock-ro/-rw/-bind/-connect */
+	struct fxrun_view *view;    /* --bind, --tmpfs, ... in order */
+	size_t n_view;
+	const char *view_arg2;      /* parsing: the second argument of --bind & co */
+	const char *hostname;       /* --hostname */
+	size_t n_landlock;
 
 	/*
 	 * PROGRAM and its arguments: the tail of argv, so NULL-terminated

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "forkexec-linux.h"
+#include "fxrun_sandbox.h"
 
 #ifdef __linux__
 #include <linux/filter.h>
@@ -276,7 +277,8 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 		r = set(fx_attr_set_umask(a, (mode_t)o->umask), "--umask");
 	if (r == 0 && o->no_new_privs)
 		r = set(fx_attr_set_no_new_privs(a, 1),
-		        o->seccomp ? "--seccomp (no_new_privs)" : "--no-new-privs");
+		        o->seccomp || o->seccomp_mode ? "--seccomp (no_new_privs)"
+		                                      : "--no-new-privs");
 	if (r == 0 && o->nice_set == 1) {
 		snprintf(what, sizeof what, "--niceness %d", o->nice);
 		r = set(fx_attr_set_nice(a, o->nice), what);
@@ -320,5 +322,7 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 			free(prog.filter);
 		}
 	}
+	if (r == 0)
+		r = fxrun_apply_sandbox(o, a);
 	return r;
 }

@@ -428,6 +428,70 @@ static long exec_or_shell(const struct fx__child_plan *plan, const char *path)
 	return fx__sys_execve("/bin/sh", plan->shell_argv, plan->envp);
 }
 
+/* ------------------------------------------------------------------ */
+/* The filesystem view (mounts_linux.c formed every path and argument) */
+/* ------------------------------------------------------------------ */
+
+#define FX__MS_RDONLY 1UL
+#define FX__MS_NOSUID 2UL
+#define FX__MS_NODEV 4UL
+#define FX__MS_NOEXEC 8UL
+#define FX__MS_REMOUNT 32UL
+#define FX__MS_BIND 4096UL
+#define FX__MNT_DETACH 2
+
+/*
+ * Read-only, keeping the flags a less privileged mount namespace may
+ * not drop (nosuid, nodev, noexec locked on the source): we cannot read
+ * them without parsing, so try the plain remount first and add them,
+ * as the kernel's EPERM says they are needed.
+ */
+static long remount_ro(const char *path)
+{
+	static const unsigned long locked[] = {
+		0, FX__MS_NOSUID | FX__MS_NODEV, FX__MS_NOSUID | FX__MS_NODEV | FX__MS_NOEXEC,
+		FX__MS_NODEV, FX__MS_NOSUID, FX__MS_NOSUID | FX__MS_NOEXEC,
+		FX__MS_NODEV | FX__MS_NOEXEC, FX__MS_NOEXEC,
+	};
+	long rc = -EPERM;
+
+	for (unsigned i = 0; i < sizeof locked / sizeof locked[0] && rc == -EPERM; i++)
+		rc = fx__sys_mount("none", path, "none",
+		                   FX__MS_REMOUNT | FX__MS_BIND | FX__MS_RDONLY | locked[i], 0);
+	return rc;
+}
+
+static long view_op(const struct fx__op *op)
+{
+	const struct fx__mount_args *m = op->ptr;
+	long rc;
+
+	switch (op->kind) {
+	case FX__OP_MOUNT:
+		return fx__sys_mount(m->src, m->dest, m->type, m->flags, m->data);
+	case FX__OP_MKDIR:
+		rc = fx__sys_mkdirat(AT_FDCWD, op->ptr, 0755);
+		return rc == -EEXIST ? 0 : rc;
+	case FX__OP_MKFILE:
+		rc = fx__sys_openat(AT_FDCWD, op->ptr, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+		if (rc < 0)
+			return rc;
+		fx__sys_close((int)rc);
+		return 0;
+	case FX__OP_SYMLINK:
+		return fx__sys_symlinkat(m->src, AT_FDCWD, m->dest);
+	case FX__OP_PIVOT:
+		return fx__sys_pivot_root(m->src, m->dest);
+	case FX__OP_UMOUNT:
+		return fx__sys_umount2(op->ptr, FX__MNT_DETACH);
+	case FX__OP_REMOUNT_RO:
+		return remount_ro(op->ptr);
+	case FX__OP_SETHOSTNAME:
+		return fx__sys_sethostname(op->ptr, (size_t)op->a);
+	}
+	return -EINVAL;
+}
+
 static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *index)
 {
 	const struct fx__child_plan *plan = ctx->plan;
@@ -565,6 +629,26 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 		return fx__sys_seccomp(FX__SECCOMP_SET_MODE_FILTER, 0, op->ptr);
 	case FX__OP_PROPAGATION:
 		return fx__sys_mount(0, "/", 0, (unsigned long)op->a, 0);
+	case FX__OP_JOIN:
+		/* One call for every kind (a pidfd, Linux 5.8), so that the
+		 * kernel orders them itself: the user namespace first. */
+		return fx__sys_setns(op->a, *(const unsigned long *)op->ptr);
+	case FX__OP_MOUNT:
+	case FX__OP_MKDIR:
+	case FX__OP_MKFILE:
+	case FX__OP_SYMLINK:
+	case FX__OP_PIVOT:
+	case FX__OP_UMOUNT:
+	case FX__OP_REMOUNT_RO:
+	case FX__OP_SETHOSTNAME:
+		return view_op(op);
+	case FX__OP_LANDLOCK:
+		/* The ruleset was mapped onto fd a by the shuffle; once in
+		 * force, the program needs it no more. */
+		rc = fx__sys_landlock_restrict_self(op->a, 0);
+		if (rc == 0)
+			fx__sys_close(op->a);
+		return rc;
 	}
 	return -EINVAL;
 }

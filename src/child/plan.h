@@ -67,8 +67,28 @@ enum fx__op_kind {
 	FX__OP_AMBIENT,         /* capabilities *ptr inheritable (b: the only ones), raised ambient */
 	FX__OP_UMASK,           /* umask(a) */
 	FX__OP_NO_NEW_PRIVS,
-	FX__OP_SECCOMP,         /* install the filter plan->seccomp */
-	FX__OP_PROPAGATION      /* mount(NULL, "/", NULL, a, NULL): MS_REC and a propagation type */
+	FX__OP_SECCOMP,         /* install the filter ptr (plan->seccomp or seccomp_names) */
+	FX__OP_PROPAGATION,     /* mount(NULL, "/", NULL, a, NULL): MS_REC and a propagation type */
+	/* landlock (landlock_linux.c, plan_linux.c) */
+	FX__OP_LANDLOCK,        /* landlock_restrict_self(fd a), then close fd a */
+	/* joining namespaces (join_linux.c, plan_linux.c) */
+	FX__OP_JOIN,            /* setns(pidfd a, flags ptr: an unsigned long) */
+	/* the filesystem view (mounts_linux.c); ptr a path or fx__mount_args */
+	FX__OP_MOUNT,           /* mount(*ptr) */
+	FX__OP_MKDIR,           /* mkdir(ptr, 0755); existing is fine */
+	FX__OP_MKFILE,          /* an empty file at ptr (a mount point); existing is fine */
+	FX__OP_SYMLINK,         /* symlink(ptr->src, ptr->dest) */
+	FX__OP_PIVOT,           /* pivot_root(ptr->src, ptr->dest) */
+	FX__OP_UMOUNT,          /* umount2(ptr, MNT_DETACH) */
+	FX__OP_REMOUNT_RO,      /* the mount at ptr read-only, keeping its locked flags */
+	FX__OP_SETHOSTNAME      /* sethostname(ptr, a) */
+};
+
+/* FX__OP_MOUNT's arguments (and the two paths of SYMLINK and PIVOT). */
+struct fx__mount_args {
+	const char *src, *dest, *type;
+	unsigned long flags;
+	const char *data;
 };
 
 struct fx__op {
@@ -151,10 +171,13 @@ struct fx__plan {
 	int cgroup_join;        /* without clone3, the child may join it itself (FX__OP_JOIN_CGROUP) */
 	int fail_step;          /* why building failed, when it was none of FX_STEP_PLAN/FD_MAP */
 	uint64_t bounding_drop, ambient;
+	unsigned long join_flags;       /* FX__OP_JOIN's (without CLONE_NEWPID) */
+	void **mount_mem;               /* what the view's operations point into; owned */
+	size_t nmount_mem;
 	struct {                /* the kernel's struct sock_fprog */
 		unsigned short len;
 		const void *filter;
-	} seccomp;
+	} seccomp, seccomp_names; /* the raw program; the one compiled from names */
 	uint64_t sigdefault;    /* signals FX__OP_SIG_DEFAULT resets */
 	/* Owned memory. */
 	char **argv_owned;

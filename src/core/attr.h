@@ -78,6 +78,15 @@ struct fx__linux_attr {
 	void *cpus;
 	void *seccomp;                  /* struct sock_filter[seccomp_len] */
 	unsigned short seccomp_len;
+	void *seccomp_names;            /* compiled from names (seccomp_linux.c) */
+	unsigned short seccomp_names_len;
+	struct fx__landlock *landlock;  /* landlock_linux.c; NULL: none */
+	struct fx__mounts *mounts;      /* mounts_linux.c: the view, the hostname; NULL: none */
+	/* Namespaces to join (join_linux.c): of the process of join_pidfd
+	 * (borrowed) or of join_pid; join_flags 0: none. */
+	unsigned long join_flags;
+	int join_pidfd;                 /* -1: by join_pid */
+	pid_t join_pid;
 };
 
 struct fx_attr {
@@ -104,6 +113,14 @@ struct fx_attr {
 	/* FX_STDIO_FD is kept as a map (maps above) and recorded here. */
 	struct fx__stdio stdio[3];
 	struct fx__linux_attr *lx;      /* NULL: none of forkexec-linux.h */
+	/* At spawn time only (the effective copy, landlock_linux.c): the
+	 * landlock ruleset, mapped onto this same fd number in the child;
+	 * 0: none. */
+	int landlock_fd;
+	/* At spawn time only: the pidfd whose namespaces the child joins
+	 * (join_linux.c), the flags it joins; join_fd_set 0: none. */
+	int join_fd_set, join_fd;
+	unsigned long join_flags;
 };
 
 /* Forgets the mapping of child_fd, if any. */
@@ -111,6 +128,14 @@ void fx__attr_unmap(struct fx_attr *attr, int child_fd);
 
 /* attr_limits.c: attr->lx, made on first use; NULL when out of memory. */
 struct fx__linux_attr *fx__attr_lx(struct fx_attr *attr);
+/* landlock_linux.c: frees the landlock rules. */
+struct fx__landlock;
+void fx__landlock_free(struct fx__landlock *ll);
+/* mounts_linux.c: frees the view's operations. */
+struct fx__mounts;
+void fx__mounts_free(struct fx__mounts *m);
+/* mounts_linux.c: names the operation of a failed FX_STEP_MOUNT. */
+void fx__describe_mount(fx_error *err, const struct fx_attr *attr);
 /* attr_linux.c (nolinux_darwin.c): frees attr->lx. */
 void fx__attr_linux_free(struct fx_attr *attr);
 /* forkexec-linux.h's FX_SETGROUPS_ALLOW, for files that do not include it. */

@@ -37,8 +37,10 @@ struct fx__linux_attr *fx__attr_lx(struct fx_attr *attr)
 {
 	if (!attr->lx) {
 		attr->lx = calloc(1, sizeof *attr->lx);
-		if (attr->lx)
+		if (attr->lx) {
 			attr->lx->cgroup_fd = -1;
+			attr->lx->join_pidfd = -1;
+		}
 	}
 	return attr->lx;
 }

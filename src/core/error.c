@@ -58,6 +58,9 @@ static const char *const step_names[FX_STEP_COUNT_] = {
 	[FX_STEP_IOPRIO] = "io priority",
 	[FX_STEP_SECUREBITS] = "securebits",
 	[FX_STEP_TIME_OFFSETS] = "time offsets",
+	[FX_STEP_LANDLOCK] = "landlock",
+	[FX_STEP_JOIN] = "join",
+	[FX_STEP_MOUNT] = "mount",
 };
 
 const char *fx_step_name(int step)
@@ -97,7 +100,11 @@ char *fx_strerror(const fx_error *err, char *buf, size_t len)
 		return buf;
 	}
 	const char *what = errno_text(err->code, text, sizeof text);
-	if (names_a_path(err->step))
+	/* landlock names a path when a path rule failed. */
+	/* The view's subject names its operation: `ro-bind "/a" -> "/b"`. */
+	if (err->step == FX_STEP_MOUNT && err->subject[0])
+		snprintf(buf, len, "%s: %s", err->subject, what);
+	else if (names_a_path(err->step) || (err->step == FX_STEP_LANDLOCK && err->subject[0]))
 		snprintf(buf, len, "%s \"%s\": %s", fx_step_name(err->step), err->subject, what);
 	else if (err->subject[0])
 		snprintf(buf, len, "%s %s: %s", fx_step_name(err->step), err->subject, what);

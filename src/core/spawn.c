@@ -32,6 +32,7 @@
 #include "core/proc.h"
 #include "backend/backend.h"
 #include "core/spawn_core.h"
+#include "linux/sandbox.h"
 
 static const struct fx_attr default_attr = {
 	.backend = FX__BACKEND_DEFAULT,
@@ -376,7 +377,7 @@ int fx__spawn_path(fx_proc **out, const char *path, char *const argv[],
 	pid_t pid = -1;
 	int pidfd = -1;
 
-	rc = fx__spawn_child(&req, &pid, &pidfd, err);
+	rc = fx__join_spawn_child(&req, attr, &pid, &pidfd, err);
 	if (rc < 0) {
 		describe_subject(err, attr, path);
 		free(proc);

@@ -13,12 +13,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "core/attr.h"
 #include "core/lookup.h"
 #include "core/proc.h"
 #include "core/spawn_core.h"
 #include "io/stdio_wire.h"
+#include "linux/sandbox.h"
 
 int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_attr *attr,
                  const struct fx__spawn_opts *xo, fx_error *err)
@@ -27,7 +29,7 @@ int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_a
 	fx_error scratch;
 	fx_proc *proc = NULL;
 	char *path = NULL;
-	int rc;
+	int rc, landlock_fd = -1, join_fd = -1;
 
 	if (!err)
 		err = &scratch;
@@ -50,18 +52,24 @@ int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_a
 	/* The program exists: now its stdio, so that a missing program
 	 * creates no output file. */
 	rc = fx__stdio_prepare(&set, attr, xo, err);
-	if (rc < 0) {
-		fx__stdio_finish(&set, 1);
-		free(path);
-		return rc;
-	}
-	rc = fx__spawn_path(&proc, path, argv, &set.eff, err);
+	/* The sandbox's descriptors, made before the child exists: the
+	 * landlock ruleset, and the pidfd of the namespaces to join. */
+	if (rc == 0)
+		rc = fx__landlock_wire(&set.eff, &set.maps, attr, &landlock_fd, err);
+	if (rc == 0)
+		rc = fx__join_wire(&set.eff, attr, &join_fd, err);
+	if (rc == 0)
+		rc = fx__spawn_path(&proc, path, argv, &set.eff, err);
 	if (rc == 0) {
 		for (int s = 0; s < 3; s++)
 			proc->stdio[s] = set.parent[s];
 		*out = proc;
 	}
 	fx__stdio_finish(&set, rc < 0);
+	if (landlock_fd >= 0)
+		close(landlock_fd);
+	if (join_fd >= 0)
+		close(join_fd);
 	free(path);
 	return rc;
 }

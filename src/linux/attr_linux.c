@@ -56,6 +56,9 @@ void fx__attr_linux_free(struct fx_attr *attr)
 	free(lx->cgroup_path);
 	free(lx->cpus);
 	free(lx->seccomp);
+	free(lx->seccomp_names);
+	fx__landlock_free(lx->landlock);
+	fx__mounts_free(lx->mounts);
 	free(lx);
 	attr->lx = NULL;
 }

@@ -55,6 +55,9 @@ void fx__describe_linux(fx_error *err, const struct fx_attr *attr)
 		if (fx_cap_name((int)err->index))
 			snprintf(s, n, "%s", fx_cap_name((int)err->index));
 		break;
+	case FX_STEP_MOUNT:
+		fx__describe_mount(err, attr);
+		break;
 	case FX_STEP_NICE:
 		snprintf(s, n, "%d", lx->nice);
 		break;

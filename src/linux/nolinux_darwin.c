@@ -12,6 +12,8 @@
 
 #include "forkexec-linux.h"
 #include "core/attr.h"
+#include "core/spawn_core.h"
+#include "linux/sandbox.h"
 #include "backend/backend.h"
 #include "linux/plan_linux.h"
 
@@ -121,6 +123,87 @@ int fx_attr_set_cpus(fx_attr *attr, size_t setsize, const void *cpus)
 }
 
 int fx_attr_set_seccomp(fx_attr *attr, const struct sock_fprog *prog)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_seccomp_names(fx_attr *attr, int mode, const char *const names[], size_t n,
+                              int action)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_syscall_number(const char *name)
+{
+	return name ? -ENOTSUP : -EINVAL;
+}
+
+const char *fx_syscall_name(int nr)
+{
+	return NULL;
+}
+
+int fx_attr_add_landlock_path(fx_attr *attr, const char *path, int access)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_add_landlock_port(fx_attr *attr, unsigned port, int how)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_landlock_flags(fx_attr *attr, unsigned flags)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_landlock_abi(void)
+{
+	return -EOPNOTSUPP;
+}
+
+/* No landlock rules exist here: nothing to wire. */
+int fx__landlock_wire(struct fx_attr *eff, struct fx__fd_map **owned,
+                      const struct fx_attr *attr, int *fd, fx_error *err)
+{
+	*fd = -1;
+	return 0;
+}
+
+int fx_attr_join_namespaces_fd(fx_attr *attr, int pidfd, unsigned long flags)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_join_namespaces_pid(fx_attr *attr, pid_t pid, unsigned long flags)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx__join_wire(struct fx_attr *eff, const struct fx_attr *attr, int *fd, fx_error *err)
+{
+	*fd = -1;
+	return 0;
+}
+
+int fx__join_spawn_child(const struct fx__spawn_request *req, const struct fx_attr *eff,
+                         pid_t *pid, int *pidfd, fx_error *err)
+{
+	return fx__spawn_child(req, pid, pidfd, err);
+}
+
+int fx_attr_add_mount(fx_attr *attr, int kind, const char *src, const char *dest)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_add_tmpfs(fx_attr *attr, const char *dest, unsigned long size, mode_t mode)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_hostname(fx_attr *attr, const char *name)
 {
 	return attr ? -ENOTSUP : -EINVAL;
 }

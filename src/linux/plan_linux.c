@@ -28,8 +28,9 @@ size_t fx__plan_linux_nops(const struct fx_attr *attr)
 {
 	/* join cgroup, unshare, wait, propagation, 16 rlimits twice, nice,
 	 * ioprio, sched, affinity, bounding, securebits, keepcaps, ambient,
-	 * umask, no_new_privs, seccomp, time offsets */
-	return attr->lx ? 4 + 2 * FX__NRLIMITS + 14 : 0;
+	 * umask, no_new_privs, seccomp raw and by name, no_new_privs and
+	 * landlock, join, time offsets; the view's own */
+	return attr->lx ? 4 + 2 * FX__NRLIMITS + 20 + fx__mounts_nops(attr) : 0;
 }
 
 /* "IN OUT COUNT\n" per line, in one string: the kernel wants the whole
@@ -61,6 +62,42 @@ static int open_cgroup(struct fx__plan *plan, const char *path)
 	return 0;
 }
 
+/*
+ * Another process's namespaces, after the child's own new ones (which
+ * the clone makes at birth, whatever the backend would do later: so
+ * both backends join from the same place), and a kind both joined and
+ * new is refused.
+ */
+static int push_join(struct fx__plan *plan, const struct fx_attr *attr,
+                     const struct fx__linux_attr *lx)
+{
+	if (!attr->join_fd_set)
+		return 0;
+	if (attr->join_flags & lx->ns_flags) {
+		plan->fail_step = FX_STEP_JOIN;
+		return -EINVAL;
+	}
+	/* The pid namespace was joined for us by the spawning thread
+	 * (join_linux.c): setns gives it to children only. */
+	plan->join_flags = attr->join_flags & ~(unsigned long)CLONE_NEWPID;
+	if (plan->join_flags) {
+		struct fx__op *op = fx__plan_push(plan, FX__OP_JOIN, FX_STEP_JOIN);
+
+		op->a = attr->join_fd;
+		op->ptr = &plan->join_flags;
+	}
+	return 0;
+}
+
+/* The joins, then the filesystem view (which may need what was joined). */
+static int push_join_and_view(struct fx__plan *plan, const struct fx_attr *attr,
+                              const struct fx__linux_attr *lx)
+{
+	int rc = push_join(plan, attr, lx);
+
+	return rc < 0 ? rc : fx__plan_mounts(plan, attr);
+}
+
 int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 {
 	const struct fx__linux_attr *lx = attr->lx;
@@ -84,7 +121,7 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 		fx__plan_push(plan, FX__OP_JOIN_CGROUP, FX_STEP_CGROUP)->a = plan->cgroup_fd;
 	}
 	if (!lx->ns_flags)
-		return 0;
+		return push_join_and_view(plan, attr, lx);
 	/* The fork backend can only unshare, and unshare gives a new pid
 	 * namespace to the children of the caller alone. */
 	if ((lx->ns_flags & CLONE_NEWPID) && attr->backend == FX_BACKEND_FORK) {
@@ -138,7 +175,7 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 		op->ptr = plan->time_offsets;
 		op->b = (int)strlen(plan->time_offsets);
 	}
-	return 0;
+	return push_join_and_view(plan, attr, lx);
 }
 
 /* One operation of `kind` per resource limit given. */
@@ -228,11 +265,26 @@ void fx__plan_linux_seccomp(struct fx__plan *plan, const struct fx_attr *attr)
 {
 	const struct fx__linux_attr *lx = attr->lx;
 
-	if (!lx || !lx->seccomp)
+	if (!lx)
 		return;
-	plan->seccomp.len = lx->seccomp_len;
-	plan->seccomp.filter = lx->seccomp;
-	fx__plan_push(plan, FX__OP_SECCOMP, FX_STEP_SECCOMP)->ptr = &plan->seccomp;
+	/* Landlock before the filters, which might refuse its call; it
+	 * needs no_new_privs (set again if set already: it cannot hurt). */
+	if (attr->landlock_fd > 0) {
+		fx__plan_push(plan, FX__OP_NO_NEW_PRIVS, FX_STEP_NO_NEW_PRIVS);
+		fx__plan_push(plan, FX__OP_LANDLOCK, FX_STEP_LANDLOCK)->a = attr->landlock_fd;
+	}
+	/* Both may be given: the kernel runs every filter a process has and
+	 * the strictest answer wins, so their order does not matter. */
+	if (lx->seccomp) {
+		plan->seccomp.len = lx->seccomp_len;
+		plan->seccomp.filter = lx->seccomp;
+		fx__plan_push(plan, FX__OP_SECCOMP, FX_STEP_SECCOMP)->ptr = &plan->seccomp;
+	}
+	if (lx->seccomp_names) {
+		plan->seccomp_names.len = lx->seccomp_names_len;
+		plan->seccomp_names.filter = lx->seccomp_names;
+		fx__plan_push(plan, FX__OP_SECCOMP, FX_STEP_SECCOMP)->ptr = &plan->seccomp_names;
+	}
 }
 
 void fx__plan_linux_free(struct fx__plan *plan)
@@ -241,4 +293,5 @@ void fx__plan_linux_free(struct fx__plan *plan)
 	free(plan->gid_map_text);
 	if (plan->cgroup_owned && plan->cgroup_fd >= 0)
 		close(plan->cgroup_fd);
+	fx__plan_mounts_free(plan);
 }

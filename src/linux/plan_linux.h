@@ -30,5 +30,10 @@ void fx__plan_linux_late(struct fx__plan *plan, const struct fx_attr *attr);
 /* Last before execve. */
 void fx__plan_linux_seccomp(struct fx__plan *plan, const struct fx_attr *attr);
 void fx__plan_linux_free(struct fx__plan *plan);
+/* mounts_linux.c: the filesystem view's operations (after the
+ * namespaces and the joins), at most how many, and their memory. */
+size_t fx__mounts_nops(const struct fx_attr *attr);
+int fx__plan_mounts(struct fx__plan *plan, const struct fx_attr *attr);
+void fx__plan_mounts_free(struct fx__plan *plan);
 
 #endif

@@ -331,6 +331,45 @@ static inline long fx__sys_seccomp(unsigned op, unsigned flags, const void *args
 	return fx__syscall3(SYS_seccomp, op, flags, (long)args);
 }
 
+#ifndef SYS_landlock_restrict_self
+#define SYS_landlock_restrict_self 446 /* the same number on every architecture */
+#endif
+static inline long fx__sys_landlock_restrict_self(int fd, unsigned flags)
+{
+	return fx__syscall2(SYS_landlock_restrict_self, fd, flags);
+}
+
+static inline long fx__sys_setns(int fd, unsigned long nstype)
+{
+	return fx__syscall2(SYS_setns, fd, (long)nstype);
+}
+
+/* The filesystem view (child.c's last section). */
+static inline long fx__sys_umount2(const char *path, int flags)
+{
+	return fx__syscall2(SYS_umount2, (long)path, flags);
+}
+
+static inline long fx__sys_pivot_root(const char *new_root, const char *put_old)
+{
+	return fx__syscall2(SYS_pivot_root, (long)new_root, (long)put_old);
+}
+
+static inline long fx__sys_mkdirat(int dirfd, const char *path, unsigned mode)
+{
+	return fx__syscall3(SYS_mkdirat, dirfd, (long)path, mode);
+}
+
+static inline long fx__sys_symlinkat(const char *target, int dirfd, const char *path)
+{
+	return fx__syscall3(SYS_symlinkat, (long)target, dirfd, (long)path);
+}
+
+static inline long fx__sys_sethostname(const char *name, size_t len)
+{
+	return fx__syscall2(SYS_sethostname, (long)name, (long)len);
+}
+
 static inline long fx__sys_kill(int pid, int sig)
 {
 	return fx__syscall2(SYS_kill, pid, sig);
