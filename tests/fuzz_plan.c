@@ -304,14 +304,14 @@ static void check_containment_order(const struct fx__plan *plan)
 			violation("op %zu (ambient) before setuid at %zu", i, setuid_at);
 		/* A filter may refuse what any later step calls: only more
 		 * filters and execve follow one. */
-		if (k == FX__OP_SECCOMP && i + 1 < plan->nops &&
-		    plan->ops[i + 1].kind != FX__OP_SECCOMP && plan->ops[i + 1].kind != FX__OP_EXEC)
+		if (k == FX__OP_SECCOMP && i + 1 < plan->child.nops &&
+		    plan->child.ops[i + 1].kind != FX__OP_SECCOMP && plan->child.ops[i + 1].kind != FX__OP_EXEC)
 			violation("op %zu (seccomp) followed by op kind %u", i,
-			          plan->ops[i + 1].kind);
+			          plan->child.ops[i + 1].kind);
 		/* landlock: after no_new_privs, before the filters and execve. */
 		if (k == FX__OP_LANDLOCK &&
-		    (i == 0 || plan->ops[i - 1].kind != FX__OP_NO_NEW_PRIVS ||
-		     (plan->ops[i + 1].kind != FX__OP_SECCOMP && plan->ops[i + 1].kind != FX__OP_EXEC)))
+		    (i == 0 || plan->child.ops[i - 1].kind != FX__OP_NO_NEW_PRIVS ||
+		     (plan->child.ops[i + 1].kind != FX__OP_SECCOMP && plan->child.ops[i + 1].kind != FX__OP_EXEC)))
 			violation("op %zu (landlock) out of place", i);
 	}
 	if (plan->child.nops == 0 || plan->child.ops[plan->child.nops - 1].kind != FX__OP_EXEC)

@@ -981,7 +981,7 @@ static void put_try_action(const char *what, const char *arg)
 		sin.sin_family = AF_INET;
 		sin.sin_port = htons((uint16_t)atoi(arg));
 		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		fd = socket(AF_INET, SOCK_STREAM, 0);
 		if (fd >= 0)
 			rc = strcmp(what, "bind") == 0
 			     ? bind(fd, (struct sockaddr *)&sin, sizeof sin)

@@ -52,34 +52,20 @@ struct fx__id_map {
  * apart and made on first use: most attribute sets never need it.
  */
 struct fx__linux_attr {
+	/* (Ordered by size, so that the struct has no padding.) */
 	unsigned long ns_flags;         /* CLONE_NEW* */
 	struct fx__id_map *uid_map, *gid_map;
 	size_t nuid_map, ngid_map;
-	int setgroups;                  /* enum fx_setgroups_policy */
-	int propagation;                /* enum fx_propagation */
-	int has_ambient;
 	uint64_t ambient;
 	uint64_t bounding_drop;
-	int cgroup_fd;                  /* borrowed; -1: none (or by path) */
 	char *cgroup_path;
-	unsigned rlimit_set;            /* bit r: rlimit[r] was given */
 	uint64_t rlimit[FX__NRLIMITS][2];
-	int has_umask;
-	mode_t umask;
-	int no_new_privs;
-	int has_nice, nice;
-	int has_ioprio, ioprio;         /* class << 13 | level, as the kernel takes it */
-	int has_securebits, securebits;
-	int has_time_offset[2];         /* [0] CLOCK_MONOTONIC, [1] CLOCK_BOOTTIME */
-	int64_t time_sec[2];
+	int64_t time_sec[2];            /* [0] CLOCK_MONOTONIC, [1] CLOCK_BOOTTIME */
 	long time_nsec[2];
-	int has_sched, policy, priority;
 	size_t cpus_size;
 	void *cpus;
 	void *seccomp;                  /* struct sock_filter[seccomp_len] */
-	unsigned short seccomp_len;
 	void *seccomp_names;            /* compiled from names (seccomp_linux.c) */
-	unsigned short seccomp_names_len;
 	struct fx__landlock *landlock;  /* landlock_linux.c; NULL: none */
 	struct fx__mounts *mounts;      /* mounts_linux.c: the view, the hostname; NULL: none */
 	/* Namespaces to join (join_linux.c): of the process of join_pidfd
@@ -87,6 +73,21 @@ struct fx__linux_attr {
 	unsigned long join_flags;
 	int join_pidfd;                 /* -1: by join_pid */
 	pid_t join_pid;
+	int setgroups;                  /* enum fx_setgroups_policy */
+	int propagation;                /* enum fx_propagation */
+	int has_ambient;
+	int cgroup_fd;                  /* borrowed; -1: none (or by path) */
+	unsigned rlimit_set;            /* bit r: rlimit[r] was given */
+	int has_umask;
+	mode_t umask;
+	int no_new_privs;
+	int has_nice, nice;
+	int has_ioprio, ioprio;         /* class << 13 | level, as the kernel takes it */
+	int has_securebits, securebits;
+	int has_time_offset[2];         /* as time_sec */
+	int has_sched, policy, priority;
+	unsigned short seccomp_len;
+	unsigned short seccomp_names_len;
 };
 
 struct fx_attr {
