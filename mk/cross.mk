@@ -74,14 +74,14 @@ check-cross check-cross-full:
 
 check-cross-%:
 	$(MAKE) --no-print-directory CC=$(call cross_cc,$*) BUILD=$(CROSS_BUILD)/$* \
-	    LDFLAGS='$(LDFLAGS) -static' \
+	    PROG_LDFLAGS=-static \
 	    $(CROSS_BUILD)/$*/fxtest $(CROSS_BUILD)/$*/fxprobe $(CROSS_BUILD)/$*/fxrun
 	$(call cross_tools,$*) FXTEST_ARGS='-b clone' FXTEST_ONLY='$(CROSS_ONLY)' \
 	    bash $(GATES_CI)/gate-cross.sh $* $(CROSS_BUILD)/$*
 
 check-cross-full-%:
 	$(MAKE) --no-print-directory CC=$(call cross_cc,$*) BUILD=$(CROSS_BUILD)/$* \
-	    LDFLAGS='$(LDFLAGS) -static' all $(CROSS_BUILD)/$*/fxtest $(CROSS_BUILD)/$*/fxprobe
+	    PROG_LDFLAGS=-static all $(CROSS_BUILD)/$*/fxtest $(CROSS_BUILD)/$*/fxprobe
 	$(call cross_tools,$*) bash $(GATES_CI)/gate-cross.sh $* $(CROSS_BUILD)/$*
 
 # ---- check-generic -------------------------------------------------------

@@ -80,7 +80,7 @@ $(SAN_BUILD)/gates/lsan-exit.o: $(GATES_CI)/lsan-exit.c
 
 check-sanitize: $(SAN_BUILD)/gates/lsan-exit.o
 	$(MAKE) --no-print-directory CC='$(SAN_CC)' BUILD=$(SAN_BUILD) \
-	    INSTR='$(SAN_INSTR)' LDFLAGS='$(LDFLAGS) $(SAN_LDFLAGS)' \
+	    INSTR='$(SAN_INSTR)' PROG_LDFLAGS='$(SAN_LDFLAGS)' \
 	    all $(SAN_BUILD)/fxtest $(SAN_BUILD)/fxprobe
 	$(SAN_ENV) $(SAN_SUITE) bash $(GATES_CI)/run-suite.sh sanitize $(SAN_BUILD)/fxtest
 
@@ -103,22 +103,22 @@ FUZZ_HDRS    := include/forkexec.h include/forkexec-posix.h include/forkexec-lin
 $(FUZZ_BUILD)/fuzz_fxrun_args: tests/fuzz_fxrun_args.c tools/fxrun_args.c src/linux/names_linux.c \
                                $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -Itools -o $@ $(filter %.c,$^)
+	$(FUZZ_CC) $(FX_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -Itools -o $@ $(filter %.c,$^)
 
 $(FUZZ_BUILD)/fuzz_plan: tests/fuzz_plan.c src/core/plan.c src/linux/plan_linux.c src/core/attr.c src/core/attr_limits.c src/linux/attr_linux.c \
                          $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -Dfcntl=fx__fuzz_fcntl -o $@ $(filter %.c,$^)
+	$(FUZZ_CC) $(FX_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -Dfcntl=fx__fuzz_fcntl -o $@ $(filter %.c,$^)
 
 $(FUZZ_BUILD)/fuzz_posix_plan: tests/fuzz_posix_plan.c src/posix/plan_posix.c src/core/plan.c \
                                src/linux/plan_linux.c src/core/error.c \
                                $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+	$(FUZZ_CC) $(FX_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
 $(FUZZ_BUILD)/fuzz_lookup: tests/fuzz_lookup.c src/core/lookup.c src/core/attr.c src/core/attr_limits.c src/linux/attr_linux.c $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+	$(FUZZ_CC) $(FX_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
 fuzz-build: $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 
@@ -158,7 +158,7 @@ A64_CC    ?= $(A64_CROSS)gcc
 
 aarch64-build:
 	$(MAKE) --no-print-directory CC=$(A64_CC) BUILD=$(A64_BUILD) \
-	    LDFLAGS='$(LDFLAGS) -static' all $(A64_BUILD)/fxtest $(A64_BUILD)/fxprobe
+	    PROG_LDFLAGS=-static all $(A64_BUILD)/fxtest $(A64_BUILD)/fxprobe
 
 check-aarch64: aarch64-build
 	CC='$(A64_CC)' OBJDUMP='$(A64_CROSS)objdump' READELF='$(A64_CROSS)readelf' $(A64_SUITE) \
