@@ -113,7 +113,7 @@ TEST_SRCS  := $(filter-out tests/probe.c tests/fuzz_%.c,$(wildcard tests/*.c))
 ifeq ($(OS),darwin)
 # The tests that build on Darwin; the others test Linux facts (namespaces,
 # seccomp, /proc, the posix_spawn layer, ...): see the README.
-TEST_SRCS  := tests/runner.c tests/fxt.c tests/test_attr.c tests/test_spawn.c \
+TEST_SRCS  := tests/runner.c tests/fxt.c tests/test_attr.c tests/test_spawn.c tests/test_spawn_fds.c \
               tests/test_proc.c tests/test_errors.c
 endif
 BENCH_SRCS := $(filter-out bench/tiny.c,$(wildcard bench/*.c))
@@ -184,7 +184,7 @@ $(BUILD)/fxrun: $(FXRUN_SRCS) $(wildcard tools/*.h) $(STATIC_LIB) include/forkex
 # it needs nothing from the file system.  musl-gcc can link it too.
 # (Darwin has no static linking: there it is an ordinary program.)
 PROBE_STATIC := $(if $(filter darwin,$(OS)),,-static)
-$(BUILD)/fxprobe: tests/probe.c tests/probe_darwin.h tests/pattern.h
+$(BUILD)/fxprobe: tests/probe.c tests/probe_darwin.h tests/pattern.h tests/slurp.h
 	@mkdir -p $(dir $@)
 	$(CC) $(FX_CPPFLAGS) $(CPPFLAGS) -std=gnu11 -O1 -g $(WARN) $(PROBE_STATIC) -o $@ $<
 

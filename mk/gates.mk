@@ -22,26 +22,26 @@
 #   check-valgrind  the engine and the I/O layer            the suite
 #                   (VALGRIND_ONLY), [clone] and [fork]     ([clone], [fork])
 #   check-musl      every test, [clone] and [fork]          every variant
-#   check-aarch64   the core (CROSS_ONLY, mk/cross.mk),     the suite,
+#   check-aarch64   the core (TEST_CORE, tests/runner.h),   the suite,
 #                   [clone]                                 [clone], [fork]
-#   check-generic   the core (CROSS_ONLY), [fork]           the suite, [fork]
+#   check-generic   the core (TEST_CORE), [fork]            the suite, [fork]
 #
 # [clone-pipe] differs from [clone] only in the channel, which is the
 # same code whatever the instrumentation or libc: make check runs it.
 GATES_FULL ?=
 VALGRIND_ONLY ?= spawn_* errors_* attr_* channel_* proc_* fdmap_fixed_* io_*
 ifeq ($(GATES_FULL),1)
-SAN_SUITE     := FXTEST_ARGS= FXTEST_ONLY=
-VG_SUITE      := FXTEST_ONLY=
-MUSL_SUITE    := FXTEST_ARGS= FXTEST_ONLY=
-A64_SUITE     := FXTEST_ONLY=
-GENERIC_SUITE := FXTEST_ARGS='-b fork' FXTEST_ONLY=
+SAN_SUITE     := FXTEST_ARGS= FXTEST_ONLY= FXTEST_CORE=
+VG_SUITE      := FXTEST_ONLY= FXTEST_CORE=
+MUSL_SUITE    := FXTEST_ARGS= FXTEST_ONLY= FXTEST_CORE=
+A64_SUITE     := FXTEST_ONLY= FXTEST_CORE=
+GENERIC_SUITE := FXTEST_ARGS='-b fork' FXTEST_ONLY= FXTEST_CORE=
 else
-SAN_SUITE     := FXTEST_ARGS='-b clone' FXTEST_ONLY=
-VG_SUITE      := FXTEST_ONLY='$(VALGRIND_ONLY)'
-MUSL_SUITE    := FXTEST_ARGS='-b clone -b fork' FXTEST_ONLY=
-A64_SUITE     := FXTEST_ARGS='-b clone' FXTEST_ONLY='$(CROSS_ONLY)'
-GENERIC_SUITE := FXTEST_ARGS='-b fork' FXTEST_ONLY='$(CROSS_ONLY)'
+SAN_SUITE     := FXTEST_ARGS='-b clone' FXTEST_ONLY= FXTEST_CORE=
+VG_SUITE      := FXTEST_ONLY='$(VALGRIND_ONLY)' FXTEST_CORE=
+MUSL_SUITE    := FXTEST_ARGS='-b clone -b fork' FXTEST_ONLY= FXTEST_CORE=
+A64_SUITE     := FXTEST_ARGS='-b clone' FXTEST_ONLY= FXTEST_CORE=1
+GENERIC_SUITE := FXTEST_ARGS='-b fork' FXTEST_ONLY= FXTEST_CORE=1
 endif
 
 GATES_CI     := .ci
