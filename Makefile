@@ -109,7 +109,7 @@ LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
               $(patsubst %.S,$(BUILD)/obj/%.o,$(ASM_SRCS))
 
 FXRUN_SRCS := $(wildcard tools/*.c)
-TEST_SRCS  := $(filter-out tests/probe.c tests/fuzz_%.c,$(wildcard tests/*.c))
+TEST_SRCS  := $(filter-out tests/probe.c,$(wildcard tests/*.c))
 ifeq ($(OS),darwin)
 # The tests that build on Darwin; the others test Linux facts (namespaces,
 # seccomp, /proc, the posix_spawn layer, ...): see the README.
@@ -138,7 +138,7 @@ all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/fxrun $(ALL_EXTRA)
 # in for both (the reasons above it).  The user's CPPFLAGS do, for their
 # -D and -I, but with _FORTIFY_SOURCE undefined after them: its checks
 # are calls into libc, which the child may not make.  (One line each, the
-# compile commands: tests/deb-test.sh reads them from the build log.)
+# compile commands: tests/scripts/deb-test.sh reads them from the build log.)
 $(patsubst %.c,$(BUILD)/obj/%.o,$(CHILD_SRCS)): $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(FX_CPPFLAGS) $(CPPFLAGS) -U_FORTIFY_SOURCE -DFX_BUILDING_LIBRARY $(CHILD_CFLAGS) -fvisibility=hidden $(DEPFLAGS) -c -o $@ $<

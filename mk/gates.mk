@@ -5,7 +5,7 @@
 #   lint            clang-tidy and cppcheck (.clang-tidy, .cppcheck-suppressions)
 #   check-sanitize  ASan+UBSan+LSan (gcc) on everything but the child; the suite
 #   check-valgrind  memcheck on the suite, plain build (.ci/gate-valgrind.sh)
-#   fuzz            libFuzzer smoke run of tests/fuzz_*.c, FUZZ_TIME (30) s each
+#   fuzz            libFuzzer smoke run of tests/fuzz/fuzz_*.c, FUZZ_TIME (30) s each
 #   check-musl      the suite built with musl-gcc
 #   check-aarch64   cross-built for aarch64, the suite under qemu-user
 #
@@ -97,26 +97,26 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all $(WARN)
 FUZZ_TARGETS := fuzz_fxrun_args fuzz_plan fuzz_posix_plan fuzz_lookup
 FUZZ_HDRS    := include/forkexec.h include/forkexec-posix.h include/forkexec-linux.h \
-                tests/fuzz_input.h \
+                tests/fuzz/fuzz_input.h \
                 $(wildcard src/*/*.h tools/*.h)
 
-$(FUZZ_BUILD)/fuzz_fxrun_args: tests/fuzz_fxrun_args.c tools/fxrun_args.c src/linux/names_linux.c \
+$(FUZZ_BUILD)/fuzz_fxrun_args: tests/fuzz/fuzz_fxrun_args.c tools/fxrun_args.c src/linux/names_linux.c \
                                $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FX_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -Itools -o $@ $(filter %.c,$^)
 
-$(FUZZ_BUILD)/fuzz_plan: tests/fuzz_plan.c src/core/plan.c src/linux/plan_linux.c src/core/attr.c src/core/attr_limits.c src/linux/attr_linux.c \
+$(FUZZ_BUILD)/fuzz_plan: tests/fuzz/fuzz_plan.c src/core/plan.c src/linux/plan_linux.c src/core/attr.c src/core/attr_limits.c src/linux/attr_linux.c \
                          $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FX_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -Dfcntl=fx__fuzz_fcntl -o $@ $(filter %.c,$^)
 
-$(FUZZ_BUILD)/fuzz_posix_plan: tests/fuzz_posix_plan.c src/posix/plan_posix.c src/core/plan.c \
+$(FUZZ_BUILD)/fuzz_posix_plan: tests/fuzz/fuzz_posix_plan.c src/posix/plan_posix.c src/core/plan.c \
                                src/linux/plan_linux.c src/core/error.c \
                                $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FX_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
-$(FUZZ_BUILD)/fuzz_lookup: tests/fuzz_lookup.c src/core/lookup.c src/core/attr.c src/core/attr_limits.c src/linux/attr_linux.c $(FUZZ_HDRS)
+$(FUZZ_BUILD)/fuzz_lookup: tests/fuzz/fuzz_lookup.c src/core/lookup.c src/core/attr.c src/core/attr_limits.c src/linux/attr_linux.c $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FX_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 

@@ -16,7 +16,7 @@
 #   uninstall      removes every file `make install` installed (with the
 #                  same PREFIX, LIBDIR, ... and DESTDIR), nothing else;
 #                  directories stay.  uninstall-man alone for the pages.
-#   check-install  tests/install-test.sh: install into a scratch tree, build
+#   check-install  tests/scripts/install-test.sh: install into a scratch tree, build
 #                  an example against it with pkg-config (shared and
 #                  --static), run both, uninstall, and find no file left.
 
@@ -126,7 +126,7 @@ uninstall: uninstall-lib uninstall-bin uninstall-headers uninstall-pc $(INSTALL_
            uninstall-man
 
 check-install:
-	tests/install-test.sh
+	tests/scripts/install-test.sh
 
 # forkexec.pc records PREFIX, LIBDIR and INCDIR: it is written again at
 # each install, so that an install with other paths never ships the last
