@@ -40,11 +40,15 @@ ifeq ($(CI),true)
 WARN     += -Werror
 endif
 OPT      ?= -O2 -g
+# The build's own flags live in FX_CPPFLAGS, BASE_CFLAGS and CHILD_CFLAGS;
+# CPPFLAGS, CFLAGS and LDFLAGS are the user's (make CPPFLAGS=-DX, a
+# distribution's hardening) and come after them on every command line,
+# so that they add to what the build needs and never replace it.
 # src/ is searched for "quoted" includes only, so that no private header
 # can shadow a system one (<spawn.h>, <sys/...>).
-CPPFLAGS += -D_GNU_SOURCE -Iinclude -iquote src -DFX_SYS_ARCH='"$(SYS_ARCH)"'
+FX_CPPFLAGS := -D_GNU_SOURCE -Iinclude -iquote src -DFX_SYS_ARCH='"$(SYS_ARCH)"'
 ifeq ($(SYS_ARCH),generic)
-CPPFLAGS += -DFX_SYS_GENERIC
+FX_CPPFLAGS += -DFX_SYS_GENERIC
 endif
 # _Fork() (glibc 2.34, musl 1.2.2) forks without running atfork handlers.
 HAVE__FORK := $(shell echo 'int main(void){return _Fork();}' | \
@@ -53,10 +57,15 @@ ifeq ($(HAVE__FORK),1)
 LIB_DEFS += -DFX_HAVE__FORK
 endif
 CFLAGS   ?=
-# Linker flags for the shared libraries (a distribution's -Wl,-z,relro):
-# LDFLAGS reaches the programs only, which the gates link with -static
-# or with a wrapped _exit.
-SHLIB_LDFLAGS ?=
+# LDFLAGS (a distribution's -Wl,-z,relro -Wl,-z,now) reaches every link,
+# the shared libraries' too.  PROG_LDFLAGS reaches the programs only:
+# the gates link them with -static or with a wrapped _exit (mk/gates.mk,
+# mk/cross.mk), which a shared library cannot take.
+LDFLAGS  ?=
+PROG_LDFLAGS ?=
+# A .d file next to each object lists the headers it included, so that a
+# changed header rebuilds what includes it and nothing else.
+DEPFLAGS  = -MMD -MP
 BASE_CFLAGS := -std=gnu11 $(OPT) $(WARN) -fPIC
 # Sanitizer or coverage flags for everything but the child (see check-sanitize).
 INSTR    ?=
@@ -102,11 +111,11 @@ LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
               $(patsubst %.S,$(BUILD)/obj/%.o,$(ASM_SRCS))
 
 FXRUN_SRCS := $(wildcard tools/*.c)
-TEST_SRCS  := $(filter-out tests/probe.c tests/fuzz_%.c,$(wildcard tests/*.c))
+TEST_SRCS  := $(filter-out tests/probe.c,$(wildcard tests/*.c))
 ifeq ($(OS),darwin)
 # The tests that build on Darwin; the others test Linux facts (namespaces,
 # seccomp, /proc, the posix_spawn layer, ...): see the README.
-TEST_SRCS  := tests/runner.c tests/fxt.c tests/test_attr.c tests/test_spawn.c \
+TEST_SRCS  := tests/runner.c tests/fxt.c tests/test_attr.c tests/test_spawn.c tests/test_spawn_fds.c \
               tests/test_proc.c tests/test_errors.c
 endif
 BENCH_SRCS := $(filter-out bench/tiny.c,$(wildcard bench/*.c))
@@ -121,24 +130,24 @@ SHARED_LIB := $(BUILD)/libforkexec.so.$(VERSION)
 ALL_EXTRA  := $(BUILD)/libforkexec-posix.so $(BUILD)/libforkexec-posix.a
 endif
 
-.PHONY: all check bench clean install install-lib install-bin install-headers \
-        install-pc tidy cppcheck
+.PHONY: all check bench clean tidy cppcheck
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/fxrun $(ALL_EXTRA)
 
 # The child's object (src/child/child.c, or src/child/child_darwin.c on Darwin).
-# CFLAGS (a distribution's hardening: -fstack-protector-strong,
-# -fcf-protection) never reach the child; nor does a _FORTIFY_SOURCE of
-# CPPFLAGS, whose checks are calls into libc.
-$(patsubst %.c,$(BUILD)/obj/%.o,$(CHILD_SRCS)): $(CHILD_SRCS) $(wildcard src/*/*.h src/sys/*.h src/sys/*/*.h)
+# The user's CFLAGS (a distribution's hardening: -fstack-protector-strong,
+# -fcf-protection) and INSTR never reach the child: CHILD_CFLAGS stands
+# in for both (the reasons above it).  The user's CPPFLAGS do, for their
+# -D and -I, but with _FORTIFY_SOURCE undefined after them: its checks
+# are calls into libc, which the child may not make.  (One line each, the
+# compile commands: tests/scripts/deb-test.sh reads them from the build log.)
+$(patsubst %.c,$(BUILD)/obj/%.o,$(CHILD_SRCS)): $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -U_FORTIFY_SOURCE -DFX_BUILDING_LIBRARY $(CHILD_CFLAGS) -fvisibility=hidden -c -o $@ $<
+	$(CC) $(FX_CPPFLAGS) $(CPPFLAGS) -U_FORTIFY_SOURCE -DFX_BUILDING_LIBRARY $(CHILD_CFLAGS) -fvisibility=hidden $(DEPFLAGS) -c -o $@ $<
 
-$(BUILD)/obj/src/%.o: src/%.c $(wildcard src/*/*.h src/sys/*.h src/sys/$(SYS_ARCH)/*.h) include/forkexec.h \
-                      include/forkexec-posix.h include/forkexec-io.h \
-                      include/forkexec-linux.h
+$(BUILD)/obj/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY $(LIB_DEFS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
+	$(CC) $(FX_CPPFLAGS) $(CPPFLAGS) -DFX_BUILDING_LIBRARY $(LIB_DEFS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -fvisibility=hidden $(DEPFLAGS) -c -o $@ $<
 
 # seccomp by name: the system call names of the architecture $(CC)
 # targets, from the kernel headers it sees (mk/syscall-names.awk), so
@@ -153,7 +162,9 @@ $(BUILD)/obj/src/linux/seccomp_linux.o: CPPFLAGS += -iquote $(BUILD)/gen
 
 $(BUILD)/obj/src/sys/%.o: src/sys/%.S
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -fPIC -c -o $@ $<
+	$(CC) $(FX_CPPFLAGS) $(CPPFLAGS) -fPIC $(DEPFLAGS) -c -o $@ $<
+
+-include $(LIB_OBJS:.o=.d)
 
 $(STATIC_LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -169,36 +180,36 @@ DYLIB_LINK ?= $(CC) -dynamiclib -Wl,-exported_symbols_list,src/forkexec.exp
 $(SHARED_LIB): $(LIB_OBJS) src/forkexec.exp
 	$(DYLIB_LINK) -install_name @rpath/libforkexec.$(SOMAJOR).dylib \
 	    -compatibility_version $(SOMAJOR).1 -current_version $(VERSION) \
-	    $(INSTR) -o $@ $(LIB_OBJS)
+	    $(INSTR) $(LDFLAGS) -o $@ $(LIB_OBJS)
 	ln -sf libforkexec.$(SOMAJOR).dylib $(BUILD)/libforkexec.dylib
 else
 $(SHARED_LIB): $(LIB_OBJS) src/forkexec.map
 	$(CC) -shared -Wl,-soname,libforkexec.so.$(SOMAJOR) \
-	    -Wl,--version-script=src/forkexec.map $(INSTR) $(SHLIB_LDFLAGS) -o $@ $(LIB_OBJS)
+	    -Wl,--version-script=src/forkexec.map $(INSTR) $(LDFLAGS) -o $@ $(LIB_OBJS)
 	ln -sf libforkexec.so.$(VERSION) $(BUILD)/libforkexec.so.$(SOMAJOR)
 	ln -sf libforkexec.so.$(SOMAJOR) $(BUILD)/libforkexec.so
 endif
 
 $(BUILD)/fxrun: $(FXRUN_SRCS) $(wildcard tools/*.h) $(STATIC_LIB) include/forkexec-io.h include/forkexec-linux.h
-	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itools -o $@ $(FXRUN_SRCS) $(STATIC_LIB) $(LDFLAGS)
+	$(CC) $(FX_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itools -o $@ $(FXRUN_SRCS) $(STATIC_LIB) $(LDFLAGS) $(PROG_LDFLAGS)
 
 # The probe runs inside chroots and under other users: linked statically so
 # it needs nothing from the file system.  musl-gcc can link it too.
 # (Darwin has no static linking: there it is an ordinary program.)
 PROBE_STATIC := $(if $(filter darwin,$(OS)),,-static)
-$(BUILD)/fxprobe: tests/probe.c tests/probe_darwin.h tests/pattern.h
+$(BUILD)/fxprobe: tests/probe.c tests/probe_darwin.h tests/pattern.h tests/slurp.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -std=gnu11 -O1 -g $(WARN) $(PROBE_STATIC) -o $@ $<
+	$(CC) $(FX_CPPFLAGS) $(CPPFLAGS) -std=gnu11 -O1 -g $(WARN) $(PROBE_STATIC) -o $@ $<
 
 $(BUILD)/fxtest: $(TEST_SRCS) $(wildcard tests/*.h) $(STATIC_LIB) include/forkexec-io.h include/forkexec-linux.h \
                  $(TEST_PRELOAD)
-	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itests -DFXT_SOURCE_DIR='"$(CURDIR)"' \
-	    -o $@ $(TEST_SRCS) $(STATIC_LIB) -lpthread $(LDFLAGS)
+	$(CC) $(FX_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itests -DFXT_SOURCE_DIR='"$(CURDIR)"' \
+	    -o $@ $(TEST_SRCS) $(STATIC_LIB) -lpthread $(LDFLAGS) $(PROG_LDFLAGS)
 
 # A foreign reaper to LD_PRELOAD into fxrun (tests/test_reaped.c); Linux only.
 $(BUILD)/fxreap.so: tests/preload/reap_in_poll.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) -shared -o $@ $<
+	$(CC) $(FX_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -shared $(LDFLAGS) -o $@ $<
 
 # make check, the everyday test (under 2 minutes on a quiet 2-core
 # machine, with nothing beyond a fresh Debian's gcc, make, strace,
@@ -231,41 +242,13 @@ check-extra: all
 # system headers, hence missingIncludeSystem; prefer an inline
 # "// cppcheck-suppress id" with its reason at the line).
 tidy: $(BUILD)/gen/syscall_names.h
-	clang-tidy --quiet $(LIB_SRCS) $(CHILD_SRCS) $(FXRUN_SRCS) -- $(CPPFLAGS) -iquote $(BUILD)/gen \
-	    -DFX_BUILDING_LIBRARY -std=gnu11
+	clang-tidy --quiet $(LIB_SRCS) $(CHILD_SRCS) $(FXRUN_SRCS) -- $(FX_CPPFLAGS) $(CPPFLAGS) \
+	    -iquote $(BUILD)/gen -DFX_BUILDING_LIBRARY -std=gnu11
 
 cppcheck: $(BUILD)/gen/syscall_names.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	    --inline-suppr --suppressions-list=.cppcheck-suppressions \
-	    $(subst -iquote ,-I,$(CPPFLAGS)) -I$(BUILD)/gen -D__x86_64__ src tools
-
-$(BUILD)/forkexec.pc: forkexec.pc.in
-	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
-
-install: install-lib install-bin install-headers install-pc install-dropin
-
-install-lib: $(STATIC_LIB) $(SHARED_LIB)
-	install -d $(DESTDIR)$(LIBDIR)
-	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
-	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
-	ln -sf libforkexec.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libforkexec.so.$(SOMAJOR)
-	ln -sf libforkexec.so.$(SOMAJOR) $(DESTDIR)$(LIBDIR)/libforkexec.so
-
-install-bin: $(BUILD)/fxrun
-	install -d $(DESTDIR)$(BINDIR)
-	install -m 755 $(BUILD)/fxrun $(DESTDIR)$(BINDIR)/
-
-install-headers:
-	install -d $(DESTDIR)$(INCDIR)
-	install -m 644 include/forkexec.h include/forkexec-posix.h include/forkexec-io.h \
-                      include/forkexec-linux.h \
-	    $(DESTDIR)$(INCDIR)/
-
-install-pc: $(BUILD)/forkexec.pc
-	install -d $(DESTDIR)$(PKGDIR)
-	install -m 644 $(BUILD)/forkexec.pc $(DESTDIR)$(PKGDIR)/
+	    $(subst -iquote ,-I,$(FX_CPPFLAGS) $(CPPFLAGS)) -I$(BUILD)/gen -D__x86_64__ src tools
 
 clean:
 	rm -rf $(BUILD)

@@ -4,13 +4,13 @@
 #
 #   .ci/gate-fuzz.sh FUZZ_BUILD SECONDS TARGET...
 #
-# Each target starts from its committed seeds (tests/corpus/TARGET/, read
+# Each target starts from its committed seeds (tests/fuzz/corpus/TARGET/, read
 # only) and writes what it finds to FUZZ_BUILD/corpus/TARGET/; a crash, a
 # leak, a sanitizer report or a broken invariant (abort) leaves its input
 # in FUZZ_BUILD/artifacts/ and fails the gate.  To reproduce one:
 #   FUZZ_BUILD/TARGET FUZZ_BUILD/artifacts/TARGET-crash-...
 # To add the new inputs to the seeds (keep them few and small):
-#   FUZZ_BUILD/TARGET -merge=1 tests/corpus/TARGET FUZZ_BUILD/corpus/TARGET
+#   FUZZ_BUILD/TARGET -merge=1 tests/fuzz/corpus/TARGET FUZZ_BUILD/corpus/TARGET
 set -uo pipefail
 
 build=$1 seconds=$2
@@ -20,7 +20,7 @@ status=0
 
 mkdir -p "$build/artifacts"
 for t in "$@"; do
-	bin=$build/$t seeds=tests/corpus/$t out=$build/corpus/$t log=$build/$t.log
+	bin=$build/$t seeds=tests/fuzz/corpus/$t out=$build/corpus/$t log=$build/$t.log
 	mkdir -p "$out"
 	[ -d "$seeds" ] || { echo "gate-fuzz: no seed corpus $seeds" >&2; status=1; continue; }
 	echo "# fuzz $t: ${seconds} s from $(find "$seeds" -type f | wc -l) seeds"

@@ -14,9 +14,11 @@
 # name, under WRAPPER (valgrind, qemu) if given.  The gate's name is not
 # passed on: a test decides what to expect from what it observes
 # (tests/fxt.h), never from the gate it runs in.  FXTEST_ARGS
-# (e.g. "-b clone") goes before the names.  FXTEST_ONLY, if set, is a
-# list of shell patterns: a reduced run (make check-cross) keeps only the
-# tests that match one, and says how many it left out.  The exit status
+# (e.g. "-b clone") goes before the names.  A reduced run keeps fewer
+# tests, and says how many it left out: FXTEST_CORE=1 the core alone (the
+# tests declared TEST_CORE, tests/runner.h: make check-cross,
+# check-aarch64, check-generic), FXTEST_ONLY a list of shell patterns
+# over names (make check-valgrind).  The exit status
 # is fxtest's.
 set -uo pipefail
 
@@ -58,10 +60,20 @@ for extra in ${FXT_SKIP_ALSO:-}; do
 	read_skips "$here/$extra.skip"
 done
 
-# A reduced run: the tests outside FXTEST_ONLY are left out like skipped
-# ones (so that the runner's substring selection cannot bring them back),
-# with one line for all of them.
+# A reduced run: the tests outside the core or FXTEST_ONLY are left out
+# like skipped ones (so that the runner's substring selection cannot bring
+# them back), with one line for all of them.
 reduced=0
+if [ "${FXTEST_CORE:-}" = 1 ]; then
+	declare -A core=()
+	while read -r t; do core[$t]=1; done < <(ASAN_OPTIONS=detect_leaks=0 "$fxtest" -l -c)
+	((${#core[@]})) || { echo "run-suite: $fxtest -l -c listed no test" >&2; exit 2; }
+	for t in "${all[@]}"; do
+		[ -z "${skip[$t]:-}" ] || continue
+		[ -n "${core[$t]:-}" ] || { skip[$t]="not in the core"; reduced=$((reduced + 1)); }
+	done
+	echo "# $gate: reduced run: $reduced tests outside the core (fxtest -l -c)"
+fi
 if [ -n "${FXTEST_ONLY:-}" ]; then
 	read -ra only <<<"$FXTEST_ONLY"
 	for t in "${all[@]}"; do

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# The ABI and the public headers (tests/abi-test.sh, tests/headers-test.sh):
+# The ABI and the public headers (tests/scripts/abi-test.sh, tests/scripts/headers-test.sh):
 #
 #   check-abi      the symbols libforkexec.so exports = the functions the
 #                  public headers declare = src/forkexec.map, node by node
@@ -12,7 +12,7 @@
 .PHONY: check-abi check-headers
 
 check-abi: $(SHARED_LIB)
-	tests/abi-test.sh $(BUILD)
+	tests/scripts/abi-test.sh $(BUILD)
 
 check-headers:
-	tests/headers-test.sh
+	tests/scripts/headers-test.sh

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # The benchmark (bench/, see the README's "Benchmarks").  Included by the
-# main Makefile; uses its BUILD, CC, CPPFLAGS, BASE_CFLAGS, INSTR, CFLAGS,
-# LDFLAGS, STATIC_LIB and BENCH_SRCS.
+# main Makefile; uses its BUILD, CC, FX_CPPFLAGS, CPPFLAGS, BASE_CFLAGS, INSTR, CFLAGS,
+# LDFLAGS, PROG_LDFLAGS, STATIC_LIB and BENCH_SRCS.
 #
 #   make bench         the full run (3-8 minutes; wants 16 GiB of free memory),
 #                      then the capture benchmark (about 7 minutes with the peers)
@@ -34,13 +34,13 @@ CAPTURE_RUN  := $(CAPTURE_BIN) --spew $(CAPTURE_SPEW) \
 .PHONY: bench bench-quick bench-capture
 
 # The bench uses the public headers only.
-BENCH_CPPFLAGS := $(filter-out -iquote src,$(CPPFLAGS))
+BENCH_CPPFLAGS = $(filter-out -iquote src,$(FX_CPPFLAGS)) $(CPPFLAGS)
 
 $(BENCH_BIN): $(BENCH_SRCS) bench/bench.h include/forkexec.h include/forkexec-posix.h include/forkexec-linux.h \
               $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Ibench -o $@ $(BENCH_SRCS) \
-	    $(STATIC_LIB) -lpthread -lm $(LDFLAGS)
+	    $(STATIC_LIB) -lpthread -lm $(LDFLAGS) $(PROG_LDFLAGS)
 
 # One raw exit system call, static, no libc: spawning it costs the spawn alone.
 $(BENCH_TINY): bench/tiny.c
@@ -57,7 +57,7 @@ $(BENCH_GO): bench/peer_exec.go
 $(CAPTURE_BIN): bench/capture/capture.c include/forkexec.h include/forkexec-io.h $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -o $@ bench/capture/capture.c \
-	    $(STATIC_LIB) -lm $(LDFLAGS)
+	    $(STATIC_LIB) -lm $(LDFLAGS) $(PROG_LDFLAGS)
 
 # Static: every contestant's child starts alike, and fast.
 $(CAPTURE_SPEW): bench/capture/spew.c

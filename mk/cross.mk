@@ -10,9 +10,10 @@
 #   ppc64el  powerpc64le-linux-gnu-   powerpc64le   qemu-ppc64le
 #   s390x    s390x-linux-gnu-         s390x         qemu-s390x
 #
-# CROSS_ONLY is the one list of the core tests: what differs from one
-# architecture or system call path to another.  check-aarch64 and
-# check-generic run it too (mk/gates.mk).
+# The core tests, what differs from one architecture or system call path
+# to another, are declared so at the test (TEST_CORE, tests/runner.h;
+# `fxtest -l -c` lists them).  check-aarch64 and check-generic run them
+# too (mk/gates.mk).
 #
 # check-cross is the reduced run that CI can afford (the whole suite
 # under qemu takes about 4 minutes per architecture and backend on the CI
@@ -20,7 +21,7 @@
 # i386 [clone] 248 s):
 #   - the clone backend only ([clone]; the fork backend's child makes the
 #     same raw system calls, and [clone-pipe] repeats [clone] under qemu);
-#   - only the tests in CROSS_ONLY: every spawn_* test (each step of the
+#   - only the core tests: every spawn_* test (each step of the
 #     child, one raw system call each), the error reports (but for
 #     the leak-check loop errors_repeated_*), the fixed fd shuffles, the
 #     static purity checks of child.o with the cross binutils (symbols,
@@ -49,10 +50,6 @@ CROSS_PREFIX_riscv64 := riscv64-linux-gnu-
 CROSS_PREFIX_ppc64el := powerpc64le-linux-gnu-
 CROSS_PREFIX_s390x   := s390x-linux-gnu-
 CROSS_BUILD := $(BUILD)/cross
-CROSS_ONLY  ?= spawn_* errors_[!r]* fdmap_fixed_* purity_child_object_* purity_rules_* attr_* \
-               channel_* limits_* seccomp_* proc_[!e]* atfork_* \
-               posix_fa_open_cloexec_kept posix_fa_closefrom posix_fa_dup2_same_fd_clears_cloexec \
-               posix_err_open_eacces posix_err_dup2 posix_setsigmask
 
 # (check-cross-ARCH are pattern rules, which make never applies to a
 # .PHONY target: they stay off that list.)
@@ -75,21 +72,21 @@ check-cross check-cross-full:
 
 check-cross-%:
 	$(MAKE) --no-print-directory CC=$(call cross_cc,$*) BUILD=$(CROSS_BUILD)/$* \
-	    LDFLAGS='$(LDFLAGS) -static' \
+	    PROG_LDFLAGS=-static \
 	    $(CROSS_BUILD)/$*/fxtest $(CROSS_BUILD)/$*/fxprobe $(CROSS_BUILD)/$*/fxrun
-	$(call cross_tools,$*) FXTEST_ARGS='-b clone' FXTEST_ONLY='$(CROSS_ONLY)' \
+	$(call cross_tools,$*) FXTEST_ARGS='-b clone' FXTEST_ONLY= FXTEST_CORE=1 \
 	    bash $(GATES_CI)/gate-cross.sh $* $(CROSS_BUILD)/$*
 
 check-cross-full-%:
 	$(MAKE) --no-print-directory CC=$(call cross_cc,$*) BUILD=$(CROSS_BUILD)/$* \
-	    LDFLAGS='$(LDFLAGS) -static' all $(CROSS_BUILD)/$*/fxtest $(CROSS_BUILD)/$*/fxprobe
+	    PROG_LDFLAGS=-static all $(CROSS_BUILD)/$*/fxtest $(CROSS_BUILD)/$*/fxprobe
 	$(call cross_tools,$*) bash $(GATES_CI)/gate-cross.sh $* $(CROSS_BUILD)/$*
 
 # ---- check-generic -------------------------------------------------------
 # The fallback for architectures without stubs (src/sys/generic: libc's
 # syscall(2), the fork backend only), forced on this machine with
 # SYS_ARCH=generic, so that it builds and works where it will be used
-# (mips64el, ...).  The fork backend's core (CROSS_ONLY; the whole suite
+# (mips64el, ...).  The fork backend's core (TEST_CORE; the whole suite
 # with GATES_FULL=1, mk/gates.mk); .ci/generic.skip.
 GENERIC_BUILD := $(BUILD)/generic
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# The Debian packages (debian/): tests/deb-test.sh builds them with
+# The Debian packages (debian/): tests/scripts/deb-test.sh builds them with
 # dpkg-buildpackage in a scratch copy of the tree (it writes ../*.deb),
 # runs lintian (no error, no warning), checks what each package holds and
 # that src/child/child.c was compiled without dpkg's hardening flags, extracts
@@ -8,4 +8,4 @@
 .PHONY: check-deb
 
 check-deb:
-	tests/deb-test.sh
+	tests/scripts/deb-test.sh

@@ -14,17 +14,17 @@ DROPIN_OBJS := $(filter-out $(BUILD)/obj/src/posix/posix_spawn.o,$(LIB_OBJS)) \
 DROPIN_A_OBJS := $(filter-out $(BUILD)/obj/src/posix/posix_spawn.o,$(LIB_OBJS)) \
                  $(BUILD)/obj/dropin/posix_spawn_archive.o
 
-$(BUILD)/obj/dropin/posix_spawn.o: src/posix/posix_spawn.c $(wildcard src/*/*.h) include/forkexec.h \
-                                   include/forkexec-posix.h
+$(BUILD)/obj/dropin/posix_spawn.o: src/posix/posix_spawn.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY -DFX_POSIX_STANDARD_NAMES $(LIB_DEFS) \
-	    $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
+	$(CC) $(FX_CPPFLAGS) $(CPPFLAGS) -DFX_BUILDING_LIBRARY -DFX_POSIX_STANDARD_NAMES $(LIB_DEFS) \
+	    $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -fvisibility=hidden $(DEPFLAGS) -c -o $@ $<
 
-$(BUILD)/obj/dropin/posix_spawn_archive.o: src/posix/posix_spawn.c $(wildcard src/*/*.h) include/forkexec.h \
-                                           include/forkexec-posix.h
+$(BUILD)/obj/dropin/posix_spawn_archive.o: src/posix/posix_spawn.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -DFX_BUILDING_LIBRARY -DFX_POSIX_STANDARD_NAMES -DFX_POSIX_ARCHIVE \
-	    $(LIB_DEFS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
+	$(CC) $(FX_CPPFLAGS) $(CPPFLAGS) -DFX_BUILDING_LIBRARY -DFX_POSIX_STANDARD_NAMES -DFX_POSIX_ARCHIVE \
+	    $(LIB_DEFS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -fvisibility=hidden $(DEPFLAGS) -c -o $@ $<
+
+-include $(BUILD)/obj/dropin/posix_spawn.d $(BUILD)/obj/dropin/posix_spawn_archive.d
 
 $(DROPIN_A): $(DROPIN_A_OBJS)
 	rm -f $@
@@ -38,21 +38,12 @@ DROPIN_MAP := $(BUILD)/forkexec-posix.map
 
 $(DROPIN_MAP): src/forkexec-posix.map.in src/posix/posix_versions.h
 	@mkdir -p $(dir $@)
-	$(CC) -E -P -std=c11 -x c -iquote src $(CPPFLAGS) $(CFLAGS) -o $@ src/forkexec-posix.map.in
+	$(CC) -E -P -std=c11 -x c -iquote src $(FX_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) -o $@ src/forkexec-posix.map.in
 
 $(DROPIN_SO): $(DROPIN_OBJS) $(DROPIN_MAP)
 	$(CC) -shared -Wl,-soname,libforkexec-posix.so \
-	    -Wl,--version-script=$(DROPIN_MAP) $(INSTR) $(SHLIB_LDFLAGS) -o $@ $(DROPIN_OBJS)
+	    -Wl,--version-script=$(DROPIN_MAP) $(INSTR) $(LDFLAGS) -o $@ $(DROPIN_OBJS)
 
-# DROPINDIR: where install-dropin puts both (the Debian packages use a
-# private directory, /usr/lib/<triplet>/forkexec: see debian/rules).
-DROPINDIR ?= $(LIBDIR)
-
-install-dropin: $(DROPIN_SO) $(DROPIN_A)
-	install -d $(DESTDIR)$(DROPINDIR)
-	install -m 755 $(DROPIN_SO) $(DESTDIR)$(DROPINDIR)/
-	install -m 644 $(DROPIN_A) $(DESTDIR)$(DROPINDIR)/
-
-.PHONY: install-dropin check-dropin
+.PHONY: check-dropin
 check-dropin: $(DROPIN_SO) $(DROPIN_A) $(BUILD)/fxprobe
 	tests/dropin/run.sh $(BUILD)

@@ -4,7 +4,7 @@
 # as a user's program would be built against an installed one: the
 # public headers only (no _GNU_SOURCE, no src/), the library's warnings.
 # `make check-examples` runs each with asserted output and exit status
-# (tests/examples-test.sh); some need root (chroot, setuid) and user
+# (tests/scripts/examples-test.sh); some need root (chroot, setuid) and user
 # namespaces, and say so in a SKIP line when they cannot run.
 
 EX_SRCS   := $(wildcard examples/*.c)
@@ -21,4 +21,4 @@ $(BUILD)/examples/%: examples/%.c $(STATIC_LIB) include/forkexec.h include/forke
 	$(CC) -Iinclude $(EX_CFLAGS) $(CFLAGS) -o $@ $< $(STATIC_LIB) $(LDFLAGS)
 
 check-examples: examples $(BUILD)/fxprobe
-	tests/examples-test.sh $(BUILD)
+	tests/scripts/examples-test.sh $(BUILD)

@@ -5,7 +5,7 @@
 #   lint            clang-tidy and cppcheck (.clang-tidy, .cppcheck-suppressions)
 #   check-sanitize  ASan+UBSan+LSan (gcc) on everything but the child; the suite
 #   check-valgrind  memcheck on the suite, plain build (.ci/gate-valgrind.sh)
-#   fuzz            libFuzzer smoke run of tests/fuzz_*.c, FUZZ_TIME (30) s each
+#   fuzz            libFuzzer smoke run of tests/fuzz/fuzz_*.c, FUZZ_TIME (30) s each
 #   check-musl      the suite built with musl-gcc
 #   check-aarch64   cross-built for aarch64, the suite under qemu-user
 #
@@ -22,26 +22,26 @@
 #   check-valgrind  the engine and the I/O layer            the suite
 #                   (VALGRIND_ONLY), [clone] and [fork]     ([clone], [fork])
 #   check-musl      every test, [clone] and [fork]          every variant
-#   check-aarch64   the core (CROSS_ONLY, mk/cross.mk),     the suite,
+#   check-aarch64   the core (TEST_CORE, tests/runner.h),   the suite,
 #                   [clone]                                 [clone], [fork]
-#   check-generic   the core (CROSS_ONLY), [fork]           the suite, [fork]
+#   check-generic   the core (TEST_CORE), [fork]            the suite, [fork]
 #
 # [clone-pipe] differs from [clone] only in the channel, which is the
 # same code whatever the instrumentation or libc: make check runs it.
 GATES_FULL ?=
 VALGRIND_ONLY ?= spawn_* errors_* attr_* channel_* proc_* fdmap_fixed_* io_*
 ifeq ($(GATES_FULL),1)
-SAN_SUITE     := FXTEST_ARGS= FXTEST_ONLY=
-VG_SUITE      := FXTEST_ONLY=
-MUSL_SUITE    := FXTEST_ARGS= FXTEST_ONLY=
-A64_SUITE     := FXTEST_ONLY=
-GENERIC_SUITE := FXTEST_ARGS='-b fork' FXTEST_ONLY=
+SAN_SUITE     := FXTEST_ARGS= FXTEST_ONLY= FXTEST_CORE=
+VG_SUITE      := FXTEST_ONLY= FXTEST_CORE=
+MUSL_SUITE    := FXTEST_ARGS= FXTEST_ONLY= FXTEST_CORE=
+A64_SUITE     := FXTEST_ONLY= FXTEST_CORE=
+GENERIC_SUITE := FXTEST_ARGS='-b fork' FXTEST_ONLY= FXTEST_CORE=
 else
-SAN_SUITE     := FXTEST_ARGS='-b clone' FXTEST_ONLY=
-VG_SUITE      := FXTEST_ONLY='$(VALGRIND_ONLY)'
-MUSL_SUITE    := FXTEST_ARGS='-b clone -b fork' FXTEST_ONLY=
-A64_SUITE     := FXTEST_ARGS='-b clone' FXTEST_ONLY='$(CROSS_ONLY)'
-GENERIC_SUITE := FXTEST_ARGS='-b fork' FXTEST_ONLY='$(CROSS_ONLY)'
+SAN_SUITE     := FXTEST_ARGS='-b clone' FXTEST_ONLY= FXTEST_CORE=
+VG_SUITE      := FXTEST_ONLY='$(VALGRIND_ONLY)' FXTEST_CORE=
+MUSL_SUITE    := FXTEST_ARGS='-b clone -b fork' FXTEST_ONLY= FXTEST_CORE=
+A64_SUITE     := FXTEST_ARGS='-b clone' FXTEST_ONLY= FXTEST_CORE=1
+GENERIC_SUITE := FXTEST_ARGS='-b fork' FXTEST_ONLY= FXTEST_CORE=1
 endif
 
 GATES_CI     := .ci
@@ -80,7 +80,7 @@ $(SAN_BUILD)/gates/lsan-exit.o: $(GATES_CI)/lsan-exit.c
 
 check-sanitize: $(SAN_BUILD)/gates/lsan-exit.o
 	$(MAKE) --no-print-directory CC='$(SAN_CC)' BUILD=$(SAN_BUILD) \
-	    INSTR='$(SAN_INSTR)' LDFLAGS='$(LDFLAGS) $(SAN_LDFLAGS)' \
+	    INSTR='$(SAN_INSTR)' PROG_LDFLAGS='$(SAN_LDFLAGS)' \
 	    all $(SAN_BUILD)/fxtest $(SAN_BUILD)/fxprobe
 	$(SAN_ENV) $(SAN_SUITE) bash $(GATES_CI)/run-suite.sh sanitize $(SAN_BUILD)/fxtest
 
@@ -97,32 +97,32 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all $(WARN)
 FUZZ_TARGETS := fuzz_fxrun_args fuzz_plan fuzz_posix_plan fuzz_lookup
 FUZZ_HDRS    := include/forkexec.h include/forkexec-posix.h include/forkexec-linux.h \
-                tests/fuzz_input.h \
+                tests/fuzz/fuzz_input.h \
                 $(wildcard src/*/*.h tools/*.h)
 
-$(FUZZ_BUILD)/fuzz_fxrun_args: tests/fuzz_fxrun_args.c tools/fxrun_args.c src/linux/names_linux.c \
+$(FUZZ_BUILD)/fuzz_fxrun_args: tests/fuzz/fuzz_fxrun_args.c tools/fxrun_args.c src/linux/names_linux.c \
                                $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -Itools -o $@ $(filter %.c,$^)
+	$(FUZZ_CC) $(FX_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -Itools -o $@ $(filter %.c,$^)
 
-$(FUZZ_BUILD)/fuzz_plan: tests/fuzz_plan.c src/core/plan.c src/linux/plan_linux.c src/core/attr.c src/core/attr_limits.c src/linux/attr_linux.c \
+$(FUZZ_BUILD)/fuzz_plan: tests/fuzz/fuzz_plan.c src/core/plan.c src/linux/plan_linux.c src/core/attr.c src/core/attr_limits.c src/linux/attr_linux.c \
                          src/linux/seccomp_linux.c src/linux/landlock_linux.c src/linux/mounts_linux.c \
                          src/linux/plan_mounts_linux.c src/core/error.c $(BUILD)/gen/syscall_names.h \
                          $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) -iquote $(BUILD)/gen $(FUZZ_CFLAGS) -Dfcntl=fx__fuzz_fcntl -o $@ \
+	$(FUZZ_CC) $(FX_CPPFLAGS) $(CPPFLAGS) -iquote $(BUILD)/gen $(FUZZ_CFLAGS) -Dfcntl=fx__fuzz_fcntl -o $@ \
 	    $(filter %.c,$^)
 
-$(FUZZ_BUILD)/fuzz_posix_plan: tests/fuzz_posix_plan.c src/posix/plan_posix.c src/core/plan.c \
+$(FUZZ_BUILD)/fuzz_posix_plan: tests/fuzz/fuzz_posix_plan.c src/posix/plan_posix.c src/core/plan.c \
                                src/linux/plan_linux.c src/linux/plan_mounts_linux.c src/core/error.c \
                                $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+	$(FUZZ_CC) $(FX_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
-$(FUZZ_BUILD)/fuzz_lookup: tests/fuzz_lookup.c src/core/lookup.c src/core/attr.c src/core/attr_limits.c src/linux/attr_linux.c \
+$(FUZZ_BUILD)/fuzz_lookup: tests/fuzz/fuzz_lookup.c src/core/lookup.c src/core/attr.c src/core/attr_limits.c src/linux/attr_linux.c \
                            src/linux/landlock_linux.c src/linux/mounts_linux.c src/core/error.c $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+	$(FUZZ_CC) $(FX_CPPFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
 fuzz-build: $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 
@@ -162,7 +162,7 @@ A64_CC    ?= $(A64_CROSS)gcc
 
 aarch64-build:
 	$(MAKE) --no-print-directory CC=$(A64_CC) BUILD=$(A64_BUILD) \
-	    LDFLAGS='$(LDFLAGS) -static' all $(A64_BUILD)/fxtest $(A64_BUILD)/fxprobe
+	    PROG_LDFLAGS=-static all $(A64_BUILD)/fxtest $(A64_BUILD)/fxprobe
 
 check-aarch64: aarch64-build
 	CC='$(A64_CC)' OBJDUMP='$(A64_CROSS)objdump' READELF='$(A64_CROSS)readelf' $(A64_SUITE) \

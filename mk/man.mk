@@ -3,7 +3,7 @@
 # a warning is a failure (without mandoc it says the lint was skipped, and
 # fails instead where FX_REQUIRE_TOOLS is set, as .ci/run sets it), then checks that every public function has
 # exactly one page and that every page names only real functions
-# (tests/man-coverage.sh, against the exported symbols of the shared
+# (tests/scripts/man-coverage.sh, against the exported symbols of the shared
 # library) and that fxrun(1) lists every option of tools/fxrun_args.c,
 # and that the check itself can fail (its self-test).
 # Included by the Makefile; `make check` runs it first.
@@ -22,5 +22,5 @@ check-man: $(SHARED_LIB)
 	else \
 	    echo "check-man: lint skipped: mandoc is not installed; .ci/install-deps installs it"; \
 	fi
-	CC="$(CC)" tests/man-coverage.sh $(BUILD)
-	CC="$(CC)" tests/man-coverage-selftest.sh
+	CC="$(CC)" tests/scripts/man-coverage.sh $(BUILD)
+	CC="$(CC)" tests/scripts/man-coverage-selftest.sh

@@ -20,8 +20,8 @@ $(BUILD)/torture-true: tests/torture/exit0.S
 
 $(BUILD)/fxtorture: $(TORTURE_SRCS) $(wildcard tests/torture/*.h tests/*.h) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itests -o $@ \
-	    $(TORTURE_SRCS) $(STATIC_LIB) -lpthread $(LDFLAGS)
+	$(CC) $(FX_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(INSTR) $(CFLAGS) -Itests -o $@ \
+	    $(TORTURE_SRCS) $(STATIC_LIB) -lpthread $(LDFLAGS) $(PROG_LDFLAGS)
 
 torture: $(BUILD)/fxtorture $(BUILD)/fxprobe $(BUILD)/torture-true
 	$(BUILD)/fxtorture -v $(TORTURE_ARGS)

@@ -80,6 +80,7 @@
 #include <unistd.h>
 
 #include "pattern.h"
+#include "slurp.h"
 
 extern char **environ;
 
@@ -154,30 +155,6 @@ static void putf(const char *key, const char *fmt, ...)
 /* ------------------------------------------------------------------ */
 /* /proc helpers (all optional)                                        */
 /* ------------------------------------------------------------------ */
-
-/* Reads a whole small file into buf; returns its length or -1. */
-#if !defined(__APPLE__) /* only the Linux facts read whole /proc files */
-static ssize_t slurp(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t n = 0;
-
-	if (fd < 0)
-		return -1;
-	while (n < size - 1) {
-		ssize_t r = read(fd, buf + n, size - 1 - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	buf[n] = 0;
-	return (ssize_t)n;
-}
-#endif
 
 /* A whole file of any size, malloc'd and NUL-terminated; NULL if unreadable. */
 static char *slurp_all(const char *path, size_t *len)
@@ -570,7 +547,7 @@ static void put_status(void)
 		{ "capbnd", "CapBnd" },
 	};
 	char status[8192], v[128];
-	int have = slurp("/proc/self/status", status, sizeof status) > 0;
+	int have = fxt_slurp("/proc/self/status", status, sizeof status) > 0;
 
 	put("tracerpid", have && status_field(status, "TracerPid", v, sizeof v)
 	                 ? v : "-1");
@@ -662,7 +639,7 @@ static void put_cgroup(void)
 	char text[8192];
 	const char *path = NULL;
 
-	if (slurp("/proc/self/cgroup", text, sizeof text) > 0) {
+	if (fxt_slurp("/proc/self/cgroup", text, sizeof text) > 0) {
 		for (char *line = text; line && *line;) {
 			char *nl = strchr(line, '\n');
 

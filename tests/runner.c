@@ -725,9 +725,13 @@ static int by_name(const void *a, const void *b)
  * (tests/test_runner.c): they misbehave on purpose, so they are neither
  * listed nor run unless FXT_RUNNER_SELFTEST is set.
  */
+static int core_only; /* -c */
+
 static int selected(const struct fxt_test *t, char **filters, int n)
 {
 	if (!strncmp(t->name, "runner_selftest_", 16) && !getenv("FXT_RUNNER_SELFTEST"))
+		return 0;
+	if (core_only && !t->core)
 		return 0;
 	if (n == 0)
 		return 1;
@@ -740,8 +744,9 @@ static int selected(const struct fxt_test *t, char **filters, int n)
 static void usage(void)
 {
 	fprintf(stderr,
-	        "usage: fxtest [-l] [-v] [-b clone|clone-pipe|fork] [NAME_SUBSTRING...]\n"
+	        "usage: fxtest [-l] [-c] [-v] [-b clone|clone-pipe|fork] [NAME_SUBSTRING...]\n"
 	        "  -l  list the selected tests and exit\n"
+	        "  -c  only the core tests (TEST_CORE in tests/runner.h)\n"
 	        "  -v  print the output of passing tests too\n"
 	        "  -b  run only this variant (repeatable): clone (the report in\n"
 	        "      shared memory), clone-pipe (the report over a pipe), fork\n");
@@ -758,9 +763,10 @@ int main(int argc, char **argv)
 	size_t nchosen;
 	sigset_t chld;
 
-	while ((opt = getopt(argc, argv, "lvb:h")) != -1) {
+	while ((opt = getopt(argc, argv, "lcvb:h")) != -1) {
 		switch (opt) {
 		case 'l': list = 1; break;
+		case 'c': core_only = 1; break;
 		case 'v': tally.verbose = 1; break;
 		case 'b': {
 			size_t k = 0;

@@ -33,6 +33,7 @@ struct fxt_test {
 	void (*fn)(void);
 	int timeout_s;          /* 0: the default (60 s) */
 	int once;               /* 1: backend-independent, run once */
+	int core;               /* 1: in the core (TEST_CORE below) */
 	const char *file;
 	struct fxt_test *next;
 };
@@ -40,10 +41,11 @@ struct fxt_test {
 /* Called by the constructors TEST() generates; not for direct use. */
 void fxt_register_(struct fxt_test *t);
 
-#define FXT_DEFINE_(name, timeout, once_)                                     \
+#define FXT_DEFINE_(name, timeout, once_, core_)                              \
 	static void fxt_test_##name(void);                                    \
 	static struct fxt_test fxt_desc_##name = {                            \
-		#name, fxt_test_##name, (timeout), (once_), __FILE__, NULL    \
+		#name, fxt_test_##name, (timeout), (once_), (core_), __FILE__, \
+		NULL                                                          \
 	};                                                                    \
 	__attribute__((constructor)) static void fxt_reg_##name(void)         \
 	{                                                                     \
@@ -51,10 +53,24 @@ void fxt_register_(struct fxt_test *t);
 	}                                                                     \
 	static void fxt_test_##name(void)
 
-#define TEST(name)                      FXT_DEFINE_(name, 0, 0)
-#define TEST_ONCE(name)                 FXT_DEFINE_(name, 0, 1)
-#define TEST_TIMEOUT(name, seconds)     FXT_DEFINE_(name, seconds, 0)
-#define TEST_ONCE_TIMEOUT(name, seconds) FXT_DEFINE_(name, seconds, 1)
+#define TEST(name)                      FXT_DEFINE_(name, 0, 0, 0)
+#define TEST_ONCE(name)                 FXT_DEFINE_(name, 0, 1, 0)
+#define TEST_TIMEOUT(name, seconds)     FXT_DEFINE_(name, seconds, 0, 0)
+#define TEST_ONCE_TIMEOUT(name, seconds) FXT_DEFINE_(name, seconds, 1, 0)
+
+/*
+ * The core: the tests of what differs from one architecture or system
+ * call path to another (each step of the child, one raw system call
+ * each; the error reports; the static purity checks of child.o; the
+ * attributes, limits and the report channel).  Emulated and fallback
+ * runs (make check-cross, check-aarch64, check-generic) run these alone:
+ * `fxtest -c` lists or runs only them.  A test belongs to the core by
+ * being declared with one of these.
+ */
+#define TEST_CORE(name)                 FXT_DEFINE_(name, 0, 0, 1)
+#define TEST_ONCE_CORE(name)            FXT_DEFINE_(name, 0, 1, 1)
+#define TEST_TIMEOUT_CORE(name, seconds) FXT_DEFINE_(name, seconds, 0, 1)
+#define TEST_ONCE_TIMEOUT_CORE(name, seconds) FXT_DEFINE_(name, seconds, 1, 1)
 
 /* The backend under test: FX_BACKEND_CLONE or FX_BACKEND_FORK. */
 int fxt_backend(void);

@@ -148,7 +148,7 @@ static void on_child(void)
 	}
 }
 
-TEST(atfork_handlers_never_run)
+TEST_CORE(atfork_handlers_never_run)
 {
 	fxt_report *r;
 	fx_attr *attr;
@@ -200,7 +200,7 @@ static void on_exit_marker(void)
 		close(fd);
 }
 
-TEST(atfork_atexit_not_run_by_failed_child)
+TEST_CORE(atfork_atexit_not_run_by_failed_child)
 {
 	char *dir = fxt_tmpdir(), *buffered = fxt_join(dir, "buffered");
 	char content[16] = "";
@@ -304,7 +304,7 @@ static void *spawner(void *arg)
 	return NULL;
 }
 
-TEST(atfork_spawn_while_locks_held)
+TEST_CORE(atfork_spawn_while_locks_held)
 {
 	pthread_t h, s;
 	struct timespec deadline;
@@ -364,7 +364,7 @@ static int catchable(int sig)
  * with the spawning thread's mask (not the all-blocked mask of the
  * creation window) and no handler.
  */
-TEST(atfork_parent_signal_state_kept)
+TEST_CORE(atfork_parent_signal_state_kept)
 {
 	struct sigaction sa;
 	sigset_t usr2, before, after;
@@ -504,12 +504,12 @@ static void run_sigttou(int live_check)
 	fxt_assert_no_children();
 }
 
-TEST_ONCE(atfork_sigttou_handler_live)
+TEST_ONCE_CORE(atfork_sigttou_handler_live)
 {
 	run_sigttou(1);
 }
 
-TEST(atfork_sigttou_in_child_window)
+TEST_CORE(atfork_sigttou_in_child_window)
 {
 	run_sigttou(0);
 }

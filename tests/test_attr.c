@@ -16,7 +16,7 @@
 /* The kernel's limit, which the library enforces (musl's NGROUPS_MAX is 32). */
 #define KERNEL_NGROUPS_MAX 65536
 
-TEST_ONCE(attr_new_free)
+TEST_ONCE_CORE(attr_new_free)
 {
 	fx_attr *attr = NULL;
 
@@ -29,7 +29,7 @@ TEST_ONCE(attr_new_free)
 }
 
 /* Every setter with a NULL attribute set. */
-TEST_ONCE(attr_null_attr)
+TEST_ONCE_CORE(attr_null_attr)
 {
 	sigset_t set;
 	gid_t g = 0;
@@ -54,7 +54,7 @@ TEST_ONCE(attr_null_attr)
 	ASSERT_ERR(fx_attr_set_sigdefault(NULL, &set), -EINVAL);
 }
 
-TEST_ONCE(attr_flags)
+TEST_ONCE_CORE(attr_flags)
 {
 	fx_attr *attr = fxt_attr();
 	unsigned good = FX_SETSID | FX_SETCTTY | FX_FOREGROUND | FX_PTRACE |
@@ -85,7 +85,7 @@ TEST_ONCE(attr_flags)
 /* The environments of runuser -u and setpriv --reset-env, from a passwd
  * entry: in-place HOME and USER, LOGNAME at the end; or TERM alone, then
  * the five. */
-TEST_ONCE(attr_env_for_user)
+TEST_ONCE_CORE(attr_env_for_user)
 {
 	char *const base[] = { "A=1", "HOME=/root", "USER=root", "TERM=vt100",
 	                       "HOME=/dup", NULL };
@@ -133,7 +133,7 @@ TEST_ONCE(attr_env_for_user)
 	ASSERT_ERR(fx_env_for_user(&env, base, &pw, 0), -EINVAL);
 }
 
-TEST_ONCE(attr_backend)
+TEST_ONCE_CORE(attr_backend)
 {
 	fx_attr *attr = fxt_attr();
 
@@ -151,7 +151,7 @@ TEST_ONCE(attr_backend)
 	fx_attr_free(attr);
 }
 
-TEST_ONCE(attr_strings)
+TEST_ONCE_CORE(attr_strings)
 {
 	fx_attr *attr = fxt_attr();
 	char *env[] = { "A=1", NULL };
@@ -185,7 +185,7 @@ TEST_ONCE(attr_strings)
 	fx_attr_free(attr);
 }
 
-TEST_ONCE(attr_credentials)
+TEST_ONCE_CORE(attr_credentials)
 {
 	fx_attr *attr = fxt_attr();
 	gid_t groups[] = { 1, 2, 3 };
@@ -211,7 +211,7 @@ TEST_ONCE(attr_credentials)
 	fx_attr_free(attr);
 }
 
-TEST_ONCE(attr_pgid_tty_pdeathsig)
+TEST_ONCE_CORE(attr_pgid_tty_pdeathsig)
 {
 	fx_attr *attr = fxt_attr();
 
@@ -240,7 +240,7 @@ TEST_ONCE(attr_pgid_tty_pdeathsig)
 	fx_attr_free(attr);
 }
 
-TEST_ONCE(attr_map_fd)
+TEST_ONCE_CORE(attr_map_fd)
 {
 	fx_attr *attr = fxt_attr();
 	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -263,7 +263,7 @@ TEST_ONCE(attr_map_fd)
 	fx_attr_free(attr);
 }
 
-TEST_ONCE(attr_signals)
+TEST_ONCE_CORE(attr_signals)
 {
 	fx_attr *attr = fxt_attr();
 	sigset_t set;
@@ -277,7 +277,7 @@ TEST_ONCE(attr_signals)
 	fx_attr_free(attr);
 }
 
-TEST_ONCE(attr_version)
+TEST_ONCE_CORE(attr_version)
 {
 	char want[32];
 
@@ -290,7 +290,7 @@ TEST_ONCE(attr_version)
 	ASSERT_STR_EQ(fx_version_string(), want);
 }
 
-TEST_ONCE(attr_step_names)
+TEST_ONCE_CORE(attr_step_names)
 {
 	for (int i = FX_STEP_NONE; i < FX_STEP_COUNT_; i++) {
 		const char *name = fx_step_name(i);
@@ -309,7 +309,7 @@ TEST_ONCE(attr_step_names)
 	ASSERT_STR_EQ(fx_step_name(FX_STEP_SETUID), "setuid");
 }
 
-TEST_ONCE(attr_strerror)
+TEST_ONCE_CORE(attr_strerror)
 {
 	char buf[512], small[8];
 

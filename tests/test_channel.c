@@ -28,21 +28,7 @@
 #include <asm/unistd.h> /* the kernel's system call numbers */
 #include <unistd.h>
 
-#if defined(__x86_64__)
-#define FXT_AUDIT_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define FXT_AUDIT_ARCH AUDIT_ARCH_AARCH64
-#elif defined(__i386__)
-#define FXT_AUDIT_ARCH AUDIT_ARCH_I386
-#elif defined(__arm__)
-#define FXT_AUDIT_ARCH AUDIT_ARCH_ARM
-#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define FXT_AUDIT_ARCH AUDIT_ARCH_PPC64LE
-#elif defined(__riscv) && __riscv_xlen == 64
-#define FXT_AUDIT_ARCH AUDIT_ARCH_RISCV64
-#elif defined(__s390x__)
-#define FXT_AUDIT_ARCH AUDIT_ARCH_S390X
-#endif
+#include "audit_arch.h"
 
 #ifndef SECCOMP_RET_KILL_PROCESS
 #define SECCOMP_RET_KILL_PROCESS 0x80000000U
@@ -109,7 +95,7 @@ static void filter_syscalls(int nr, int nr2, long arg0, unsigned action)
  * (qemu-user, valgrind) turns a vfork-style clone into a fork.  The test
  * asks the host itself, with a vfork of its own.
  */
-TEST(channel_as_the_variant_says)
+TEST_CORE(channel_as_the_variant_says)
 {
 	int in_memory = fxt_report_in_memory();
 	int shared = fxt_vfork_shares_memory();
@@ -125,7 +111,7 @@ TEST(channel_as_the_variant_says)
 }
 
 /* No pipe to be had: only a spawn that reports in memory goes on. */
-TEST(channel_without_pipe2)
+TEST_CORE(channel_without_pipe2)
 {
 	char *argv[] = { "true", NULL };
 	int in_memory = fxt_report_in_memory(), before, rc, st = -1;
@@ -168,7 +154,7 @@ TEST(channel_without_pipe2)
  * was made, so the spawn succeeded, and the status says how the child
  * died.  The same on both channels: an empty pipe, or no magic in memory.
  */
-TEST(channel_child_killed_before_exec)
+TEST_CORE(channel_child_killed_before_exec)
 {
 	char *argv[] = { "true", NULL };
 	fx_attr *attr = fxt_attr();

@@ -98,7 +98,7 @@ static char *path_message(const char *step, const char *path, int code)
 /* Paths: chdir, chroot, exec, lookup                                  */
 /* ------------------------------------------------------------------ */
 
-TEST(errors_chdir_enoent)
+TEST_CORE(errors_chdir_enoent)
 {
 	fx_attr *attr = fxt_attr();
 	fx_error err;
@@ -111,7 +111,7 @@ TEST(errors_chdir_enoent)
 	fx_attr_free(attr);
 }
 
-TEST(errors_chdir_enotdir)
+TEST_CORE(errors_chdir_enotdir)
 {
 	fx_attr *attr = fxt_attr();
 	char *dir = fxt_tmpdir(), *file = fxt_join(dir, "plain");
@@ -126,7 +126,7 @@ TEST(errors_chdir_enotdir)
 	fx_attr_free(attr);
 }
 
-TEST(errors_chroot_enoent)
+TEST_CORE(errors_chroot_enoent)
 {
 	fx_attr *attr = fxt_attr();
 	fx_error err;
@@ -140,7 +140,7 @@ TEST(errors_chroot_enoent)
 }
 
 /* A chroot that works, then a cwd that does not exist inside it. */
-TEST(errors_chdir_after_chroot)
+TEST_CORE(errors_chdir_after_chroot)
 {
 	fx_attr *attr;
 	fx_error err;
@@ -157,7 +157,7 @@ TEST(errors_chdir_after_chroot)
 	fx_attr_free(attr);
 }
 
-TEST(errors_exec_enoent)
+TEST_CORE(errors_exec_enoent)
 {
 	fx_attr *attr = fxt_attr();
 	char *argv[] = { "missing", NULL };
@@ -171,7 +171,7 @@ TEST(errors_exec_enoent)
 }
 
 /* A relative path with a '/' is not searched: it is relative to the cwd. */
-TEST(errors_exec_relative_enoent)
+TEST_CORE(errors_exec_relative_enoent)
 {
 	fx_attr *attr = fxt_attr();
 	char *argv[] = { "x", NULL };
@@ -186,7 +186,7 @@ TEST(errors_exec_relative_enoent)
 	fx_attr_free(attr);
 }
 
-TEST(errors_exec_enotdir)
+TEST_CORE(errors_exec_enotdir)
 {
 	fx_attr *attr = fxt_attr();
 	char *dir = fxt_tmpdir(), *file = fxt_join(dir, "plain"),
@@ -202,7 +202,7 @@ TEST(errors_exec_enotdir)
 }
 
 /* Mode 0644: no x bit at all, so EACCES even for root. */
-TEST(errors_exec_eacces_mode)
+TEST_CORE(errors_exec_eacces_mode)
 {
 	fx_attr *attr = fxt_attr();
 	char *dir = fxt_tmpdir(), *path = fxt_join(dir, "noexec");
@@ -217,7 +217,7 @@ TEST(errors_exec_eacces_mode)
 	fx_attr_free(attr);
 }
 
-TEST(errors_exec_directory)
+TEST_CORE(errors_exec_directory)
 {
 	fx_attr *attr = fxt_attr();
 	char *dir = fxt_tmpdir();
@@ -232,7 +232,7 @@ TEST(errors_exec_directory)
 
 /* Executable, but neither ELF nor "#!": the kernel says ENOEXEC, and the
  * library must not retry it with /bin/sh (that is execvp's business). */
-TEST(errors_exec_enoexec)
+TEST_CORE(errors_exec_enoexec)
 {
 	fx_attr *attr = fxt_attr();
 	char *dir = fxt_tmpdir(), *path = fxt_join(dir, "garbage");
@@ -247,7 +247,7 @@ TEST(errors_exec_enoexec)
 }
 
 /* A script whose interpreter is missing: ENOENT for the script itself. */
-TEST(errors_exec_missing_interpreter)
+TEST_CORE(errors_exec_missing_interpreter)
 {
 	fx_attr *attr = fxt_attr();
 	char *dir = fxt_tmpdir(), *path = fxt_join(dir, "script");
@@ -261,7 +261,7 @@ TEST(errors_exec_missing_interpreter)
 	fx_attr_free(attr);
 }
 
-TEST(errors_lookup_enoent)
+TEST_CORE(errors_lookup_enoent)
 {
 	fx_attr *attr = fxt_attr();
 	char *dir = fxt_tmpdir();
@@ -277,7 +277,7 @@ TEST(errors_lookup_enoent)
 }
 
 /* The default search path (the parent's PATH) finds nothing either. */
-TEST(errors_lookup_default_path)
+TEST_CORE(errors_lookup_default_path)
 {
 	fx_attr *attr = fxt_attr();
 	char *argv[] = { "fx-no-such-program-either", NULL };
@@ -326,7 +326,7 @@ static void become_nobody(void)
 #endif
 }
 
-TEST(errors_setgroups_eperm)
+TEST_CORE(errors_setgroups_eperm)
 {
 	fx_attr *attr = fxt_attr();
 	gid_t groups[] = { 0, 1 };
@@ -341,7 +341,7 @@ TEST(errors_setgroups_eperm)
 	fx_attr_free(attr);
 }
 
-TEST(errors_setgid_eperm)
+TEST_CORE(errors_setgid_eperm)
 {
 	fx_attr *attr = fxt_attr();
 	fx_error err;
@@ -354,7 +354,7 @@ TEST(errors_setgid_eperm)
 	fx_attr_free(attr);
 }
 
-TEST(errors_setuid_eperm)
+TEST_CORE(errors_setuid_eperm)
 {
 	fx_attr *attr = fxt_attr();
 	fx_error err;
@@ -368,7 +368,7 @@ TEST(errors_setuid_eperm)
 }
 
 /* The three together: the first in the child's order (setgroups) fails. */
-TEST(errors_credentials_order)
+TEST_CORE(errors_credentials_order)
 {
 	fx_attr *attr = fxt_attr();
 	gid_t group = 0;
@@ -394,7 +394,7 @@ TEST(errors_credentials_order)
 /* ------------------------------------------------------------------ */
 
 /* A source open when mapped, closed before the spawn: EBADF, index = child fd. */
-TEST(errors_fd_map_closed_source)
+TEST_CORE(errors_fd_map_closed_source)
 {
 	fx_attr *attr = fxt_attr();
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -416,7 +416,7 @@ TEST(errors_fd_map_closed_source)
  * own error pipe will take it at spawn time.  The child must not quietly
  * receive the error pipe as its fd 7.
  */
-TEST(errors_fd_map_source_reused_by_pipe)
+TEST_CORE(errors_fd_map_source_reused_by_pipe)
 {
 	fx_attr *attr = fxt_attr();
 	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -445,7 +445,7 @@ TEST(errors_fd_map_source_reused_by_pipe)
  * not hand the child its own pidfd.  The number is fd 3 where the report
  * travels in memory, fd 5 behind a pipe on 3 and 4: both are tried.
  */
-TEST(errors_fd_map_source_reused_by_pidfd)
+TEST_CORE(errors_fd_map_source_reused_by_pidfd)
 {
 	static const int lowest_closed[] = { 3, 3 }, source[] = { 3, 5 };
 
@@ -475,7 +475,7 @@ TEST(errors_fd_map_source_reused_by_pidfd)
 /* ------------------------------------------------------------------ */
 
 /* A new session, then TIOCSCTTY on /dev/null: ENOTTY, index = tty fd. */
-TEST(errors_setctty_not_a_tty)
+TEST_CORE(errors_setctty_not_a_tty)
 {
 	fx_attr *attr = fxt_attr();
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -498,7 +498,7 @@ TEST(errors_setctty_not_a_tty)
 }
 
 /* A tty fd that the child does not have: EBADF at the same step. */
-TEST(errors_setctty_closed_fd)
+TEST_CORE(errors_setctty_closed_fd)
 {
 	fx_attr *attr = fxt_attr();
 	fx_error err;
@@ -511,7 +511,7 @@ TEST(errors_setctty_closed_fd)
 }
 
 /* TIOCNOTTY on fd 0 when fd 0 is not our controlling terminal. */
-TEST(errors_noctty_not_our_tty)
+TEST_CORE(errors_noctty_not_our_tty)
 {
 	fx_attr *attr = fxt_attr();
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -543,7 +543,7 @@ TEST(errors_noctty_not_our_tty)
 	fx_attr_free(attr);
 }
 
-TEST(errors_foreground_not_a_tty)
+TEST_CORE(errors_foreground_not_a_tty)
 {
 	fx_attr *attr = fxt_attr();
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -565,7 +565,7 @@ TEST(errors_foreground_not_a_tty)
 }
 
 /* A pgid no process group has: EPERM (Linux: "no such group in our session"). */
-TEST(errors_setpgid_no_such_group)
+TEST_CORE(errors_setpgid_no_such_group)
 {
 	fx_attr *attr = fxt_attr();
 	long pid_max = 32768;
@@ -601,7 +601,7 @@ TEST(errors_setpgid_no_such_group)
  * that session itself (a child that calls setsid and waits), so that the
  * case never depends on what else runs on the machine.
  */
-TEST(errors_setpgid_other_session)
+TEST_CORE(errors_setpgid_other_session)
 {
 	int gate[2], ready[2], st, before;
 	fx_proc *proc = NULL;
@@ -701,13 +701,13 @@ static void setsid_with_pgid(pid_t pgid, int may_work, int pgid_first)
 	fx_attr_free(attr);
 }
 
-TEST(errors_setsid_with_pgid_0)
+TEST_CORE(errors_setsid_with_pgid_0)
 {
 	setsid_with_pgid(0, 1, 0);
 	setsid_with_pgid(0, 1, 1);
 }
 
-TEST(errors_setsid_with_pgid_existing)
+TEST_CORE(errors_setsid_with_pgid_existing)
 {
 	setsid_with_pgid(getpgrp(), 0, 0);
 	setsid_with_pgid(getpgrp(), 0, 1);
@@ -722,7 +722,7 @@ TEST(errors_setsid_with_pgid_existing)
  * the setter (at once, as the header promises for bad values) or at
  * spawn; either way nothing is created.
  */
-TEST(errors_setctty_without_setsid)
+TEST_CORE(errors_setctty_without_setsid)
 {
 	fx_attr *attr = fxt_attr();
 	fx_error err;
@@ -741,7 +741,7 @@ TEST(errors_setctty_without_setsid)
 	fx_attr_free(attr);
 }
 
-TEST(errors_bad_arguments)
+TEST_CORE(errors_bad_arguments)
 {
 	fx_attr *attr = fxt_attr();
 	char *no_argv0[] = { NULL };
@@ -772,7 +772,7 @@ TEST(errors_bad_arguments)
 }
 
 /* err may be NULL: the same return value, nothing left behind. */
-TEST(errors_null_err)
+TEST_CORE(errors_null_err)
 {
 	fx_attr *attr = fxt_attr();
 	fx_proc *proc = NULL;
@@ -815,7 +815,7 @@ TEST(errors_repeated_failures_leak_nothing)
 /* Names and messages                                                  */
 /* ------------------------------------------------------------------ */
 
-TEST_ONCE(errors_step_names)
+TEST_ONCE_CORE(errors_step_names)
 {
 	for (int s = 0; s < FX_STEP_COUNT_; s++) {
 		const char *name = fx_step_name(s);
@@ -832,7 +832,7 @@ TEST_ONCE(errors_step_names)
 	ASSERT(fx_step_name(1 << 20) != NULL);
 }
 
-TEST_ONCE(errors_strerror_truncates)
+TEST_ONCE_CORE(errors_strerror_truncates)
 {
 	fx_error err;
 	char full[512], small[8], one[1] = { 'x' }, none[1] = { 'y' };

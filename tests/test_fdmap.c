@@ -726,7 +726,7 @@ static void fixed_case(const int (*pairs)[2], int n, int keep)
 }
 
 #define FIXED(name, keep, ...)                                                \
-	TEST(fdmap_fixed_##name)                                              \
+	TEST_CORE(fdmap_fixed_##name)                                         \
 	{                                                                     \
 		static const int pairs[][2] = { __VA_ARGS__ };                \
 		fixed_case(pairs, (int)(sizeof pairs / sizeof pairs[0]),      \

@@ -223,21 +223,7 @@ static void cgroup_check(fx_attr *attr, struct test_cgroup *cg)
  * A seccomp program: a foreign architecture is killed, uname fails with
  * EXDEV, everything else is allowed.
  */
-#if defined(__x86_64__)
-#define FXT_AUDIT_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define FXT_AUDIT_ARCH AUDIT_ARCH_AARCH64
-#elif defined(__i386__)
-#define FXT_AUDIT_ARCH AUDIT_ARCH_I386
-#elif defined(__arm__)
-#define FXT_AUDIT_ARCH AUDIT_ARCH_ARM
-#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define FXT_AUDIT_ARCH AUDIT_ARCH_PPC64LE
-#elif defined(__riscv) && __riscv_xlen == 64
-#define FXT_AUDIT_ARCH AUDIT_ARCH_RISCV64
-#elif defined(__s390x__)
-#define FXT_AUDIT_ARCH AUDIT_ARCH_S390X
-#endif
+#include "audit_arch.h"
 
 #ifdef FXT_AUDIT_ARCH
 static struct sock_filter uname_exdev_insns[] = {
@@ -268,7 +254,7 @@ static const char *const try_getcwd[] = { "--try-syscall=getcwd", NULL };
 
 /* Root parent, uid 65534 with ambient NET_BIND_SERVICE: the program
  * holds exactly that one capability in every set. */
-TEST(limits_ambient_after_setuid)
+TEST_CORE(limits_ambient_after_setuid)
 {
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
@@ -288,7 +274,7 @@ TEST(limits_ambient_after_setuid)
 }
 
 /* A root child keeps root's sets and adds the ambient one. */
-TEST(limits_ambient_as_root)
+TEST_CORE(limits_ambient_as_root)
 {
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
@@ -304,7 +290,7 @@ TEST(limits_ambient_as_root)
 }
 
 /* Without ambient capabilities a switch to uid 65534 empties every set. */
-TEST(limits_no_ambient_setuid_empties_caps)
+TEST_CORE(limits_no_ambient_setuid_empties_caps)
 {
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
@@ -322,7 +308,7 @@ TEST(limits_no_ambient_setuid_empties_caps)
 }
 
 /* The bounding set loses exactly the dropped capabilities. */
-TEST(limits_bounding_drop)
+TEST_CORE(limits_bounding_drop)
 {
 	uint64_t drop = FX_CAP(CAP_NET_RAW) | FX_CAP(CAP_SYS_ADMIN);
 	unsigned long long parent = self_status_hex("CapBnd");
@@ -339,7 +325,7 @@ TEST(limits_bounding_drop)
 }
 
 /* A capability out of the bounding set cannot be made ambient. */
-TEST(limits_ambient_after_bounding_drop)
+TEST_CORE(limits_ambient_after_bounding_drop)
 {
 	fx_attr *attr = fxt_attr();
 	fx_error err;
@@ -356,7 +342,7 @@ TEST(limits_ambient_after_bounding_drop)
 /* cgroup v2                                                           */
 /* ------------------------------------------------------------------ */
 
-TEST(limits_cgroup_path)
+TEST_CORE(limits_cgroup_path)
 {
 	struct test_cgroup cg;
 	fx_attr *attr = fxt_attr();
@@ -368,7 +354,7 @@ TEST(limits_cgroup_path)
 }
 
 /* By a borrowed O_PATH descriptor, which the spawn leaves open. */
-TEST(limits_cgroup_fd)
+TEST_CORE(limits_cgroup_fd)
 {
 	struct test_cgroup cg;
 	fx_attr *attr = fxt_attr();
@@ -387,7 +373,7 @@ TEST(limits_cgroup_fd)
 	fx_attr_free(attr);
 }
 
-TEST(limits_cgroup_missing)
+TEST_CORE(limits_cgroup_missing)
 {
 	const char *path = "/sys/fs/cgroup/fxtest-no-such-cgroup";
 	fx_attr *attr = fxt_attr();
@@ -411,7 +397,7 @@ TEST(limits_cgroup_missing)
  * descriptors, as forkexec-linux.h orders the steps ("chdir,
  * descriptors, terminal / umask, rlimits, ...").
  */
-TEST(limits_rlimit_nofile)
+TEST_CORE(limits_rlimit_nofile)
 {
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
@@ -423,7 +409,7 @@ TEST(limits_rlimit_nofile)
 	fx_attr_free(attr);
 }
 
-TEST(limits_rlimit_core_zero)
+TEST_CORE(limits_rlimit_core_zero)
 {
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
@@ -440,7 +426,7 @@ TEST(limits_rlimit_core_zero)
  * lowered first, so that the child inherits a finite one and only the
  * spawn can make it unlimited.
  */
-TEST(limits_rlimit_infinity)
+TEST_CORE(limits_rlimit_infinity)
 {
 	struct rlimit rl;
 	fx_attr *attr = fxt_attr();
@@ -462,7 +448,7 @@ TEST(limits_rlimit_infinity)
 }
 
 /* The kernel refuses a NOFILE hard limit above fs.nr_open, even to root. */
-TEST(limits_rlimit_above_nr_open)
+TEST_CORE(limits_rlimit_above_nr_open)
 {
 	fx_attr *attr = fxt_attr();
 	unsigned long long nr_open;
@@ -487,7 +473,7 @@ TEST(limits_rlimit_above_nr_open)
  * Where we lack CAP_SYS_RESOURCE ourselves the outcome is EPERM whatever
  * the order: then only the error itself is tested.
  */
-TEST(limits_rlimit_raise_hard_as_nobody)
+TEST_CORE(limits_rlimit_raise_hard_as_nobody)
 {
 	struct rlimit rl;
 	fx_attr *attr = fxt_attr();
@@ -510,7 +496,7 @@ TEST(limits_rlimit_raise_hard_as_nobody)
 /* umask, no_new_privs, nice                                           */
 /* ------------------------------------------------------------------ */
 
-TEST(limits_umask)
+TEST_CORE(limits_umask)
 {
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
@@ -522,7 +508,7 @@ TEST(limits_umask)
 	fx_attr_free(attr);
 }
 
-TEST(limits_no_new_privs)
+TEST_CORE(limits_no_new_privs)
 {
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
@@ -537,7 +523,7 @@ TEST(limits_no_new_privs)
 	fx_attr_free(attr);
 }
 
-TEST(limits_nice_up)
+TEST_CORE(limits_nice_up)
 {
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
@@ -571,7 +557,7 @@ static int host_allows(int what)
 }
 
 /* Lowering the nice value needs CAP_SYS_NICE, which root has. */
-TEST(limits_nice_down_as_root)
+TEST_CORE(limits_nice_down_as_root)
 {
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
@@ -588,7 +574,7 @@ TEST(limits_nice_down_as_root)
 
 /* The nice value is set before the switch to uid 65534, while the child
  * is still root: an ordinary-user child can be given a lower one. */
-TEST(limits_nice_down_as_nobody)
+TEST_CORE(limits_nice_down_as_nobody)
 {
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
@@ -607,7 +593,7 @@ TEST(limits_nice_down_as_nobody)
 }
 
 /* ionice(1)'s classes and levels, as the child reads them back. */
-TEST(limits_ioprio)
+TEST_CORE(limits_ioprio)
 {
 	static const int cases[][2] = {
 		{ FX_IOPRIO_CLASS_BE, 0 }, { FX_IOPRIO_CLASS_BE, 7 },
@@ -632,7 +618,7 @@ TEST(limits_ioprio)
 
 /* Securebits reach the child; SECBIT_KEEP_CAPS (0x10) is cleared by the
  * kernel at execve, so the probe sees the others. */
-TEST(limits_securebits)
+TEST_CORE(limits_securebits)
 {
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
@@ -654,7 +640,7 @@ TEST(limits_securebits)
 
 /* The realtime class, set while the child is still root (as nice is),
  * reaches an ordinary user's child. */
-TEST(limits_ioprio_rt_as_nobody)
+TEST_CORE(limits_ioprio_rt_as_nobody)
 {
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
@@ -689,32 +675,32 @@ TEST(limits_ioprio_rt_as_nobody)
 		fx_attr_free(a_);                                             \
 	} while (0)
 
-TEST(limits_sched_batch)
+TEST_CORE(limits_sched_batch)
 {
 	check_sched(SCHED_BATCH, 0, 3, 0, 0);
 }
 
-TEST(limits_sched_idle)
+TEST_CORE(limits_sched_idle)
 {
 	check_sched(SCHED_IDLE, 0, 5, 0, 0);
 }
 
 /* Where this process may (observed: root over the host, no RT group
  * throttling in the way), so may the child. */
-TEST(limits_sched_fifo)
+TEST_CORE(limits_sched_fifo)
 {
 	if (!host_allows(TRY_FIFO))
 		SKIP("this process may not take SCHED_FIFO (no CAP_SYS_NICE over the host, or RT throttling)");
 	check_sched(SCHED_FIFO, 10, 1, 10, 0);
 }
 
-TEST(limits_sched_reset_on_fork)
+TEST_CORE(limits_sched_reset_on_fork)
 {
 	check_sched(SCHED_OTHER | SCHED_RESET_ON_FORK, 0, 0, 0, 1);
 }
 
 /* Only the highest-numbered CPU we may use. */
-TEST(limits_affinity_one_cpu)
+TEST_CORE(limits_affinity_one_cpu)
 {
 	size_t size = CPU_ALLOC_SIZE(CPU_SETSIZE);
 	cpu_set_t *one = CPU_ALLOC(CPU_SETSIZE);
@@ -739,7 +725,7 @@ TEST(limits_affinity_one_cpu)
 
 /* The filter governs the program: uname fails with EXDEV, getcwd works.
  * Root holds CAP_SYS_ADMIN, so no_new_privs is not needed. */
-TEST(limits_seccomp_filter)
+TEST_CORE(limits_seccomp_filter)
 {
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
@@ -758,7 +744,7 @@ TEST(limits_seccomp_filter)
 }
 
 /* An ordinary user without no_new_privs may not install a filter. */
-TEST(limits_seccomp_unprivileged_needs_nnp)
+TEST_CORE(limits_seccomp_unprivileged_needs_nnp)
 {
 	fx_attr *attr = fxt_attr();
 	fx_error err;
@@ -772,7 +758,7 @@ TEST(limits_seccomp_unprivileged_needs_nnp)
 	fx_attr_free(attr);
 }
 
-TEST(limits_seccomp_unprivileged_with_nnp)
+TEST_CORE(limits_seccomp_unprivileged_with_nnp)
 {
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
@@ -796,7 +782,7 @@ TEST(limits_seccomp_unprivileged_with_nnp)
 /* ------------------------------------------------------------------ */
 
 /* A NULL attr is refused by every setter. */
-TEST_ONCE(limits_setters_null_attr)
+TEST_ONCE_CORE(limits_setters_null_attr)
 {
 	static struct sock_filter allow[] = {
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
@@ -829,7 +815,7 @@ TEST_ONCE(limits_setters_null_attr)
 }
 
 /* Every bad value is refused with the documented errno. */
-TEST_ONCE(limits_setters_bad_values)
+TEST_ONCE_CORE(limits_setters_bad_values)
 {
 	static struct sock_filter insns[4097];
 	struct sock_fprog empty = { 0, insns }, huge = { 4097, insns };
@@ -871,7 +857,7 @@ TEST_ONCE(limits_setters_bad_values)
 }
 
 /* A map may have 340 lines, the kernel's limit: the 341st is -E2BIG. */
-TEST_ONCE(limits_setters_map_lines)
+TEST_ONCE_CORE(limits_setters_map_lines)
 {
 	fx_attr *attr = fxt_attr();
 
@@ -890,7 +876,7 @@ TEST_ONCE(limits_setters_map_lines)
  * A refused value changes nothing: each setter gets a good value, then a
  * bad one, and the child still gets the good one.
  */
-TEST(limits_bad_values_change_nothing)
+TEST_CORE(limits_bad_values_change_nothing)
 {
 	static struct sock_filter insns[4097];
 	struct sock_fprog empty = { 0, insns }, huge = { 4097, insns };
@@ -949,7 +935,7 @@ TEST(limits_bad_values_change_nothing)
 
 /* The cgroup path survives a bad fd and an empty path: the spawn still
  * names it when it fails. */
-TEST(limits_bad_cgroup_changes_nothing)
+TEST_CORE(limits_bad_cgroup_changes_nothing)
 {
 	const char *path = "/sys/fs/cgroup/fxtest-no-such-cgroup";
 	fx_attr *attr = fxt_attr();
@@ -1001,7 +987,7 @@ static void refuse_in_this_process(int nr, unsigned mask, int code)
 #endif
 
 /* prctl(PR_SET_NO_NEW_PRIVS) refused (a filter of the parent's). */
-TEST(limits_error_no_new_privs)
+TEST_CORE(limits_error_no_new_privs)
 {
 	fx_attr *attr = fxt_attr();
 	fx_error err;
@@ -1018,7 +1004,7 @@ TEST(limits_error_no_new_privs)
  * clone(2) with CLONE_NEWNET fail with EPERM, and clone3, whose flags a
  * filter cannot see, is ENOSYS, so the library falls back to clone.
  */
-TEST(limits_error_namespaces)
+TEST_CORE(limits_error_namespaces)
 {
 	fx_attr *attr = fxt_attr();
 	fx_error err;
@@ -1033,7 +1019,7 @@ TEST(limits_error_namespaces)
 }
 
 /* A set of CPUs none of which exists. */
-TEST(limits_error_affinity)
+TEST_CORE(limits_error_affinity)
 {
 	size_t size = CPU_ALLOC_SIZE(8192);
 	cpu_set_t *far = CPU_ALLOC(8192);
@@ -1052,7 +1038,7 @@ TEST(limits_error_affinity)
 
 /* Root of a new user namespace is no root for the scheduler: a lower
  * nice value is refused. */
-TEST(limits_error_nice_in_user_namespace)
+TEST_CORE(limits_error_nice_in_user_namespace)
 {
 	fx_attr *attr = fxt_attr();
 	fx_error err;
@@ -1066,7 +1052,7 @@ TEST(limits_error_nice_in_user_namespace)
 
 /* Without CAP_SETPCAP (taken out of this process's effective set), the
  * bounding set cannot shrink; the error names the first capability. */
-TEST(limits_error_bounding)
+TEST_CORE(limits_error_bounding)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2];
@@ -1097,7 +1083,7 @@ static void write_proc(const char *path, const char *text)
  * moves into one), a child's may not be allowed: the parent's write of
  * "allow" is refused, and the error says so.
  */
-TEST(limits_error_setgroups_policy)
+TEST_CORE(limits_error_setgroups_policy)
 {
 	char map[64];
 	uid_t uid = geteuid();
@@ -1120,7 +1106,7 @@ TEST(limits_error_setgroups_policy)
 }
 
 /* The names fx_strerror prints and fxrun takes. */
-TEST_ONCE(limits_names)
+TEST_ONCE_CORE(limits_names)
 {
 	ASSERT_STR_EQ(fx_cap_name(CAP_CHOWN), "chown");
 	ASSERT_STR_EQ(fx_cap_name(CAP_NET_BIND_SERVICE), "net_bind_service");

@@ -63,7 +63,7 @@ static long long elapsed_ms(const struct timespec *since)
 	       (now.tv_nsec - since->tv_nsec) / 1000000;
 }
 
-TEST(proc_wait_blocking)
+TEST_CORE(proc_wait_blocking)
 {
 	static const char *const args[] = { "--exit=7", NULL };
 	fx_proc *proc = start_probe(args);
@@ -77,7 +77,7 @@ TEST(proc_wait_blocking)
 	fxt_assert_no_children();
 }
 
-TEST(proc_wait_poll)
+TEST_CORE(proc_wait_poll)
 {
 	int in, st = -1;
 	fx_proc *proc = start_waiting_probe(&in);
@@ -91,7 +91,7 @@ TEST(proc_wait_poll)
 	fxt_assert_no_children();
 }
 
-TEST(proc_wait_timeout)
+TEST_CORE(proc_wait_timeout)
 {
 	struct timespec start;
 	int in, st = -1;
@@ -113,7 +113,7 @@ TEST(proc_wait_timeout)
 }
 
 /* A child that finishes within the timeout is returned at once. */
-TEST(proc_wait_timeout_finishes)
+TEST_CORE(proc_wait_timeout_finishes)
 {
 	static const char *const args[] = { "--exit=3", NULL };
 	struct timespec start;
@@ -127,7 +127,7 @@ TEST(proc_wait_timeout_finishes)
 	fx_proc_free(proc);
 }
 
-TEST(proc_wait_repeat)
+TEST_CORE(proc_wait_repeat)
 {
 	static const char *const args[] = { "--exit=42", NULL };
 	fx_proc *proc = start_probe(args);
@@ -147,7 +147,7 @@ TEST(proc_wait_repeat)
 	fxt_assert_no_children();
 }
 
-TEST(proc_kill_term)
+TEST_CORE(proc_kill_term)
 {
 	int in, st = -1;
 	fx_proc *proc = start_waiting_probe(&in);
@@ -163,7 +163,7 @@ TEST(proc_kill_term)
 }
 
 /* Signal 0 checks the child exists; a bad number is refused. */
-TEST(proc_kill_signal_numbers)
+TEST_CORE(proc_kill_signal_numbers)
 {
 	int in, st = -1;
 	fx_proc *proc = start_waiting_probe(&in);
@@ -180,7 +180,7 @@ TEST(proc_kill_signal_numbers)
 	fx_proc_free(proc);
 }
 
-TEST(proc_kill_after_reap)
+TEST_CORE(proc_kill_after_reap)
 {
 	fx_proc *proc = start_probe(NULL);
 	int st;
@@ -242,7 +242,7 @@ TEST(proc_exit_codes)
 	fxt_assert_no_children();
 }
 
-TEST(proc_killed_by_signal)
+TEST_CORE(proc_killed_by_signal)
 {
 	static const int sigs[] = { SIGHUP, SIGINT, SIGKILL, SIGUSR1,
 	                            SIGALRM, SIGTERM, 0 };
@@ -271,7 +271,7 @@ TEST(proc_killed_by_signal)
  * core_pattern, where the kernel ignores 0): the status must say
  * "no core" and fx_status_core must agree with WCOREDUMP.
  */
-TEST(proc_core_not_dumped)
+TEST_CORE(proc_core_not_dumped)
 {
 	static const char *const args[] = { "--kill=11", NULL };
 	struct rlimit none = { 0, 0 };
@@ -297,7 +297,7 @@ TEST(proc_core_not_dumped)
 }
 
 /* Decoding alone, on hand-made statuses in waitpid's encoding. */
-TEST_ONCE(proc_status_decode)
+TEST_ONCE_CORE(proc_status_decode)
 {
 	int exited7 = 7 << 8, killed9 = SIGKILL, core11 = SIGSEGV | 0x80;
 	int stopped = (SIGSTOP << 8) | 0x7f, continued = 0xffff;
@@ -327,7 +327,7 @@ TEST_ONCE(proc_status_decode)
 	ASSERT_EQ(fx_status_code(255 << 8), 255);
 }
 
-TEST(proc_pid)
+TEST_CORE(proc_pid)
 {
 	fx_attr *attr = fxt_attr();
 	fxt_report *r;
@@ -348,7 +348,7 @@ TEST(proc_pid)
 }
 
 /* A pidfd on this kernel (5.3+), close-on-exec, readable at exit, closed by free. */
-TEST(proc_pidfd)
+TEST_CORE(proc_pidfd)
 {
 	int baseline = fxt_fd_count(), in, pidfd, st;
 	fx_proc *proc = start_waiting_probe(&in);
@@ -397,7 +397,7 @@ TEST(proc_pidfd)
  * no status for the pidfd (forced with FORKEXEC_EXIT_INFO=off; the
  * status the pidfd keeps is test_reaped.c's): -ECHILD, not a hang.
  */
-TEST(proc_wait_reaped_elsewhere)
+TEST_CORE(proc_wait_reaped_elsewhere)
 {
 	int in, st = -1;
 	fx_proc *proc = start_waiting_probe(&in);
@@ -441,7 +441,7 @@ static void await_unhashed(int pidfd)
 
 /* With SIGCHLD ignored the kernel reaps children itself (and keeps no
  * status for the pidfd: FORKEXEC_EXIT_INFO=off, as above). */
-TEST(proc_wait_sigchld_ignored)
+TEST_CORE(proc_wait_sigchld_ignored)
 {
 	int in, st = -1;
 	fx_proc *proc;
@@ -457,7 +457,7 @@ TEST(proc_wait_sigchld_ignored)
 }
 
 /* Freeing an unwaited handle leaves the child running, ours to reap. */
-TEST(proc_free_unwaited)
+TEST_CORE(proc_free_unwaited)
 {
 	int in, st = -1;
 	fx_proc *proc = start_waiting_probe(&in);
@@ -472,7 +472,7 @@ TEST(proc_free_unwaited)
 	fxt_assert_no_children();
 }
 
-TEST_ONCE(proc_free_null)
+TEST_ONCE_CORE(proc_free_null)
 {
 	fx_proc_free(NULL);
 }

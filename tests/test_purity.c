@@ -659,7 +659,7 @@ static const char *check_disassembly(const char *obj)
 	return NULL;
 }
 
-TEST_ONCE(purity_child_object_symbols)
+TEST_ONCE_CORE(purity_child_object_symbols)
 {
 	const char *bad;
 
@@ -669,7 +669,7 @@ TEST_ONCE(purity_child_object_symbols)
 		FAIL("%s", bad);
 }
 
-TEST_ONCE(purity_child_object_relocations)
+TEST_ONCE_CORE(purity_child_object_relocations)
 {
 	const char *bad;
 
@@ -679,7 +679,7 @@ TEST_ONCE(purity_child_object_relocations)
 		FAIL("%s", bad);
 }
 
-TEST_ONCE(purity_child_object_disassembly)
+TEST_ONCE_CORE(purity_child_object_disassembly)
 {
 	const char *bad;
 
@@ -778,7 +778,7 @@ static const char *source_dir(void)
 
 /* The child traps into the kernel itself, with the architecture's own
  * instruction: the stubs of src/sys were inlined, not called. */
-TEST_ONCE(purity_child_object_traps)
+TEST_ONCE_CORE(purity_child_object_traps)
 {
 	const char *insn = trap_instruction();
 	int n;
@@ -830,7 +830,7 @@ static char *compile_object(const char *dir, const char *name,
  * The analysis itself must be able to fail: each rule rejects an object
  * built to break it, and accepts a clean one built like child.o.
  */
-TEST_ONCE(purity_rules_catch_bad_objects)
+TEST_ONCE_CORE(purity_rules_catch_bad_objects)
 {
 	const char *child_like = "-O2 -fPIC -fno-stack-protector "
 	                         "-ffreestanding -fno-builtin "

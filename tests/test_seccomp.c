@@ -52,7 +52,7 @@ static long long try_result(fx_attr *attr, const char *const *args, const char *
 	return v;
 }
 
-TEST(seccomp_names_table_matches_libc)
+TEST_CORE(seccomp_names_table_matches_libc)
 {
 	static const struct {
 		const char *name;
@@ -87,7 +87,7 @@ TEST(seccomp_names_table_matches_libc)
 	ASSERT(fx_syscall_name(-1) == NULL);
 }
 
-TEST(seccomp_names_refused)
+TEST_CORE(seccomp_names_refused)
 {
 	static const char *const ok[] = { "uname" };
 	static const char *const unknown[] = { "uname", "no_such_call" };
@@ -118,7 +118,7 @@ TEST(seccomp_names_refused)
 }
 
 /* Deny uname: uname fails with EPERM (the default), getcwd works. */
-TEST(seccomp_names_deny_default_eperm)
+TEST_CORE(seccomp_names_deny_default_eperm)
 {
 	static const char *const names[] = { "uname" };
 	fx_attr *attr = fxt_attr();
@@ -132,7 +132,7 @@ TEST(seccomp_names_deny_default_eperm)
 }
 
 /* Two names with another errno: both get it, nothing else does. */
-TEST(seccomp_names_deny_errno)
+TEST_CORE(seccomp_names_deny_errno)
 {
 	static const char *const names[] = { "getcwd", "uname", "getcwd" };
 	fx_attr *attr = fxt_attr();
@@ -146,7 +146,7 @@ TEST(seccomp_names_deny_errno)
 }
 
 /* FX_SECCOMP_KILL: the probe dies of SIGSYS at its uname. */
-TEST(seccomp_names_deny_kill)
+TEST_CORE(seccomp_names_deny_kill)
 {
 	static const char *const names[] = { "uname" };
 	fx_attr *attr = fxt_attr();
@@ -168,7 +168,7 @@ TEST(seccomp_names_deny_kill)
  * An allow list of every call this architecture has but uname: uname
  * fails, the others run (the probe starts, reads /proc, reports).
  */
-TEST(seccomp_names_allow)
+TEST_CORE(seccomp_names_allow)
 {
 	const char **names = calloc(4096, sizeof *names);
 	fx_attr *attr = fxt_attr();
@@ -192,7 +192,7 @@ TEST(seccomp_names_allow)
 /* An allow list without the calls a program needs: execve is let
  * through (so the spawn succeeds), then the program's first unlisted
  * call kills it.  exit and exit_group are never filtered. */
-TEST(seccomp_names_allow_short_list_kills)
+TEST_CORE(seccomp_names_allow_short_list_kills)
 {
 	static const char *const names[] = { "getppid" };
 	fx_attr *attr = fxt_attr();
@@ -211,7 +211,7 @@ TEST(seccomp_names_allow_short_list_kills)
 
 /* On x86_64 the x32 twin of a denied call gets the action too (without
  * the filter: ENOSYS, or a result where the kernel has x32). */
-TEST(seccomp_names_x32_twin_denied)
+TEST_CORE(seccomp_names_x32_twin_denied)
 {
 	static const char *const names[] = { "uname" };
 	fx_attr *attr = fxt_attr();
@@ -226,7 +226,7 @@ TEST(seccomp_names_x32_twin_denied)
 }
 
 /* A second call replaces the list; it does not add to it. */
-TEST(seccomp_names_replaced)
+TEST_CORE(seccomp_names_replaced)
 {
 	static const char *const deny_uname[] = { "uname" };
 	static const char *const deny_getcwd[] = { "getcwd" };
@@ -243,7 +243,7 @@ TEST(seccomp_names_replaced)
 /* The raw program and the one by name both apply: a raw program (no
  * architecture check: a test's, not a policy) denies getcwd, the names
  * deny uname. */
-TEST(seccomp_names_with_raw_program)
+TEST_CORE(seccomp_names_with_raw_program)
 {
 	static const char *const deny_uname[] = { "uname" };
 	struct sock_filter insns[] = {
@@ -265,7 +265,7 @@ TEST(seccomp_names_with_raw_program)
 }
 
 /* uid 65534: the kernel wants no_new_privs. */
-TEST(seccomp_names_unprivileged)
+TEST_CORE(seccomp_names_unprivileged)
 {
 	static const char *const names[] = { "uname" };
 	fx_attr *attr = fxt_attr();
@@ -289,7 +289,7 @@ TEST(seccomp_names_unprivileged)
 
 /* uid 65534 inside a new user namespace (mapped to itself), with
  * no_new_privs: the same filter. */
-TEST(seccomp_names_in_user_namespace)
+TEST_CORE(seccomp_names_in_user_namespace)
 {
 	static const char *const names[] = { "uname" };
 	fx_attr *attr = fxt_attr();

@@ -21,59 +21,12 @@
 
 #include "forkexec-io.h"
 #include "fxt.h"
+#include "io_harness.h"
 #include "pattern.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
-
-static fx_run_opts *opts_new(unsigned flags)
-{
-	fx_run_opts *o;
-
-	ASSERT_OK(fx_run_opts_new(&o));
-	ASSERT_OK(fx_run_opts_set_flags(o, flags));
-	return o;
-}
-
-#define run_ok(res, argv, attr, opts) run_ok_(__FILE__, __LINE__, (res), (argv), (attr), (opts))
-static void run_ok_(const char *file, int line, fx_result **res, char *const *argv,
-                    const fx_attr *attr, const fx_run_opts *opts)
-{
-	fx_error err;
-	int rc = fx_run(res, argv[0], argv, attr, opts, &err);
-
-	fxt_assert_spawned_(file, line, rc, &err);
-	if (!*res)
-		fxt_fail_(file, line, "fx_run returned 0 without a result");
-}
-
-/* fxprobe --no-report a1 [a2] */
-static char **probe_argv(const char *a1, const char *a2)
-{
-	static char *argv[5];
-	size_t n = 0;
-
-	argv[n++] = (char *)fxt_probe_path();
-	argv[n++] = (char *)"--no-report";
-	if (a1)
-		argv[n++] = (char *)a1;
-	if (a2)
-		argv[n++] = (char *)a2;
-	argv[n] = NULL;
-	return argv;
-}
-
-static char **sh_argv(const char *script)
-{
-	static char *argv[4];
-
-	argv[0] = (char *)"/bin/sh";
-	argv[1] = (char *)"-c";
-	argv[2] = (char *)script;
-	argv[3] = NULL;
-	return argv;
-}
 
 /* n bytes of the pattern stream of `seed` from its start, malloc'd. */
 static unsigned char *pattern(uint64_t seed, size_t n)

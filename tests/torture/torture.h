@@ -37,7 +37,7 @@
 	{                                                                     \
 		fxt_desc_##name.timeout_s = ftt_timeout(seconds);             \
 	}                                                                     \
-	FXT_DEFINE_(name, seconds, once_)
+	FXT_DEFINE_(name, seconds, once_, 0)
 
 #define TORTURE(name, seconds)      FTT_DEFINE_(name, seconds, 0)
 #define TORTURE_ONCE(name, seconds) FTT_DEFINE_(name, seconds, 1)

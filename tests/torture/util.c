@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "slurp.h"
+
 double ftt_scale(void)
 {
 	static double scale;
@@ -156,32 +158,12 @@ void ftt_note(const char *fmt, ...)
 #define FTT_SANITIZED 0
 #endif
 
-static ssize_t slurp(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t n = 0;
-
-	if (fd < 0)
-		return -1;
-	while (n < size - 1) {
-		ssize_t r = read(fd, buf + n, size - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	buf[n] = 0;
-	return (ssize_t)n;
-}
-
 long ftt_status_field(const char *name)
 {
 	char buf[8192], *p;
 	size_t len = strlen(name);
 
-	if (slurp("/proc/self/status", buf, sizeof buf) <= 0)
+	if (fxt_slurp("/proc/self/status", buf, sizeof buf) <= 0)
 		return -1;
 	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
 		if (strncmp(p, name, len) == 0 && p[len] == ':')

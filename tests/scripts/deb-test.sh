@@ -16,9 +16,9 @@
 #   5. dpkg-deb -x into a scratch root; an example built with pkg-config
 #      (PKG_CONFIG_SYSROOT_DIR), shared and static, runs; so does fxrun.
 #
-# Usage: tests/deb-test.sh   (make check-deb)
+# Usage: tests/scripts/deb-test.sh   (make check-deb)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
 # DEB_TEST_KEEP=1 keeps the scratch tree (build log, packages) for a look.
 if [ "${DEB_TEST_KEEP:-}" = 1 ]; then echo "deb-test: keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi

@@ -2,7 +2,7 @@
 /*
  * libFuzzer target for the PATH search (fx__lookup, src/core/lookup.c):
  *
- *     make fuzz-build && build/fuzz/fuzz_lookup tests/corpus/fuzz_lookup
+ *     make fuzz-build && build/fuzz/fuzz_lookup tests/fuzz/corpus/fuzz_lookup
  *
  * A small tree is made once under /tmp (executables, a non-executable
  * file, a directory, symbolic links good and dangling, a program in the

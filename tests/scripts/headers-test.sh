@@ -7,9 +7,9 @@
 # its headers declare, so every prototype is used; the C++ objects must
 # then refer to those functions by their plain C names, which only
 # extern "C" gives (a mangled name would not link against the library).
-# Usage: tests/headers-test.sh
+# Usage: tests/scripts/headers-test.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 FLAGS=(-Wall -Wextra -pedantic -Werror -Iinclude)

@@ -3,7 +3,7 @@
  * libFuzzer target for the posix_spawn plan (src/posix/plan_posix.c), run on a
  * model of the kernel's descriptor table instead of a real child:
  *
- *     make fuzz-build && build/fuzz/fuzz_posix_plan tests/corpus/fuzz_posix_plan
+ *     make fuzz-build && build/fuzz/fuzz_posix_plan tests/fuzz/corpus/fuzz_posix_plan
  *
  * The input describes a parent (which fds 0..63 are open, some
  * close-on-exec), the report's channel (an error pipe, which takes the

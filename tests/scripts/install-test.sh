@@ -4,9 +4,9 @@
 # then an example built against the installed copy alone, through
 # pkg-config: linked with the shared library and run with it, and linked
 # statically (pkg-config --static) and run; then make uninstall must
-# leave no file in the tree.  Usage: tests/install-test.sh
+# leave no file in the tree.  Usage: tests/scripts/install-test.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 MAKE=${MAKE:-make}
 CC=${CC:-cc}
 tmp=$(mktemp -d)

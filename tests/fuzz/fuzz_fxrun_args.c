@@ -4,7 +4,7 @@
  *
  *     clang -std=gnu11 -D_GNU_SOURCE -g -fsanitize=fuzzer,address,undefined \
  *         -Iinclude -Itools -o build/fuzz_fxrun_args \
- *         tests/fuzz_fxrun_args.c tools/fxrun_args.c
+ *         tests/fuzz/fuzz_fxrun_args.c tools/fxrun_args.c
  *     build/fuzz_fxrun_args -max_total_time=60
  *
  * The input is split on NUL bytes into argv[1..]; argv[0] is "fxrun" and

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Proves that tests/man-coverage.sh can fail: a small fake header, library
+# Proves that tests/scripts/man-coverage.sh can fail: a small fake header, library
 # and set of pages, first correct (the check must pass), then broken one
 # way at a time (the check must fail and name the offender).
 #
-#   tests/man-coverage-selftest.sh
+#   tests/scripts/man-coverage-selftest.sh
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

@@ -3,9 +3,9 @@
 # Runs each program of examples/ and asserts its output and exit status.
 # drop-privileges needs root and userns-sandbox user namespaces: without
 # them they print a SKIP line (as root both must pass).
-# Usage: tests/examples-test.sh [BUILD]   (make check-examples)
+# Usage: tests/scripts/examples-test.sh [BUILD]   (make check-examples)
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 build=${1:-build}
 ex=$build/examples
 tmp=$(mktemp -d)

@@ -3,7 +3,7 @@
  * libFuzzer target for the descriptor shuffle (src/core/plan.c), run against a
  * model of the kernel's descriptor table instead of a real child:
  *
- *     make fuzz-build && build/fuzz/fuzz_plan tests/corpus/fuzz_plan
+ *     make fuzz-build && build/fuzz/fuzz_plan tests/fuzz/corpus/fuzz_plan
  *
  * The input describes a parent: which fds 0..63 are open (each its own
  * open file, some close-on-exec), the mappings set with fx_attr_set_fd,

@@ -11,9 +11,9 @@
 # declares a name the library does not export, a name sits in another
 # version node than the script's, the newest node is not the version's
 # FORKEXEC_MAJOR.MINOR, the soname does not follow the major, or the
-# symbols file lists anything else.  Usage: tests/abi-test.sh [BUILD]
+# symbols file lists anything else.  Usage: tests/scripts/abi-test.sh [BUILD]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 build=${1:-build}
 lib=$build/libforkexec.so
 map=src/forkexec.map

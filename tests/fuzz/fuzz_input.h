@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the libFuzzer targets (tests/fuzz_*.c) share: reading their input
+ * What the libFuzzer targets (tests/fuzz/fuzz_*.c) share: reading their input
  * a byte at a time, and stopping on a broken invariant.
  */
 #ifndef FXT_FUZZ_INPUT_H

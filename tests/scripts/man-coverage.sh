@@ -3,7 +3,7 @@
 # Every public function has exactly one manual page, and every page names
 # only functions that exist.
 #
-#   tests/man-coverage.sh BUILD_DIR [MAN_DIR [INCLUDE_DIR]]
+#   tests/scripts/man-coverage.sh BUILD_DIR [MAN_DIR [INCLUDE_DIR]]
 #
 # MAN_DIR defaults to man, INCLUDE_DIR to include (both relative to the
 # current directory); BUILD_DIR holds libforkexec.so.  Fails (exit 1), listing
@@ -211,7 +211,7 @@ rc=${rc:-0}
 
 # fxrun(1) lists every option of fxrun's table (tools/fxrun_args.c, or
 # $FXRUN_ARGS): each long name as ".It Fl \-NAME" or "Fl X , Fl \-NAME".
-args_src=${FXRUN_ARGS:-$(dirname "$0")/../tools/fxrun_args.c}
+args_src=${FXRUN_ARGS:-$(dirname "$0")/../../tools/fxrun_args.c}
 if [ -e "$man/fxrun.1" ] && [ -e "$args_src" ]; then
 	awk '/^static const struct opt_def opt_defs\[\] = \{/, /^\};/' "$args_src" |
 	sed -n -E "s/^[[:space:]]*\{ \"([a-z0-9-]+)\",[[:space:]]*('(.)'|0),.*/\1 \3/p" > "$tmp/options"
