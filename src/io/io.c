@@ -704,7 +704,11 @@ static int run_loop(struct run *rp, int64_t deadline)
 		for (size_t i = 0; i < job->nprocs; i++) {
 			fx_proc *p = job->procs[i];
 			pfd[n].fd = p->reaped || p->lost ? -1 : p->pidfd;
-			pfd[n].events = POLLIN;
+			/* Taken by another waiter, its status not yet published
+			 * (proc.c's recover): the pidfd is readable already and
+			 * would wake us at once; POLLHUP, which comes with the
+			 * status, is what to wait for. */
+			pfd[n].events = p->taken ? 0 : POLLIN;
 			pfd[n].revents = 0;
 			n++;
 		}

@@ -247,6 +247,16 @@ int fx_waitset_wait(fx_waitset *ws, fx_proc **done, int *status, int timeout_ms)
 			long i = find(ws, EVENT_PROC(ev));
 			if (i >= 0 && check(ws, (size_t)i, &rc, &st))
 				return take(ws, (size_t)i, rc, st, done, status);
+#if !defined(__APPLE__)
+			/* Taken by another waiter, its status not yet published
+			 * (proc.c's recover): its pidfd stays readable, so wait
+			 * for the EPOLLHUP that comes with the status instead
+			 * of waking again at once. */
+			if (i >= 0 && ws->members[i]->taken) {
+				struct epoll_event hup = { .events = 0, .data.ptr = ws->members[i] };
+				(void)epoll_ctl(ws->epfd, EPOLL_CTL_MOD, ws->members[i]->pidfd, &hup);
+			}
+#endif
 			continue;
 		}
 		if (n == 0 && deadline != INT64_MAX && fx__now_ns() >= deadline)
