@@ -146,6 +146,17 @@ enum fx_propagation {
 FX_EXTERN int fx_attr_set_mount_propagation(fx_attr *attr, int propagation);
 
 /*
+ * unshare --mount-proc: a fresh proc filesystem mounted on `dir` (an
+ * existing directory, "/proc" as a rule) by the child, right after its
+ * namespaces and their propagation, so that it shows the child's own pid
+ * namespace.  Adds CLONE_NEWNS (call it after fx_attr_set_namespaces,
+ * which replaces the set), so that the host's /proc stays as it is.
+ * NULL: none.  -EINVAL for "", -ENAMETOOLONG from PATH_MAX on.  A
+ * refusal fails the spawn with FX_STEP_MOUNT and index -2.
+ */
+FX_EXTERN int fx_attr_set_mount_proc(fx_attr *attr, const char *dir);
+
+/*
  * unshare --map-root-user in one call: a new user namespace in which
  * the caller's effective uid and gid (read now) are root, and setgroups
  * denied.  Replaces any maps added before.
@@ -221,6 +232,19 @@ FX_EXTERN int fx_attr_set_no_new_privs(fx_attr *attr, int on);
  * another uid.  -EINVAL outside that.
  */
 FX_EXTERN int fx_attr_set_ioprio(fx_attr *attr, int ioclass, int level);
+
+/*
+ * SCHED_DEADLINE (chrt --deadline): the child gets `runtime_ns` of CPU
+ * in every `period_ns`, by `deadline_ns` after each period starts, set
+ * with sched_setattr(2) where fx_attr_set_sched's policy is set (which
+ * it replaces, and which replaces it).  1024 <= runtime <= deadline <=
+ * period, each below 2^63 (the kernel's rules); period 0 means the
+ * deadline.  -EINVAL outside that.  The kernel's admission control may
+ * still refuse it at spawn time (EBUSY), as it refuses it without
+ * CAP_SYS_NICE (EPERM): FX_STEP_SCHED.
+ */
+FX_EXTERN int fx_attr_set_sched_deadline(fx_attr *attr, uint64_t runtime_ns,
+                                         uint64_t deadline_ns, uint64_t period_ns);
 
 /*
  * The child's securebits (SECBIT_* of <linux/securebits.h>, bits 0 to

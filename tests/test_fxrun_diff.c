@@ -255,6 +255,15 @@ static const struct row unshare_rows[] = {
 	{ "unshare --mount " P, "--unshare mount " P, ST | ERR, "~ns.mnt", 0 },
 	{ "unshare --cgroup " P, "--unshare cgroup " P, ST | ERR, "~ns.cgroup", 0 },
 	{ "unshare --pid --fork " P, "--unshare pid " P, ST | ERR, "~ns.pid pid", 0 },
+	/* --mount-proc: a fresh /proc, which shows the new pid namespace. */
+	{ "unshare --fork --pid --mount-proc /bin/readlink /proc/self",
+	  "--unshare pid --mount-proc /bin/readlink /proc/self", ST | OUT | ERR, NULL, 0 },
+	{ "unshare --fork --pid --mount-proc=/proc /bin/ls /proc/1/ns",
+	  "--unshare pid --mount-proc=/proc /bin/ls /proc/1/ns", ST | OUT | ERR, NULL, 0 },
+	{ "unshare --fork --pid --mount-proc " P, "--unshare pid --mount-proc " P,
+	  ST | ERR, "~ns.pid ~ns.mnt pid", 0 },
+	{ "unshare --fork --pid --mount-proc=/nonexistent-fx true",
+	  "--unshare pid --mount-proc=/nonexistent-fx true", FAILS, NULL, 0 },
 	{ "unshare --user " P, "--unshare user " P, ST | ERR, "~ns.user uid gid", 0 },
 	{ "unshare --map-root-user " P, "--map-root-user " P,
 	  ST | ERR, "~ns.user uid gid uid_map gid_map setgroups", 0 },
@@ -321,6 +330,15 @@ static const struct row sched_rows[] = {
 	{ "chrt -o 0 " P, "--sched other " P, ST | ERR, "sched.policy sched.priority", 0 },
 	{ "chrt -f 10 " P, "--sched fifo:10 " P, ST | ERR, "sched.policy sched.priority", 0 },
 	{ "chrt -r 5 " P, "--sched rr:5 " P, ST | ERR, "sched.policy sched.priority", 0 },
+	/* SCHED_DEADLINE: where the kernel's admission control refuses it
+	 * (EBUSY, EPERM), both fail, which the row then compares. */
+	{ "chrt --deadline --sched-runtime 1000000 --sched-deadline 10000000 "
+	  "--sched-period 10000000 0 " P, "--sched deadline:1000000:10000000:10000000 " P,
+	  ST | ERR, "sched.policy sched.priority", 0 },
+	{ "chrt -d -T 2000000 -D 5000000 0 " P, "--sched deadline:2000000:5000000 " P,
+	  ST | ERR, "sched.policy sched.priority", 0 },
+	{ "chrt -d -T 100000 -D 10000 -P 1000000 0 true", "--sched deadline:100000:10000:1000000 true",
+	  FAILS, NULL, 0 },
 	{ "chrt -R -b 0 " P, "--sched batch -R " P,
 	  ST | ERR, "sched.policy sched.reset_on_fork", 0 },
 	{ "chrt --reset-on-fork -f 3 " P, "--sched fifo:3 --reset-on-fork " P,

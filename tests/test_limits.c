@@ -699,6 +699,57 @@ TEST_CORE(limits_sched_reset_on_fork)
 	check_sched(SCHED_OTHER | SCHED_RESET_ON_FORK, 0, 0, 0, 1);
 }
 
+/*
+ * SCHED_DEADLINE (chrt --deadline), through sched_setattr(2) in the
+ * child: the probe reports policy 6.  The kernel's admission control
+ * (EBUSY: no bandwidth left; EPERM: no CAP_SYS_NICE, or in a cgroup
+ * with RT limits) decides at spawn time whether this host allows it.
+ */
+TEST_CORE(limits_sched_deadline)
+{
+	fx_attr *attr = fxt_attr();
+	fx_error err;
+	fxt_report *r = NULL;
+	int rc, status;
+
+	ASSERT_OK(fx_attr_set_sched_deadline(attr, 1000000, 10000000, 10000000));
+	rc = fxt_probe(attr, NULL, &r, &status, &err);
+	if (rc == -EBUSY || rc == -EPERM) {
+		ASSERT_EQ(err.step, FX_STEP_SCHED);
+		ASSERT(r == NULL);
+		fxt_assert_no_children();
+		fx_attr_free(attr);
+		SKIP("the kernel refuses SCHED_DEADLINE here: %s", strerror(-rc));
+	}
+	ASSERT_SPAWNED(rc, &err);
+	ASSERT_EQ(status, 0);
+	ASSERT_EQ(fxt_get_ll(r, "sched.policy"), 6);
+	ASSERT_EQ(fxt_get_ll(r, "sched.priority"), 0);
+	fxt_report_free(r);
+	/* fx_attr_set_sched replaces it. */
+	ASSERT_OK(fx_attr_set_sched(attr, SCHED_BATCH, 0));
+	r = fxt_probe_ok(attr, NULL);
+	ASSERT_EQ(fxt_get_ll(r, "sched.policy"), 3);
+	fxt_report_free(r);
+	fx_attr_free(attr);
+}
+
+TEST_ONCE_CORE(limits_sched_deadline_checks)
+{
+	fx_attr *attr = NULL;
+
+	ASSERT_OK(fx_attr_new(&attr));
+	ASSERT_ERR(fx_attr_set_sched_deadline(NULL, 1024, 1024, 1024), -EINVAL);
+	ASSERT_ERR(fx_attr_set_sched_deadline(attr, 1023, 2000, 2000), -EINVAL);
+	ASSERT_ERR(fx_attr_set_sched_deadline(attr, 3000, 2000, 4000), -EINVAL);
+	ASSERT_ERR(fx_attr_set_sched_deadline(attr, 1024, 4000, 2000), -EINVAL);
+	ASSERT_ERR(fx_attr_set_sched_deadline(attr, 1024, 2000, (uint64_t)1 << 63), -EINVAL);
+	ASSERT_ERR(fx_attr_set_sched_deadline(attr, 1024, 0, 0), -EINVAL);
+	ASSERT_OK(fx_attr_set_sched_deadline(attr, 1024, 1024, 0));
+	ASSERT_OK(fx_attr_set_sched_deadline(attr, 1024, 2048, 4096));
+	fx_attr_free(attr);
+}
+
 /* Only the highest-numbered CPU we may use. */
 TEST_CORE(limits_affinity_one_cpu)
 {

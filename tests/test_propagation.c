@@ -213,3 +213,90 @@ TEST(mount_propagation_fxrun)
 	free(errs);
 	free(dir);
 }
+
+/*
+ * unshare --mount-proc (fx_attr_set_mount_proc): in a new pid namespace
+ * the probe's /proc is a fresh one, which lists the probe alone, as pid
+ * 1; the test's own /proc still lists the test.
+ */
+static void only_pid_one(const char *ls)
+{
+	char *copy = strdup(ls), *save = NULL;
+	int numeric = 0, one = 0;
+
+	ASSERT(copy != NULL);
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (*t >= '0' && *t <= '9') {
+			numeric++;
+			one += strcmp(t, "1") == 0;
+		}
+	}
+	free(copy);
+	ASSERT_EQ(numeric, 1);
+	ASSERT_EQ(one, 1);
+}
+
+TEST(mount_proc_pid_namespace)
+{
+	static const char *const args[] = { "--try-ls=/proc", NULL };
+	fx_attr *attr = fxt_attr();
+	char self[32];
+	struct stat st;
+	fxt_report *r;
+
+	if (fxt_backend() == FX_BACKEND_FORK || !fxt_clone_shares_memory()) {
+		printf("# the child can only unshare here: no pid namespace of its own\n");
+		fx_attr_free(attr);
+		return;
+	}
+	ASSERT_OK(fx_attr_set_namespaces(attr, CLONE_NEWPID | CLONE_NEWUSER));
+	ASSERT_OK(fx_attr_set_root_maps(attr));
+	ASSERT_OK(fx_attr_set_mount_proc(attr, "/proc"));
+	r = fxt_probe_ok(attr, args);
+	ASSERT_STR_EQ(fxt_get(r, "pid"), "1");
+	ASSERT_SYS(stat("/proc/self/ns/mnt", &st));
+	ASSERT(fxt_get_ll(r, "ns.mnt") != (long long)st.st_ino);
+	only_pid_one(fxt_get(r, "try.ls"));
+	fxt_report_free(r);
+	/* Ours is untouched. */
+	snprintf(self, sizeof self, "/proc/%d", (int)getpid());
+	ASSERT_SYS(access(self, F_OK));
+	fx_attr_free(attr);
+}
+
+TEST(mount_proc_checks)
+{
+	static char *const argv[] = { "true", NULL };
+	char longer[5000];
+	fx_attr *attr = NULL;
+	fx_proc *proc = NULL;
+	fx_error err;
+	int fds = fxt_fd_count();
+
+	ASSERT_OK(fx_attr_new(&attr));
+	ASSERT_ERR(fx_attr_set_mount_proc(NULL, "/proc"), -EINVAL);
+	ASSERT_ERR(fx_attr_set_mount_proc(attr, ""), -EINVAL);
+	memset(longer, 'a', sizeof longer - 1);
+	longer[0] = '/';
+	longer[sizeof longer - 1] = '\0';
+	ASSERT_ERR(fx_attr_set_mount_proc(attr, longer), -ENAMETOOLONG);
+	ASSERT_OK(fx_attr_set_mount_proc(attr, NULL));
+	fx_attr_free(attr);
+	/* A directory that is not there: the spawn fails at the mount,
+	 * named, and leaves nothing behind. */
+	attr = fxt_attr();
+	if (fxt_backend() == FX_BACKEND_FORK || !fxt_clone_shares_memory()) {
+		fx_attr_free(attr);
+		return;
+	}
+	ASSERT_OK(fx_attr_set_namespaces(attr, CLONE_NEWPID | CLONE_NEWUSER));
+	ASSERT_OK(fx_attr_set_root_maps(attr));
+	ASSERT_OK(fx_attr_set_mount_proc(attr, "/nonexistent-fx"));
+	ASSERT_EQ(fx_spawn(&proc, "/bin/true", argv, attr, &err), -ENOENT);
+	ASSERT(proc == NULL);
+	fxt_check_err(&err, FX_STEP_MOUNT, ENOENT, -2,
+	              fxt_msg_of("proc \"/nonexistent-fx\"", ENOENT));
+	fxt_assert_fd_count(fds);
+	fxt_assert_no_children();
+	fx_attr_free(attr);
+}

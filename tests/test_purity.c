@@ -950,7 +950,7 @@ static const char *const allowed_syscalls[] = {
 	"chdir", "fchdir", "ioctl", "ptrace", "write", "exit", "exit_group",
 	"execve", "getdents64", "openat", "umask", "prlimit64",
 	"setpriority", "kill", "getpgid", "setresuid", "setresgid",
-	"unshare", "mount", "read", "sched_setscheduler", "sched_setparam",
+	"unshare", "mount", "read", "sched_setscheduler", "sched_setparam", "sched_setattr",
 	"capget", "capset", "sched_setaffinity", "seccomp", "ioprio_set", "landlock_restrict_self",
 	"mkdirat", "symlinkat", "pivot_root", "umount2", "sethostname",
 	/* The same calls with 32-bit ids on i386 and arm, as strace names

@@ -52,7 +52,7 @@ enum opt_id {
 	OPT_STDIN, OPT_STDOUT, OPT_STDERR, OPT_APPEND, OPT_STDERR_TO_STDOUT,
 	OPT_NULL_STDIN, OPT_TIMEOUT, OPT_KILL_AFTER, OPT_SIGNAL, OPT_KILL_GROUP,
 	OPT_UNSHARE, OPT_MAP_ROOT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_SETGROUPS,
-	OPT_PROPAGATION,
+	OPT_PROPAGATION, OPT_MOUNT_PROC,
 	OPT_AMBIENT_CAPS, OPT_BOUNDING_CAPS, OPT_CGROUP, OPT_RLIMIT, OPT_UMASK,
 	OPT_NO_NEW_PRIVS, OPT_NICE, OPT_SCHED, OPT_CPUS, OPT_SECCOMP,
 	OPT_TTY_FOREGROUND, OPT_PRESERVE_STATUS, OPT_VERBOSE, OPT_NULL,
@@ -131,6 +131,7 @@ static const struct opt_def opt_defs[] = {
 	{ "gid-map",            0,   1, OPT_GID_MAP, 0 },
 	{ "setgroups",          0,   1, OPT_SETGROUPS, 0 },
 	{ "propagation",        0,   1, OPT_PROPAGATION, 0 },
+	{ "mount-proc",         0,   2, OPT_MOUNT_PROC, 0 },
 	{ "ambient-caps",       0,   1, OPT_AMBIENT_CAPS, 0 },
 	{ "bounding-caps",      0,   1, OPT_BOUNDING_CAPS, 0 },
 	{ "cgroup",             0,   1, OPT_CGROUP, 0 },
@@ -646,7 +647,44 @@ bad:
 	return 0;
 }
 
-/* --sched POLICY[:PRIO]. */
+/*
+ * --sched deadline:RUNTIME:DEADLINE[:PERIOD], in nanoseconds as chrt's
+ * --sched-runtime, --sched-deadline and --sched-period; the order of the
+ * values (runtime <= deadline <= period) the library checks.
+ */
+static int parse_deadline(const char *opt, const char *arg, const char *s,
+                          struct fxrun_opts *o, char *errbuf, size_t errlen)
+{
+	int n = 0;
+
+	memset(o->sched_dl, 0, sizeof o->sched_dl);
+	while (n < 3) {
+		unsigned long long v = 0;
+		const char *start = s;
+
+		for (; *s >= '0' && *s <= '9'; s++) {
+			if (v > (~0ULL >> 1) / 10)
+				break;
+			v = v * 10 + (unsigned)(*s - '0');
+		}
+		if (s == start || (*s && *s != ':'))
+			break;
+		o->sched_dl[n++] = v;
+		if (!*s)
+			break;
+		s++;
+	}
+	if (n < 2 || *s)
+		return usage_error(errbuf, errlen,
+		                   "invalid '%s %s': expected deadline:RUNTIME:DEADLINE[:PERIOD] "
+		                   "in nanoseconds", opt, arg);
+	o->sched_set = 1;
+	o->sched_policy = FXRUN_SCHED_DEADLINE;
+	o->sched_priority = 0;
+	return 0;
+}
+
+/* --sched POLICY[:PRIO], or deadline:RUNTIME:DEADLINE[:PERIOD]. */
 static int parse_sched(const char *opt, const char *arg, struct fxrun_opts *o,
                        char *errbuf, size_t errlen)
 {
@@ -654,13 +692,15 @@ static int parse_sched(const char *opt, const char *arg, struct fxrun_opts *o,
 	size_t len = colon ? (size_t)(colon - arg) : strlen(arg), i;
 	unsigned long prio = 0;
 
+	if (name_is(arg, len, "deadline"))
+		return parse_deadline(opt, arg, colon ? colon + 1 : "", o, errbuf, errlen);
 	for (i = 0; i < N_OF(sched_names); i++)
 		if (name_is(arg, len, sched_names[i].name))
 			break;
 	if (i == N_OF(sched_names))
 		return usage_error(errbuf, errlen,
 		                   "invalid '%s %s': unknown policy '%.*s' (expected "
-		                   "other, batch, idle, fifo or rr)", opt, arg,
+		                   "other, batch, idle, fifo, rr or deadline)", opt, arg,
 		                   (int)len, arg);
 	if (colon && fxrun_parse_number(colon + 1, 99, &prio) < 0)
 		return usage_error(errbuf, errlen,
@@ -1136,6 +1176,12 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		o->propagation_set = 1;
 		break;
 	}
+	case OPT_MOUNT_PROC:
+		/* unshare(1): /proc unless told, and a new mount namespace
+		 * (the host's /proc is not to be covered). */
+		o->mount_proc = *arg ? arg : "/proc";
+		o->unshare |= CLONE_NEWNS;
+		break;
 	case OPT_AMBIENT_CAPS:
 		return parse_caps(opt, arg, 0, &o->ambient_caps, errbuf, errlen);
 	case OPT_BOUNDING_CAPS:
@@ -1545,6 +1591,9 @@ static int check_combinations(const struct fxrun_opts *o,
 		                   ? "--ptrace" : "--kill-group");
 	if (o->reset_on_fork && !o->sched_set)
 		return usage_error(errbuf, errlen, "'--reset-on-fork' needs '--sched'");
+	if (o->reset_on_fork && o->sched_policy == FXRUN_SCHED_DEADLINE)
+		return usage_error(errbuf, errlen,
+		                   "'--reset-on-fork' cannot be used with '--sched deadline'");
 	if (o->reset_env && (o->preserve_env || o->clear_env))
 		return usage_error(errbuf, errlen,
 		                   "'--reset-env' and '%s' cannot be used together",

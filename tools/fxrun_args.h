@@ -92,6 +92,9 @@ struct fxrun_cpu_range {
 /* The kernel's limit on the lines of a uid_map or gid_map. */
 #define FXRUN_ID_MAP_MAX 340
 
+/* SCHED_DEADLINE (Linux numbers it 6; not every libc names it). */
+#define FXRUN_SCHED_DEADLINE 6
+
 /*
  * Every string points into the argv given to fxrun_parse (nothing is
  * copied), so argv must outlive the structure.  NULL means "not given".
@@ -172,6 +175,7 @@ struct fxrun_opts {
 	int reset_on_fork;          /* -R, --reset-on-fork: SCHED_RESET_ON_FORK */
 	int time_offset_set[2];     /* --monotonic, --boottime */
 	long long time_offset[2];   /* seconds */
+	unsigned long long sched_dl[3]; /* --sched deadline: runtime, deadline, period (ns) */
 	int securebits_set;         /* --securebits */
 	int securebits_on;          /* bits to set ("+name") */
 	int securebits_off;         /* bits to clear ("-name") */
@@ -190,6 +194,7 @@ struct fxrun_opts {
 	uint64_t ambient_caps;      /* --ambient-caps mask, FX_CAP() bits */
 	uint64_t bounding_drop;     /* --bounding-caps: the caps to drop */
 	const char *cgroup;         /* --cgroup */
+	const char *mount_proc;     /* --mount-proc[=DIR]; NULL: not given */
 	struct fxrun_rlimit *rlimits;   /* --rlimit, in order (later wins) */
 	size_t n_rlimits;
 	struct fxrun_cpu_range *cpus;   /* --cpus (the last one given) */

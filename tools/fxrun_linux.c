@@ -225,6 +225,8 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 		r = set(fx_attr_set_setgroups_policy(a, o->setgroups), "--setgroups");
 	if (r == 0 && o->propagation_set)
 		r = set(fx_attr_set_mount_propagation(a, o->propagation), "--propagation");
+	if (r == 0 && o->mount_proc)
+		r = set(fx_attr_set_mount_proc(a, o->mount_proc), "--mount-proc");
 	if (r == 0 && o->bounding_drop)
 		r = set(fx_attr_add_bounding_drop(a, o->bounding_drop),
 		        "--bounding-caps");
@@ -305,7 +307,10 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 	}
 	if (r == 0 && o->ioprio_set)
 		r = set(fx_attr_set_ioprio(a, o->ioprio_class, o->ioprio_level), "--ionice");
-	if (r == 0 && o->sched_set)
+	if (r == 0 && o->sched_set && o->sched_policy == FXRUN_SCHED_DEADLINE)
+		r = set(fx_attr_set_sched_deadline(a, o->sched_dl[0], o->sched_dl[1], o->sched_dl[2]),
+		        "--sched");
+	else if (r == 0 && o->sched_set)
 		r = set(fx_attr_set_sched(a, o->sched_policy |
 		                          (o->reset_on_fork ? FXRUN_SCHED_RESET_ON_FORK : 0),
 		                          o->sched_priority), "--sched");

@@ -579,6 +579,8 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 		if (op->a < 0)
 			return fx__sys_sched_setparam(0, op->ptr);
 		return fx__sys_sched_setscheduler(0, op->a, op->ptr);
+	case FX__OP_SCHED_ATTR:
+		return fx__sys_sched_setattr(0, op->ptr, 0);
 	case FX__OP_RESETIDS:
 		/* Group first: once the effective uid is no longer 0, the
 		 * group could not be changed any more. */

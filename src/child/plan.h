@@ -81,7 +81,8 @@ enum fx__op_kind {
 	FX__OP_PIVOT,           /* pivot_root(ptr->src, ptr->dest) */
 	FX__OP_UMOUNT,          /* umount2(ptr, MNT_DETACH) */
 	FX__OP_REMOUNT_RO,      /* the mount at ptr read-only, keeping its locked flags */
-	FX__OP_SETHOSTNAME      /* sethostname(ptr, a) */
+	FX__OP_SETHOSTNAME,     /* sethostname(ptr, a) */
+	FX__OP_SCHED_ATTR       /* sched_setattr(0, ptr: struct fx__sched_attr, 0) */
 };
 
 /* FX__OP_MOUNT's arguments (and the two paths of SYMLINK and PIVOT). */
@@ -89,6 +90,16 @@ struct fx__mount_args {
 	const char *src, *dest, *type;
 	unsigned long flags;
 	const char *data;
+};
+
+/* The kernel's struct sched_attr (its first version, 48 bytes), for
+ * SCHED_DEADLINE: libc has no declaration of it everywhere. */
+struct fx__sched_attr {
+	uint32_t size, policy;
+	uint64_t flags;
+	int32_t nice;
+	uint32_t priority;
+	uint64_t runtime, deadline, period;
 };
 
 struct fx__op {
@@ -163,6 +174,8 @@ struct fx__plan {
 	 * fixed). */
 	unsigned long ns_by_child;
 	char time_offsets[96];  /* "CLOCKID SEC NSEC\n" lines */
+	struct fx__sched_attr sched_attr;       /* FX__OP_SCHED_ATTR's */
+	struct fx__mount_args proc_mount;       /* fx_attr_set_mount_proc's, for its FX__OP_MOUNT */
 	int handshake;
 	char *uid_map_text, *gid_map_text;      /* NULL: none; owned */
 	const char *setgroups_text;             /* "allow", "deny" or NULL */

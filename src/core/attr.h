@@ -59,9 +59,11 @@ struct fx__linux_attr {
 	uint64_t ambient;
 	uint64_t bounding_drop;
 	char *cgroup_path;
+	char *mount_proc;               /* a fresh proc mounted here (--mount-proc); NULL: none */
 	uint64_t rlimit[FX__NRLIMITS][2];
 	int64_t time_sec[2];            /* [0] CLOCK_MONOTONIC, [1] CLOCK_BOOTTIME */
 	long time_nsec[2];
+	uint64_t sched_dl[3];           /* SCHED_DEADLINE's runtime, deadline, period (ns) */
 	size_t cpus_size;
 	void *cpus;
 	void *seccomp;                  /* struct sock_filter[seccomp_len] */
@@ -85,10 +87,13 @@ struct fx__linux_attr {
 	int has_ioprio, ioprio;         /* class << 13 | level, as the kernel takes it */
 	int has_securebits, securebits;
 	int has_time_offset[2];         /* as time_sec */
-	int has_sched, policy, priority;
+	int has_sched, policy, priority;    /* policy FX__SCHED_DEADLINE: sched_dl */
 	unsigned short seccomp_len;
 	unsigned short seccomp_names_len;
 };
+
+/* SCHED_DEADLINE, which not every libc's <sched.h> names. */
+#define FX__SCHED_DEADLINE 6
 
 struct fx_attr {
 	unsigned flags;         /* FX_* flags */

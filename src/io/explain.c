@@ -254,6 +254,12 @@ static void put_op(struct out *o, const struct fx__plan *plan, const struct fx__
 	case FX__OP_SCHED:
 		put(o, "sched_setscheduler(0, %d, [%d])", op->a, plan->sched_priority);
 		break;
+	case FX__OP_SCHED_ATTR:
+		put(o, "sched_setattr(0, {SCHED_DEADLINE, runtime %llu, deadline %llu, period %llu}, 0)",
+		    (unsigned long long)plan->sched_attr.runtime,
+		    (unsigned long long)plan->sched_attr.deadline,
+		    (unsigned long long)plan->sched_attr.period);
+		break;
 	case FX__OP_UNSHARE: {
 		int first = 1;
 		put(o, "unshare(<those of ");

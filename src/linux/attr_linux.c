@@ -54,6 +54,7 @@ void fx__attr_linux_free(struct fx_attr *attr)
 	free(lx->uid_map);
 	free(lx->gid_map);
 	free(lx->cgroup_path);
+	free(lx->mount_proc);
 	free(lx->cpus);
 	free(lx->seccomp);
 	free(lx->seccomp_names);
@@ -148,6 +149,50 @@ int fx_attr_set_mount_propagation(fx_attr *attr, int propagation)
 		return -EINVAL;
 	LINUX_ATTR(lx, attr);
 	lx->propagation = propagation;
+	return 0;
+}
+
+/* chrt --deadline: checked here as the kernel would, so that a bad
+ * value fails the call, not the spawn. */
+int fx_attr_set_sched_deadline(fx_attr *attr, uint64_t runtime_ns, uint64_t deadline_ns,
+                               uint64_t period_ns)
+{
+	struct fx__linux_attr *lx;
+
+	if (!period_ns)
+		period_ns = deadline_ns;
+	if (!attr || runtime_ns < 1024 || runtime_ns > deadline_ns || deadline_ns > period_ns ||
+	    period_ns >= (uint64_t)1 << 63)
+		return -EINVAL;
+	LINUX_ATTR(lx, attr);
+	lx->has_sched = 1;
+	lx->policy = FX__SCHED_DEADLINE;
+	lx->priority = 0;
+	lx->sched_dl[0] = runtime_ns;
+	lx->sched_dl[1] = deadline_ns;
+	lx->sched_dl[2] = period_ns;
+	return 0;
+}
+
+/* unshare(1)'s --mount-proc: the proc of the child's pid namespace on
+ * `dir`, in a mount namespace of its own so that the host's /proc is not
+ * covered. */
+int fx_attr_set_mount_proc(fx_attr *attr, const char *dir)
+{
+	struct fx__linux_attr *lx;
+	char *copy = NULL;
+
+	if (!attr || (dir && !*dir))
+		return -EINVAL;
+	if (dir && strlen(dir) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	LINUX_ATTR(lx, attr);
+	if (dir && !(copy = strdup(dir)))
+		return -ENOMEM;
+	free(lx->mount_proc);
+	lx->mount_proc = copy;
+	if (copy)
+		lx->ns_flags |= CLONE_NEWNS;
 	return 0;
 }
 

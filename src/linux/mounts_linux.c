@@ -119,6 +119,11 @@ void fx__describe_mount(fx_error *err, const struct fx_attr *attr)
 	const struct fx__mounts *m = attr->lx ? attr->lx->mounts : NULL;
 	const struct mount_req *r;
 
+	/* fx_attr_set_mount_proc's mount, outside the view. */
+	if (err->index == -2 && attr->lx && attr->lx->mount_proc) {
+		snprintf(err->subject, sizeof err->subject, "proc \"%s\"", attr->lx->mount_proc);
+		return;
+	}
 	if (!m || err->index < 0 || (size_t)err->index >= m->n) {
 		snprintf(err->subject, sizeof err->subject, "the view");
 		return;

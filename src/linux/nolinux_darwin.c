@@ -94,6 +94,17 @@ int fx_attr_set_cgroup_path(fx_attr *attr, const char *path)
 
 
 
+int fx_attr_set_sched_deadline(fx_attr *attr, uint64_t runtime_ns, uint64_t deadline_ns,
+                               uint64_t period_ns)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
+int fx_attr_set_mount_proc(fx_attr *attr, const char *dir)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
 int fx_attr_set_no_new_privs(fx_attr *attr, int on)
 {
 	return attr ? -ENOTSUP : -EINVAL;

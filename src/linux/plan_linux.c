@@ -29,8 +29,8 @@ size_t fx__plan_linux_nops(const struct fx_attr *attr)
 	/* join cgroup, unshare, wait, propagation, 16 rlimits twice, nice,
 	 * ioprio, sched, affinity, bounding, securebits, keepcaps, ambient,
 	 * umask, no_new_privs, seccomp raw and by name, no_new_privs and
-	 * landlock, join, time offsets; the view's own */
-	return attr->lx ? 4 + 2 * FX__NRLIMITS + 20 + fx__mounts_nops(attr) : 0;
+	 * landlock, join, time offsets, mount proc; the view's own */
+	return attr->lx ? 4 + 2 * FX__NRLIMITS + 21 + fx__mounts_nops(attr) : 0;
 }
 
 /* "IN OUT COUNT\n" per line, in one string: the kernel wants the whole
@@ -167,6 +167,19 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 		fx__plan_push(plan, FX__OP_PROPAGATION, FX_STEP_PROPAGATION)->a =
 			MS_REC | type[lx->propagation];
 	}
+	/* unshare --mount-proc: a proc of the child's own pid namespace,
+	 * once the mounts are private (not seen by the host), before chroot
+	 * and the view, which then keep or drop it as they would the old. */
+	if (lx->mount_proc) {
+		struct fx__op *op = fx__plan_push(plan, FX__OP_MOUNT, FX_STEP_MOUNT);
+
+		plan->proc_mount = (struct fx__mount_args){
+			.src = "proc", .dest = lx->mount_proc, .type = "proc",
+			.flags = MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		};
+		op->ptr = &plan->proc_mount;
+		op->index = -2;
+	}
 	/* After the maps: the child is then root, with CAP_SYS_TIME, in the
 	 * user namespace that owns the new time namespace. */
 	if (plan->time_offsets[0]) {
@@ -208,7 +221,14 @@ void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 		fx__plan_push(plan, FX__OP_NICE, FX_STEP_NICE)->a = lx->nice;
 	if (lx->has_ioprio)
 		fx__plan_push(plan, FX__OP_IOPRIO, FX_STEP_IOPRIO)->a = lx->ioprio;
-	if (lx->has_sched) {
+	if (lx->has_sched && lx->policy == FX__SCHED_DEADLINE) {
+		plan->sched_attr = (struct fx__sched_attr){
+			.size = sizeof plan->sched_attr, .policy = FX__SCHED_DEADLINE,
+			.runtime = lx->sched_dl[0], .deadline = lx->sched_dl[1],
+			.period = lx->sched_dl[2],
+		};
+		fx__plan_push(plan, FX__OP_SCHED_ATTR, FX_STEP_SCHED)->ptr = &plan->sched_attr;
+	} else if (lx->has_sched) {
 		plan->sched_priority = lx->priority;
 		op = fx__plan_push(plan, FX__OP_SCHED, FX_STEP_SCHED);
 		op->a = lx->policy;

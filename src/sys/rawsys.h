@@ -232,6 +232,12 @@ static inline long fx__sys_sched_setparam(int pid, const void *param)
 	return fx__syscall2(SYS_sched_setparam, pid, (long)param);
 }
 
+/* `attr` is the kernel's struct sched_attr (plan.h's fx__sched_attr). */
+static inline long fx__sys_sched_setattr(int pid, const void *attr, unsigned flags)
+{
+	return fx__syscall3(SYS_sched_setattr, pid, (long)attr, flags);
+}
+
 static inline long fx__sys_setgroups(size_t n, const unsigned *groups)
 {
 	return fx__syscall2(FX__SYS_setgroups, (long)n, (long)groups);

@@ -232,6 +232,7 @@ static long run_op(struct child *c, const struct fx__plan *plan, const struct fx
 	case FX__OP_PTRACE:
 	case FX__OP_EXEC:
 	case FX__OP_SCHED:
+	case FX__OP_SCHED_ATTR:
 	case FX__OP_DROP_CAPS:
 	case FX__OP_UNSHARE:
 	case FX__OP_WAIT_PARENT:
