@@ -166,6 +166,15 @@ $(BUILD)/obj/src/sys/%.o: src/sys/%.S
 
 -include $(LIB_OBJS:.o=.d)
 
+# An object compiled before this build wrote dependency files has none,
+# so a header change would never rebuild it: this stamp, made once and
+# newer than such objects, rebuilds them one time (then it is older than
+# every object and costs nothing).
+$(LIB_OBJS): $(BUILD)/.deps-stamp
+$(BUILD)/.deps-stamp:
+	@mkdir -p $(dir $@)
+	@touch $@
+
 $(STATIC_LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@

@@ -55,6 +55,10 @@ __attribute__((format(printf, 2, 3))) static void put(struct out *o, const char 
 /* A C string as strace quotes it (no escapes beyond \" \\ \n). */
 static void put_str(struct out *o, const char *s)
 {
+	if (!s) {
+		put(o, "NULL");
+		return;
+	}
 	put(o, "\"");
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
@@ -65,6 +69,27 @@ static void put_str(struct out *o, const char *s)
 			put(o, "%c", *s);
 	}
 	put(o, "\"");
+}
+
+/* mount(2)'s flags as strace names the ones a plan uses. */
+static void put_mount_flags(struct out *o, unsigned long flags)
+{
+	static const struct { unsigned long bit; const char *name; } names[] = {
+		{ 1UL, "MS_RDONLY" }, { 2UL, "MS_NOSUID" }, { 4UL, "MS_NODEV" },
+		{ 8UL, "MS_NOEXEC" }, { 32UL, "MS_REMOUNT" }, { 4096UL, "MS_BIND" },
+		{ 16384UL, "MS_REC" }, { 1UL << 17, "MS_UNBINDABLE" }, { 1UL << 18, "MS_PRIVATE" },
+		{ 1UL << 19, "MS_SLAVE" }, { 1UL << 20, "MS_SHARED" },
+	};
+	int first = 1;
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (flags & names[i].bit) {
+			put(o, "%s%s", first ? "" : "|", names[i].name);
+			first = 0;
+			flags &= ~names[i].bit;
+		}
+	if (flags || first)
+		put(o, "%s%#lx", first ? "" : "|", flags);
 }
 
 static void put_limit(struct out *o, uint64_t v)
@@ -321,9 +346,89 @@ static void put_op(struct out *o, const struct fx__plan *plan, const struct fx__
 	case FX__OP_NO_NEW_PRIVS:
 		put(o, "prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)");
 		break;
-	case FX__OP_SECCOMP:
-		put(o, "seccomp(SECCOMP_SET_MODE_FILTER, 0, {len=%u, filter=...})",
-		    (unsigned)plan->seccomp.len);
+	case FX__OP_SECCOMP: {
+		/* The raw program, or the one compiled from names. */
+		const __typeof__(plan->seccomp) *f = op->ptr ? op->ptr : &plan->seccomp;
+		put(o, "seccomp(SECCOMP_SET_MODE_FILTER, 0, {len=%u, filter=...})", (unsigned)f->len);
+		break;
+	}
+	case FX__OP_PROPAGATION:
+		put(o, "mount(NULL, \"/\", NULL, ");
+		put_mount_flags(o, (unsigned long)op->a);
+		put(o, ", NULL)");
+		break;
+	case FX__OP_IOPRIO:
+		put(o, "ioprio_set(IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE(%d, %d))",
+		    op->a >> 13, op->a & 0x1fff);
+		break;
+	case FX__OP_SECUREBITS:
+		put(o, "prctl(PR_SET_SECUREBITS, %#x)", (unsigned)op->a);
+		break;
+	case FX__OP_TIME_OFFSETS:
+		put(o, "write(openat(AT_FDCWD, \"/proc/self/timens_offsets\", O_WRONLY|O_CLOEXEC), ");
+		put_str(o, op->ptr);
+		put(o, ", %d)", op->b);
+		break;
+	case FX__OP_LANDLOCK:
+		put(o, "landlock_restrict_self(%d, 0); close(%d)", op->a, op->a);
+		break;
+	case FX__OP_JOIN:
+		put(o, "setns(%d, ", op->a);
+		{
+			int first = 1;
+			put_ns(o, *(const unsigned long *)op->ptr, &first);
+		}
+		put(o, ")");
+		break;
+	case FX__OP_MOUNT: {
+		const struct fx__mount_args *m = op->ptr;
+		put(o, "mount(");
+		put_str(o, m->src);
+		put(o, ", ");
+		put_str(o, m->dest);
+		put(o, ", ");
+		put_str(o, m->type);
+		put(o, ", ");
+		put_mount_flags(o, m->flags);
+		put(o, ", ");
+		put_str(o, m->data);
+		put(o, ")");
+		break;
+	}
+	case FX__OP_MKDIR:
+		put(o, "mkdir(");
+		put_str(o, op->ptr);
+		put(o, ", 0755)");
+		break;
+	case FX__OP_MKFILE:
+		put(o, "close(openat(AT_FDCWD, ");
+		put_str(o, op->ptr);
+		put(o, ", O_WRONLY|O_CREAT|O_CLOEXEC|O_NOCTTY, 0644))");
+		break;
+	case FX__OP_SYMLINK:
+	case FX__OP_PIVOT: {
+		const struct fx__mount_args *m = op->ptr;
+		put(o, op->kind == FX__OP_SYMLINK ? "symlink(" : "pivot_root(");
+		put_str(o, m->src);
+		put(o, ", ");
+		put_str(o, m->dest);
+		put(o, ")");
+		break;
+	}
+	case FX__OP_UMOUNT:
+		put(o, "umount2(");
+		put_str(o, op->ptr);
+		put(o, ", MNT_DETACH)");
+		break;
+	case FX__OP_REMOUNT_RO:
+		put(o, "mount(\"none\", ");
+		put_str(o, op->ptr);
+		put(o, ", \"none\", MS_RDONLY|MS_REMOUNT|MS_BIND<|the locked flags>, NULL)");
+		break;
+	case FX__OP_SETHOSTNAME:
+		put(o, "sethostname(");
+		put_str(o, op->ptr);
+		put(o, ", %d)", op->a);
 		break;
 	default:
 		put(o, "<operation %u>", (unsigned)op->kind);
