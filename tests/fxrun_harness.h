@@ -210,6 +210,13 @@ static inline fxt_report *report_ok(const struct fxr *r)
 	return fxt_report_parse(r->out, strlen(r->out));
 }
 
+/*
+ * Runs the rows of fxrun_rows.c's table that belong to the test named
+ * `test` (fxrun with a row's options and the probe, a few keys of the
+ * report compared); fails naming the row.
+ */
+void fxrun_rows(const char *test);
+
 /* Lines in s (a final line without '\n' counts). */
 static inline int count_lines(const char *s)
 {
