@@ -37,6 +37,22 @@
 const char *fxt_build_dir(void);
 /* build/fxprobe, absolute; fails the test if it was not built. */
 const char *fxt_probe_path(void);
+/* The probe's argv, fxprobe --no-report [A1 [A2]], in a static array
+ * (the next call overwrites it). */
+static inline char **fxt_probe_argv(const char *a1, const char *a2)
+{
+	static char *argv[5];
+	size_t n = 0;
+
+	argv[n++] = (char *)fxt_probe_path();
+	argv[n++] = (char *)"--no-report";
+	if (a1)
+		argv[n++] = (char *)a1;
+	if (a2)
+		argv[n++] = (char *)a2;
+	argv[n] = NULL;
+	return argv;
+}
 /* build/fxrun, absolute (not checked: use access() to skip without it). */
 const char *fxt_fxrun_path(void);
 
