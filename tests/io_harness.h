@@ -74,22 +74,6 @@ static inline char **sh_argv(const char *script)
 	return argv;
 }
 
-static inline char *read_whole(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	char *text = NULL;
-	size_t len = 0;
-
-	if (!f)
-		FAIL("open %s: %s", path, strerror(errno));
-	if (getdelim(&text, &len, '\0', f) < 0) {
-		free(text);
-		text = strdup("");
-	}
-	fclose(f);
-	return text;
-}
-
 /* Orphans of our children come to us, not to the runner. */
 static inline void adopt_orphans(void)
 {

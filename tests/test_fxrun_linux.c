@@ -27,7 +27,7 @@ static char *own_ns(const char *name)
 /* A line "Name:\tHEX" of /proc/self/status, e.g. the test's own CapBnd. */
 static unsigned long long own_status_hex(const char *field)
 {
-	char *text = read_file("/proc/self/status"), *p;
+	char *text = fxt_read_file("/proc/self/status"), *p;
 	size_t len = strlen(field);
 	unsigned long long v;
 
@@ -265,7 +265,7 @@ TEST(fxrun_bounding_caps)
 /* Where cgroup v2 is mounted, at its root; NULL if it is not. */
 static char *cgroup2_mount(void)
 {
-	char *text = try_read_file("/proc/self/mountinfo"), *line, *save = NULL;
+	char *text = fxt_try_read_file("/proc/self/mountinfo"), *line, *save = NULL;
 	char *found = NULL;
 
 	if (!text)

@@ -54,7 +54,7 @@ TEST(io_stdio_path)
 	ASSERT_SPAWNED(fx_spawn(&proc, "cat", argv, attr, &err), &err);
 	ASSERT_EQ(fxt_wait_ok(proc), 0);
 	fx_proc_free(proc);
-	text = read_whole(out);
+	text = fxt_read_file(out);
 	ASSERT_STR_EQ(text, "one\none\n");
 	struct stat st;
 	ASSERT_SYS(stat(out, &st));
