@@ -60,34 +60,6 @@ struct fxr {
 	char *out, *err;            /* its whole stdout and stderr */
 };
 
-/* The whole file, or NULL if it cannot be opened (yet). */
-static inline char *try_read_file(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	char *text = NULL;
-	size_t len = 0;
-
-	if (!f)
-		return NULL;
-	if (getdelim(&text, &len, '\0', f) < 0) {
-		free(text);
-		text = strdup("");
-	}
-	fclose(f);
-	if (!text)
-		FAIL("out of memory");
-	return text;
-}
-
-static inline char *read_file(const char *path)
-{
-	char *text = try_read_file(path);
-
-	if (!text)
-		FAIL("open %s: %s", path, strerror(errno));
-	return text;
-}
-
 /* In the forked child: fd `fd` becomes `path`; returns only on failure. */
 static inline int child_open(int fd, const char *path, int flags)
 {
@@ -176,8 +148,8 @@ static inline void fxr_finish(struct fxr *r)
 	} else {
 		FAIL("fxrun: unexpected wait status %#x", status);
 	}
-	r->out = read_file(r->out_path);
-	r->err = read_file(r->err_path);
+	r->out = fxt_read_file(r->out_path);
+	r->err = fxt_read_file(r->err_path);
 }
 
 static inline void fxr_free(struct fxr *r)
@@ -210,6 +182,13 @@ static inline fxt_report *report_ok(const struct fxr *r)
 	return fxt_report_parse(r->out, strlen(r->out));
 }
 
+/*
+ * Runs the rows of fxrun_rows.c's table that belong to the test named
+ * `test` (fxrun with a row's options and the probe, a few keys of the
+ * report compared); fails naming the row.
+ */
+void fxrun_rows(const char *test);
+
 /* Lines in s (a final line without '\n' counts). */
 static inline int count_lines(const char *s)
 {
@@ -228,7 +207,7 @@ static inline char *wait_for_text(const char *path, const char *needle)
 
 	for (i = 0; i < 2000; i++) {
 		/* fxrun's child may not have opened it yet. */
-		char *text = try_read_file(path);
+		char *text = fxt_try_read_file(path);
 
 		if (text && strstr(text, needle))
 			return text;

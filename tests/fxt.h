@@ -24,6 +24,7 @@
 #define FXT_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/types.h>
 
 #include "forkexec.h"
@@ -37,6 +38,51 @@
 const char *fxt_build_dir(void);
 /* build/fxprobe, absolute; fails the test if it was not built. */
 const char *fxt_probe_path(void);
+/* A whole file, read to its end; NULL if it cannot be opened (yet). */
+static inline char *fxt_try_read_file(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *text = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return NULL;
+	if (getdelim(&text, &len, '\0', f) < 0) {
+		free(text);
+		text = strdup("");
+	}
+	fclose(f);
+	if (!text)
+		FAIL("out of memory");
+	return text;
+}
+
+/* The same, failing the test if the file cannot be opened. */
+static inline char *fxt_read_file(const char *path)
+{
+	char *text = fxt_try_read_file(path);
+
+	if (!text)
+		FAIL("open %s: %s", path, strerror(errno));
+	return text;
+}
+
+/* The probe's argv, fxprobe --no-report [A1 [A2]], in a static array
+ * (the next call overwrites it). */
+static inline char **fxt_probe_argv(const char *a1, const char *a2)
+{
+	static char *argv[5];
+	size_t n = 0;
+
+	argv[n++] = (char *)fxt_probe_path();
+	argv[n++] = (char *)"--no-report";
+	if (a1)
+		argv[n++] = (char *)a1;
+	if (a2)
+		argv[n++] = (char *)a2;
+	argv[n] = NULL;
+	return argv;
+}
 /* build/fxrun, absolute (not checked: use access() to skip without it). */
 const char *fxt_fxrun_path(void);
 

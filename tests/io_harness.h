@@ -63,22 +63,6 @@ static inline void run_ok_(const char *file, int line, fx_result **res, char *co
 		fxt_fail_(file, line, "fx_run returned 0 without a result");
 }
 
-/* The probe's argv: fxprobe --no-report ARGS... */
-static inline char **probe_argv(const char *a1, const char *a2)
-{
-	static char *argv[5];
-	size_t n = 0;
-
-	argv[n++] = (char *)fxt_probe_path();
-	argv[n++] = (char *)"--no-report";
-	if (a1)
-		argv[n++] = (char *)a1;
-	if (a2)
-		argv[n++] = (char *)a2;
-	argv[n] = NULL;
-	return argv;
-}
-
 static inline char **sh_argv(const char *script)
 {
 	static char *argv[4];
@@ -88,22 +72,6 @@ static inline char **sh_argv(const char *script)
 	argv[2] = (char *)script;
 	argv[3] = NULL;
 	return argv;
-}
-
-static inline char *read_whole(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	char *text = NULL;
-	size_t len = 0;
-
-	if (!f)
-		FAIL("open %s: %s", path, strerror(errno));
-	if (getdelim(&text, &len, '\0', f) < 0) {
-		free(text);
-		text = strdup("");
-	}
-	fclose(f);
-	return text;
 }
 
 /* Orphans of our children come to us, not to the runner. */

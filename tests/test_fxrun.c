@@ -371,18 +371,8 @@ TEST(fxrun_user_by_name)
 
 TEST(fxrun_user_by_number)
 {
-	struct fxr r;
-	fxt_report *rep;
-
 	require_root();
-	/* A number sets the uid alone: gid and groups stay root's. */
-	FXRUN(&r, "-u", "65534", "-G", "0", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_STR_EQ(fxt_get(rep, "uid"), "65534,65534,65534,65534");
-	ASSERT_STR_EQ(fxt_get(rep, "gid"), "0,0,0,0");
-	ASSERT_STR_EQ(fxt_get(rep, "groups"), "0");
-	fxt_report_free(rep);
-	fxr_free(&r);
+	fxrun_rows("fxrun_user_by_number");
 }
 
 TEST(fxrun_groups)
@@ -501,32 +491,13 @@ TEST(fxrun_ignore_environment)
 
 TEST(fxrun_argv0)
 {
-	struct fxr r;
-	fxt_report *rep;
-
-	FXRUN(&r, "--argv0", "-custom", fxt_probe_path(), "x", "--", "-y");
-	rep = report_ok(&r);
-	ASSERT_STR_EQ(fxt_get(rep, "argv.0"), "-custom");
-	ASSERT_STR_EQ(fxt_get(rep, "argv.1"), "x");
-	ASSERT_STR_EQ(fxt_get(rep, "argv.2"), "--");
-	ASSERT_STR_EQ(fxt_get(rep, "argv.3"), "-y");
-	ASSERT_EQ(fxt_get_ll(rep, "argc"), 4);
-	fxt_report_free(rep);
-	fxr_free(&r);
+	fxrun_rows("fxrun_argv0");
 }
 
-/* Arguments after PROGRAM are PROGRAM's, even when they look like ours. */
+/* Arguments after PROGRAM are PROGRAM's (the rows: fxrun_rows.c). */
 TEST(fxrun_options_end_at_program)
 {
-	struct fxr r;
-	fxt_report *rep;
-
-	FXRUN(&r, "--", fxt_probe_path(), "-C", "/nope", "--bogus");
-	rep = report_ok(&r);
-	ASSERT_STR_EQ(fxt_get(rep, "argv.1"), "-C");
-	ASSERT_STR_EQ(fxt_get(rep, "argv.3"), "--bogus");
-	fxt_report_free(rep);
-	fxr_free(&r);
+	fxrun_rows("fxrun_options_end_at_program");
 }
 
 TEST(fxrun_fd_map)
@@ -557,15 +528,7 @@ TEST(fxrun_fd_map)
 
 TEST(fxrun_setsid)
 {
-	struct fxr r;
-	fxt_report *rep;
-
-	FXRUN(&r, "--setsid", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_EQ(fxt_get_ll(rep, "sid"), fxt_get_ll(rep, "pid"));
-	ASSERT_EQ(fxt_get_ll(rep, "pgid"), fxt_get_ll(rep, "pid"));
-	fxt_report_free(rep);
-	fxr_free(&r);
+	fxrun_rows("fxrun_setsid");
 }
 
 TEST(fxrun_pgid_new)
@@ -591,20 +554,7 @@ TEST(fxrun_pgid_new)
 
 TEST(fxrun_pdeathsig)
 {
-	struct fxr r;
-	fxt_report *rep;
-
-	FXRUN(&r, "--pdeathsig", "SIGUSR1", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_EQ(fxt_get_ll(rep, "pdeathsig"), SIGUSR1);
-	fxt_report_free(rep);
-	fxr_free(&r);
-
-	FXRUN(&r, "--pdeathsig=9", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_EQ(fxt_get_ll(rep, "pdeathsig"), SIGKILL);
-	fxt_report_free(rep);
-	fxr_free(&r);
+	fxrun_rows("fxrun_pdeathsig");
 }
 
 TEST(fxrun_signal_inheritance)

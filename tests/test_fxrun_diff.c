@@ -460,24 +460,6 @@ struct outcome {
 	char *out, *err;
 };
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	char *text = NULL;
-	size_t len = 0;
-
-	if (!f)
-		FAIL("open %s: %s", path, strerror(errno));
-	if (getdelim(&text, &len, '\0', f) < 0) {
-		free(text);
-		text = strdup("");
-	}
-	fclose(f);
-	if (!text)
-		FAIL("out of memory");
-	return text;
-}
-
 static void run(const struct ctx *c, const char *path, char **argv, int ign,
                 struct outcome *o)
 {
@@ -505,8 +487,8 @@ static void run(const struct ctx *c, const char *path, char **argv, int ign,
 	while (waitpid(pid, &o->status, 0) < 0)
 		if (errno != EINTR)
 			FAIL("waitpid: %s", strerror(errno));
-	o->out = slurp(outp);
-	o->err = slurp(errp);
+	o->out = fxt_read_file(outp);
+	o->err = fxt_read_file(errp);
 	free(outp);
 	free(errp);
 }

@@ -27,7 +27,7 @@ static char *own_ns(const char *name)
 /* A line "Name:\tHEX" of /proc/self/status, e.g. the test's own CapBnd. */
 static unsigned long long own_status_hex(const char *field)
 {
-	char *text = read_file("/proc/self/status"), *p;
+	char *text = fxt_read_file("/proc/self/status"), *p;
 	size_t len = strlen(field);
 	unsigned long long v;
 
@@ -230,43 +230,14 @@ TEST(fxrun_uid_map)
 
 TEST(fxrun_setgroups)
 {
-	struct fxr r;
-	fxt_report *rep;
-
 	require_root();
-	FXRUN(&r, "--uid-map", "0:0:1", "--gid-map", "0:0:1", "--setgroups",
-	      "allow", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_STR_EQ(fxt_get(rep, "setgroups"), "allow");
-	ASSERT_STR_EQ(fxt_get(rep, "gid_map"), "0 0 1");
-	fxt_report_free(rep);
-	fxr_free(&r);
-
-	FXRUN(&r, "--unshare", "user", "--gid-map", "0:0:1", "--setgroups=deny",
-	      fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_STR_EQ(fxt_get(rep, "setgroups"), "deny");
-	fxt_report_free(rep);
-	fxr_free(&r);
+	fxrun_rows("fxrun_setgroups");
 }
 
 TEST(fxrun_ambient_caps)
 {
-	const unsigned long long want = 1ull << 10 | 1ull << 13; /* net_bind_service, net_raw */
-	struct fxr r;
-	fxt_report *rep;
-
 	require_root();
-	/* Kept across the switch to nobody and the exec: what they are for. */
-	FXRUN(&r, "-u", "65534", "--ambient-caps", "net_bind_service,CAP_NET_RAW",
-	      fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_STR_EQ(fxt_get(rep, "uid"), "65534,65534,65534,65534");
-	ASSERT_EQ(fxt_get_hex(rep, "capamb"), want);
-	ASSERT_EQ(fxt_get_hex(rep, "capeff"), want);
-	ASSERT_EQ(fxt_get_hex(rep, "capprm"), want);
-	fxt_report_free(rep);
-	fxr_free(&r);
+	fxrun_rows("fxrun_ambient_caps");
 }
 
 TEST(fxrun_bounding_caps)
@@ -294,7 +265,7 @@ TEST(fxrun_bounding_caps)
 /* Where cgroup v2 is mounted, at its root; NULL if it is not. */
 static char *cgroup2_mount(void)
 {
-	char *text = try_read_file("/proc/self/mountinfo"), *line, *save = NULL;
+	char *text = fxt_try_read_file("/proc/self/mountinfo"), *line, *save = NULL;
 	char *found = NULL;
 
 	if (!text)
@@ -351,136 +322,29 @@ TEST(fxrun_cgroup)
 
 TEST(fxrun_rlimit)
 {
-	struct rlimit fsize;
-	struct fxr r;
-	fxt_report *rep;
-
-	ASSERT_SYS(getrlimit(RLIMIT_FSIZE, &fsize));
-	/* Lowering needs no privilege; SOFT alone sets both, as prlimit(1). */
-	FXRUN(&r, "--rlimit", "nofile=64:128", "--rlimit=CORE=0", "--rlimit",
-	      "nofile=64:100", "--rlimit", "msgqueue=4096", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_STR_EQ(fxt_get(rep, "rlimit.nofile"), "64:100");  /* later wins */
-	ASSERT_STR_EQ(fxt_get(rep, "rlimit.core"), "0:0");
-	ASSERT_STR_EQ(fxt_get(rep, "rlimit.msgqueue"), "4096:4096");
-	fxt_report_free(rep);
-	fxr_free(&r);
-
-	if (fsize.rlim_max != RLIM_INFINITY)
-		return;
-	FXRUN(&r, "--rlimit", "fsize=4096:unlimited", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_STR_EQ(fxt_get(rep, "rlimit.fsize"), "4096:unlimited");
-	fxt_report_free(rep);
-	fxr_free(&r);
+	fxrun_rows("fxrun_rlimit");
 }
 
 TEST(fxrun_umask)
 {
-	struct fxr r;
-	fxt_report *rep;
-
-	FXRUN(&r, "--umask", "0027", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_STR_EQ(fxt_get(rep, "umask"), "0027");
-	fxt_report_free(rep);
-	fxr_free(&r);
-
-	FXRUN(&r, "--umask=7", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_STR_EQ(fxt_get(rep, "umask"), "0007");
-	fxt_report_free(rep);
-	fxr_free(&r);
+	fxrun_rows("fxrun_umask");
 }
 
 TEST(fxrun_no_new_privs)
 {
-	struct fxr r;
-	fxt_report *rep;
-
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 0)
 		SKIP("the test process already has no_new_privs");
-	FXRUN(&r, fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_STR_EQ(fxt_get(rep, "nonewprivs"), "0");
-	fxt_report_free(rep);
-	fxr_free(&r);
-
-	FXRUN(&r, "--no-new-privs", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_STR_EQ(fxt_get(rep, "nonewprivs"), "1");
-	fxt_report_free(rep);
-	fxr_free(&r);
+	fxrun_rows("fxrun_no_new_privs");
 }
 
 TEST(fxrun_nice)
 {
-	struct fxr r;
-	fxt_report *rep;
-
-	int own;
-
-	/* --niceness is absolute. */
-	FXRUN(&r, "--niceness", "7", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_EQ(fxt_get_ll(rep, "nice"), 7);
-	fxt_report_free(rep);
-	fxr_free(&r);
-
-	/* -n and --nice add to fxrun's own, clamped to 19, as nice(1). */
-	errno = 0;
-	own = getpriority(PRIO_PROCESS, 0);
-	ASSERT_EQ(errno, 0);
-	FXRUN(&r, "-n", "3", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_EQ(fxt_get_ll(rep, "nice"), own + 3 > 19 ? 19 : own + 3);
-	fxt_report_free(rep);
-	fxr_free(&r);
-	FXRUN(&r, "--nice", "100", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_EQ(fxt_get_ll(rep, "nice"), 19);
-	fxt_report_free(rep);
-	fxr_free(&r);
-
-	if (geteuid() != 0)
-		return;
-	/* Below the parent's needs CAP_SYS_NICE: set while the child is
-	 * still root, so an ordinary-user child gets it too, as nice(1). */
-	FXRUN(&r, "-u", "65534", "--niceness", "-5", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_EQ(fxt_get_ll(rep, "nice"), -5);
-	ASSERT_STR_EQ(fxt_get(rep, "uid"), "65534,65534,65534,65534");
-	fxt_report_free(rep);
-	fxr_free(&r);
+	fxrun_rows("fxrun_nice");
 }
 
 TEST(fxrun_sched)
 {
-	struct fxr r;
-	fxt_report *rep;
-
-	FXRUN(&r, "--sched", "batch", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_EQ(fxt_get_ll(rep, "sched.policy"), SCHED_BATCH);
-	ASSERT_EQ(fxt_get_ll(rep, "sched.priority"), 0);
-	fxt_report_free(rep);
-	fxr_free(&r);
-
-	FXRUN(&r, "--sched=IDLE:0", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_EQ(fxt_get_ll(rep, "sched.policy"), SCHED_IDLE);
-	fxt_report_free(rep);
-	fxr_free(&r);
-
-	if (geteuid() != 0)
-		return;
-	/* Real-time policies need CAP_SYS_NICE. */
-	FXRUN(&r, "--sched", "rr:5", fxt_probe_path());
-	rep = report_ok(&r);
-	ASSERT_EQ(fxt_get_ll(rep, "sched.policy"), SCHED_RR);
-	ASSERT_EQ(fxt_get_ll(rep, "sched.priority"), 5);
-	fxt_report_free(rep);
-	fxr_free(&r);
+	fxrun_rows("fxrun_sched");
 }
 
 TEST(fxrun_cpus)

@@ -41,7 +41,7 @@ static int wait_stopped_untraced(int pid)
 
 	snprintf(path, sizeof path, "/proc/%d/status", pid);
 	for (i = 0; i < 2000; i++) {
-		char *text = read_file(path);
+		char *text = fxt_read_file(path);
 		int ok = text && strstr(text, "\nState:\tT (stopped)") &&
 		         strstr(text, "\nTracerPid:\t0\n");
 
@@ -97,10 +97,10 @@ TEST(fxrun_stdio_files)
 	ASSERT_EQ(r.code, 0);
 	ASSERT_STR_EQ(r.out, "");
 	ASSERT_STR_EQ(r.err, "");
-	text = read_file(out);
+	text = fxt_read_file(out);
 	ASSERT_STR_EQ(text, "o\n");
 	free(text);
-	text = read_file(err);
+	text = fxt_read_file(err);
 	ASSERT_STR_EQ(text, "e\n");
 	free(text);
 	fxr_free(&r);
@@ -109,13 +109,13 @@ TEST(fxrun_stdio_files)
 	FXRUN(&r, "--stdout", out, "--append", "--stderr-to-stdout", "/bin/sh", "-c",
 	      "echo o2; echo e2 >&2");
 	ASSERT_EQ(r.code, 0);
-	text = read_file(out);
+	text = fxt_read_file(out);
 	ASSERT_STR_EQ(text, "o\no2\ne2\n");
 	free(text);
 	fxr_free(&r);
 	/* Without --append the file starts over. */
 	FXRUN(&r, "--stdout", out, "/bin/sh", "-c", "echo new");
-	text = read_file(out);
+	text = fxt_read_file(out);
 	ASSERT_STR_EQ(text, "new\n");
 	free(text);
 	fxr_free(&r);

@@ -54,7 +54,7 @@ TEST(io_stdio_path)
 	ASSERT_SPAWNED(fx_spawn(&proc, "cat", argv, attr, &err), &err);
 	ASSERT_EQ(fxt_wait_ok(proc), 0);
 	fx_proc_free(proc);
-	text = read_whole(out);
+	text = fxt_read_file(out);
 	ASSERT_STR_EQ(text, "one\none\n");
 	struct stat st;
 	ASSERT_SYS(stat(out, &st));
@@ -369,7 +369,7 @@ static void pump_once(size_t size, const unsigned char *input, const unsigned ch
 	snprintf(arg, sizeof arg, "--pump=%zu", size);
 	ASSERT_OK(fx_run_opts_set_input(o, input, size));
 	before = alarms;
-	run_ok(&res, probe_argv(arg, NULL), attr, o);
+	run_ok(&res, fxt_probe_argv(arg, NULL), attr, o);
 	*during += alarms - before;
 	ASSERT_EQ(res->end, FX_END_EXITED);
 	ASSERT_EQ(res->status, 0);
@@ -457,7 +457,7 @@ TEST(io_run_timeout_grace)
 	signal(SIGTERM, SIG_IGN);
 	ASSERT_OK(fx_run_opts_set_timeout(o, 200));
 	ASSERT_OK(fx_run_opts_set_kill(o, SIGTERM, 300));
-	run_ok(&res, probe_argv("--sleep-ms=100000", NULL), attr, o);
+	run_ok(&res, fxt_probe_argv("--sleep-ms=100000", NULL), attr, o);
 	signal(SIGTERM, SIG_DFL);
 	ASSERT_EQ(res->end, FX_END_TIMEOUT);
 	ASSERT_EQ(res->killed, 1);
@@ -467,7 +467,7 @@ TEST(io_run_timeout_grace)
 	fx_result_free(res);
 
 	/* One that obeys SIGTERM needs no SIGKILL. */
-	run_ok(&res, probe_argv("--sleep-ms=100000", NULL), attr, o);
+	run_ok(&res, fxt_probe_argv("--sleep-ms=100000", NULL), attr, o);
 	ASSERT_EQ(res->end, FX_END_TIMEOUT);
 	ASSERT_EQ(res->killed, 0);
 	ASSERT_EQ(fx_status_signal(res->status), SIGTERM);
@@ -477,7 +477,7 @@ TEST(io_run_timeout_grace)
 	/* Grace 0: SIGKILL at once, with the signal. */
 	signal(SIGTERM, SIG_IGN);
 	ASSERT_OK(fx_run_opts_set_kill(o, SIGTERM, 0));
-	run_ok(&res, probe_argv("--sleep-ms=100000", NULL), attr, o);
+	run_ok(&res, fxt_probe_argv("--sleep-ms=100000", NULL), attr, o);
 	signal(SIGTERM, SIG_DFL);
 	ASSERT_EQ(res->killed, 1);
 	ASSERT_EQ(fx_status_signal(res->status), SIGKILL);
@@ -485,7 +485,7 @@ TEST(io_run_timeout_grace)
 
 	/* Done before the deadline: no timeout. */
 	ASSERT_OK(fx_run_opts_set_timeout(o, 60000));
-	run_ok(&res, probe_argv("--exit=4", NULL), attr, o);
+	run_ok(&res, fxt_probe_argv("--exit=4", NULL), attr, o);
 	ASSERT_EQ(res->end, FX_END_EXITED);
 	ASSERT_EQ(fx_status_code(res->status), 4);
 	fx_result_free(res);
@@ -667,7 +667,7 @@ TEST(io_run_limits)
 
 	/* Discard: the child runs to its end. */
 	ASSERT_OK(fx_run_opts_set_limit(o, FX_STDOUT, 10, FX_LIMIT_DISCARD));
-	run_ok(&res, probe_argv("--spew=5000000", NULL), attr, o);
+	run_ok(&res, fxt_probe_argv("--spew=5000000", NULL), attr, o);
 	ASSERT_EQ(res->end, FX_END_EXITED);
 	ASSERT_EQ(res->status, 0);
 	ASSERT_EQ(res->out.len, 10);

@@ -250,7 +250,7 @@ static void *run_forever(void *arg)
 	fx_attr *attr = arg;
 	fx_run_opts *o = opts_new(FX_RUN_CAPTURE_STDOUT | FX_RUN_CAPTURE_STDERR);
 	fx_result *res = NULL;
-	char **argv = probe_argv("--sleep-ms=100000", NULL);
+	char **argv = fxt_probe_argv("--sleep-ms=100000", NULL);
 	static char input[4 << 20];
 
 	/* A child that sleeps, and input it never reads: the run stays in

@@ -132,7 +132,7 @@ TEST_TIMEOUT(io_waitset_500, 240)
 	ASSERT_OK(fx_attr_set_stdio_fd(attr, FX_STDIN, go[0]));
 	for (int i = 0; i < N; i++) {
 		snprintf(codes[i], sizeof codes[i], "--exit=%d", i % 251);
-		char **argv = probe_argv("--wait-stdin", codes[i]);
+		char **argv = fxt_probe_argv("--wait-stdin", codes[i]);
 		ASSERT_SPAWNED(fx_spawn(&procs[i], argv[0], argv, attr, &err), &err);
 		ASSERT_OK(fx_waitset_add(ws, procs[i]));
 	}
@@ -202,7 +202,7 @@ TEST(io_waitset_lost_child)
 
 	ASSERT_SYS(setenv("FORKEXEC_EXIT_INFO", "off", 1));
 	ASSERT_OK(fx_waitset_new(&ws));
-	char **argv = probe_argv("--exit=3", NULL);
+	char **argv = fxt_probe_argv("--exit=3", NULL);
 	ASSERT_SPAWNED(fx_spawn(&proc, argv[0], argv, attr, &err), &err);
 	ASSERT_OK(fx_waitset_add(ws, proc));
 	/* Someone else's waitpid takes it first. */

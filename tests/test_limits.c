@@ -9,6 +9,7 @@
  * zombie) and no new descriptor.
  */
 #include "fxt.h"
+#include "report_check.h"
 #include "forkexec-linux.h"
 
 #include <errno.h>
@@ -249,28 +250,152 @@ static const char *const try_uname[] = { "--try-syscall=uname", NULL };
 static const char *const try_getcwd[] = { "--try-syscall=getcwd", NULL };
 
 /* ------------------------------------------------------------------ */
+/* The table: set a few attributes, spawn the probe, compare keys      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The tests of one shape, "set an attribute or two, spawn the probe,
+ * compare a few keys of its report", as rows of one table driven by one
+ * loop.  Each row carries the name of the TEST_CORE that runs it (the
+ * skip lists of .ci/ find tests by name), and a failure names the row.
+ */
+enum set_op { SET_END = 0, SET_GID, SET_UID, SET_AMBIENT, SET_RLIMIT,
+              SET_UMASK, SET_NNP, SET_NICE, SET_SCHED };
+
+struct set {
+	enum set_op op;
+	long long a, b, c;
+};
+
+struct limits_row {
+	const char *test;
+	struct set sets[4];
+	struct fxt_check checks[7];  /* ended by a NULL key */
+};
+
+#define NOBODY_IDS "65534,65534,65534,65534"
+
+static const struct limits_row limits_rows[] = {
+	/* Root parent, uid 65534 with ambient NET_BIND_SERVICE: the program
+	 * holds exactly that one capability in every set. */
+	{ "limits_ambient_after_setuid",
+	  { { SET_GID, NOBODY, 0, 0 }, { SET_UID, NOBODY, 0, 0 },
+	    { SET_AMBIENT, NBS, 0, 0 } },
+	  { CHECK_STR("uid", NOBODY_IDS), CHECK_STR("gid", NOBODY_IDS),
+	    CHECK_HEX("capamb", 0x400), CHECK_HEX("capprm", 0x400),
+	    CHECK_HEX("capeff", 0x400), CHECK_HEX("capinh", 0x400) } },
+	/* Without ambient capabilities a switch to uid 65534 empties every set. */
+	{ "limits_no_ambient_setuid_empties_caps",
+	  { { SET_GID, NOBODY, 0, 0 }, { SET_UID, NOBODY, 0, 0 } },
+	  { CHECK_STR("uid", NOBODY_IDS), CHECK_HEX("capamb", 0),
+	    CHECK_HEX("capprm", 0), CHECK_HEX("capeff", 0),
+	    CHECK_HEX("capinh", 0) } },
+	/*
+	 * The probe reports on fd 100 (FXT_REPORT_FD), which a soft limit of
+	 * 100 would forbid to create: this passes only if the limits come
+	 * after the descriptors, as forkexec-linux.h orders the steps
+	 * ("chdir, descriptors, terminal / umask, rlimits, ...").
+	 */
+	{ "limits_rlimit_nofile",
+	  { { SET_RLIMIT, RLIMIT_NOFILE, 100, 200 } },
+	  { CHECK_STR("rlimit.nofile", "100:200") } },
+	{ "limits_rlimit_core_zero",
+	  { { SET_RLIMIT, RLIMIT_CORE, 0, 0 } },
+	  { CHECK_STR("rlimit.core", "0:0") } },
+	{ "limits_umask",
+	  { { SET_UMASK, 027, 0, 0 } }, { CHECK_STR("umask", "0027") } },
+	{ "limits_no_new_privs",
+	  { { SET_END, 0, 0, 0 } }, { CHECK_STR("nonewprivs", "0") } },
+	{ "limits_no_new_privs",
+	  { { SET_NNP, 1, 0, 0 } }, { CHECK_STR("nonewprivs", "1") } },
+	{ "limits_nice_up",
+	  { { SET_NICE, 7, 0, 0 } }, { CHECK_LL("nice", 7) } },
+	/* The probe's sched.* after a spawn with (policy, priority). */
+	{ "limits_sched_batch",
+	  { { SET_SCHED, SCHED_BATCH, 0, 0 } },
+	  { CHECK_LL("sched.policy", 3), CHECK_LL("sched.priority", 0),
+	    CHECK_LL("sched.reset_on_fork", 0) } },
+	{ "limits_sched_idle",
+	  { { SET_SCHED, SCHED_IDLE, 0, 0 } },
+	  { CHECK_LL("sched.policy", 5), CHECK_LL("sched.priority", 0),
+	    CHECK_LL("sched.reset_on_fork", 0) } },
+	{ "limits_sched_fifo",
+	  { { SET_SCHED, SCHED_FIFO, 10, 0 } },
+	  { CHECK_LL("sched.policy", 1), CHECK_LL("sched.priority", 10),
+	    CHECK_LL("sched.reset_on_fork", 0) } },
+	{ "limits_sched_reset_on_fork",
+	  { { SET_SCHED, SCHED_OTHER | SCHED_RESET_ON_FORK, 0, 0 } },
+	  { CHECK_LL("sched.policy", 0), CHECK_LL("sched.priority", 0),
+	    CHECK_LL("sched.reset_on_fork", 1) } },
+};
+
+static void set_one(fx_attr *attr, const struct set *s)
+{
+	switch (s->op) {
+	case SET_END:
+		break;
+	case SET_GID:
+		ASSERT_OK(fx_attr_set_gid(attr, (gid_t)s->a));
+		break;
+	case SET_UID:
+		ASSERT_OK(fx_attr_set_uid(attr, (uid_t)s->a));
+		break;
+	case SET_AMBIENT:
+		ASSERT_OK(fx_attr_set_ambient_caps(attr, (uint64_t)s->a));
+		break;
+	case SET_RLIMIT:
+		ASSERT_OK(fx_attr_set_rlimit(attr, (int)s->a, (rlim_t)s->b,
+		                             (rlim_t)s->c));
+		break;
+	case SET_UMASK:
+		ASSERT_OK(fx_attr_set_umask(attr, (mode_t)s->a));
+		break;
+	case SET_NNP:
+		ASSERT_OK(fx_attr_set_no_new_privs(attr, (int)s->a));
+		break;
+	case SET_NICE:
+		ASSERT_OK(fx_attr_set_nice(attr, (int)s->a));
+		break;
+	case SET_SCHED:
+		ASSERT_OK(fx_attr_set_sched(attr, (int)s->a, (int)s->b));
+		break;
+	}
+}
+
+/* Runs the rows of limits_rows that belong to the test named `test`. */
+static void limits_table(const char *test)
+{
+	size_t i, j, nth = 0;
+	char label[128];
+
+	for (i = 0; i < sizeof limits_rows / sizeof limits_rows[0]; i++) {
+		const struct limits_row *w = &limits_rows[i];
+		fx_attr *attr;
+		fxt_report *r;
+
+		if (strcmp(w->test, test) != 0)
+			continue;
+		snprintf(label, sizeof label, "%s row %zu", test, ++nth);
+		attr = fxt_attr();
+		for (j = 0; j < sizeof w->sets / sizeof w->sets[0] &&
+		            w->sets[j].op != SET_END; j++)
+			set_one(attr, &w->sets[j]);
+		r = fxt_probe_ok(attr, NULL);
+		fxt_check_report(r, w->checks, label);
+		fxt_report_free(r);
+		fx_attr_free(attr);
+	}
+	if (nth == 0)
+		FAIL("no row of the limits table is %s's", test);
+}
+
+/* ------------------------------------------------------------------ */
 /* Capabilities                                                        */
 /* ------------------------------------------------------------------ */
 
-/* Root parent, uid 65534 with ambient NET_BIND_SERVICE: the program
- * holds exactly that one capability in every set. */
 TEST_CORE(limits_ambient_after_setuid)
 {
-	fx_attr *attr = fxt_attr();
-	fxt_report *r;
-
-	ASSERT_OK(fx_attr_set_gid(attr, NOBODY));
-	ASSERT_OK(fx_attr_set_uid(attr, NOBODY));
-	ASSERT_OK(fx_attr_set_ambient_caps(attr, NBS));
-	r = fxt_probe_ok(attr, NULL);
-	ASSERT_STR_EQ(fxt_get(r, "uid"), "65534,65534,65534,65534");
-	ASSERT_STR_EQ(fxt_get(r, "gid"), "65534,65534,65534,65534");
-	ASSERT_EQ(fxt_get_hex(r, "capamb"), 0x400);
-	ASSERT_EQ(fxt_get_hex(r, "capprm"), 0x400);
-	ASSERT_EQ(fxt_get_hex(r, "capeff"), 0x400);
-	ASSERT_EQ(fxt_get_hex(r, "capinh"), 0x400);
-	fxt_report_free(r);
-	fx_attr_free(attr);
+	limits_table("limits_ambient_after_setuid");
 }
 
 /* A root child keeps root's sets and adds the ambient one. */
@@ -289,22 +414,9 @@ TEST_CORE(limits_ambient_as_root)
 	fx_attr_free(attr);
 }
 
-/* Without ambient capabilities a switch to uid 65534 empties every set. */
 TEST_CORE(limits_no_ambient_setuid_empties_caps)
 {
-	fx_attr *attr = fxt_attr();
-	fxt_report *r;
-
-	ASSERT_OK(fx_attr_set_gid(attr, NOBODY));
-	ASSERT_OK(fx_attr_set_uid(attr, NOBODY));
-	r = fxt_probe_ok(attr, NULL);
-	ASSERT_STR_EQ(fxt_get(r, "uid"), "65534,65534,65534,65534");
-	ASSERT_EQ(fxt_get_hex(r, "capamb"), 0);
-	ASSERT_EQ(fxt_get_hex(r, "capprm"), 0);
-	ASSERT_EQ(fxt_get_hex(r, "capeff"), 0);
-	ASSERT_EQ(fxt_get_hex(r, "capinh"), 0);
-	fxt_report_free(r);
-	fx_attr_free(attr);
+	limits_table("limits_no_ambient_setuid_empties_caps");
 }
 
 /* The bounding set loses exactly the dropped capabilities. */
@@ -391,34 +503,14 @@ TEST_CORE(limits_cgroup_missing)
 /* Resource limits                                                     */
 /* ------------------------------------------------------------------ */
 
-/*
- * The probe reports on fd 100 (FXT_REPORT_FD), which a soft limit of 100
- * would forbid to create: this passes only if the limits come after the
- * descriptors, as forkexec-linux.h orders the steps ("chdir,
- * descriptors, terminal / umask, rlimits, ...").
- */
 TEST_CORE(limits_rlimit_nofile)
 {
-	fx_attr *attr = fxt_attr();
-	fxt_report *r;
-
-	ASSERT_OK(fx_attr_set_rlimit(attr, RLIMIT_NOFILE, 100, 200));
-	r = fxt_probe_ok(attr, NULL);
-	ASSERT_STR_EQ(fxt_get(r, "rlimit.nofile"), "100:200");
-	fxt_report_free(r);
-	fx_attr_free(attr);
+	limits_table("limits_rlimit_nofile");
 }
 
 TEST_CORE(limits_rlimit_core_zero)
 {
-	fx_attr *attr = fxt_attr();
-	fxt_report *r;
-
-	ASSERT_OK(fx_attr_set_rlimit(attr, RLIMIT_CORE, 0, 0));
-	r = fxt_probe_ok(attr, NULL);
-	ASSERT_STR_EQ(fxt_get(r, "rlimit.core"), "0:0");
-	fxt_report_free(r);
-	fx_attr_free(attr);
+	limits_table("limits_rlimit_core_zero");
 }
 
 /*
@@ -498,41 +590,17 @@ TEST_CORE(limits_rlimit_raise_hard_as_nobody)
 
 TEST_CORE(limits_umask)
 {
-	fx_attr *attr = fxt_attr();
-	fxt_report *r;
-
-	ASSERT_OK(fx_attr_set_umask(attr, 027));
-	r = fxt_probe_ok(attr, NULL);
-	ASSERT_STR_EQ(fxt_get(r, "umask"), "0027");
-	fxt_report_free(r);
-	fx_attr_free(attr);
+	limits_table("limits_umask");
 }
 
 TEST_CORE(limits_no_new_privs)
 {
-	fx_attr *attr = fxt_attr();
-	fxt_report *r;
-
-	r = fxt_probe_ok(attr, NULL);
-	ASSERT_STR_EQ(fxt_get(r, "nonewprivs"), "0");
-	fxt_report_free(r);
-	ASSERT_OK(fx_attr_set_no_new_privs(attr, 1));
-	r = fxt_probe_ok(attr, NULL);
-	ASSERT_STR_EQ(fxt_get(r, "nonewprivs"), "1");
-	fxt_report_free(r);
-	fx_attr_free(attr);
+	limits_table("limits_no_new_privs");
 }
 
 TEST_CORE(limits_nice_up)
 {
-	fx_attr *attr = fxt_attr();
-	fxt_report *r;
-
-	ASSERT_OK(fx_attr_set_nice(attr, 7));
-	r = fxt_probe_ok(attr, NULL);
-	ASSERT_EQ(fxt_get_ll(r, "nice"), 7);
-	fxt_report_free(r);
-	fx_attr_free(attr);
+	limits_table("limits_nice_up");
 }
 
 /*
@@ -661,28 +729,14 @@ TEST_CORE(limits_ioprio_rt_as_nobody)
 /* Scheduling policy and affinity                                      */
 /* ------------------------------------------------------------------ */
 
-/* The probe's sched.* after a spawn with (policy, priority). */
-#define check_sched(policy, prio, want_policy, want_prio, want_reset)         \
-	do {                                                                  \
-		fx_attr *a_ = fxt_attr();                                     \
-		fxt_report *r_;                                               \
-		ASSERT_OK(fx_attr_set_sched(a_, (policy), (prio)));           \
-		r_ = fxt_probe_ok(a_, NULL);                                  \
-		ASSERT_EQ(fxt_get_ll(r_, "sched.policy"), (want_policy));     \
-		ASSERT_EQ(fxt_get_ll(r_, "sched.priority"), (want_prio));     \
-		ASSERT_EQ(fxt_get_ll(r_, "sched.reset_on_fork"), (want_reset)); \
-		fxt_report_free(r_);                                          \
-		fx_attr_free(a_);                                             \
-	} while (0)
-
 TEST_CORE(limits_sched_batch)
 {
-	check_sched(SCHED_BATCH, 0, 3, 0, 0);
+	limits_table("limits_sched_batch");
 }
 
 TEST_CORE(limits_sched_idle)
 {
-	check_sched(SCHED_IDLE, 0, 5, 0, 0);
+	limits_table("limits_sched_idle");
 }
 
 /* Where this process may (observed: root over the host, no RT group
@@ -691,12 +745,12 @@ TEST_CORE(limits_sched_fifo)
 {
 	if (!host_allows(TRY_FIFO))
 		SKIP("this process may not take SCHED_FIFO (no CAP_SYS_NICE over the host, or RT throttling)");
-	check_sched(SCHED_FIFO, 10, 1, 10, 0);
+	limits_table("limits_sched_fifo");
 }
 
 TEST_CORE(limits_sched_reset_on_fork)
 {
-	check_sched(SCHED_OTHER | SCHED_RESET_ON_FORK, 0, 0, 0, 1);
+	limits_table("limits_sched_reset_on_fork");
 }
 
 /*

@@ -114,21 +114,6 @@ static const char *mode_name(int mode)
 	return mode ? "FORKEXEC_EXIT_INFO=off" : "the kernel as it is";
 }
 
-static char **probe_argv(const char *a1, const char *a2)
-{
-	static char *argv[6];
-	size_t n = 0;
-
-	argv[n++] = (char *)fxt_probe_path();
-	argv[n++] = (char *)"--no-report";
-	if (a1)
-		argv[n++] = (char *)a1;
-	if (a2)
-		argv[n++] = (char *)a2;
-	argv[n] = NULL;
-	return argv;
-}
-
 static fx_proc *spawn_exiting(int code)
 {
 	fx_attr *attr = fxt_attr();
@@ -137,7 +122,7 @@ static fx_proc *spawn_exiting(int code)
 	char arg[32];
 
 	snprintf(arg, sizeof arg, "--exit=%d", code);
-	char **argv = probe_argv(arg, NULL);
+	char **argv = fxt_probe_argv(arg, NULL);
 	ASSERT_SPAWNED(fx_spawn(&proc, argv[0], argv, attr, &err), &err);
 	fx_attr_free(attr);
 	return proc;
@@ -158,7 +143,7 @@ static fx_proc *spawn_waiting(int code, int *in_w)
 	int in[2];
 
 	snprintf(arg, sizeof arg, "--exit=%d", code);
-	char **argv = probe_argv("--wait-stdin", arg);
+	char **argv = fxt_probe_argv("--wait-stdin", arg);
 	fxt_pipe(in);
 	ASSERT_OK(fx_attr_set_fd(attr, 0, in[0]));
 	ASSERT_SPAWNED(fx_spawn(&proc, argv[0], argv, attr, &err), &err);
@@ -278,7 +263,7 @@ TEST(reaped_run_sigchld_ignored)
 		char arg[32];
 
 		snprintf(arg, sizeof arg, "--exit=%d", code);
-		char **argv = probe_argv("--wait-stdin", arg);
+		char **argv = fxt_probe_argv("--wait-stdin", arg);
 		fx_attr *attr = fxt_attr();
 		ASSERT_SPAWNED(fx_run(&res, argv[0], argv, attr, o, &err), &err);
 		check_result(res, keeps, code);
@@ -308,7 +293,7 @@ TEST(reaped_run_by_handler)
 			char arg[32];
 
 			snprintf(arg, sizeof arg, "--exit=%d", code);
-			char **argv = probe_argv(arg, NULL);
+			char **argv = fxt_probe_argv(arg, NULL);
 			ASSERT_SPAWNED(fx_run(&res, argv[0], argv, attr, NULL, &err), &err);
 			runs++;
 			if (nreaped > before) {
@@ -349,11 +334,11 @@ static fx_pipeline *three_stages(int first, int last, fx_attr **attrp)
 	snprintf(b, sizeof b, "--exit=%d", last);
 	fx_attr *attr = *attrp = fxt_attr();
 	ASSERT_OK(fx_attr_set_stdio(attr, FX_STDIN, FX_STDIO_PIPE));
-	char **argv = probe_argv("--wait-stdin", a);
+	char **argv = fxt_probe_argv("--wait-stdin", a);
 	ASSERT_OK(fx_pipeline_add(pl, argv[0], argv, attr));
-	argv = probe_argv("--wait-stdin", "--exit=0");
+	argv = fxt_probe_argv("--wait-stdin", "--exit=0");
 	ASSERT_OK(fx_pipeline_add(pl, argv[0], argv, attr));
-	argv = probe_argv("--wait-stdin", b);
+	argv = fxt_probe_argv("--wait-stdin", b);
 	ASSERT_OK(fx_pipeline_add(pl, argv[0], argv, attr));
 	/* Borrowed until the start: freed by the caller after it. */
 	return pl;
@@ -554,7 +539,7 @@ TEST(reaped_probe_unseen_by_handler)
  * first spawn runs the probe whatever the variant. */
 TEST_ONCE(reaped_probe_unseen_by_handler_posix)
 {
-	char **argv = probe_argv("--exit=4", NULL);
+	char **argv = fxt_probe_argv("--exit=4", NULL);
 	pid_t pid;
 
 	if (fx__vm_probe_done())

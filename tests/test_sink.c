@@ -166,7 +166,7 @@ TEST(sink_chunks_both_streams)
 	ASSERT_OK(fx_run_opts_set_input(o, in, n_in));
 	ASSERT_OK(fx_run_opts_set_sink(o, FX_STDOUT, chunk_sink, &out));
 	ASSERT_OK(fx_run_opts_set_sink(o, FX_STDERR, chunk_sink, &err));
-	run_ok(&res, probe_argv(pump, NULL), attr, o);
+	run_ok(&res, fxt_probe_argv(pump, NULL), attr, o);
 	ASSERT_EQ(res->end, FX_END_EXITED);
 	ASSERT_EQ(res->status, 0);
 	ASSERT_EQ(res->in_written, n_in);
@@ -356,7 +356,7 @@ TEST(sink_limits)
 	s.want = want;
 	s.want_len = n;
 	ASSERT_OK(fx_run_opts_set_limit(o, FX_STDOUT, 70000, FX_LIMIT_DISCARD));
-	run_ok(&res, probe_argv("--spew=5000000", NULL), attr, o);
+	run_ok(&res, fxt_probe_argv("--spew=5000000", NULL), attr, o);
 	ASSERT_EQ(res->end, FX_END_EXITED);
 	ASSERT_EQ(res->status, 0);
 	ASSERT_EQ(s.got, 70000);
@@ -393,7 +393,7 @@ TEST(sink_lines)
 
 	ASSERT_GT(lines, 1000);
 	ASSERT_OK(fx_run_opts_set_line_sink(o, FX_STDOUT, line_sink, &s));
-	run_ok(&res, probe_argv("--spew=5000000", NULL), attr, o);
+	run_ok(&res, fxt_probe_argv("--spew=5000000", NULL), attr, o);
 	ASSERT_EQ(res->end, FX_END_EXITED);
 	ASSERT_EQ(res->status, 0);
 	ASSERT_EQ(s.got, n);
@@ -459,7 +459,7 @@ TEST(tail_wraps)
 		size_t keep = sizes[k] < n ? sizes[k] : n;
 
 		ASSERT_OK(fx_run_opts_set_limit(o, FX_STDOUT, sizes[k], FX_LIMIT_TAIL));
-		run_ok(&res, probe_argv("--spew=5000000", NULL), attr, o);
+		run_ok(&res, fxt_probe_argv("--spew=5000000", NULL), attr, o);
 		ASSERT_EQ(res->end, FX_END_EXITED);
 		ASSERT_EQ(res->status, 0);
 		ASSERT_EQ(res->out.len, keep);
@@ -494,7 +494,7 @@ TEST(tail_stderr)
 	snprintf(pump, sizeof pump, "--pump=%zu", n_err);
 	ASSERT_OK(fx_run_opts_set_input(o, in, n_in));
 	ASSERT_OK(fx_run_opts_set_limit(o, FX_STDERR, keep, FX_LIMIT_TAIL));
-	run_ok(&res, probe_argv(pump, NULL), attr, o);
+	run_ok(&res, fxt_probe_argv(pump, NULL), attr, o);
 	ASSERT_EQ(res->end, FX_END_EXITED);
 	ASSERT_EQ(res->status, 0);
 	ASSERT_EQ(res->out.len, n_in);
