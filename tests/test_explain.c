@@ -203,6 +203,43 @@ TEST(explain_user_namespace_maps)
 	fx_attr_free(attr);
 }
 
+/* A sandbox: every step of the child has a name, none is shown as a
+ * bare operation number. */
+TEST(explain_sandbox_names_every_step)
+{
+	fx_attr *attr = fxt_attr();
+	char *argv[] = { "true", NULL };
+	const char *deny[] = { "ptrace" };
+	char *text;
+
+	if (fxt_backend() == FX_BACKEND_FORK)
+		SKIP("a new pid namespace needs the clone backend");
+	ASSERT_OK(fx_attr_set_root_maps(attr));
+	ASSERT_OK(fx_attr_set_namespaces(attr, CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS |
+	                                       CLONE_NEWUTS));
+	ASSERT_OK(fx_attr_set_mount_proc(attr, "/proc"));
+	ASSERT_OK(fx_attr_add_mount(attr, FX_MOUNT_RO_BIND, "/usr", "/usr"));
+	ASSERT_OK(fx_attr_add_tmpfs(attr, "/tmp", 0, 01777));
+	ASSERT_OK(fx_attr_set_hostname(attr, "box"));
+	ASSERT_OK(fx_attr_set_ioprio(attr, FX_IOPRIO_CLASS_IDLE, 7));
+	ASSERT_OK(fx_attr_set_securebits(attr, 1));
+	if (fx_syscall_number("ptrace") >= 0)
+		ASSERT_OK(fx_attr_set_seccomp_names(attr, FX_SECCOMP_DENY, deny, 1, EPERM));
+	text = explain(attr, "true", argv);
+	if (strstr(text, "<operation"))
+		FAIL("a step without a name in:\n%s", text);
+	assert_lines_in_order(text, (const char *const[]){
+		"child  mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)",
+		"child  mount(\"proc\", \"/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)",
+		"child  sethostname(\"box\", 3)",
+		"child  umount2(\".\", MNT_DETACH)",
+		"child  ioprio_set(IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE(3, 7))",
+		"child  prctl(PR_SET_SECUREBITS, 0x1)",
+		NULL });
+	free(text);
+	fx_attr_free(attr);
+}
+
 /* snprintf's contract, and the errors fx_spawn would give. */
 TEST(explain_buffer_and_errors)
 {
