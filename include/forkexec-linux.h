@@ -8,29 +8,10 @@
  * a cgroup, resource limits, umask, no_new_privs, niceness, scheduling
  * policy, CPU affinity and a seccomp filter.  Each is an attribute of
  * an fx_attr (forkexec.h), checked when it is set, and carried out by
- * the child with raw system calls, in this order between the steps of
- * forkexec.h:
- *
- *     signals reset, parent-death signal
- *     setsid, setpgid
- *     cgroup (fork backend only: the clone starts the child in it)
- *     namespaces (made by the clone itself where it can), then waiting
- *       for the parent to write the uid and gid maps, then a new mount
- *       namespace's propagation (private unless asked otherwise);
- *       joining another process's namespaces; the filesystem view and
- *       the hostname
- *     chroot
- *     while still privileged: hard rlimits raised, nice, scheduling
- *       policy, CPU affinity, bounding set
- *     setgroups, setgid, setuid, then the ambient capabilities
- *     chdir, descriptors, terminal
- *     rlimits (the exact values: a low RLIMIT_NOFILE cannot get in the
- *       way of the descriptor shuffle), umask, no_new_privs
- *     signal mask, ptrace
- *     landlock (with no_new_privs)
- *     seccomp filters, raw and by name (last: they cannot break the
- *       spawn itself)
- *     execve
+ * the child with raw system calls, at its place among the child's steps:
+ * forkexec(7) lists them all, in order ("The child's steps, in order").
+ * What needs privilege comes before the switch to another uid, the exact
+ * limits after the descriptors, and the filters last.
  *
  * So a root parent can give an ordinary-user child a higher hard limit
  * or a lower nice value, as prlimit(1) and nice(1) would, while the
