@@ -16,7 +16,10 @@ from conftest import PY, children
 # Runs a Python child that writes its pid to fd W and sleeps; the test
 # sends SIGINT once it has read the pid.
 SCRIPT = r"""
-import os, sys, forkexec
+import os, signal, sys, forkexec
+# Started from a shell's background job, SIGINT may come ignored, and
+# Python then installs no KeyboardInterrupt handler: install it.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 w = int(sys.argv[1])
 code = "import os, time; os.write(%d, b'%%d\\n' %% os.getpid()); time.sleep(60)" % w
 try:
@@ -27,6 +30,16 @@ except KeyboardInterrupt:
     kids = open("/proc/self/task/%d/children" % os.getpid()).read().split()
     print("interrupted children=%d" % len(kids))
 """
+
+
+@pytest.fixture(autouse=True)
+def sigint_raises():
+    """SIGINT raises KeyboardInterrupt here, as in an interactive
+    Python, even when this process inherited it ignored (a background
+    job of a non-interactive shell, as CI may start us)."""
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, old)
 
 
 def test_sigint_from_outside_kills_and_reaps():
