@@ -56,7 +56,10 @@ int main(int argc, char *argv[])
 	}
 	if (fx_attr_new(&attr) < 0)
 		return 1;
-	if ((rc = build(attr)) < 0) {
+	/* An environment of the sandbox's own: the caller's PATH may name
+	 * directories the view does not have. */
+	static char *const env[] = { "PATH=/usr/bin:/bin", "HOME=/tmp", "LC_ALL=C", NULL };
+	if ((rc = build(attr)) < 0 || (rc = fx_attr_set_env(attr, env)) < 0) {
 		fprintf(stderr, "sandbox: %s\n", strerror(-rc));
 		fx_attr_free(attr);
 		return 1;
