@@ -13,7 +13,7 @@ BINDIR   ?= $(PREFIX)/bin
 INCDIR   ?= $(PREFIX)/include
 PKGDIR   ?= $(LIBDIR)/pkgconfig
 
-VERSION  := 1.0.0
+VERSION  := 1.1.0
 SOMAJOR  := 1
 MACHINE  := $(shell $(CC) -dumpmachine)
 ARCH     := $(firstword $(subst -, ,$(MACHINE)))

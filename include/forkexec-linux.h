@@ -164,6 +164,20 @@ FX_EXTERN int fx_attr_set_root_maps(fx_attr *attr);
 FX_EXTERN int fx_attr_set_ambient_caps(fx_attr *attr, uint64_t caps);
 
 /*
+ * (1.1) The child's inheritable capability set, exactly (setpriv
+ * --inh-caps): set while the child is still privileged, before setuid,
+ * and kept across the switch to a non-root uid, which empties the other
+ * sets.  The ambient capabilities are added to it, as the kernel wants
+ * every ambient one inheritable.  Each must be in the bounding set left
+ * after fx_attr_add_bounding_drop, and permitted to the child or
+ * already inheritable (else the spawn fails with FX_STEP_INHERITABLE,
+ * EPERM, naming the capability).  It only matters for what the program
+ * runs next: file capabilities, or ambient ones it raises itself.
+ * -EINVAL for a bit past the last capability.
+ */
+FX_EXTERN int fx_attr_set_inheritable_caps(fx_attr *attr, uint64_t caps);
+
+/*
  * The name of capability `cap` (CAP_NET_BIND_SERVICE: "net_bind_service"),
  * as fx_strerror prints it; NULL for a number it does not know.  A static
  * string.  (fx_rlimit_name, for resources, is forkexec.h's.)

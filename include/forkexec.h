@@ -73,7 +73,7 @@ extern "C" {
 #endif
 
 #define FX_VERSION_MAJOR 1
-#define FX_VERSION_MINOR 0
+#define FX_VERSION_MINOR 1
 #define FX_VERSION_PATCH 0
 #define FX_VERSION_HEX \
 	((FX_VERSION_MAJOR << 16) | (FX_VERSION_MINOR << 8) | FX_VERSION_PATCH)
@@ -149,6 +149,8 @@ enum fx_step {
 	FX_STEP_LANDLOCK,      /* parent: the landlock ruleset (index: the rule); child: restricting itself */
 	FX_STEP_JOIN,          /* joining a running process's namespaces (setns); index = pid */
 	FX_STEP_MOUNT,         /* the filesystem view: an operation (index: which) or its frame (-1) */
+	/* 1.1 */
+	FX_STEP_INHERITABLE,   /* child: capset of the inheritable set (forkexec-linux.h); index = capability */
 	FX_STEP_COUNT_         /* not a step: one past the last */
 };
 

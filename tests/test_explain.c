@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,29 @@ TEST(explain_cwd_session_fds_limits)
 	ASSERT(strstr(text, "child  execve(") != NULL);
 	free(text);
 	close(fd);
+	fx_attr_free(attr);
+}
+
+/* The capability steps in their order: the inheritable set before
+ * setuid, kept by the emptying of the others after it. */
+TEST(explain_inheritable_caps_around_setuid)
+{
+	fx_attr *attr = fxt_attr();
+	char *argv[] = { "true", NULL };
+	char *text;
+
+	ASSERT_OK(fx_attr_set_gid(attr, 65534));
+	ASSERT_OK(fx_attr_set_uid(attr, 65534));
+	ASSERT_OK(fx_attr_set_inheritable_caps(attr, FX_CAP(CAP_CHOWN) | FX_CAP(CAP_KILL)));
+	text = explain(attr, "true", argv);
+	assert_lines_in_order(text, (const char *const[]){
+		"child  capset(..., {inheritable=0x21})",
+		"child  setgid(65534)",
+		"child  setuid(65534)",
+		"child  capset({_LINUX_CAPABILITY_VERSION_3, 0}, {effective=0, permitted=0,"
+		" inheritable=0x21})",
+		NULL });
+	free(text);
 	fx_attr_free(attr);
 }
 

@@ -259,7 +259,7 @@ static const char *const try_getcwd[] = { "--try-syscall=getcwd", NULL };
  * loop.  Each row carries the name of the TEST_CORE that runs it (the
  * skip lists of .ci/ find tests by name), and a failure names the row.
  */
-enum set_op { SET_END = 0, SET_GID, SET_UID, SET_AMBIENT, SET_RLIMIT,
+enum set_op { SET_END = 0, SET_GID, SET_UID, SET_AMBIENT, SET_INHERITABLE, SET_RLIMIT,
               SET_UMASK, SET_NNP, SET_NICE, SET_SCHED };
 
 struct set {
@@ -274,6 +274,7 @@ struct limits_row {
 };
 
 #define NOBODY_IDS "65534,65534,65534,65534"
+#define CHOWN_KILL 0x21 /* FX_CAP(CAP_CHOWN) | FX_CAP(CAP_KILL) */
 
 static const struct limits_row limits_rows[] = {
 	/* Root parent, uid 65534 with ambient NET_BIND_SERVICE: the program
@@ -284,6 +285,28 @@ static const struct limits_row limits_rows[] = {
 	  { CHECK_STR("uid", NOBODY_IDS), CHECK_STR("gid", NOBODY_IDS),
 	    CHECK_HEX("capamb", 0x400), CHECK_HEX("capprm", 0x400),
 	    CHECK_HEX("capeff", 0x400), CHECK_HEX("capinh", 0x400) } },
+	/* An inheritable set, exactly: as root beside root's other sets; after
+	 * a switch to uid 65534 alone (the kernel keeps the inheritable set
+	 * across setuid, and nothing else); with an ambient capability, both. */
+	{ "limits_inheritable_as_root",
+	  { { SET_INHERITABLE, CHOWN_KILL, 0, 0 } },
+	  { CHECK_STR("uid", "0,0,0,0"), CHECK_HEX("capinh", CHOWN_KILL),
+	    CHECK_HEX("capamb", 0) } },
+	{ "limits_inheritable_after_setuid",
+	  { { SET_GID, NOBODY, 0, 0 }, { SET_UID, NOBODY, 0, 0 },
+	    { SET_INHERITABLE, CHOWN_KILL, 0, 0 } },
+	  { CHECK_STR("uid", NOBODY_IDS), CHECK_HEX("capinh", CHOWN_KILL),
+	    CHECK_HEX("capprm", 0), CHECK_HEX("capeff", 0), CHECK_HEX("capamb", 0) } },
+	{ "limits_inheritable_with_ambient",
+	  { { SET_GID, NOBODY, 0, 0 }, { SET_UID, NOBODY, 0, 0 },
+	    { SET_INHERITABLE, CHOWN_KILL, 0, 0 }, { SET_AMBIENT, NBS, 0, 0 } },
+	  { CHECK_STR("uid", NOBODY_IDS), CHECK_HEX("capinh", CHOWN_KILL | 0x400),
+	    CHECK_HEX("capamb", 0x400), CHECK_HEX("capprm", 0x400),
+	    CHECK_HEX("capeff", 0x400) } },
+	{ "limits_inheritable_with_ambient",
+	  { { SET_INHERITABLE, CHOWN_KILL, 0, 0 }, { SET_AMBIENT, NBS, 0, 0 } },
+	  { CHECK_STR("uid", "0,0,0,0"), CHECK_HEX("capinh", CHOWN_KILL | 0x400),
+	    CHECK_HEX("capamb", 0x400) } },
 	/* Without ambient capabilities a switch to uid 65534 empties every set. */
 	{ "limits_no_ambient_setuid_empties_caps",
 	  { { SET_GID, NOBODY, 0, 0 }, { SET_UID, NOBODY, 0, 0 } },
@@ -342,6 +365,9 @@ static void set_one(fx_attr *attr, const struct set *s)
 		break;
 	case SET_AMBIENT:
 		ASSERT_OK(fx_attr_set_ambient_caps(attr, (uint64_t)s->a));
+		break;
+	case SET_INHERITABLE:
+		ASSERT_OK(fx_attr_set_inheritable_caps(attr, (uint64_t)s->a));
 		break;
 	case SET_RLIMIT:
 		ASSERT_OK(fx_attr_set_rlimit(attr, (int)s->a, (rlim_t)s->b,
@@ -447,6 +473,91 @@ TEST_CORE(limits_ambient_after_bounding_drop)
 	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
 	fxt_check_err(&err, FX_STEP_AMBIENT, EPERM, CAP_NET_BIND_SERVICE,
 	          fxt_msg_of("ambient capabilities net_bind_service", EPERM));
+	fx_attr_free(attr);
+}
+
+TEST_CORE(limits_inheritable_as_root)
+{
+	limits_table("limits_inheritable_as_root");
+}
+
+TEST_CORE(limits_inheritable_after_setuid)
+{
+	limits_table("limits_inheritable_after_setuid");
+}
+
+TEST_CORE(limits_inheritable_with_ambient)
+{
+	limits_table("limits_inheritable_with_ambient");
+}
+
+/*
+ * The inheritable set is exact, not added to: a child whose parent holds
+ * an inheritable capability gets the empty set it asked for.  That parent
+ * is a fork of the test which made CAP_KILL inheritable (its own capset:
+ * the other tests must keep ours); its child, grep, prints its set.
+ */
+static int spawn_with_parent_inheritable(int out_fd)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	char *argv[] = { "grep", "CapInh", "/proc/self/status", NULL };
+	fx_attr *attr = NULL;
+	fx_proc *proc = NULL;
+	int status, rc;
+
+	if (fx_attr_new(&attr) < 0 || fx_attr_set_backend(attr, fxt_backend()) < 0 ||
+	    syscall(SYS_capget, &hdr, data) < 0)
+		return 1;
+	data[0].inheritable |= 1u << CAP_KILL;
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return 2;
+	rc = fx_attr_set_inheritable_caps(attr, 0);
+	if (rc == 0)
+		rc = fx_attr_set_fd(attr, 1, out_fd);
+	if (rc == 0)
+		rc = fx_spawn(&proc, "grep", argv, attr, NULL);
+	if (rc < 0 || fx_proc_wait(proc, &status, -1) < 0)
+		return 3;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 4;
+}
+
+TEST_CORE(limits_inheritable_replaces_the_parents)
+{
+	int pipefd[2], status;
+	char line[64];
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_OK(pipe(pipefd));
+	pid = fork();
+	ASSERT(pid >= 0);
+	if (pid == 0) {
+		close(pipefd[0]);
+		_exit(spawn_with_parent_inheritable(pipefd[1]));
+	}
+	close(pipefd[1]);
+	n = read(pipefd[0], line, sizeof line - 1);
+	close(pipefd[0]);
+	ASSERT(waitpid(pid, &status, 0) == pid);
+	ASSERT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0);
+	ASSERT(n > 0);
+	line[n] = '\0';
+	ASSERT_STR_EQ(line, "CapInh:\t0000000000000000\n");
+}
+
+/* A capability out of the bounding set cannot be made inheritable: the
+ * error names it. */
+TEST_CORE(limits_inheritable_after_bounding_drop)
+{
+	fx_attr *attr = fxt_attr();
+	fx_error err;
+
+	ASSERT_OK(fx_attr_add_bounding_drop(attr, FX_CAP(CAP_CHOWN)));
+	ASSERT_OK(fx_attr_set_inheritable_caps(attr, FX_CAP(CAP_KILL) | FX_CAP(CAP_CHOWN)));
+	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
+	fxt_check_err(&err, FX_STEP_INHERITABLE, EPERM, CAP_CHOWN,
+	          fxt_msg_of("inheritable capabilities chown", EPERM));
 	fx_attr_free(attr);
 }
 
@@ -904,6 +1015,7 @@ TEST_ONCE_CORE(limits_setters_null_attr)
 	ASSERT_ERR(fx_attr_set_setgroups_policy(NULL, FX_SETGROUPS_DENY), -EINVAL);
 	ASSERT_ERR(fx_attr_set_root_maps(NULL), -EINVAL);
 	ASSERT_ERR(fx_attr_set_ambient_caps(NULL, NBS), -EINVAL);
+	ASSERT_ERR(fx_attr_set_inheritable_caps(NULL, NBS), -EINVAL);
 	ASSERT_ERR(fx_attr_add_bounding_drop(NULL, NBS), -EINVAL);
 	ASSERT_ERR(fx_attr_set_cgroup_fd(NULL, -1), -EINVAL);
 	ASSERT_ERR(fx_attr_set_cgroup_path(NULL, "/sys/fs/cgroup"), -EINVAL);
@@ -936,6 +1048,7 @@ TEST_ONCE_CORE(limits_setters_bad_values)
 	ASSERT_ERR(fx_attr_add_uid_map(attr, 0, 0xfffffff0u, 0x20), -EINVAL);
 	ASSERT_ERR(fx_attr_set_setgroups_policy(attr, 7), -EINVAL);
 	ASSERT_ERR(fx_attr_set_ambient_caps(attr, FX_CAP(63)), -EINVAL);
+	ASSERT_ERR(fx_attr_set_inheritable_caps(attr, FX_CAP(63)), -EINVAL);
 	ASSERT_ERR(fx_attr_add_bounding_drop(attr, FX_CAP(63)), -EINVAL);
 	ASSERT_ERR(fx_attr_set_rlimit(attr, 16, 0, 0), -EINVAL);
 	ASSERT_ERR(fx_attr_set_rlimit(attr, -1, 0, 0), -EINVAL);

@@ -140,6 +140,8 @@ static const char usage[] =
 "                             --user and exec\n"
 "      --bounding-caps LIST   capabilities to drop from the bounding set\n"
 "                             ('all': every one; setpriv's -all,+chown too)\n"
+"      --inh-caps LIST        change the inheritable set: +cap adds, -cap\n"
+"                             takes away, 'all' is every one (setpriv's)\n"
 "      --cgroup PATH          start in this cgroup v2 directory\n"
 "      --rlimit NAME=SOFT[:HARD]  resource limit (cpu, fsize, data, stack,\n"
 "                             core, rss, nproc, nofile, memlock, as, locks,\n"

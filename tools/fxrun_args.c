@@ -62,7 +62,7 @@ enum opt_id {
 	OPT_DUMP, OPT_SECUREBITS, OPT_MONOTONIC, OPT_BOOTTIME,
 	OPT_SECCOMP_DENY, OPT_SECCOMP_ALLOW, OPT_LANDLOCK_RO, OPT_LANDLOCK_RW,
 	OPT_LANDLOCK_BIND, OPT_LANDLOCK_CONNECT, OPT_LANDLOCK_STRICT, OPT_JOIN, OPT_JOIN_NS,
-	OPT_HOSTNAME,
+	OPT_HOSTNAME, OPT_INH_CAPS,
 	/* The view, in the order of enum fxrun_view_kind. */
 	OPT_VIEW_BIND, OPT_VIEW_RO_BIND, OPT_VIEW_DEV_BIND, OPT_VIEW_TMPFS, OPT_VIEW_PROC,
 	OPT_VIEW_DEV, OPT_VIEW_MQUEUE, OPT_VIEW_DIR, OPT_VIEW_SYMLINK, OPT_VIEW_REMOUNT_RO
@@ -133,6 +133,7 @@ static const struct opt_def opt_defs[] = {
 	{ "propagation",        0,   1, OPT_PROPAGATION, 0 },
 	{ "mount-proc",         0,   2, OPT_MOUNT_PROC, 0 },
 	{ "ambient-caps",       0,   1, OPT_AMBIENT_CAPS, 0 },
+	{ "inh-caps",           0,   1, OPT_INH_CAPS, 0 },
 	{ "bounding-caps",      0,   1, OPT_BOUNDING_CAPS, 0 },
 	{ "cgroup",             0,   1, OPT_CGROUP, 0 },
 	{ "rlimit",             0,   1, OPT_RLIMIT, 0 },
@@ -424,11 +425,21 @@ static int parse_unshare(const char *opt, const char *arg, unsigned long *flags,
 	return 0;
 }
 
-/* --ambient-caps / --bounding-caps LIST: names into a mask, added to *mask. */
-static int parse_caps(const char *opt, const char *arg, int allow_all,
-                      uint64_t *mask, char *errbuf, size_t errlen)
+/*
+ * The three capability lists, in setpriv(1)'s signs, each element in
+ * turn.  --ambient-caps: "+X" (or "X") adds to the mask, "-X" takes out.
+ * --bounding-caps, whose mask is what to drop: "-X" (or "X") drops, "+X"
+ * keeps, so "-all,+chown" keeps chown alone.  --inh-caps: a change to
+ * fxrun's own inheritable set, as *add and *del ("+X" adds, "-X" takes
+ * away, the later element winning); "all" names every capability.
+ */
+enum caps_list { CAPS_AMBIENT, CAPS_BOUNDING, CAPS_INHERITABLE };
+
+static int parse_caps(const char *opt, const char *arg, enum caps_list list,
+                      uint64_t *add, uint64_t *del, char *errbuf, size_t errlen)
 {
 	const char *p = arg, *e;
+	int allow_all = list != CAPS_AMBIENT;
 	size_t len;
 	unsigned c;
 
@@ -439,39 +450,36 @@ static int parse_caps(const char *opt, const char *arg, int allow_all,
 	while (next_element(&p, &e, &len)) {
 		const char *name = e;
 		size_t n = len;
-		int out = 0;    /* take it out of *mask */
+		int out = 0;    /* take it out of *add (into *del) */
 		uint64_t bits;
 
-		/*
-		 * setpriv(1)'s signs: for --bounding-caps (the caps to drop)
-		 * "-X" drops and "+X" keeps, so "-all,+chown" keeps chown
-		 * alone; for --ambient-caps "+X" adds and "-X" takes away.
-		 */
 		if (n > 1 && (*name == '+' || *name == '-')) {
-			out = (*name == '+') == allow_all;
+			out = (*name == '+') == (list == CAPS_BOUNDING);
 			name++;
 			n--;
-		}
-		if (allow_all && name_is(name, n, "all")) {
-			bits = FX_CAP(FXRUN_CAP_LAST + 1) - 1;
-			*mask = out ? *mask & ~bits : *mask | bits;
-			continue;
 		}
 		if (n > 4 && strncasecmp(name, "cap_", 4) == 0) {
 			name += 4;
 			n -= 4;
 		}
-		for (c = 0; c <= FXRUN_CAP_LAST; c++)
-			if (name_is(name, n, fx_cap_name((int)c)))
-				break;
-		if (c > FXRUN_CAP_LAST)
-			return usage_error(errbuf, errlen,
-			                   "invalid '%s %s': unknown capability '%.*s'%s",
-			                   opt, arg, (int)len, e,
-			                   name_is(name, n, "all")
-			                   ? " ('all' is for --bounding-caps)"
-			                   : " (e.g. net_bind_service or cap_net_bind_service)");
-		*mask = out ? *mask & ~FX_CAP(c) : *mask | FX_CAP(c);
+		if (allow_all && name_is(name, n, "all")) {
+			bits = FX_CAP(FXRUN_CAP_LAST + 1) - 1;
+		} else {
+			for (c = 0; c <= FXRUN_CAP_LAST; c++)
+				if (name_is(name, n, fx_cap_name((int)c)))
+					break;
+			if (c > FXRUN_CAP_LAST)
+				return usage_error(errbuf, errlen,
+				                   "invalid '%s %s': unknown capability '%.*s'%s",
+				                   opt, arg, (int)len, e,
+				                   name_is(name, n, "all")
+				                   ? " ('all' is for --bounding-caps and --inh-caps)"
+				                   : " (e.g. net_bind_service or cap_net_bind_service)");
+			bits = FX_CAP(c);
+		}
+		*add = out ? *add & ~bits : *add | bits;
+		if (del)
+			*del = out ? *del | bits : *del & ~bits;
 	}
 	return 0;
 }
@@ -1183,9 +1191,15 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		o->unshare |= CLONE_NEWNS;
 		break;
 	case OPT_AMBIENT_CAPS:
-		return parse_caps(opt, arg, 0, &o->ambient_caps, errbuf, errlen);
+		return parse_caps(opt, arg, CAPS_AMBIENT, &o->ambient_caps, NULL,
+		                  errbuf, errlen);
 	case OPT_BOUNDING_CAPS:
-		return parse_caps(opt, arg, 1, &o->bounding_drop, errbuf, errlen);
+		return parse_caps(opt, arg, CAPS_BOUNDING, &o->bounding_drop, NULL,
+		                  errbuf, errlen);
+	case OPT_INH_CAPS:
+		o->inh_caps_given = 1;
+		return parse_caps(opt, arg, CAPS_INHERITABLE, &o->inh_caps_add,
+		                  &o->inh_caps_del, errbuf, errlen);
 	case OPT_CGROUP:
 		if (*arg == '\0')
 			return usage_error(errbuf, errlen, "empty path for '%s'", opt);
@@ -1640,6 +1654,17 @@ static int check_combinations(const struct fxrun_opts *o,
 			c++;
 		return usage_error(errbuf, errlen,
 		                   "'--ambient-caps' and '--bounding-caps' both name %s",
+		                   fx_cap_name((int)c));
+	}
+	/* The same for one added to the inheritable set (one it holds
+	 * already may stay: the kernel allows that). */
+	if (o->inh_caps_add & o->bounding_drop) {
+		unsigned c = 0;
+
+		while (!(o->inh_caps_add & o->bounding_drop & FX_CAP(c)))
+			c++;
+		return usage_error(errbuf, errlen,
+		                   "'--inh-caps' and '--bounding-caps' both name %s",
 		                   fx_cap_name((int)c));
 	}
 	return 0;

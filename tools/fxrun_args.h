@@ -193,6 +193,9 @@ struct fxrun_opts {
 	size_t n_gid_maps;
 	uint64_t ambient_caps;      /* --ambient-caps mask, FX_CAP() bits */
 	uint64_t bounding_drop;     /* --bounding-caps: the caps to drop */
+	int inh_caps_given;         /* --inh-caps: fxrun's inheritable set, */
+	uint64_t inh_caps_add;      /* with these added */
+	uint64_t inh_caps_del;      /* and these taken away */
 	const char *cgroup;         /* --cgroup */
 	const char *mount_proc;     /* --mount-proc[=DIR]; NULL: not given */
 	struct fxrun_rlimit *rlimits;   /* --rlimit, in order (later wins) */

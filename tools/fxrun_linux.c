@@ -21,8 +21,10 @@
 #include "fxrun_sandbox.h"
 
 #ifdef __linux__
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 /* CGROUP2_SUPER_MAGIC of <linux/magic.h>. */
 #define FXRUN_CGROUP2_MAGIC 0x63677270
@@ -69,6 +71,26 @@ static int set(int r, const char *option)
 	if (r < 0)
 		fail(option, strerror(-r));
 	return r;
+}
+
+/*
+ * --inh-caps changes fxrun's own inheritable set, as setpriv(1) changes
+ * its own: the child's is that set with the list's changes made.
+ */
+static int apply_inh_caps(const struct fxrun_opts *o, fx_attr *a)
+{
+#ifdef __linux__
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	uint64_t inh;
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -errno;
+	inh = (uint64_t)data[1].inheritable << 32 | data[0].inheritable;
+	return fx_attr_set_inheritable_caps(a, (inh & ~o->inh_caps_del) | o->inh_caps_add);
+#else
+	return fx_attr_set_inheritable_caps(a, o->inh_caps_add);
+#endif
 }
 
 /* The same for an option whose value names a file: "--cgroup PATH". */
@@ -230,6 +252,8 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 	if (r == 0 && o->bounding_drop)
 		r = set(fx_attr_add_bounding_drop(a, o->bounding_drop),
 		        "--bounding-caps");
+	if (r == 0 && o->inh_caps_given)
+		r = set(apply_inh_caps(o, a), "--inh-caps");
 	if (r == 0 && o->ambient_caps)
 		r = set(fx_attr_set_ambient_caps(a, o->ambient_caps), "--ambient-caps");
 	if (r == 0 && o->cgroup && !is_cgroup2(o->cgroup)) {

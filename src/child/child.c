@@ -371,10 +371,67 @@ static long drop_bounding(const uint64_t *caps, long *index)
 }
 
 /*
+ * The first capability of caps the child may not make inheritable: one
+ * outside its bounding set, else one not in `held` (neither permitted
+ * nor inheritable now; without CAP_SETPCAP those are the kernel's two
+ * rules); -1 if the refusal was for another reason.
+ */
+static long first_cap_refused(uint64_t caps, uint64_t held)
+{
+	for (int cap = 0; cap < 64; cap++)
+		if ((caps & (1ULL << cap)) && fx__sys_prctl(PR_CAPBSET_READ, cap) == 0)
+			return cap;
+	for (int cap = 0; cap < 64; cap++)
+		if ((caps & ~held) & (1ULL << cap))
+			return cap;
+	return -1;
+}
+
+/* The inheritable set, exactly; the permitted and effective ones as they are. */
+static long set_inheritable(const struct fx__op *op, long *index)
+{
+	uint64_t caps = *(const uint64_t *)op->ptr;
+	struct fx__cap_header hdr = { FX__CAP_VERSION_3, 0 };
+	struct fx__cap_data data[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+	uint64_t held;
+	long rc = fx__sys_capget(&hdr, data);
+
+	if (rc < 0)
+		return rc;
+	held = (uint64_t)(data[1].permitted | data[1].inheritable) << 32 |
+	       (data[0].permitted | data[0].inheritable);
+	data[0].inheritable = (uint32_t)caps;
+	data[1].inheritable = (uint32_t)(caps >> 32);
+	rc = fx__sys_capset(&hdr, data);
+	if (rc < 0)
+		*index = first_cap_refused(caps, held);
+	return rc;
+}
+
+/* After setuid: nothing permitted or effective; the inheritable set
+ * emptied too, unless keep_inheritable (what FX__OP_INHERITABLE set). */
+static long drop_caps(int keep_inheritable)
+{
+	struct fx__cap_header hdr = { FX__CAP_VERSION_3, 0 };
+	struct fx__cap_data data[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+
+	if (keep_inheritable) {
+		long rc = fx__sys_capget(&hdr, data);
+
+		if (rc < 0)
+			return rc;
+		for (int w = 0; w < 2; w++)
+			data[w].permitted = data[w].effective = 0;
+	}
+	return fx__sys_capset(&hdr, data);
+}
+
+/*
  * Ambient capabilities: each must be permitted and inheritable before it
  * can be raised.  After a switch to an ordinary user (which kept the
  * permitted set, PR_SET_KEEPCAPS) they become the whole of the child's
- * sets; a root child adds them to its inheritable set only.
+ * sets, beside the inheritable set asked for (op->c); a root child adds
+ * them to its inheritable set only.
  */
 static long raise_ambient(const struct fx__op *op, long *index)
 {
@@ -391,7 +448,7 @@ static long raise_ambient(const struct fx__op *op, long *index)
 		if (op->b) {
 			data[w].permitted = word;
 			data[w].effective = word;
-			data[w].inheritable = word;
+			data[w].inheritable = op->c ? data[w].inheritable : word;
 		}
 	}
 	rc = fx__sys_capset(&hdr, data);
@@ -523,11 +580,8 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 		return fx__sys_setgid((unsigned)op->a);
 	case FX__OP_SETUID:
 		return fx__sys_setuid((unsigned)op->a);
-	case FX__OP_DROP_CAPS: {
-		struct fx__cap_header hdr = { FX__CAP_VERSION_3, 0 };
-		struct fx__cap_data none[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
-		return fx__sys_capset(&hdr, none);
-	}
+	case FX__OP_DROP_CAPS:
+		return drop_caps(op->a);
 	case FX__OP_CHDIR:
 		return fx__sys_chdir(op->ptr);
 	case FX__OP_CLOSE_FROM:
@@ -622,6 +676,8 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op, long *ind
 		return fx__sys_prctl(PR_SET_KEEPCAPS, 1);
 	case FX__OP_AMBIENT:
 		return raise_ambient(op, index);
+	case FX__OP_INHERITABLE:
+		return set_inheritable(op, index);
 	case FX__OP_UMASK:
 		fx__sys_umask((unsigned)op->a);
 		return 0;

@@ -28,7 +28,7 @@ enum fx__op_kind {
 	FX__OP_SETGROUPS,       /* a = count, groups */
 	FX__OP_SETGID,          /* a = gid */
 	FX__OP_SETUID,          /* a = uid */
-	FX__OP_DROP_CAPS,       /* empty every capability set */
+	FX__OP_DROP_CAPS,       /* empty every capability set (a: but the inheritable one) */
 	FX__OP_CHDIR,           /* path */
 	FX__OP_CLOSE_FROM,      /* close every fd >= a; with a shared table, unshare it */
 	FX__OP_MOVE_ERR,        /* move the error channel to a free fd >= a */
@@ -64,7 +64,8 @@ enum fx__op_kind {
 	FX__OP_AFFINITY,        /* sched_setaffinity(b bytes at ptr) */
 	FX__OP_BOUNDING,        /* drop each capability of *ptr from the bounding set */
 	FX__OP_KEEPCAPS,        /* PR_SET_KEEPCAPS before setuid */
-	FX__OP_AMBIENT,         /* capabilities *ptr inheritable (b: the only ones), raised ambient */
+	FX__OP_AMBIENT,         /* capabilities *ptr inheritable (b: the only ones, but c: beside
+	                           the inheritable set), raised ambient */
 	FX__OP_UMASK,           /* umask(a) */
 	FX__OP_NO_NEW_PRIVS,
 	FX__OP_SECCOMP,         /* install the filter ptr (plan->seccomp or seccomp_names) */
@@ -82,7 +83,8 @@ enum fx__op_kind {
 	FX__OP_UMOUNT,          /* umount2(ptr, MNT_DETACH) */
 	FX__OP_REMOUNT_RO,      /* the mount at ptr read-only, keeping its locked flags */
 	FX__OP_SETHOSTNAME,     /* sethostname(ptr, a) */
-	FX__OP_SCHED_ATTR       /* sched_setattr(0, ptr: struct fx__sched_attr, 0) */
+	FX__OP_SCHED_ATTR,      /* sched_setattr(0, ptr: struct fx__sched_attr, 0) */
+	FX__OP_INHERITABLE      /* the inheritable capability set := *ptr */
 };
 
 /* FX__OP_MOUNT's arguments (and the two paths of SYMLINK and PIVOT). */
@@ -183,7 +185,7 @@ struct fx__plan {
 	int cgroup_step;        /* step to blame if the clone refuses the cgroup; 0: FX_STEP_CLONE */
 	int cgroup_join;        /* without clone3, the child may join it itself (FX__OP_JOIN_CGROUP) */
 	int fail_step;          /* why building failed, when it was none of FX_STEP_PLAN/FD_MAP */
-	uint64_t bounding_drop, ambient;
+	uint64_t bounding_drop, ambient, inheritable;
 	unsigned long join_flags;       /* FX__OP_JOIN's (without CLONE_NEWPID) */
 	void **mount_mem;               /* what the view's operations point into; owned */
 	size_t nmount_mem;

@@ -57,6 +57,7 @@ struct fx__linux_attr {
 	struct fx__id_map *uid_map, *gid_map;
 	size_t nuid_map, ngid_map;
 	uint64_t ambient;
+	uint64_t inheritable;           /* has_inheritable: the child's inheritable set */
 	uint64_t bounding_drop;
 	char *cgroup_path;
 	char *mount_proc;               /* a fresh proc mounted here (--mount-proc); NULL: none */
@@ -78,6 +79,7 @@ struct fx__linux_attr {
 	int setgroups;                  /* enum fx_setgroups_policy */
 	int propagation;                /* enum fx_propagation */
 	int has_ambient;
+	int has_inheritable;
 	int cgroup_fd;                  /* borrowed; -1: none (or by path) */
 	unsigned rlimit_set;            /* bit r: rlimit[r] was given */
 	int has_umask;

@@ -61,6 +61,7 @@ static const char *const step_names[FX_STEP_COUNT_] = {
 	[FX_STEP_LANDLOCK] = "landlock",
 	[FX_STEP_JOIN] = "join",
 	[FX_STEP_MOUNT] = "mount",
+	[FX_STEP_INHERITABLE] = "inheritable capabilities",
 };
 
 const char *fx_step_name(int step)

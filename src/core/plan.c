@@ -267,7 +267,8 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 		/* No privilege may outlive the switch to an ordinary user,
 		 * but the ambient capabilities asked for. */
 		if (attr->uid != 0 && !fx__plan_linux_setuid_keeps_caps(attr))
-			fx__plan_push(plan, FX__OP_DROP_CAPS, FX_STEP_DROPCAPS);
+			fx__plan_push(plan, FX__OP_DROP_CAPS, FX_STEP_DROPCAPS)->a =
+				fx__plan_linux_keeps_inheritable(attr);
 	}
 	/* The kernel clears the parent-death signal when the effective uid
 	 * or gid changes: set it again, as Go's runtime and setpriv(1) do,

@@ -209,7 +209,12 @@ static void put_op(struct out *o, const struct fx__plan *plan, const struct fx__
 		put(o, "setuid(%u)", (unsigned)op->a);
 		break;
 	case FX__OP_DROP_CAPS:
-		put(o, "capset({_LINUX_CAPABILITY_VERSION_3, 0}, {effective=0, permitted=0, inheritable=0})");
+		if (op->a)
+			put(o, "capset({_LINUX_CAPABILITY_VERSION_3, 0}, {effective=0, permitted=0,"
+			       " inheritable=%#llx})", (unsigned long long)plan->inheritable);
+		else
+			put(o, "capset({_LINUX_CAPABILITY_VERSION_3, 0}, {effective=0, permitted=0,"
+			       " inheritable=0})");
 		break;
 	case FX__OP_CHDIR:
 		put(o, "chdir(");
@@ -337,8 +342,12 @@ static void put_op(struct out *o, const struct fx__plan *plan, const struct fx__
 		break;
 	case FX__OP_AMBIENT:
 		put(o, "capset(..., {inheritable=%#llx}); prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE,"
-		       " <each of %#llx>)", (unsigned long long)plan->ambient,
+		       " <each of %#llx>)",
+		    (unsigned long long)(plan->ambient | (op->c ? plan->inheritable : 0)),
 		    (unsigned long long)plan->ambient);
+		break;
+	case FX__OP_INHERITABLE:
+		put(o, "capset(..., {inheritable=%#llx})", (unsigned long long)plan->inheritable);
 		break;
 	case FX__OP_UMASK:
 		put(o, "umask(0%03o)", (unsigned)op->a);

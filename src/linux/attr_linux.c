@@ -228,6 +228,18 @@ int fx_attr_set_ambient_caps(fx_attr *attr, uint64_t caps)
 	return 0;
 }
 
+int fx_attr_set_inheritable_caps(fx_attr *attr, uint64_t caps)
+{
+	struct fx__linux_attr *lx;
+
+	if (!valid_caps(caps))
+		return -EINVAL;
+	LINUX_ATTR(lx, attr);
+	lx->has_inheritable = 1;
+	lx->inheritable = caps;
+	return 0;
+}
+
 int fx_attr_add_bounding_drop(fx_attr *attr, uint64_t caps)
 {
 	struct fx__linux_attr *lx;

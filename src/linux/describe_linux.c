@@ -52,6 +52,7 @@ void fx__describe_linux(fx_error *err, const struct fx_attr *attr)
 		break;
 	case FX_STEP_BOUNDING:
 	case FX_STEP_AMBIENT:
+	case FX_STEP_INHERITABLE:
 		if (fx_cap_name((int)err->index))
 			snprintf(s, n, "%s", fx_cap_name((int)err->index));
 		break;

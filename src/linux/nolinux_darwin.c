@@ -52,6 +52,11 @@ int fx_attr_set_ambient_caps(fx_attr *attr, uint64_t caps)
 	return attr ? -ENOTSUP : -EINVAL;
 }
 
+int fx_attr_set_inheritable_caps(fx_attr *attr, uint64_t caps)
+{
+	return attr ? -ENOTSUP : -EINVAL;
+}
+
 /* Darwin has no capabilities. */
 const char *fx_cap_name(int cap)
 {
@@ -270,6 +275,11 @@ void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 }
 
 int fx__plan_linux_setuid_keeps_caps(const struct fx_attr *attr)
+{
+	return 0;
+}
+
+int fx__plan_linux_keeps_inheritable(const struct fx_attr *attr)
 {
 	return 0;
 }

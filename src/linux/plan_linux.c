@@ -27,10 +27,11 @@
 size_t fx__plan_linux_nops(const struct fx_attr *attr)
 {
 	/* join cgroup, unshare, wait, propagation, 16 rlimits twice, nice,
-	 * ioprio, sched, affinity, bounding, securebits, keepcaps, ambient,
+	 * ioprio, sched, affinity, bounding, inheritable, securebits,
+	 * keepcaps, ambient,
 	 * umask, no_new_privs, seccomp raw and by name, no_new_privs and
 	 * landlock, join, time offsets, mount proc; the view's own */
-	return attr->lx ? 4 + 2 * FX__NRLIMITS + 21 + fx__mounts_nops(attr) : 0;
+	return attr->lx ? 4 + 2 * FX__NRLIMITS + 22 + fx__mounts_nops(attr) : 0;
 }
 
 /* "IN OUT COUNT\n" per line, in one string: the kernel wants the whole
@@ -243,6 +244,13 @@ void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 		plan->bounding_drop = lx->bounding_drop;
 		fx__plan_push(plan, FX__OP_BOUNDING, FX_STEP_BOUNDING)->ptr = &plan->bounding_drop;
 	}
+	/* Within the bounding set just left, and while the child still
+	 * holds what it adds (a switch to a non-root uid keeps it). */
+	if (lx->has_inheritable) {
+		plan->inheritable = lx->inheritable;
+		op = fx__plan_push(plan, FX__OP_INHERITABLE, FX_STEP_INHERITABLE);
+		op->ptr = &plan->inheritable;
+	}
 	/* Needs CAP_SETPCAP: while still privileged, before the uid switch
 	 * (whose effect on the capabilities the bits change). */
 	if (lx->has_securebits)
@@ -252,6 +260,11 @@ void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 int fx__plan_linux_setuid_keeps_caps(const struct fx_attr *attr)
 {
 	return attr->lx && attr->lx->has_ambient;
+}
+
+int fx__plan_linux_keeps_inheritable(const struct fx_attr *attr)
+{
+	return attr->lx && attr->lx->has_inheritable;
 }
 
 void fx__plan_linux_ambient(struct fx__plan *plan, const struct fx_attr *attr)
@@ -264,8 +277,11 @@ void fx__plan_linux_ambient(struct fx__plan *plan, const struct fx_attr *attr)
 	op = fx__plan_push(plan, FX__OP_AMBIENT, FX_STEP_AMBIENT);
 	op->ptr = &plan->ambient;
 	/* After a switch to an ordinary user the child holds what it was
-	 * given and nothing else; as root it keeps root's sets. */
+	 * given and nothing else; as root it keeps root's sets.  An
+	 * inheritable set asked for (FX__OP_INHERITABLE, before setuid)
+	 * stays beside the ambient ones. */
 	op->b = attr->has_uid && attr->uid != 0;
+	op->c = attr->lx->has_inheritable;
 }
 
 void fx__plan_linux_late(struct fx__plan *plan, const struct fx_attr *attr)

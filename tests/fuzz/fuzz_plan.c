@@ -244,6 +244,7 @@ static long run_op(struct child *c, const struct fx__plan *plan, const struct fx
 	case FX__OP_BOUNDING:
 	case FX__OP_KEEPCAPS:
 	case FX__OP_AMBIENT:
+	case FX__OP_INHERITABLE:
 	case FX__OP_UMASK:
 	case FX__OP_NO_NEW_PRIVS:
 	case FX__OP_SECCOMP:
@@ -305,7 +306,8 @@ static void check_containment_order(const struct fx__plan *plan)
 			violation("op %zu (namespaces) after the first fd op %zu", i, first_fd);
 		if (k == FX__OP_RLIMIT && first_fd < plan->child.nops && i < last_fd)
 			violation("op %zu (rlimit) before the last fd op %zu", i, last_fd);
-		if ((k == FX__OP_RLIMIT_RAISE || k == FX__OP_KEEPCAPS) && i > setuid_at)
+		if ((k == FX__OP_RLIMIT_RAISE || k == FX__OP_KEEPCAPS || k == FX__OP_INHERITABLE) &&
+		    i > setuid_at)
 			violation("op %zu (privileged) after setuid at %zu", i, setuid_at);
 		if (k == FX__OP_AMBIENT && setuid_at < plan->child.nops && i < setuid_at)
 			violation("op %zu (ambient) before setuid at %zu", i, setuid_at);
@@ -379,6 +381,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)fx_attr_set_uid(attr, 1000);
 	if (lx & 64)
 		(void)fx_attr_set_ambient_caps(attr, FX_CAP(10));
+	if ((lx & 64) && (take(&in) & 1))       /* any mask, invalid bits too */
+		(void)fx_attr_set_inheritable_caps(attr, (uint64_t)take(&in) << (take(&in) % 40));
 	if (lx & 512) {
 		/* A view (needs the mount namespace of lx & 1). */
 		(void)fx_attr_add_mount(attr, FX_MOUNT_RO_BIND, "/usr", "/usr");

@@ -73,7 +73,8 @@ want() {
 	done
 }
 L=/usr/lib/$triplet
-want libforkexec1 "$L/libforkexec.so.1" "$L/libforkexec.so.1.0.0" "$L/forkexec/libforkexec-posix.so"
+version=$(sed -n 's/^VERSION *:= *//p' Makefile)
+want libforkexec1 "$L/libforkexec.so.1" "$L/libforkexec.so.$version" "$L/forkexec/libforkexec-posix.so"
 want libforkexec-dev /usr/include/forkexec.h /usr/include/forkexec-io.h \
 	/usr/include/forkexec-linux.h /usr/include/forkexec-posix.h "$L/libforkexec.a" \
 	"$L/libforkexec.so" "$L/pkgconfig/forkexec.pc" "$L/forkexec/libforkexec-posix.a"

@@ -116,6 +116,10 @@ def test_capabilities(probe):
     assert int(p["capamb"], 16) == 1 << CAP_NET_BIND_SERVICE
     p = probe(drop_caps=[CAP_NET_BIND_SERVICE])
     assert int(p["capbnd"], 16) & (1 << CAP_NET_BIND_SERVICE) == 0
+    CAP_CHOWN, CAP_KILL = 0, 5
+    p = probe(user=65534, inheritable_caps=[CAP_CHOWN, CAP_KILL])
+    assert int(p["capinh"], 16) == 1 << CAP_CHOWN | 1 << CAP_KILL
+    assert int(p["capprm"], 16) == 0
 
 
 def test_namespaces_and_maps(probe):

@@ -183,7 +183,7 @@ def run(args, *, stdin=None, input=None, stdout=None, stderr=None,
     close_fds, restore_signals, chroot, pdeathsig, backend, noctty,
     setctty, foreground, tty_fd, ptrace, clean_signals, sigmask,
     namespaces, uid_map, gid_map, setgroups, map_root_user, ambient_caps,
-    drop_caps, cgroup, rlimits, no_new_privs, nice, sched, cpus, seccomp.
+    inheritable_caps, drop_caps, cgroup, rlimits, no_new_privs, nice, sched, cpus, seccomp.
 
     A child that cannot be started raises :class:`SpawnError`.
     """

@@ -525,6 +525,17 @@ static int k_ambient_caps(struct ctx *c, const char *key, PyObject *v)
 	return 0;
 }
 
+/* The child's inheritable set, exactly (an empty iterable: none). */
+static int k_inheritable_caps(struct ctx *c, const char *key, PyObject *v)
+{
+	uint64_t caps;
+
+	if (caps_of(key, v, &caps) < 0)
+		return -1;
+	CHECK(key, fx_attr_set_inheritable_caps(c->spec->attr, caps));
+	return 0;
+}
+
 static int k_drop_caps(struct ctx *c, const char *key, PyObject *v)
 {
 	uint64_t caps;
@@ -694,7 +705,8 @@ static const struct { const char *name; handler fn; } keywords[] = {
 	{ "tty_fd", k_tty_fd }, { "ptrace", k_ptrace }, { "clean_signals", k_clean_signals },
 	{ "sigmask", k_sigmask }, { "namespaces", k_namespaces }, { "uid_map", k_id_map },
 	{ "gid_map", k_id_map }, { "setgroups", k_setgroups }, { "map_root_user", k_map_root_user },
-	{ "ambient_caps", k_ambient_caps }, { "drop_caps", k_drop_caps }, { "cgroup", k_cgroup },
+	{ "ambient_caps", k_ambient_caps }, { "inheritable_caps", k_inheritable_caps },
+	{ "drop_caps", k_drop_caps }, { "cgroup", k_cgroup },
 	{ "rlimits", k_rlimits }, { "no_new_privs", k_no_new_privs }, { "nice", k_nice },
 	{ "sched", k_sched }, { "cpus", k_cpus }, { "seccomp", k_seccomp },
 };
