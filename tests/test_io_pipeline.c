@@ -205,6 +205,42 @@ TEST(io_pipeline_start_failure)
 	fxt_assert_no_children();
 }
 
+/*
+ * Every stage's program is looked up before any stage starts: with the
+ * last one missing, the first never runs.  Its stderr file, which the
+ * parent would create as it starts that stage, shows it: no file.
+ */
+TEST(io_pipeline_missing_program_starts_nothing)
+{
+	int before = fxt_fd_count();
+	fx_attr *first = fxt_attr(), *attr = fxt_attr();
+	char *echo[] = { (char *)"echo", (char *)"x", NULL };
+	char *none[] = { (char *)"no-such-program-fx", NULL };
+	char *dir = fxt_tmpdir(), *path = fxt_join(dir, "first.err");
+	fx_pipeline *pl;
+	fx_error err;
+	struct stat st;
+
+	ASSERT_OK(fx_attr_set_stdio_path(first, FX_STDERR, path, O_WRONLY | O_CREAT | O_TRUNC,
+	                                 0600));
+	ASSERT_OK(fx_pipeline_new(&pl));
+	ASSERT_OK(fx_pipeline_add(pl, "echo", echo, first));
+	ASSERT_OK(fx_pipeline_add(pl, "cat", (char *[]){ (char *)"cat", NULL }, attr));
+	ASSERT_OK(fx_pipeline_add(pl, none[0], none, attr));
+	ASSERT_ERR(fx_pipeline_start(pl, &err), -ENOENT);
+	ASSERT_EQ(err.step, FX_STEP_LOOKUP);
+	ASSERT_STR_EQ(err.subject, "no-such-program-fx");
+	ASSERT_EQ(fx_pipeline_failed_stage(pl), 2);
+	ASSERT(stat(path, &st) < 0 && errno == ENOENT);
+	fxt_assert_fd_count(before);
+	fxt_assert_no_children();
+	fx_pipeline_free(pl);
+	fx_attr_free(first);
+	fx_attr_free(attr);
+	free(path);
+	free(dir);
+}
+
 /* A timeout signals the whole pipeline's group. */
 TEST(io_pipeline_timeout)
 {

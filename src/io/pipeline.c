@@ -23,6 +23,7 @@
 #include "core/compat.h"
 #include "io/io.h"
 #include "core/proc.h"
+#include "core/spawn_core.h"
 #include "io/stdio_wire.h"
 #include "sys/rawsys.h"
 
@@ -204,6 +205,20 @@ static int start(fx_pipeline *pl, const struct fx_run_opts *run, fx_error *err)
 	if (merge && !(flags & FX_RUN_CAPTURE_STDOUT))
 		return fx__set_error(err, FX_STEP_ARGS, EINVAL, -1);
 	pl->failed = -1;
+	/* Every stage's program before any stage starts: a name that is
+	 * not found (the common mistake) fails the pipeline with nothing
+	 * running, rather than with stages started and then killed. */
+	for (i = 0; i < pl->n; i++) {
+		char *path;
+
+		rc = fx__spawn_lookup(pl->st[i].file, fx__attr_or_default(pl->st[i].attr),
+		                      &path, err);
+		if (rc < 0) {
+			pl->failed = (long)i;
+			return rc;
+		}
+		free(path);
+	}
 
 	want_err = !merge && (flags & FX_RUN_CAPTURE_STDERR);
 	for (i = 0; i < pl->n && !merge; i++)

@@ -22,6 +22,21 @@
 #include "io/stdio_wire.h"
 #include "linux/sandbox.h"
 
+int fx__spawn_lookup(const char *file, const struct fx_attr *attr, char **path,
+                     fx_error *err)
+{
+	int rc;
+
+	*path = NULL;
+	/* As execve and execvp say of an empty name. */
+	rc = *file ? fx__lookup(file, attr, path) : -ENOENT;
+	if (rc < 0) {
+		fx__set_error(err, FX_STEP_LOOKUP, -rc, -1);
+		snprintf(err->subject, sizeof err->subject, "%s", file);
+	}
+	return rc;
+}
+
 int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_attr *attr,
                  const struct fx__spawn_opts *xo, fx_error *err)
 {
@@ -37,18 +52,10 @@ int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_a
 	if (!out || !file || !argv || !argv[0])
 		return fx__set_error(err, FX_STEP_ARGS, EINVAL, -1);
 	*out = NULL;
-	/* As execve and execvp say of an empty name. */
-	if (!*file) {
-		fx__set_error(err, FX_STEP_LOOKUP, ENOENT, -1);
-		return -ENOENT;
-	}
 	attr = fx__attr_or_default(attr);
-	rc = fx__lookup(file, attr, &path);
-	if (rc < 0) {
-		fx__set_error(err, FX_STEP_LOOKUP, -rc, -1);
-		snprintf(err->subject, sizeof err->subject, "%s", file);
+	rc = fx__spawn_lookup(file, attr, &path, err);
+	if (rc < 0)
 		return rc;
-	}
 	/* The program exists: now its stdio, so that a missing program
 	 * creates no output file. */
 	rc = fx__stdio_prepare(&set, attr, xo, err);

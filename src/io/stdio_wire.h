@@ -41,6 +41,14 @@ int fx__stdio_prepare(struct fx__stdio_set *set, const struct fx_attr *attr,
 /* After the spawn: closes the child's ends; with `failed`, the parent's too. */
 void fx__stdio_finish(struct fx__stdio_set *set, int failed);
 
+/*
+ * The program's path as fx_spawn finds it (attr already defaulted), in
+ * *path (malloc'd); or -errno with err naming FX_STEP_LOOKUP and file.
+ * fx_pipeline looks up every stage with it before starting any.
+ */
+int fx__spawn_lookup(const char *file, const struct fx_attr *attr, char **path,
+                     fx_error *err);
+
 /* fx_spawn with the io layer's overrides (xo may be NULL); spawn_stdio.c. */
 int fx__spawn_ex(fx_proc **out, const char *file, char *const argv[], const fx_attr *attr,
                  const struct fx__spawn_opts *xo, fx_error *err);
