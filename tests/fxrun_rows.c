@@ -124,6 +124,11 @@ static const struct row rows[] = {
 	{ "fxrun_sched", as_root,
 	  { "--sched", "rr:5", PROBE },
 	  { CHECK_LL("sched.policy", SCHED_RR), CHECK_LL("sched.priority", 5) } },
+
+	/* test_fxrun_sandbox.c */
+	/* --hostname alone: the uts namespace it needs is implied. */
+	{ "fxrun_hostname_implies_uts", as_root,
+	  { "--hostname", "fxrun-uts", PROBE }, { CHECK_STR("hostname", "fxrun-uts") } },
 };
 
 /* "fxrun_x row 2 (--umask=7 ...)": which row failed, for the message. */

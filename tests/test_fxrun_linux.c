@@ -527,11 +527,12 @@ TEST_ONCE(fxrun_containment_bad_combinations)
 		{ "--cgroup", "", "true", NULL },
 		{ "--seccomp", "", "true", NULL },
 		{ "--no-new-privs=1", "true", NULL },
+		{ "--join-ns", "1:uts", "--hostname", "box", "true", NULL },
 	};
 	static const char *const named[] = {
 		"'--setgroups'", "'--map-root-user'", "'--setgroups allow'",
 		"kill", "'--unshare pid'", "'--cgroup'", "'--seccomp'",
-		"'--no-new-privs'",
+		"'--no-new-privs'", "'--hostname' needs a new uts namespace",
 	};
 	size_t i;
 

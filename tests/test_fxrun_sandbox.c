@@ -228,6 +228,14 @@ TEST(fxrun_join)
 	fx_attr_free(attr);
 }
 
+/* --hostname without a view or --unshare uts: a new uts namespace is
+ * implied (the rows: fxrun_rows.c); joining one is refused
+ * (fxrun_containment_bad_combinations). */
+TEST(fxrun_hostname_implies_uts)
+{
+	fxrun_rows("fxrun_hostname_implies_uts");
+}
+
 /* The filesystem view in bubblewrap's words: the root holds exactly
  * what was asked, the hostname is set; a failing operation is named. */
 TEST(fxrun_view)

@@ -173,8 +173,55 @@ TEST(mounts_refused)
 	/* A view without a mount namespace of its own. */
 	ASSERT_OK(fx_attr_add_mount(attr, FX_MOUNT_DIR, NULL, "/x"));
 	ASSERT_EQ(fx_spawn(&proc, "/fxprobe", argv, attr, &err), -EINVAL);
-	ASSERT_EQ(err.step, FX_STEP_MOUNT);
+	fxt_check_err(&err, FX_STEP_MOUNT, EINVAL, -1,
+	              fxt_msg_of("the view needs a new mount namespace (CLONE_NEWNS)", EINVAL));
 	fxt_assert_no_children();
+	fx_attr_free(attr);
+}
+
+/* A hostname without a uts namespace of its own is refused before any
+ * child exists (sethostname would rename the host), and the message
+ * says why; with one (and no view) it is the child's name. */
+TEST(mounts_hostname_needs_uts)
+{
+	static char *const argv[] = { "/fxprobe", NULL };
+	const char *const args[] = { NULL };
+	fx_attr *attr = fxt_attr();
+	fx_proc *proc = NULL;
+	fxt_report *r;
+	fx_error err;
+	char ours[256], ours_after[256];
+	int status, fds = fxt_fd_count();
+
+	ASSERT_OK(gethostname(ours, sizeof ours));
+	ASSERT_OK(fx_attr_set_hostname(attr, "box"));
+	ASSERT_EQ(fx_spawn(&proc, "/fxprobe", argv, attr, &err), -EINVAL);
+	ASSERT(proc == NULL);
+	fxt_check_err(&err, FX_STEP_MOUNT, EINVAL, -1,
+	              fxt_msg_of("hostname \"box\" needs a new uts namespace (CLONE_NEWUTS)",
+	                         EINVAL));
+	fxt_assert_fd_count(fds);
+	fxt_assert_no_children();
+	/* A view in new mount and pid namespaces does not give one. */
+	fx_attr_free(attr);
+	attr = view_attr(0);
+	ASSERT_OK(fx_attr_set_hostname(attr, "box"));
+	ASSERT_EQ(fx_spawn(&proc, "/fxprobe", argv, attr, &err), -EINVAL);
+	fxt_check_err(&err, FX_STEP_MOUNT, EINVAL, -1,
+	              fxt_msg_of("hostname \"box\" needs a new uts namespace (CLONE_NEWUTS)",
+	                         EINVAL));
+	fxt_assert_no_children();
+	fx_attr_free(attr);
+	/* With CLONE_NEWUTS alone: the child's hostname, the host's kept. */
+	attr = fxt_attr();
+	ASSERT_OK(fx_attr_set_namespaces(attr, CLONE_NEWUTS));
+	ASSERT_OK(fx_attr_set_hostname(attr, "box"));
+	ASSERT_SPAWNED(fxt_probe(attr, args, &r, &status, &err), &err);
+	ASSERT_EQ(status, 0);
+	ASSERT_STR_EQ(fxt_get(r, "hostname"), "box");
+	ASSERT_OK(gethostname(ours_after, sizeof ours_after));
+	ASSERT_STR_EQ(ours_after, ours);
+	fxt_report_free(r);
 	fx_attr_free(attr);
 }
 

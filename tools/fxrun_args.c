@@ -1641,6 +1641,12 @@ static int check_combinations(const struct fxrun_opts *o,
 		return usage_error(errbuf, errlen,
 		                   "'--propagation' needs a new mount namespace "
 		                   "('--unshare mount')");
+	/* --hostname implies a new uts namespace, which joining one
+	 * excludes (the library refuses a kind both joined and new). */
+	if (o->hostname && (o->join_flags & CLONE_NEWUTS))
+		return usage_error(errbuf, errlen,
+		                   "'--hostname' needs a new uts namespace: it cannot be "
+		                   "used with '--join-ns PID:uts'");
 	/* unshare(2) in a forked child cannot make the child itself pid 1. */
 	if ((o->unshare & CLONE_NEWPID) && o->backend == FX_BACKEND_FORK)
 		return usage_error(errbuf, errlen,

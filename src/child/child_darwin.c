@@ -11,7 +11,9 @@
  * darwin child (commit c61d322d lists them: ptrace, setsid, setpgid,
  * getpid, ioctl, chroot, setgroups, setgid, setuid, chdir, dup2, fcntl,
  * close, execve, write; and __exit to leave).  Our steps need a few more,
- * each a trap and nothing else, with errno read through __error():
+ * each a trap and nothing else.  This file calls them all (__exit aside)
+ * through the fx__sys_* wrappers of sys/darwin/rawsys.h, which alone
+ * read errno, through __error():
  *
  *   sigaction    the trap is __sigaction (xnu bsd/kern/syscalls.master,
  *                46, NO_SYSCALL_STUB); Libc's sigaction() (Libc/sys/
@@ -38,7 +40,9 @@
  *                own errno, in the child's own copy of memory.
  *
  * `make check-macos` (mk/macos.mk) checks with llvm-nm that this object
- * calls only those names.  On failure the child writes one fx__report to
+ * calls only those names, and in this file's own preprocessed lines that
+ * it calls none of them but __exit directly and reads no errno.  On
+ * failure the child writes one fx__report to
  * the close-on-exec error pipe and leaves with __exit(127), never exit():
  * the atexit handlers belong to the parent.
  */
@@ -90,14 +94,17 @@ static long reset_caught_handlers(void)
 	dfl.sa_mask = 0;
 	dfl.sa_flags = 0;
 	for (int sig = 1; sig <= FX__NSIG; sig++) {
+		long rc;
+
 		if (!is_signal_settable(sig))
 			continue;
-		if (sigaction(sig, 0, &old) < 0)
+		if (fx__sys_sigaction(sig, 0, &old) < 0)
 			continue;
 		if (old.sa_handler == SIG_DFL || old.sa_handler == SIG_IGN)
 			continue;
-		if (sigaction(sig, &dfl, 0) < 0)
-			return -(long)errno;
+		rc = fx__sys_sigaction(sig, &dfl, 0);
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
 }
@@ -110,10 +117,13 @@ static long set_default_handlers(uint64_t mask)
 	dfl.sa_mask = 0;
 	dfl.sa_flags = 0;
 	for (int sig = 1; sig <= FX__NSIG; sig++) {
+		long rc;
+
 		if (!(mask & (1ULL << (sig - 1))) || !is_signal_settable(sig))
 			continue;
-		if (sigaction(sig, &dfl, 0) < 0 && errno != EINVAL)
-			return -(long)errno;
+		rc = fx__sys_sigaction(sig, &dfl, 0);
+		if (rc < 0 && rc != -EINVAL)
+			return rc;
 	}
 	return 0;
 }
@@ -196,34 +206,35 @@ static long run_op(struct fx__child_ctx *ctx, const struct fx__op *op)
 	case FX__OP_FOREGROUND: {
 		/* Every signal is still blocked, SIGTTOU included, so the
 		 * kernel lets a background group take the terminal. */
-		int pgrp = getpgrp();
+		int pgrp = (int)fx__sys_getpgrp();
 		return fx__sys_ioctl(op->a, TIOCSPGRP, (long)&pgrp);
 	}
 	case FX__OP_SIGMASK: {
 		/* Darwin's sigset_t is the low 32 bits of our mask. */
 		sigset_t set = (sigset_t)(plan->has_sigmask ? plan->sigmask : ctx->thread_mask);
-		return sigprocmask(SIG_SETMASK, &set, 0) < 0 ? -(long)errno : 0;
+		return fx__sys_sigprocmask(SIG_SETMASK, &set, 0);
 	}
 	case FX__OP_RLIMIT: {
 		/* rlim_t is 64 bits: op->ptr is {soft, hard} as struct rlimit. */
 		const uint64_t *want = op->ptr;
 		struct rlimit rl = { want[0], want[1] };
-		return setrlimit(op->a, &rl) < 0 ? -(long)errno : 0;
+		return fx__sys_setrlimit(op->a, &rl);
 	}
 	case FX__OP_RLIMIT_RAISE: {
 		const uint64_t *want = op->ptr;
 		struct rlimit rl;
-		if (getrlimit(op->a, &rl) < 0)
-			return -(long)errno;
+		rc = fx__sys_getrlimit(op->a, &rl);
+		if (rc < 0)
+			return rc;
 		if (want[1] <= rl.rlim_max)
 			return 0;
 		rl.rlim_max = want[1];
-		return setrlimit(op->a, &rl) < 0 ? -(long)errno : 0;
+		return fx__sys_setrlimit(op->a, &rl);
 	}
 	case FX__OP_NICE:
-		return setpriority(PRIO_PROCESS, 0, op->a) < 0 ? -(long)errno : 0;
+		return fx__sys_setpriority(PRIO_PROCESS, 0, op->a);
 	case FX__OP_UMASK:
-		umask((mode_t)op->a);
+		fx__sys_umask((unsigned)op->a);
 		return 0;
 	case FX__OP_PTRACE:
 		return fx__sys_ptrace_traceme();

@@ -124,6 +124,23 @@ void fx__describe_mount(fx_error *err, const struct fx_attr *attr)
 		snprintf(err->subject, sizeof err->subject, "proc \"%s\"", attr->lx->mount_proc);
 		return;
 	}
+	/* What the plan refuses (plan_mounts_linux.c), the hostname first:
+	 * a spawn with either fails there, with index -1, whatever else. */
+	if (m && err->index == -1 && err->code == EINVAL) {
+		unsigned long ns = attr->lx->ns_flags;
+
+		if (m->hostname && !(ns & CLONE_NEWUTS)) {
+			snprintf(err->subject, sizeof err->subject,
+			         "hostname \"%s\" needs a new uts namespace (CLONE_NEWUTS)",
+			         m->hostname);
+			return;
+		}
+		if (m->n && !(ns & CLONE_NEWNS)) {
+			snprintf(err->subject, sizeof err->subject,
+			         "the view needs a new mount namespace (CLONE_NEWNS)");
+			return;
+		}
+	}
 	if (!m || err->index < 0 || (size_t)err->index >= m->n) {
 		snprintf(err->subject, sizeof err->subject, "the view");
 		return;

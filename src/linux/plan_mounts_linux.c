@@ -271,6 +271,9 @@ int fx__plan_mounts(struct fx__plan *plan, const struct fx_attr *attr)
 	if (m->hostname) {
 		struct fx__op *op;
 
+		/* Refused here rather than let sethostname change the host's
+		 * name: describe names it (`hostname "x" needs a new uts
+		 * namespace`). */
 		if (!(ns & CLONE_NEWUTS)) {
 			plan->fail_step = FX_STEP_MOUNT;
 			return -EINVAL;

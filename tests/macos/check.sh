@@ -70,6 +70,38 @@ check_child() {
 	return 0
 }
 
+# What src/child/child_darwin.c itself may not call: every allowed entry
+# point but __exit (C names, without the Mach-O "_"), for it calls them
+# through the fx__sys_* wrappers of src/sys/darwin/rawsys.h, which alone
+# read errno (__error).  llvm-nm cannot tell a wrapper's call, inlined,
+# from a direct one: the file's own preprocessed lines can.
+child_wrapped=()
+for a in "${child_allowed[@]}"; do
+	[ "$a" = ___exit ] || child_wrapped+=("${a#_}")
+done
+
+# check_child_source SRC CC...: SRC preprocessed by CC (no comments, errno
+# expanded to (*__error())); its own lines (by the line markers, not its
+# headers') call no name of child_wrapped.
+check_child_source() {
+	local src=$1 pp own re hits
+	shift
+	pp=$("$@" -E "$src") || { echo "check-macos: cannot preprocess $src" >&2; return 1; }
+	own=$(printf '%s\n' "$pp" | awk -v f="\"$src\"" '/^# [0-9]+ "/ { own = ($3 == f); next } own')
+	if [ -z "$(printf '%s' "$own" | tr -d '[:space:]')" ]; then
+		echo "check-macos: no line of $src in its preprocessed text" >&2
+		return 1
+	fi
+	re=$(IFS='|'; echo "${child_wrapped[*]}")
+	hits=$(printf '%s\n' "$own" | grep -oE "(^|[^A-Za-z0-9_])($re)[[:space:]]*\(" |
+	       sed -E 's/^[^A-Za-z_]*//; s/[[:space:]]*\($//' | sort -u | tr '\n' ' ' || true)
+	if [ -n "$hits" ]; then
+		echo "check-macos: $src calls directly, not through rawsys.h: $hits" >&2
+		return 1
+	fi
+	return 0
+}
+
 # check_lib_refs FILE...: no forbidden name referenced.
 check_lib_refs() {
 	local syms bad
@@ -106,6 +138,22 @@ self_test() {
 	for b in bad_malloc bad_exit bad_fork good_child; do
 		"$zig" cc -target aarch64-macos -O2 -c -o "$dir/$b.o" "$dir/$b.c"
 	done
+	# Sources for check_child_source: a direct sigaction, an errno, and
+	# the control, both through a wrapper of a header (and named in a
+	# comment, which does not count).
+	printf '#include <signal.h>\nint fx__bad_child(void) { return sigaction(1, 0, 0); }\n' > "$dir/bad_direct.c"
+	printf '#include <errno.h>\nint fx__bad_child(void) { return errno; }\n' > "$dir/bad_errno.c"
+	printf '#include <errno.h>\n#include <signal.h>\nstatic inline long w(int s) { return sigaction(s, 0, 0) < 0 ? -errno : 0; }\n' > "$dir/wrap.h"
+	printf '#include "wrap.h"\n/* not sigaction(1, 0, 0) nor errno */\nlong fx__good_child(void) { return w(1); }\n' > "$dir/good_wrapped.c"
+	expect_caught "a child calling sigaction itself" sigaction \
+	    check_child_source "$dir/bad_direct.c" "$zig" cc -target aarch64-macos
+	expect_caught "a child reading errno itself" __error \
+	    check_child_source "$dir/bad_errno.c" "$zig" cc -target aarch64-macos
+	if check_child_source "$dir/good_wrapped.c" "$zig" cc -target aarch64-macos; then
+		echo "check-macos: self-test: a child calling through a wrapper passes"
+	else
+		fail "self-test: a child calling sigaction through a wrapper was refused"
+	fi
 	expect_caught "a child calling malloc" _malloc check_child "$dir/bad_malloc.o"
 	expect_caught "a child calling exit" _exit check_child "$dir/bad_exit.o"
 	expect_caught "a library calling fork" _fork check_lib_refs "$dir/bad_fork.o"
@@ -142,6 +190,8 @@ for arch in "${arches[@]}"; do
 
 	child=$b/obj/src/child/child_darwin.o
 	check_child "$child" || fail "$arch: $child"
+	check_child_source src/child/child_darwin.c "$zig" cc -target "$arch-macos" -D_GNU_SOURCE \
+	    -Iinclude -iquote src -DFX_BUILDING_LIBRARY || fail "$arch: src/child/child_darwin.c"
 	echo "check-macos: $arch: the child calls only: $(undefined "$child" | tr '\n' ' ')"
 	undefined "$b/obj/src/backend/spawn_fork.o" | grep -qx ___fork ||
 		fail "$arch: spawn_fork.o does not call __fork"

@@ -24,11 +24,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 #define FX__NSIG 31 /* __DARWIN_NSIG - 1: signals 1..31 */
 
+/* The one place errno is read (child_darwin.c never reads it: `make
+ * check-macos` checks). */
 static inline long fx__darwin_rc(long rc)
 {
 	return rc < 0 ? -(long)errno : rc;
@@ -97,6 +101,46 @@ static inline long fx__sys_setuid(unsigned uid)
 static inline long fx__sys_ioctl(int fd, unsigned long req, long arg)
 {
 	return fx__darwin_rc(ioctl(fd, req, arg));
+}
+
+/* The additions of child_darwin.c's list, which says why each is a
+ * trap and nothing more. */
+static inline long fx__sys_sigaction(int sig, const struct sigaction *act,
+                                     struct sigaction *old)
+{
+	return fx__darwin_rc(sigaction(sig, act, old));
+}
+
+static inline long fx__sys_sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	return fx__darwin_rc(sigprocmask(how, set, old));
+}
+
+/* Never fails. */
+static inline long fx__sys_getpgrp(void)
+{
+	return getpgrp();
+}
+
+static inline long fx__sys_getrlimit(int resource, struct rlimit *rl)
+{
+	return fx__darwin_rc(getrlimit(resource, rl));
+}
+
+static inline long fx__sys_setrlimit(int resource, const struct rlimit *rl)
+{
+	return fx__darwin_rc(setrlimit(resource, rl));
+}
+
+static inline long fx__sys_setpriority(int which, int who, int prio)
+{
+	return fx__darwin_rc(setpriority(which, (id_t)who, prio));
+}
+
+/* Never fails; returns the previous mask. */
+static inline long fx__sys_umask(unsigned mask)
+{
+	return (long)umask((mode_t)mask);
 }
 
 /* <sys/ptrace.h>'s declaration (absent from some SDKs, Zig's among
