@@ -244,8 +244,10 @@ FX_EXTERN int fx_attr_set_sched_deadline(fx_attr *attr, uint64_t runtime_ns,
 /*
  * The child's securebits (SECBIT_* of <linux/securebits.h>, bits 0 to
  * 7), set with PR_SET_SECUREBITS while the child is still privileged
- * (it needs CAP_SETPCAP), before the switch to another uid.  -EINVAL
- * for other bits.
+ * (it needs CAP_SETPCAP), before the switch to another uid.  With
+ * ambient capabilities and a non-root uid, SECBIT_KEEP_CAPS is written
+ * too (execve clears it): PR_SET_KEEPCAPS would fail under
+ * SECBIT_KEEP_CAPS_LOCKED.  -EINVAL for other bits.
  */
 FX_EXTERN int fx_attr_set_securebits(fx_attr *attr, int bits);
 

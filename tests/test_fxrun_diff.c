@@ -217,6 +217,10 @@ static const struct row cred_rows[] = {
 	  "--securebits +no_setuid_fixup,-no_setuid_fixup,+noroot_locked --dump",
 	  ST | OUT | ERR, NULL, 0 },
 	{ "setpriv --securebits=+keep_caps true", "--securebits +keep_caps true", FAILS, NULL, 0 },
+	{ "setpriv --securebits=+keep_caps_locked " NOBODY " --inh-caps=+chown "
+	  "--ambient-caps=+chown setpriv --dump",
+	  "--securebits +keep_caps_locked -u 65534 -g 65534 -G '' --ambient-caps chown --dump",
+	  ST | OUT | ERR, NULL, 0 },
 	{ "setpriv --securebits=noroot true", "--securebits noroot true", FAILS, NULL, 0 },
 	{ "setpriv --securebits=+nosuch true", "--securebits +nosuch true", FAILS, NULL, 0 },
 	{ "setpriv --reuid=nosuchuser-x true", "-u nosuchuser-x true", FAILS, NULL, 0 },

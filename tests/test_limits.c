@@ -817,6 +817,31 @@ TEST_CORE(limits_securebits)
 	fx_attr_free(attr);
 }
 
+/*
+ * keep_caps locked: PR_SET_KEEPCAPS would be refused, yet a switch to
+ * uid 65534 with an ambient capability keeps it (the securebits write
+ * carries keep_caps, which execve clears), as setpriv(1) manages.
+ */
+TEST_CORE(limits_securebits_locked_keep_caps_with_ambient)
+{
+	fx_attr *attr = fxt_attr();
+	fxt_report *r;
+
+	if (geteuid() != 0)
+		SKIP("PR_SET_SECUREBITS needs CAP_SETPCAP");
+	ASSERT_OK(fx_attr_set_securebits(attr, 0x20));        /* SECBIT_KEEP_CAPS_LOCKED */
+	ASSERT_OK(fx_attr_set_gid(attr, NOBODY));
+	ASSERT_OK(fx_attr_set_uid(attr, NOBODY));
+	ASSERT_OK(fx_attr_set_ambient_caps(attr, NBS));
+	r = fxt_probe_ok(attr, NULL);
+	ASSERT_STR_EQ(fxt_get(r, "uid"), NOBODY_IDS);
+	ASSERT_STR_EQ(fxt_get(r, "securebits"), "20");
+	ASSERT_EQ(fxt_get_hex(r, "capamb"), NBS);
+	ASSERT_EQ(fxt_get_hex(r, "capeff"), NBS);
+	fxt_report_free(r);
+	fx_attr_free(attr);
+}
+
 /* The realtime class, set while the child is still root (as nice is),
  * reaches an ordinary user's child. */
 TEST_CORE(limits_ioprio_rt_as_nobody)

@@ -259,7 +259,7 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 		op->index = attr->gid;
 	}
 	if (attr->has_uid) {
-		if (attr->uid != 0 && fx__plan_linux_setuid_keeps_caps(attr))
+		if (fx__plan_linux_keepcaps_prctl(attr))
 			fx__plan_push(plan, FX__OP_KEEPCAPS, FX_STEP_AMBIENT);
 		op = fx__plan_push(plan, FX__OP_SETUID, FX_STEP_SETUID);
 		op->a = (int)attr->uid;

@@ -279,6 +279,11 @@ int fx__plan_linux_setuid_keeps_caps(const struct fx_attr *attr)
 	return 0;
 }
 
+int fx__plan_linux_keepcaps_prctl(const struct fx_attr *attr)
+{
+	return 0;
+}
+
 int fx__plan_linux_keeps_inheritable(const struct fx_attr *attr)
 {
 	return 0;

@@ -205,6 +205,16 @@ static void push_rlimits(struct fx__plan *plan, const struct fx__linux_attr *lx,
 	}
 }
 
+/* SECBIT_KEEP_CAPS of <linux/securebits.h>. */
+#define FX__SECBIT_KEEP_CAPS 0x10
+
+/* A switch to a non-root uid that must keep the permitted set, for the
+ * ambient capabilities raised after it. */
+static int setuid_needs_keepcaps(const struct fx_attr *attr)
+{
+	return attr->has_uid && attr->uid != 0 && fx__plan_linux_setuid_keeps_caps(attr);
+}
+
 void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 {
 	const struct fx__linux_attr *lx = attr->lx;
@@ -253,13 +263,27 @@ void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 	}
 	/* Needs CAP_SETPCAP: while still privileged, before the uid switch
 	 * (whose effect on the capabilities the bits change). */
-	if (lx->has_securebits)
-		fx__plan_push(plan, FX__OP_SECUREBITS, FX_STEP_SECUREBITS)->a = lx->securebits;
+	if (lx->has_securebits) {
+		int bits = lx->securebits;
+
+		/* With keep_caps locked PR_SET_KEEPCAPS is refused: the uid
+		 * switch that must keep the permitted set for the ambient
+		 * capabilities gets keep_caps from this write instead
+		 * (execve clears it, locked or not, as setpriv(1) relies on). */
+		if (setuid_needs_keepcaps(attr))
+			bits |= FX__SECBIT_KEEP_CAPS;
+		fx__plan_push(plan, FX__OP_SECUREBITS, FX_STEP_SECUREBITS)->a = bits;
+	}
 }
 
 int fx__plan_linux_setuid_keeps_caps(const struct fx_attr *attr)
 {
 	return attr->lx && attr->lx->has_ambient;
+}
+
+int fx__plan_linux_keepcaps_prctl(const struct fx_attr *attr)
+{
+	return setuid_needs_keepcaps(attr) && !attr->lx->has_securebits;
 }
 
 int fx__plan_linux_keeps_inheritable(const struct fx_attr *attr)

@@ -23,6 +23,9 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr);
 /* Whether setuid must keep the permitted set (PR_SET_KEEPCAPS). */
 int fx__plan_linux_setuid_keeps_caps(const struct fx_attr *attr);
+/* Whether the child must say PR_SET_KEEPCAPS before a switch to a
+ * non-root uid (the securebits write says it instead when there is one). */
+int fx__plan_linux_keepcaps_prctl(const struct fx_attr *attr);
 /* Whether an inheritable set was asked for, which the emptying of the
  * capability sets after setuid must leave as it is. */
 int fx__plan_linux_keeps_inheritable(const struct fx_attr *attr);

@@ -668,11 +668,20 @@ static void check_newer(const struct fx__plan *plan, const fx_attr *attr,
 	if (count_of(plan, FX__OP_IOPRIO) != (size_t)ex->has_ioprio ||
 	    (at < n && plan->child.ops[at].a != ex->ioprio))
 		violation("ioprio op %zu of %zu, want %d", at, n, ex->has_ioprio ? ex->ioprio : -1);
+	/* A switch to a non-root uid keeping ambient capabilities needs
+	 * keep_caps: from the securebits write when there is one (a locked
+	 * keep_caps refuses PR_SET_KEEPCAPS), else from PR_SET_KEEPCAPS. */
+	int keepcaps = attr->has_uid && attr->uid != 0 && attr->lx && attr->lx->has_ambient;
+	int want_bits = ex->securebits | (keepcaps ? 0x10 : 0);
+
 	at = first_of(plan, FX__OP_SECUREBITS);
 	if (count_of(plan, FX__OP_SECUREBITS) != (size_t)ex->has_securebits ||
-	    (at < n && plan->child.ops[at].a != ex->securebits))
+	    (at < n && plan->child.ops[at].a != want_bits))
 		violation("securebits op %zu of %zu, want %#x", at, n,
-		          ex->has_securebits ? ex->securebits : -1);
+		          ex->has_securebits ? want_bits : -1);
+	if (count_of(plan, FX__OP_KEEPCAPS) != (size_t)(keepcaps && !ex->has_securebits))
+		violation("%zu keepcaps ops, keepcaps %d, securebits %d",
+		          count_of(plan, FX__OP_KEEPCAPS), keepcaps, ex->has_securebits);
 	/* The scheduler: the last of fx_attr_set_sched and _deadline. */
 	at = first_of(plan, FX__OP_SCHED_ATTR);
 	if (count_of(plan, FX__OP_SCHED_ATTR) != (ex->sched == 1 ? 1u : 0u) ||
