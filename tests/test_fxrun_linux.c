@@ -528,11 +528,17 @@ TEST_ONCE(fxrun_containment_bad_combinations)
 		{ "--seccomp", "", "true", NULL },
 		{ "--no-new-privs=1", "true", NULL },
 		{ "--join-ns", "1:uts", "--hostname", "box", "true", NULL },
+		{ "--join-ns", "1:net", "--unshare", "net", "true", NULL },
+		{ "--mount-proc", "--join-ns", "1:mnt", "true", NULL },
+		{ "--inh-caps", "+kill", "--bounding-caps", "-all,+chown", "true", NULL },
 	};
 	static const char *const named[] = {
 		"'--setgroups'", "'--map-root-user'", "'--setgroups allow'",
 		"kill", "'--unshare pid'", "'--cgroup'", "'--seccomp'",
 		"'--no-new-privs'", "'--hostname' needs a new uts namespace",
+		"'--join-ns PID:net' and a new net namespace",
+		"'--join-ns PID:mount' and a new mount namespace",
+		"'--inh-caps' and '--bounding-caps' both name kill",
 	};
 	size_t i;
 

@@ -139,6 +139,7 @@ TEST(join_refused)
 	fx_proc *proc = NULL;
 	fx_error err;
 	struct target t;
+	char buf[256];
 	int fds;
 
 	ASSERT_ERR(fx_attr_join_namespaces_fd(NULL, 0, CLONE_NEWUTS), -EINVAL);
@@ -153,12 +154,16 @@ TEST(join_refused)
 	ASSERT_OK(fx_attr_set_namespaces(attr, CLONE_NEWUTS));
 	ASSERT_EQ(fx_spawn(&proc, fxt_probe_path(), argv, attr, &err), -EINVAL);
 	ASSERT_EQ(err.step, FX_STEP_JOIN);
+	ASSERT_STR_EQ(fx_strerror(&err, buf, sizeof buf),
+	              fxt_msg_of("join uts namespace both joined and new", EINVAL));
 	ASSERT_OK(fx_attr_set_namespaces(attr, 0));
 	/* A pid namespace with a parent-death signal. */
 	ASSERT_OK(fx_attr_join_namespaces_fd(attr, fx_proc_pidfd(t.proc), CLONE_NEWPID));
 	ASSERT_OK(fx_attr_set_pdeathsig(attr, SIGTERM));
 	ASSERT_EQ(fx_spawn(&proc, fxt_probe_path(), argv, attr, &err), -EINVAL);
 	ASSERT_EQ(err.step, FX_STEP_JOIN);
+	ASSERT_STR_EQ(fx_strerror(&err, buf, sizeof buf),
+	              fxt_msg_of("join pid namespace with a parent-death signal", EINVAL));
 	ASSERT_OK(fx_attr_set_pdeathsig(attr, 0));
 	/* A pid that is no process: our own child, reaped. */
 	{

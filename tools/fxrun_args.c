@@ -1647,6 +1647,16 @@ static int check_combinations(const struct fxrun_opts *o,
 		return usage_error(errbuf, errlen,
 		                   "'--hostname' needs a new uts namespace: it cannot be "
 		                   "used with '--join-ns PID:uts'");
+	if (o->join_flags & o->unshare) {
+		size_t i = 0;
+
+		while (!(ns_names[i].flag & o->join_flags & o->unshare))
+			i++;
+		return usage_error(errbuf, errlen,
+		                   "'--join-ns PID:%s' and a new %s namespace ('--unshare %s' "
+		                   "or an option that implies it) cannot be used together",
+		                   ns_names[i].name, ns_names[i].name, ns_names[i].name);
+	}
 	/* unshare(2) in a forked child cannot make the child itself pid 1. */
 	if ((o->unshare & CLONE_NEWPID) && o->backend == FX_BACKEND_FORK)
 		return usage_error(errbuf, errlen,

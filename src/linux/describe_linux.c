@@ -3,6 +3,8 @@
  * What a failed containment step worked on, for fx_strerror: the map's
  * text, the cgroup, the limit's or the capability's name.
  */
+#include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +22,24 @@ static void map_subject(fx_error *err, const struct fx__id_map *map, size_t n)
 		len += (size_t)snprintf(err->subject + len, cap - len, "%s%u %u %u",
 		                        i ? ", " : "", map[i].inside, map[i].outside,
 		                        map[i].count);
+}
+
+/* The first kind of namespace in flags, by nsenter(1)'s name. */
+static const char *ns_name(unsigned long flags)
+{
+	static const struct {
+		unsigned long flag;
+		const char *name;
+	} kinds[] = {
+		{ CLONE_NEWUSER, "user" }, { CLONE_NEWPID, "pid" }, { CLONE_NEWNS, "mount" },
+		{ CLONE_NEWNET, "net" }, { CLONE_NEWUTS, "uts" }, { CLONE_NEWIPC, "ipc" },
+		{ CLONE_NEWCGROUP, "cgroup" }, { 0x00000080 /* CLONE_NEWTIME */, "time" },
+	};
+
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (flags & kinds[i].flag)
+			return kinds[i].name;
+	return "?";
 }
 
 void fx__describe_linux(fx_error *err, const struct fx_attr *attr)
@@ -45,6 +65,12 @@ void fx__describe_linux(fx_error *err, const struct fx_attr *attr)
 			snprintf(s, n, "%s", lx->cgroup_path);
 		else
 			snprintf(s, n, "fd %d", lx->cgroup_fd);
+		break;
+	case FX_STEP_JOIN:
+		/* The plan's refusal, before any child exists (index -1). */
+		if (err->code == EINVAL && err->index == -1 && (lx->join_flags & lx->ns_flags))
+			snprintf(s, n, "%s namespace both joined and new",
+			         ns_name(lx->join_flags & lx->ns_flags));
 		break;
 	case FX_STEP_RLIMIT:
 		if (fx_rlimit_name((int)err->index))

@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -81,6 +82,8 @@ int fx__join_wire(struct fx_attr *eff, const struct fx_attr *attr, int *fd_out, 
 		return 0;
 	if ((lx->join_flags & CLONE_NEWPID) && attr->pdeathsig) {
 		fx__set_error(err, FX_STEP_JOIN, EINVAL, -1);
+		snprintf(err->subject, sizeof err->subject,
+		         "pid namespace with a parent-death signal");
 		return -EINVAL;
 	}
 	if (lx->join_pidfd >= 0) {
