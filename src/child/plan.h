@@ -268,6 +268,9 @@ int fx__plan_build(struct fx__plan *plan, const struct fx_attr *attr, const char
 void fx__plan_free(struct fx__plan *plan);
 /* Appends an operation (room was allocated by the builder); index -1. */
 struct fx__op *fx__plan_push(struct fx__plan *plan, unsigned kind, unsigned step);
+struct fx__linux_attr;
+/* One FX__OP_RLIMIT or FX__OP_RLIMIT_RAISE (kind) per limit given. */
+void fx__plan_push_rlimits(struct fx__plan *plan, const struct fx__linux_attr *lx, unsigned kind);
 #endif /* FX__CHILD_TU */
 
 /* child.c: runs the plan; never returns. */

@@ -31,6 +31,18 @@ struct fx__op *fx__plan_push(struct fx__plan *plan, unsigned kind, unsigned step
 	return op;
 }
 
+void fx__plan_push_rlimits(struct fx__plan *plan, const struct fx__linux_attr *lx, unsigned kind)
+{
+	for (int r = 0; r < FX__NRLIMITS; r++) {
+		if (!(lx->rlimit_set & (1u << r)))
+			continue;
+		struct fx__op *op = fx__plan_push(plan, kind, FX_STEP_RLIMIT);
+		op->a = r;
+		op->ptr = lx->rlimit[r];
+		op->index = r;
+	}
+}
+
 static int max_int(int a, int b)
 {
 	return a > b ? a : b;

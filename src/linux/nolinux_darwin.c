@@ -241,18 +241,6 @@ size_t fx__plan_linux_nops(const struct fx_attr *attr)
 	return attr->lx ? 2 * FX__NRLIMITS + 2 : 0;
 }
 
-/* One operation of `kind` per resource limit given. */
-static void push_rlimits(struct fx__plan *plan, const struct fx__linux_attr *lx, unsigned kind)
-{
-	for (int r = 0; r < FX__NRLIMITS; r++) {
-		if (!(lx->rlimit_set & (1u << r)))
-			continue;
-		struct fx__op *op = fx__plan_push(plan, kind, FX_STEP_RLIMIT);
-		op->a = r;
-		op->ptr = lx->rlimit[r];
-		op->index = r;
-	}
-}
 
 int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 {
@@ -269,7 +257,7 @@ void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 	if (!lx)
 		return;
 	if (attr->has_uid)
-		push_rlimits(plan, lx, FX__OP_RLIMIT_RAISE);
+		fx__plan_push_rlimits(plan, lx, FX__OP_RLIMIT_RAISE);
 	if (lx->has_nice)
 		fx__plan_push(plan, FX__OP_NICE, FX_STEP_NICE)->a = lx->nice;
 }
@@ -299,7 +287,7 @@ void fx__plan_linux_late(struct fx__plan *plan, const struct fx_attr *attr)
 
 	if (!lx)
 		return;
-	push_rlimits(plan, lx, FX__OP_RLIMIT);
+	fx__plan_push_rlimits(plan, lx, FX__OP_RLIMIT);
 	if (lx->has_umask)
 		fx__plan_push(plan, FX__OP_UMASK, FX_STEP_NONE)->a = (int)lx->umask;
 }

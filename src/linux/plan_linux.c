@@ -192,18 +192,6 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 	return push_join_and_view(plan, attr, lx);
 }
 
-/* One operation of `kind` per resource limit given. */
-static void push_rlimits(struct fx__plan *plan, const struct fx__linux_attr *lx, unsigned kind)
-{
-	for (int r = 0; r < FX__NRLIMITS; r++) {
-		if (!(lx->rlimit_set & (1u << r)))
-			continue;
-		struct fx__op *op = fx__plan_push(plan, kind, FX_STEP_RLIMIT);
-		op->a = r;
-		op->ptr = lx->rlimit[r];
-		op->index = r;
-	}
-}
 
 /* SECBIT_KEEP_CAPS of <linux/securebits.h>. */
 #define FX__SECBIT_KEEP_CAPS 0x10
@@ -227,7 +215,7 @@ void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 	 * exact limits come after the descriptors (fx__plan_linux_late): a
 	 * low RLIMIT_NOFILE would otherwise forbid the shuffle's fds. */
 	if (attr->has_uid)
-		push_rlimits(plan, lx, FX__OP_RLIMIT_RAISE);
+		fx__plan_push_rlimits(plan, lx, FX__OP_RLIMIT_RAISE);
 	if (lx->has_nice)
 		fx__plan_push(plan, FX__OP_NICE, FX_STEP_NICE)->a = lx->nice;
 	if (lx->has_ioprio)
@@ -314,7 +302,7 @@ void fx__plan_linux_late(struct fx__plan *plan, const struct fx_attr *attr)
 
 	if (!lx)
 		return;
-	push_rlimits(plan, lx, FX__OP_RLIMIT);
+	fx__plan_push_rlimits(plan, lx, FX__OP_RLIMIT);
 	if (lx->has_umask)
 		fx__plan_push(plan, FX__OP_UMASK, FX_STEP_NONE)->a = (int)lx->umask;
 	if (lx->no_new_privs)
