@@ -1562,6 +1562,18 @@ static const struct opt_def *find_short(char c)
 	return NULL;
 }
 
+/* Refuses a capability that `option` wants and --bounding-caps drops
+ * (clash: those, at least one). */
+static int caps_clash(const char *option, uint64_t clash, char *errbuf, size_t errlen)
+{
+	unsigned c = 0;
+
+	while (!(clash & FX_CAP(c)))
+		c++;
+	return usage_error(errbuf, errlen, "'%s' and '--bounding-caps' both name %s", option,
+	                   fx_cap_name((int)c));
+}
+
 /* Combinations the child could only fail on, refused before it exists. */
 static int check_combinations(const struct fxrun_opts *o,
                               char *errbuf, size_t errlen)
@@ -1662,27 +1674,14 @@ static int check_combinations(const struct fxrun_opts *o,
 		return usage_error(errbuf, errlen,
 		                   "'--unshare pid' cannot be used with '--backend fork'");
 	/* An ambient capability must be in the inheritable set, which the
-	 * kernel keeps within the bounding set. */
-	if (o->ambient_caps & o->bounding_drop) {
-		unsigned c = 0;
-
-		while (!(o->ambient_caps & o->bounding_drop & FX_CAP(c)))
-			c++;
-		return usage_error(errbuf, errlen,
-		                   "'--ambient-caps' and '--bounding-caps' both name %s",
-		                   fx_cap_name((int)c));
-	}
-	/* The same for one added to the inheritable set (one it holds
-	 * already may stay: the kernel allows that). */
-	if (o->inh_caps_add & o->bounding_drop) {
-		unsigned c = 0;
-
-		while (!(o->inh_caps_add & o->bounding_drop & FX_CAP(c)))
-			c++;
-		return usage_error(errbuf, errlen,
-		                   "'--inh-caps' and '--bounding-caps' both name %s",
-		                   fx_cap_name((int)c));
-	}
+	 * kernel keeps within the bounding set; so must one added to the
+	 * inheritable set (one it holds already may stay). */
+	if (o->ambient_caps & o->bounding_drop)
+		return caps_clash("--ambient-caps", o->ambient_caps & o->bounding_drop,
+		                  errbuf, errlen);
+	if (o->inh_caps_add & o->bounding_drop)
+		return caps_clash("--inh-caps", o->inh_caps_add & o->bounding_drop,
+		                  errbuf, errlen);
 	return 0;
 }
 
