@@ -331,6 +331,14 @@ FX_EXTERN int fx_attr_set_umask(fx_attr *attr, mode_t mask);
 /* The child's nice value, -20 to 19, set before the switch to another
  * uid (lowering it needs privilege: CAP_SYS_NICE on Linux). */
 FX_EXTERN int fx_attr_set_nice(fx_attr *attr, int nice);
+/*
+ * (1.1) The child's nice value as nice(1) sets it: the spawning
+ * thread's, read at each spawn, plus adjustment, clamped to -20..19.
+ * Replaces fx_attr_set_nice's value, and is replaced by it.  Lowering
+ * needs privilege as above: without it the spawn fails (FX_STEP_NICE,
+ * fx_strerror naming the value), where nice(1) warns and runs anyway.
+ */
+FX_EXTERN int fx_attr_set_nice_adjust(fx_attr *attr, int adjustment);
 
 /*
  * Scheduling policy (SCHED_OTHER, SCHED_FIFO, SCHED_RR; on Linux also

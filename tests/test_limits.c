@@ -735,6 +735,36 @@ static int host_allows(int what)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
+/* nice(1)'s adjustment: this thread's value plus it, clamped; it and
+ * the absolute value replace each other. */
+TEST_CORE(limits_nice_adjust)
+{
+	int own = getpriority(PRIO_PROCESS, 0);
+	fx_attr *attr = fxt_attr();
+	fxt_report *r;
+
+	ASSERT_OK(fx_attr_set_nice_adjust(attr, 3));
+	r = fxt_probe_ok(attr, NULL);
+	ASSERT_EQ(fxt_get_ll(r, "nice"), own + 3 > 19 ? 19 : own + 3);
+	fxt_report_free(r);
+	ASSERT_OK(fx_attr_set_nice_adjust(attr, 1000));
+	r = fxt_probe_ok(attr, NULL);
+	ASSERT_EQ(fxt_get_ll(r, "nice"), 19);
+	fxt_report_free(r);
+	ASSERT_OK(fx_attr_set_nice(attr, 7));
+	r = fxt_probe_ok(attr, NULL);
+	ASSERT_EQ(fxt_get_ll(r, "nice"), 7);
+	fxt_report_free(r);
+	if (host_allows(TRY_NICE)) {
+		ASSERT_OK(fx_attr_set_nice_adjust(attr, -1000));
+		r = fxt_probe_ok(attr, NULL);
+		ASSERT_EQ(fxt_get_ll(r, "nice"), -20);
+		fxt_report_free(r);
+	}
+	ASSERT_ERR(fx_attr_set_nice_adjust(NULL, 1), -EINVAL);
+	fx_attr_free(attr);
+}
+
 /* Lowering the nice value needs CAP_SYS_NICE, which root has. */
 TEST_CORE(limits_nice_down_as_root)
 {
@@ -1290,6 +1320,25 @@ TEST_CORE(limits_error_nice_in_user_namespace)
 	ASSERT_OK(fx_attr_set_nice(attr, -5));
 	ASSERT_EQ(spawn_fail(attr, &err), -EACCES);
 	fxt_check_err(&err, FX_STEP_NICE, EACCES, -1, fxt_msg_of("nice -5", EACCES));
+	fx_attr_free(attr);
+}
+
+/* The same refusal of an adjustment names the value tried and the
+ * adjustment. */
+TEST_CORE(limits_error_nice_adjust_in_user_namespace)
+{
+	int own = getpriority(PRIO_PROCESS, 0);
+	fx_attr *attr = fxt_attr();
+	char want[64];
+	fx_error err;
+
+	if (own <= -15)
+		SKIP("this thread's nice value (%d) is already near the floor", own);
+	ASSERT_OK(fx_attr_set_root_maps(attr));
+	ASSERT_OK(fx_attr_set_nice_adjust(attr, -5));
+	ASSERT_EQ(spawn_fail(attr, &err), -EACCES);
+	snprintf(want, sizeof want, "nice %d (-5 from the caller's)", own - 5);
+	fxt_check_err(&err, FX_STEP_NICE, EACCES, own - 5, fxt_msg_of(want, EACCES));
 	fx_attr_free(attr);
 }
 

@@ -269,6 +269,9 @@ void fx__plan_free(struct fx__plan *plan);
 /* Appends an operation (room was allocated by the builder); index -1. */
 struct fx__op *fx__plan_push(struct fx__plan *plan, unsigned kind, unsigned step);
 struct fx__linux_attr;
+/* The nice value's FX__OP_NICE, if one was given; an adjustment made
+ * absolute from the spawning thread's own (index: the value). */
+void fx__plan_push_nice(struct fx__plan *plan, const struct fx__linux_attr *lx);
 /* One FX__OP_RLIMIT or FX__OP_RLIMIT_RAISE (kind) per limit given. */
 void fx__plan_push_rlimits(struct fx__plan *plan, const struct fx__linux_attr *lx, unsigned kind);
 #endif /* FX__CHILD_TU */

@@ -86,6 +86,7 @@ struct fx__linux_attr {
 	mode_t umask;
 	int no_new_privs;
 	int has_nice, nice;
+	int nice_relative;              /* nice is an adjustment (fx_attr_set_nice_adjust) */
 	int has_ioprio, ioprio;         /* class << 13 | level, as the kernel takes it */
 	int has_securebits, securebits;
 	int has_time_offset[2];         /* as time_sec */

@@ -82,6 +82,22 @@ int fx_attr_set_nice(fx_attr *attr, int nice)
 		return -ENOMEM;
 	lx->has_nice = 1;
 	lx->nice = nice;
+	lx->nice_relative = 0;
+	return 0;
+}
+
+int fx_attr_set_nice_adjust(fx_attr *attr, int adjustment)
+{
+	struct fx__linux_attr *lx;
+
+	if (!attr)
+		return -EINVAL;
+	if (!(lx = fx__attr_lx(attr)))
+		return -ENOMEM;
+	lx->has_nice = 1;
+	/* Past 39 either way every start clamps alike: no overflow later. */
+	lx->nice = adjustment < -40 ? -40 : adjustment > 40 ? 40 : adjustment;
+	lx->nice_relative = 1;
 	return 0;
 }
 

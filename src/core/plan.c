@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "core/attr.h"
 #include "child/plan.h"
@@ -41,6 +42,33 @@ void fx__plan_push_rlimits(struct fx__plan *plan, const struct fx__linux_attr *l
 		op->ptr = lx->rlimit[r];
 		op->index = r;
 	}
+}
+
+void fx__plan_push_nice(struct fx__plan *plan, const struct fx__linux_attr *lx)
+{
+	struct fx__op *op;
+	int value = lx->nice;
+
+	if (!lx->has_nice)
+		return;
+	if (lx->nice_relative) {
+		/* The calling thread's on Linux (nice is per thread there),
+		 * the process's elsewhere: in both what the child starts
+		 * with.  -1 is a nice value too: errno tells. */
+		int saved = errno, now;
+
+		errno = 0;
+		now = getpriority(PRIO_PROCESS, 0);
+		if (now == -1 && errno != 0)
+			now = 0;
+		errno = saved;
+		value = now + lx->nice;
+		value = value < -20 ? -20 : value > 19 ? 19 : value;
+	}
+	op = fx__plan_push(plan, FX__OP_NICE, FX_STEP_NICE);
+	op->a = value;
+	if (lx->nice_relative)
+		op->index = value;
 }
 
 static int max_int(int a, int b)

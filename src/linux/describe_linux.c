@@ -86,7 +86,10 @@ void fx__describe_linux(fx_error *err, const struct fx_attr *attr)
 		fx__describe_mount(err, attr);
 		break;
 	case FX_STEP_NICE:
-		snprintf(s, n, "%d", lx->nice);
+		if (lx->nice_relative)
+			snprintf(s, n, "%ld (%+d from the caller's)", err->index, lx->nice);
+		else
+			snprintf(s, n, "%d", lx->nice);
 		break;
 	case FX_STEP_SECUREBITS:
 		snprintf(s, n, "%#x", (unsigned)lx->securebits);

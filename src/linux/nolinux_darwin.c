@@ -258,8 +258,7 @@ void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 		return;
 	if (attr->has_uid)
 		fx__plan_push_rlimits(plan, lx, FX__OP_RLIMIT_RAISE);
-	if (lx->has_nice)
-		fx__plan_push(plan, FX__OP_NICE, FX_STEP_NICE)->a = lx->nice;
+	fx__plan_push_nice(plan, lx);
 }
 
 int fx__plan_linux_setuid_keeps_caps(const struct fx_attr *attr)

@@ -216,8 +216,7 @@ void fx__plan_linux_limits(struct fx__plan *plan, const struct fx_attr *attr)
 	 * low RLIMIT_NOFILE would otherwise forbid the shuffle's fds. */
 	if (attr->has_uid)
 		fx__plan_push_rlimits(plan, lx, FX__OP_RLIMIT_RAISE);
-	if (lx->has_nice)
-		fx__plan_push(plan, FX__OP_NICE, FX_STEP_NICE)->a = lx->nice;
+	fx__plan_push_nice(plan, lx);
 	if (lx->has_ioprio)
 		fx__plan_push(plan, FX__OP_IOPRIO, FX_STEP_IOPRIO)->a = lx->ioprio;
 	if (lx->has_sched && lx->policy == FX__SCHED_DEADLINE) {
