@@ -112,6 +112,27 @@ static const struct row env_rows[] = {
 	{ "env -C /nonexistent true", "-C /nonexistent true", ST | ERR, NULL, 0 },
 	{ "env -0 true", "-0 true", ST | ERR, NULL, 0 },
 	{ "env --ignore-signal=NOPE true", "--ignore-signal=NOPE true", ST | ERR, NULL, 0 },
+	/* -v says what it does with signals and the directory, in order;
+	 * the lists name classic signals only (a tool linked with another
+	 * libc numbers the real-time ones otherwise). */
+	{ "env -v --default-signal=INT --ignore-signal=PIPE --block-signal=USR1 -C / true",
+	  "-v --default-signal=INT --ignore-signal=PIPE --block-signal=USR1 -C / true",
+	  ST | OUT | ERRX, NULL, 0 },
+	{ "env -v -S 'A=1 B=2' true", "-v -S 'A=1 B=2' true", ST | OUT | ERRX, NULL, 0 },
+	{ "env -v -i --block-signal=HUP,TERM --default-signal=TERM,QUIT true",
+	  "-v -i --block-signal=HUP,TERM --default-signal=TERM,QUIT true",
+	  ST | OUT | ERRX, NULL, 0 },
+	/* --default-signal=SIG unblocks SIG too; the later option counts. */
+	{ "env --block-signal=INT,TERM env --default-signal=INT " P,
+	  "--block-signal=INT,TERM %F --default-signal=INT " P, ST | ERR, "sigmask sigign", 0 },
+	{ "env --block-signal=INT env --default-signal=INT --block-signal=INT " P,
+	  "--block-signal=INT %F --default-signal=INT --block-signal=INT " P,
+	  ST | ERR, "sigmask", 0 },
+	{ "env --default-signal=KILL true", "--default-signal=KILL true", ST | ERR, NULL, 0 },
+	{ "env --ignore-signal=STOP,INT true", "--ignore-signal=STOP,INT true", ST | ERR, NULL, 0 },
+	{ "env --block-signal=KILL true", "--block-signal=KILL true", ST | ERR, NULL, 0 },
+	{ "env --ignore-signal=SIGRTMIN+1,RTMAX " P, "--ignore-signal=SIGRTMIN+1,RTMAX " P,
+	  ST | ERR, NULL, 0 },
 };
 
 /* timeout(1): fxrun's options come before PROGRAM, the DURATION too. */
@@ -167,6 +188,20 @@ static const struct row timeout_rows[] = {
 	{ "timeout 1ms true", "--timeout 1x true", ST | ERR, NULL, 0 },
 	{ "timeout -s NOPE 1 true", "--timeout 1 -s NOPE true", ST | ERR, NULL, 0 },
 	{ "timeout -k x 1 true", "--timeout 1 -k x true", ST | ERR, NULL, 0 },
+	/* Real-time signals by name, and 0 (EXIT), which sends nothing. */
+	{ "timeout -v -s RTMIN+1 0.1 " SLEEP, "--timeout 0.1 --verbose -s RTMIN+1 " SLEEP,
+	  ST | ERRX, NULL, 0 },
+	{ "timeout -v --signal=SIGRTMAX 0.1 " SLEEP, "--timeout 0.1 --verbose --signal=SIGRTMAX " SLEEP,
+	  ST | ERRX, NULL, 0 },
+	{ "timeout -v -s rtmax-2 0.1 " SLEEP, "--timeout 0.1 --verbose -s rtmax-2 " SLEEP,
+	  ST | ERRX, NULL, 0 },
+	{ "timeout -v -k 0.1 -s EXIT 0.1 " SLEEP, "--timeout 0.1 --verbose -k 0.1 -s EXIT " SLEEP,
+	  ST | ERRX, NULL, 0 },
+	{ "timeout -k 0.1 -s 0 0.1 " SLEEP, "--timeout 0.1 -k 0.1 -s 0 " SLEEP, ST | ERR, NULL, 0 },
+	{ "timeout -v -s SIGPOLL 0.1 " SLEEP, "--timeout 0.1 --verbose -s SIGPOLL " SLEEP,
+	  ST | ERRX, NULL, 0 },
+	{ "timeout -s RTMIN+99 1 true", "--timeout 1 -s RTMIN+99 true", ST | ERR, NULL, 0 },
+	{ "timeout -s RTMIN- 1 true", "--timeout 1 -s RTMIN- true", ST | ERR, NULL, 0 },
 };
 
 /* nice(1): -n adds to the caller's niceness, clamped. */

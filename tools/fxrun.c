@@ -362,12 +362,63 @@ static int spawn_script(fx_proc **proc, const struct fxrun_opts *o, char **env,
 	return r;
 }
 
+/* env -v's name of a signal: sig2str's, else SIG and the number. */
+static const char *debug_signame(int sig, char *buf, size_t len)
+{
+	if (!fxrun_signal_str(sig, buf, len))
+		snprintf(buf, len, "SIG%d", sig);
+	return buf;
+}
+
+/*
+ * env -v's lines for the signal options, in its order: the actions,
+ * then the mask.  Signals the C library keeps for itself (not in
+ * sigfillset's set) env(1) leaves out, and so does fxrun; SIGCHLD
+ * fxrun does not ignore (fxrun(1)), so it does not say so.
+ */
+static void debug_signals(const struct fxrun_opts *o)
+{
+	sigset_t all;
+	char name[16];
+	int sig;
+
+	sigfillset(&all);
+	for (sig = 1; sig <= 64 && sig < NSIG; sig++) {
+		uint64_t bit = (uint64_t)1 << (sig - 1);
+		int def = !!(o->sig_default & bit);
+
+		if (sigismember(&all, sig) != 1 || !((o->sig_default | o->sig_ignore) & bit) ||
+		    (!def && sig == SIGCHLD))
+			continue;
+		fprintf(stderr, "Reset signal %s (%d) to %s%s\n",
+		        debug_signame(sig, name, sizeof name), sig,
+		        def ? "DEFAULT" : "IGNORE",
+		        sig == SIGKILL || sig == SIGSTOP ? " (failure ignored)" : "");
+	}
+	for (sig = 1; sig <= 64 && sig < NSIG; sig++) {
+		uint64_t bit = (uint64_t)1 << (sig - 1);
+
+		if (sigismember(&all, sig) != 1 || !((o->sig_block | o->sig_unblock) & bit))
+			continue;
+		fprintf(stderr, "signal %s (%d) mask set to %s\n",
+		        debug_signame(sig, name, sizeof name), sig,
+		        (o->sig_block & bit) ? "BLOCK" : "UNBLOCK");
+	}
+}
+
 /* env -v: what env(1) says before it executes. */
 static void debug_env(const struct fxrun_opts *o)
 {
 	size_t i;
 	int k;
 
+	for (i = 0; i < o->n_debug_split; i++) {
+		char **w = o->debug_split[i].words;
+
+		fprintf(stderr, "split -S:  '%s'\n", o->debug_split[i].str);
+		for (k = 0; w[k]; k++)
+			fprintf(stderr, "%s'%s'\n", k ? "     &    " : " into:    ", w[k]);
+	}
 	if (o->clear_env)
 		fprintf(stderr, "cleaning environ\n");
 	for (i = 0; i < o->n_env_ops; i++)
@@ -376,6 +427,9 @@ static void debug_env(const struct fxrun_opts *o)
 		        o->env_ops[i].arg);
 	if (o->action != FXRUN_RUN)
 		return;
+	debug_signals(o);
+	if (o->chdir)
+		fprintf(stderr, "chdir:    '%s'\n", o->chdir);
 	fprintf(stderr, "executing: %s\n", o->cmd[0]);
 	for (k = 0; k < o->n_cmd; k++)
 		fprintf(stderr, "   arg[%d]= '%s'\n", k, o->cmd[k]);
@@ -527,12 +581,19 @@ static int build_attr(const struct fxrun_opts *o,
 		signal_set_of(o->sig_default, &ss);
 		r = set(fx_attr_set_sigdefault(a, &ss), "--default-signal");
 	}
-	if (r == 0 && o->sig_block) {
-		sigset_t ss;
+	if (r == 0 && (o->sig_block || o->sig_unblock)) {
+		sigset_t ss, un;
+		int sig;
 
-		/* Added to the mask the child would inherit, as env(1) does. */
+		/* Changes to the mask the child would inherit, as env(1)
+		 * makes them. */
 		sigprocmask(SIG_SETMASK, NULL, &ss);
 		signal_set_of(o->sig_block, &ss);
+		sigemptyset(&un);
+		signal_set_of(o->sig_unblock, &un);
+		for (sig = 1; sig < NSIG; sig++)
+			if (sigismember(&un, sig) == 1)
+				sigdelset(&ss, sig);
 		sigdelset(&ss, SIGKILL);
 		sigdelset(&ss, SIGSTOP);
 		r = set(fx_attr_set_sigmask(a, &ss), "--block-signal");

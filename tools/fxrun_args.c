@@ -222,6 +222,9 @@ static const struct { const char *name; int sig; } signal_names[] = {
 #ifdef SIGPWR
 	{ "PWR", SIGPWR },
 #endif
+#ifdef SIGSTKFLT
+	{ "STKFLT", SIGSTKFLT },
+#endif
 	{ "SYS", SIGSYS },
 };
 
@@ -233,6 +236,36 @@ const char *fxrun_signal_name(int sig)
 		if (signal_names[i].sig == sig)
 			return signal_names[i].name;
 	return NULL;
+}
+
+/*
+ * The real-time signals by the names coreutils and util-linux give them:
+ * RTMIN, RTMIN+N, RTMAX-N, RTMAX, counted from the C library's
+ * SIGRTMIN (glibc keeps the first two for itself, musl three).
+ */
+static int parse_rt_signal(const char *s)
+{
+#if defined(SIGRTMIN) && defined(SIGRTMAX)
+	int base, sign;
+	unsigned long n = 0;
+
+	if (strncasecmp(s, "RTMIN", 5) == 0)
+		base = SIGRTMIN, sign = 1;
+	else if (strncasecmp(s, "RTMAX", 5) == 0)
+		base = SIGRTMAX, sign = -1;
+	else
+		return -EINVAL;
+	s += 5;
+	if (*s) {
+		if (*s != (sign > 0 ? '+' : '-') ||
+		    fxrun_parse_number(s + 1, (unsigned long)(SIGRTMAX - SIGRTMIN), &n) < 0)
+			return -EINVAL;
+	}
+	return base + sign * (int)n;
+#else
+	(void)s;
+	return -EINVAL;
+#endif
 }
 
 int fxrun_parse_signal(const char *s)
@@ -248,7 +281,40 @@ int fxrun_parse_signal(const char *s)
 	for (i = 0; i < sizeof signal_names / sizeof signal_names[0]; i++)
 		if (strcasecmp(s, signal_names[i].name) == 0)
 			return signal_names[i].sig;
-	return -EINVAL;
+	return parse_rt_signal(s);
+}
+
+const char *fxrun_signal_str(int sig, char *buf, size_t len)
+{
+	const char *name = sig == 0 ? "EXIT" : fxrun_signal_name(sig);
+
+#ifdef SIGPOLL
+	/* sig2str's name for SIGIO on Linux. */
+	if (sig == SIGPOLL)
+		name = "POLL";
+#endif
+
+	if (name) {
+		snprintf(buf, len, "%s", name);
+		return buf;
+	}
+#if defined(SIGRTMIN) && defined(SIGRTMAX)
+	/* coreutils' sig2str: RTMIN+N up to the middle, RTMAX-N above. */
+	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
+		int mid = (SIGRTMIN + SIGRTMAX) / 2;
+
+		if (sig == SIGRTMIN)
+			snprintf(buf, len, "RTMIN");
+		else if (sig == SIGRTMAX)
+			snprintf(buf, len, "RTMAX");
+		else if (sig <= mid)
+			snprintf(buf, len, "RTMIN+%d", sig - SIGRTMIN);
+		else
+			snprintf(buf, len, "RTMAX-%d", SIGRTMAX - sig);
+		return buf;
+	}
+#endif
+	return NULL;
 }
 
 /* About 30,000 years: far beyond any use, far below overflow. */
@@ -1029,14 +1095,37 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		/* Spliced into argv by fxrun_parse, which owns argv. */
 		break;
 	case OPT_DEFAULT_SIGNAL:
-		return parse_signal_set(opt, *arg ? arg : NULL, &o->sig_default,
-		                        errbuf, errlen);
-	case OPT_IGNORE_SIGNAL:
-		return parse_signal_set(opt, *arg ? arg : NULL, &o->sig_ignore,
-		                        errbuf, errlen);
-	case OPT_BLOCK_SIGNAL:
-		return parse_signal_set(opt, *arg ? arg : NULL, &o->sig_block,
-		                        errbuf, errlen);
+	case OPT_BLOCK_SIGNAL: {
+		/* env(1): --default-signal=SIG also unblocks SIG, and of
+		 * it and --block-signal the later one counts for SIG. */
+		uint64_t set = 0;
+		int def = d->id == OPT_DEFAULT_SIGNAL;
+
+		r = parse_signal_set(opt, *arg ? arg : NULL, &set, errbuf, errlen);
+		if (r < 0)
+			return r;
+		/* Named, KILL and STOP cannot change, as env(1) finds. */
+		if (def && *arg && (set & ((uint64_t)1 << (SIGKILL - 1) |
+		                           (uint64_t)1 << (SIGSTOP - 1))))
+			return usage_error(errbuf, errlen, "invalid '%s=%s': SIGKILL "
+			                   "and SIGSTOP keep their action", opt, arg);
+		if (def)
+			o->sig_default |= set;
+		*(def ? &o->sig_unblock : &o->sig_block) |= set;
+		*(def ? &o->sig_block : &o->sig_unblock) &= ~set;
+		break;
+	}
+	case OPT_IGNORE_SIGNAL: {
+		uint64_t set = 0;
+
+		r = parse_signal_set(opt, *arg ? arg : NULL, &set, errbuf, errlen);
+		if (r == 0 && *arg && (set & ((uint64_t)1 << (SIGKILL - 1) |
+		                              (uint64_t)1 << (SIGSTOP - 1))))
+			return usage_error(errbuf, errlen, "invalid '%s=%s': SIGKILL "
+			                   "and SIGSTOP cannot be ignored", opt, arg);
+		o->sig_ignore |= set;
+		return r;
+	}
 	case OPT_PTRACE:
 		o->flags |= FX_PTRACE;
 		break;
@@ -1123,7 +1212,10 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		break;
 	}
 	case OPT_SIGNAL:
-		r = fxrun_parse_signal(arg);
+		/* timeout(1) takes 0 (EXIT) too: nothing is sent, yet the
+		 * timeout passed (124), and -k still kills. */
+		r = strcmp(arg, "0") == 0 || strcasecmp(arg, "EXIT") == 0 ||
+		    strcasecmp(arg, "SIGEXIT") == 0 ? 0 : fxrun_parse_signal(arg);
 		if (r < 0)
 			return usage_error(errbuf, errlen, "invalid signal '%s'", arg);
 		o->timeout_sig = r;
@@ -1711,6 +1803,11 @@ static int splice_split(struct fxrun_opts *o, int *argc, char ***argv, int i,
 	*argv = nv;
 	if (grow_lists(o, *cap, *cap + (size_t)n) < 0)
 		goto nomem;
+	/* env -v says how it split the string, if -v came first. */
+	if (o->verbose == 2 && o->n_debug_split < N_OF(o->debug_split)) {
+		o->debug_split[o->n_debug_split].str = str;
+		o->debug_split[o->n_debug_split++].words = words;
+	}
 	*cap += (size_t)n;
 	return 0;
 nomem:

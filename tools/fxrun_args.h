@@ -151,9 +151,14 @@ struct fxrun_opts {
 	uint64_t sig_default;       /* --default-signal */
 	uint64_t sig_ignore;        /* --ignore-signal */
 	uint64_t sig_block;         /* --block-signal */
+	uint64_t sig_unblock;       /* --default-signal also unblocks, as
+	                               env(1) does; the later option wins */
 	void **owned;               /* -S: the argvs rebuilt around its words, and
 	                               the words' storage, freed with the opts */
 	size_t n_owned;
+	/* -v's "split -S" lines: each -S seen after -v, and its words. */
+	struct { const char *str; char **words; } debug_split[8];
+	size_t n_debug_split;
 
 	/*
 	 * Linux containment (forkexec-linux.h), applied by fxrun_linux.c.
@@ -264,11 +269,17 @@ int fxrun_parse_duration(const char *s, long long *ms);
 
 /*
  * A signal given as a number ("15") or a name with or without "SIG"
- * ("TERM", "SIGTERM", any case): the number, or -EINVAL.
+ * ("TERM", "SIGTERM", "RTMIN+2", any case): the number, or -EINVAL.
  */
 int fxrun_parse_signal(const char *s);
 
 /* The name of signal sig without "SIG" ("TERM"), or NULL if it has none. */
 const char *fxrun_signal_name(int sig);
+
+/*
+ * Signal sig's name as coreutils' sig2str writes it, into buf: "TERM",
+ * "RTMIN+2", "RTMAX-1", "EXIT" for 0; NULL if it has none (32, 33).
+ */
+const char *fxrun_signal_str(int sig, char *buf, size_t len);
 
 #endif /* FXRUN_ARGS_H */

@@ -235,7 +235,8 @@ long long fxrun_now_ms(void)
 /* --verbose: timeout(1)'s line for each signal the timeout sends. */
 static void say_signal(const struct fxrun_deadline *dl, int sig)
 {
-	const char *name = fxrun_signal_name(sig);
+	char buf[16];
+	const char *name = fxrun_signal_str(sig, buf, sizeof buf);
 
 	if (!dl->verbose)
 		return;
