@@ -219,6 +219,14 @@ static const struct row nice_rows[] = {
 	{ "nice -n x true", "-n x true", ST | ERR, NULL, 0 },
 	{ "nice -n 1.5 true", "-n 1.5 true", ST | ERR, NULL, 0 },
 	{ "nice -n 5 /nonexistent/x", "-n 5 /nonexistent/x", ST | ERR, NULL, 0 },
+	/* No -n: 10; the older -ADJ ("-5", "--5" for -5), clamped too. */
+	{ "nice " P, "-n 10 " P, ST | ERR, "nice", 0 },
+	{ "nice -5 " P, "-5 " P, ST | ERR, "nice", 0 },
+	{ "nice --5 " P, "--5 " P, ST | ERR, "nice", 0 },
+	{ "nice -100 " P, "-100 " P, ST | ERR, "nice", 0 },
+	{ "nice -05 " P, "-05 " P, ST | ERR, "nice", 0 },
+	{ "nice -5 -n 3 " P, "-5 -n 3 " P, ST | ERR, "nice", 0 },
+	{ "nice -12 %P --no-report --exit=3", "-12 %P --no-report --exit=3", ST | ERR, NULL, 0 },
 };
 
 /* setpriv(1), runuser(1), chroot(8): credentials. */
@@ -282,6 +290,27 @@ static const struct row cred_rows[] = {
 	{ "chroot /nonexistent true", "--chroot /nonexistent true", ST | ERR, NULL, 0 },
 };
 
+/*
+ * runuser(1)'s groups and -p: -g G alone makes G the only group (fxrun's
+ * -g adds it to the user's: -g G -G G); -G, repeatable, is fxrun's
+ * --supp-group, whose first is also the primary group unless -g.
+ */
+static const struct row runuser_rows[] = {
+	{ "runuser -u nobody -g daemon -- " P, "-u nobody -g daemon -G daemon " P,
+	  ST | ERR, "uid gid groups", 0 },
+	{ "runuser -u nobody -G daemon -- " P, "-u nobody --supp-group daemon " P,
+	  ST | ERR, "uid gid groups", 0 },
+	{ "runuser -u nobody -G daemon -G bin -- " P,
+	  "-u nobody --supp-group daemon --supp-group bin " P, ST | ERR, "uid gid groups", 0 },
+	{ "runuser -u nobody -g bin -G daemon -- " P, "-u nobody -g bin --supp-group daemon " P,
+	  ST | ERR, "uid gid groups", 0 },
+	{ "runuser -u nobody -G nosuchgroup-x -- true", "-u nobody --supp-group nosuchgroup-x true",
+	  FAILS, NULL, 0 },
+	{ "runuser -p -u nobody -- " P, "-p -u nobody " P, ST | ERR, "uid env*", 0 },
+	{ "runuser -u nobody --preserve-environment -- " P, "-u nobody --preserve-env " P,
+	  ST | ERR, "uid env*", 0 },
+};
+
 /* unshare(1): namespaces and maps. */
 static const struct row unshare_rows[] = {
 	{ "unshare --uts " P, "--unshare uts " P, ST | ERR, "~ns.uts ~ns.net", 0 },
@@ -320,6 +349,21 @@ static const struct row unshare_rows[] = {
 	  ST | ERR, "~ns.time ~ns.user uid +monotonic +boottime", 0 },
 	{ "unshare --time --monotonic x true", "--monotonic x true", FAILS, NULL, 0 },
 	{ "unshare --no-such-option true", "--unshare nosuch true", FAILS, NULL, 0 },
+	/* unshare's one-line maps of fxrun's own ids. */
+	{ "unshare --map-user=0 --map-group=0 " P, "--map-user=0 --map-group=0 " P,
+	  ST | ERR, "~ns.user uid gid uid_map gid_map setgroups", 0 },
+	{ "unshare --map-user=nobody --map-group=nogroup " P,
+	  "--map-user=nobody --map-group=nogroup " P,
+	  ST | ERR, "~ns.user uid gid uid_map gid_map setgroups", 0 },
+	{ "unshare --map-user=5 --map-user=7 " P, "--map-user=5 --map-user=7 " P,
+	  ST | ERR, "~ns.user uid uid_map setgroups", 0 },
+	{ "unshare --map-group=9 --net " P, "--map-group=9 --unshare net " P,
+	  ST | ERR, "~ns.user ~ns.net gid gid_map setgroups", 0 },
+	{ "unshare --map-current-user " P, "--map-current-user " P,
+	  ST | ERR, "~ns.user uid gid uid_map gid_map setgroups", 0 },
+	{ "unshare --map-user=nosuchuser-x true", "--map-user=nosuchuser-x true", FAILS, NULL, 0 },
+	{ "unshare --map-group=nosuchgroup-x true", "--map-group nosuchgroup-x true",
+	  FAILS, NULL, 0 },
 };
 
 /* prlimit(1): NAME=SOFT[:HARD]. */
@@ -348,6 +392,22 @@ static const struct row prlimit_rows[] = {
 	  ST | ERR, "rlimit.stack rlimit.nofile", 0 },
 	{ "prlimit --nofile=x true", "--rlimit nofile=x true", FAILS, NULL, 0 },
 	{ "prlimit --nofile=10:5 true", "--rlimit nofile=10:5 true", FAILS, NULL, 0 },
+	/* prlimit's own spellings, --NAME=LIMITS (not --nice: nice(1)'s). */
+	{ "prlimit --nofile=300:400 --core=0 " P, "--nofile=300:400 --core=0 " P,
+	  ST | ERR, "rlimit.nofile rlimit.core", 0 },
+	{ "prlimit --stack=:unlimited --nproc=100: " P, "--stack=:unlimited --nproc 100: " P,
+	  ST | ERR, "rlimit.stack rlimit.nproc", 0 },
+	{ "prlimit --cpu=10 --as=unlimited " P, "--cpu=10 --as=unlimited " P,
+	  ST | ERR, "rlimit.cpu rlimit.as", 0 },
+	{ "prlimit --fsize=1000 --data=unlimited --rss=1000 --memlock=65536 --locks=5 " P,
+	  "--fsize=1000 --data=unlimited --rss=1000 --memlock=65536 --locks=5 " P, ST | ERR,
+	  "rlimit.fsize rlimit.data rlimit.rss rlimit.memlock rlimit.locks", 0 },
+	{ "prlimit --sigpending=100 --msgqueue=1000 --rttime=1000 " P,
+	  "--sigpending=100 --msgqueue=1000 --rttime=1000 " P, ST | ERR,
+	  "rlimit.sigpending rlimit.msgqueue rlimit.rttime", 0 },
+	{ "prlimit --rtprio=0 " P, "--rtprio=0 " P, ST | ERR, "rlimit.rtprio", 0 },
+	{ "prlimit --nofile=x true", "--nofile=x true", FAILS, NULL, 0 },
+	{ "prlimit --core=10:5 true", "--core 10:5 true", FAILS, NULL, 0 },
 };
 
 /* taskset(1), chrt(1), setsid(1). */
@@ -360,6 +420,8 @@ static const struct row sched_rows[] = {
 	{ "taskset --cpu-list 0-63 " P, "--cpus 0-63 " P, ST | ERR, "cpus", 0 },
 	{ "taskset -c x true", "--cpus x true", FAILS, NULL, 0 },
 	{ "taskset 0x0 true", "--cpus 0x0 true", FAILS, NULL, 0 },
+	{ "taskset --cpu-list 0 " P, "--cpu-list 0 " P, ST | ERR, "cpus", 0 },
+	{ "taskset --cpu-list 0-1:2 " P, "--cpu-list=0-1:2 " P, ST | ERR, "cpus", 0 },
 	{ "chrt -b 0 " P, "--sched batch " P, ST | ERR, "sched.policy sched.priority", 0 },
 	{ "chrt -i 0 " P, "--sched idle " P, ST | ERR, "sched.policy sched.priority", 0 },
 	{ "chrt -o 0 " P, "--sched other " P, ST | ERR, "sched.policy sched.priority", 0 },
@@ -904,6 +966,13 @@ TEST_ONCE(fxrun_diff_creds)
 	if (geteuid() != 0)
 		SKIP("the tools need root to change credentials");
 	CHECK_TABLE(cred_rows, "creds");
+}
+
+TEST_ONCE(fxrun_diff_runuser)
+{
+	if (geteuid() != 0)
+		SKIP("runuser(1) needs root");
+	CHECK_TABLE(runuser_rows, "runuser");
 }
 
 TEST_ONCE(fxrun_diff_unshare)

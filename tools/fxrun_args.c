@@ -18,6 +18,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include "forkexec.h"
 #include "forkexec-linux.h"
@@ -65,7 +68,10 @@ enum opt_id {
 	OPT_HOSTNAME,
 	/* The view, in the order of enum fxrun_view_kind. */
 	OPT_VIEW_BIND, OPT_VIEW_RO_BIND, OPT_VIEW_DEV_BIND, OPT_VIEW_TMPFS, OPT_VIEW_PROC,
-	OPT_VIEW_DEV, OPT_VIEW_MQUEUE, OPT_VIEW_DIR, OPT_VIEW_SYMLINK, OPT_VIEW_REMOUNT_RO
+	OPT_VIEW_DEV, OPT_VIEW_MQUEUE, OPT_VIEW_DIR, OPT_VIEW_SYMLINK, OPT_VIEW_REMOUNT_RO,
+	/* The other tools' spellings (issue 22's audit). */
+	OPT_SUPP_GROUP, OPT_MAP_USER, OPT_MAP_GROUP, OPT_MAP_CURRENT_USER,
+	OPT_PRLIMIT
 };
 
 struct opt_def {
@@ -169,6 +175,34 @@ static const struct opt_def opt_defs[] = {
 	{ "help",               'h', 0, OPT_HELP, 0 },
 	{ "version",            0,   0, OPT_VERSION, 0 },
 	{ "dry-run",            0,   0, OPT_DRY_RUN, 0 },
+	/*
+	 * The spellings of the other tools' users, with those tools'
+	 * meanings: runuser's -p and --supp-group, unshare's --map-user,
+	 * --map-group and --map-current-user, taskset's --cpu-list, and
+	 * prlimit's --NAME=LIMITS (but --nice, which is nice(1)'s; --cpu
+	 * is prlimit's CPU time, not an abbreviation of --cpus).
+	 */
+	{ "preserve-environment", 'p', 0, OPT_PRESERVE_ENV, 0 },
+	{ "supp-group",         0,   1, OPT_SUPP_GROUP, 0 },
+	{ "map-user",           0,   1, OPT_MAP_USER, 0 },
+	{ "map-group",          0,   1, OPT_MAP_GROUP, 0 },
+	{ "map-current-user",   0,   0, OPT_MAP_CURRENT_USER, 0 },
+	{ "cpu-list",           0,   1, OPT_CPUS, 0 },
+	{ "fsize",              0,   1, OPT_PRLIMIT, 0 },
+	{ "data",               0,   1, OPT_PRLIMIT, 0 },
+	{ "stack",              0,   1, OPT_PRLIMIT, 0 },
+	{ "core",               0,   1, OPT_PRLIMIT, 0 },
+	{ "rss",                0,   1, OPT_PRLIMIT, 0 },
+	{ "nproc",              0,   1, OPT_PRLIMIT, 0 },
+	{ "nofile",             0,   1, OPT_PRLIMIT, 0 },
+	{ "memlock",            0,   1, OPT_PRLIMIT, 0 },
+	{ "as",                 0,   1, OPT_PRLIMIT, 0 },
+	{ "locks",              0,   1, OPT_PRLIMIT, 0 },
+	{ "sigpending",         0,   1, OPT_PRLIMIT, 0 },
+	{ "msgqueue",           0,   1, OPT_PRLIMIT, 0 },
+	{ "rtprio",             0,   1, OPT_PRLIMIT, 0 },
+	{ "rttime",             0,   1, OPT_PRLIMIT, 0 },
+	{ "cpu",                0,   1, OPT_PRLIMIT, 0 },
 };
 #define N_OPT_DEFS (sizeof opt_defs / sizeof opt_defs[0])
 
@@ -1004,6 +1038,153 @@ bad:
 	return 0;
 }
 
+/* Keeps p until fxrun_opts_free; frees it and fails if it cannot. */
+static int own(struct fxrun_opts *o, void *p);
+
+/* An id by number or by name (getpwnam/getgrnam), as unshare(1) reads
+ * --map-user and --map-group; -1 if neither. */
+static long long id_of(const char *s, int group)
+{
+	unsigned long n;
+
+	if (fxrun_parse_number(s, 0xFFFFFFFEUL, &n) == 0)
+		return (long long)n;
+	if (group) {
+		struct group *gr = getgrnam(s);
+
+		return gr ? (long long)gr->gr_gid : -1;
+	} else {
+		struct passwd *pw = getpwnam(s);
+
+		return pw ? (long long)pw->pw_uid : -1;
+	}
+}
+
+/* unshare's one-line maps: INSIDE to fxrun's effective id; a second
+ * --map-user (--map-group) replaces the first, as unshare says. */
+static int map_own_id(struct fxrun_opts *o, int group, uint32_t inside)
+{
+	struct fxrun_id_map *maps = group ? o->gid_maps : o->uid_maps;
+	size_t *n = group ? &o->n_gid_maps : &o->n_uid_maps;
+	size_t *line = group ? &o->map_group_line : &o->map_user_line;
+	size_t i;
+
+	if (!*line && *n >= FXRUN_ID_MAP_MAX)
+		return -EINVAL;
+	i = *line ? *line - 1 : (*n)++;
+
+	maps[i].inside = inside;
+	maps[i].outside = group ? (uint32_t)getegid() : (uint32_t)geteuid();
+	maps[i].count = 1;
+	*line = i + 1;
+	return 0;
+}
+
+/*
+ * The options other tools' users write, with those tools' meanings:
+ * runuser's --supp-group, unshare's --map-user, --map-group and
+ * --map-current-user, prlimit's --NAME=SOFT[:HARD].
+ */
+static int apply_other_tools(struct fxrun_opts *o, const struct opt_def *d,
+                             const char *shown, const char *arg,
+                             char *errbuf, size_t errlen)
+{
+	char opt[32];
+	long long id;
+
+	(void)shown;
+	snprintf(opt, sizeof opt, "--%s", d->name);
+	switch (d->id) {
+	case OPT_SUPP_GROUP: {
+		/* runuser -G: one group a time, gathered; see finish_groups. */
+		size_t old = o->supp_groups ? strlen(o->supp_groups) : 0;
+		char *joined;
+
+		if (*arg == '\0' || strchr(arg, ','))
+			return usage_error(errbuf, errlen, "invalid '%s %s': expected "
+			                   "one group (repeat the option for more)", opt, arg);
+		joined = malloc(old + strlen(arg) + 2);
+		if (!joined || own(o, joined) < 0) {
+			snprintf(errbuf, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		sprintf(joined, "%s%s%s", old ? o->supp_groups : "", old ? "," : "", arg);
+		o->supp_groups = joined;
+		return 0;
+	}
+	case OPT_MAP_USER:
+	case OPT_MAP_GROUP:
+		id = id_of(arg, d->id == OPT_MAP_GROUP);
+		if (id < 0)
+			return usage_error(errbuf, errlen, "invalid '%s %s': no such %s",
+			                   opt, arg, d->id == OPT_MAP_GROUP ? "group" : "user");
+		if (map_own_id(o, d->id == OPT_MAP_GROUP, (uint32_t)id) < 0)
+			goto too_many;
+		o->unshare |= CLONE_NEWUSER;
+		return 0;
+	case OPT_MAP_CURRENT_USER:
+		if (map_own_id(o, 0, (uint32_t)geteuid()) < 0 ||
+		    map_own_id(o, 1, (uint32_t)getegid()) < 0)
+			goto too_many;
+		o->unshare |= CLONE_NEWUSER;
+		return 0;
+	case OPT_PRLIMIT: {
+		char *spec = malloc(strlen(d->name) + strlen(arg) + 2);
+		int r;
+
+		if (!spec || own(o, spec) < 0) {
+			snprintf(errbuf, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		sprintf(spec, "%s=%s", d->name, arg);
+		r = parse_rlimit("--rlimit", spec, &o->rlimits[o->n_rlimits], errbuf, errlen);
+		if (r < 0)
+			return r;
+		o->n_rlimits++;
+		return 0;
+	}
+	}
+	return 0;
+too_many:
+	return usage_error(errbuf, errlen, "too many '%s' lines: the kernel takes %d",
+	                   opt, FXRUN_ID_MAP_MAX);
+}
+
+/*
+ * runuser's groups: --supp-group's are the supplementary groups, after
+ * -g's group if given; the first of them is the primary group unless -g.
+ */
+static int finish_groups(struct fxrun_opts *o, char *errbuf, size_t errlen)
+{
+	char *all, *comma;
+
+	if (!o->supp_groups)
+		return 0;
+	if (o->groups)
+		return usage_error(errbuf, errlen,
+		                   "'--supp-group' and '--groups' cannot be used together");
+	if (o->group) {
+		all = malloc(strlen(o->group) + strlen(o->supp_groups) + 2);
+		if (!all || own(o, all) < 0)
+			goto nomem;
+		sprintf(all, "%s,%s", o->group, o->supp_groups);
+		o->groups = all;
+		return 0;
+	}
+	o->groups = o->supp_groups;
+	all = strdup(o->supp_groups);
+	if (!all || own(o, all) < 0)
+		goto nomem;
+	comma = strchr(all, ',');
+	if (comma)
+		*comma = '\0';
+	o->group = all;
+	return 0;
+nomem:
+	snprintf(errbuf, errlen, "out of memory");
+	return -ENOMEM;
+}
+
 /* Applies one option; `shown` is how the user spelled it, for messages. */
 static int apply(struct fxrun_opts *o, const struct opt_def *d,
                  const char *shown, const char *arg,
@@ -1428,6 +1609,12 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 			return parse_unshare(opt, colon + 1, &o->join_flags, errbuf, errlen);
 		break;
 	}
+	case OPT_SUPP_GROUP:
+	case OPT_MAP_USER:
+	case OPT_MAP_GROUP:
+	case OPT_MAP_CURRENT_USER:
+	case OPT_PRLIMIT:
+		return apply_other_tools(o, d, shown, arg, errbuf, errlen);
 	case OPT_HELP:
 		o->action = FXRUN_HELP;
 		break;
@@ -1755,6 +1942,30 @@ static int grow_lists(struct fxrun_opts *o, size_t old_cap, size_t cap)
 	if (!rl)
 		return -ENOMEM;
 	o->rlimits = rl;
+	/* The maps, the Landlock rules and the view too: -S's words can
+	 * hold any number of them. */
+	{
+		size_t maps = cap < FXRUN_ID_MAP_MAX ? cap : FXRUN_ID_MAP_MAX;
+		struct fxrun_id_map *u = realloc(o->uid_maps, maps * sizeof *u), *g;
+		struct fxrun_landlock *l;
+		struct fxrun_view *v;
+
+		if (!u)
+			return -ENOMEM;
+		o->uid_maps = u;
+		g = realloc(o->gid_maps, maps * sizeof *g);
+		if (!g)
+			return -ENOMEM;
+		o->gid_maps = g;
+		l = realloc(o->landlock, cap * sizeof *l);
+		if (!l)
+			return -ENOMEM;
+		o->landlock = l;
+		v = realloc(o->view, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		o->view = v;
+	}
 	(void)old_cap;
 	return 0;
 }
@@ -1815,6 +2026,18 @@ nomem:
 	return -ENOMEM;
 }
 
+/* "-N" or "--N", N decimal digits, but not "-0". */
+static int old_nice_word(const char *a)
+{
+	const char *p = a + 1 + (a[1] == '-');
+
+	if (*p < '0' || *p > '9' || strcmp(a, "-0") == 0)
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return *p == '\0';
+}
+
 int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
                 char *errbuf, size_t errlen)
 {
@@ -1863,6 +2086,16 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 		if (a[0] != '-' || a[1] == '\0')
 			break;
 
+		/* nice(1)'s older spelling, -ADJ: "-5" adds 5, "--5" takes
+		 * 5.  "-0" stays env(1)'s -0 (--null). */
+		if (old_nice_word(a)) {
+			r = apply(o, find_long("adjustment", 10, &r), a, a + 1,
+			          errbuf, errlen);
+			if (r < 0)
+				return r;
+			needs_program = 1;
+			continue;
+		}
 		if (a[1] == '-') {
 			const char *name = a + 2;
 			const char *eq = strchr(name, '=');
@@ -1952,6 +2185,10 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 				return r;
 		}
 	}
+
+	r = finish_groups(o, errbuf, errlen);
+	if (r < 0)
+		return r;
 
 	/* env(1)'s NAME=VALUE operands, before PROGRAM (after "--" too). */
 	for (; i < argc && strchr(argv[i], '='); i++) {

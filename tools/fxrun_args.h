@@ -107,6 +107,8 @@ struct fxrun_opts {
 	const char *user;       /* -u, a name or a decimal uid */
 	const char *group;      /* -g, a name or a decimal gid */
 	const char *groups;     /* -G, comma-separated; "" clears the groups */
+	char *supp_groups;      /* --supp-group (runuser -G), comma-joined; made
+	                           into group and groups at the end of parsing */
 
 	unsigned flags;         /* FX_* flags from forkexec.h */
 	int pgid_set;
@@ -196,6 +198,8 @@ struct fxrun_opts {
 	size_t n_uid_maps;
 	struct fxrun_id_map *gid_maps;  /* --gid-map, in order */
 	size_t n_gid_maps;
+	size_t map_user_line;       /* --map-user's uid map line + 1, or 0 */
+	size_t map_group_line;      /* --map-group's gid map line + 1, or 0 */
 	uint64_t ambient_caps;      /* --ambient-caps mask, FX_CAP() bits */
 	uint64_t bounding_drop;     /* --bounding-caps: the caps to drop */
 	const char *cgroup;         /* --cgroup */
