@@ -639,10 +639,10 @@ TEST(fxrun_split_string_many_maps)
 	}
 	FXRUN(&r, "--dry-run", "-S", split, "true");
 	ASSERT_EQ(r.code, 0);
-	ASSERT(strstr(r.out, "uid_map\", \"0 1000 1\n1 1001 1\n2 1002 1\n3 1003 1\n"
-	                     "4 1004 1\n5 1005 1\n6 1006 1\n7 1007 1\n\"") != NULL);
-	ASSERT(strstr(r.out, "gid_map\", \"0 2000 1\n1 2001 1\n2 2002 1\n3 2003 1\n"
-	                     "4 2004 1\n5 2005 1\n6 2006 1\n7 2007 1\n\"") != NULL);
+	ASSERT(strstr(r.out, "uid_map\", \"0 1000 1\\n1 1001 1\\n2 1002 1\\n3 1003 1\\n"
+	                     "4 1004 1\\n5 1005 1\\n6 1006 1\\n7 1007 1\\n\"") != NULL);
+	ASSERT(strstr(r.out, "gid_map\", \"0 2000 1\\n1 2001 1\\n2 2002 1\\n3 2003 1\\n"
+	                     "4 2004 1\\n5 2005 1\\n6 2006 1\\n7 2007 1\\n\"") != NULL);
 	ASSERT(strstr(r.out, "\"/newroot/t7\"") != NULL);
 	fxr_free(&r);
 }
