@@ -3,8 +3,9 @@
  * fxrun's option parser.  Hand-written rather than getopt_long so that it
  * keeps no global state (optind, opterr), never prints, and never permutes
  * argv: options end at the first non-option, which is PROGRAM, because the
- * arguments after it belong to PROGRAM.  Long options must be spelled in
- * full; abbreviations would make every new option a possible break.
+ * arguments after it belong to PROGRAM.  Long options may be abbreviated
+ * as in the GNU tools (find_long), so a new option can make an
+ * abbreviation ambiguous: an exact name always wins.
  */
 #include "fxrun_args.h"
 
