@@ -311,6 +311,22 @@ static const struct row runuser_rows[] = {
 	  ST | ERR, "uid env*", 0 },
 };
 
+/* setpriv(1)'s own spellings: --reuid by name sets the uid alone. */
+static const struct row setpriv_rows[] = {
+	{ "setpriv --reuid=nobody --regid=nogroup --clear-groups " P,
+	  "--reuid=nobody --regid=nogroup --clear-groups " P, ST | ERR, "uid gid groups env*", 0 },
+	{ "setpriv --reuid=nobody --keep-groups " P, "--reuid=nobody --keep-groups " P,
+	  ST | ERR, "uid gid groups env*", 0 },
+	{ "setpriv --reuid=65534 --regid=65534 --groups=5,6 --nnp " P,
+	  "--reuid=65534 --regid=65534 --groups=5,6 --nnp " P,
+	  ST | ERR, "uid gid groups nonewprivs", 0 },
+	{ "setpriv --bounding-set=-all,+chown,+kill " P, "--bounding-set=-all,+chown,+kill " P,
+	  ST | ERR, "capbnd", 0 },
+	{ "setpriv --reuid=nosuchuser-x true", "--reuid=nosuchuser-x true", FAILS, NULL, 0 },
+	{ "setpriv --regid=nosuchgroup-x --keep-groups true", "--regid=nosuchgroup-x true",
+	  FAILS, NULL, 0 },
+};
+
 /* unshare(1): namespaces and maps. */
 static const struct row unshare_rows[] = {
 	{ "unshare --uts " P, "--unshare uts " P, ST | ERR, "~ns.uts ~ns.net", 0 },
@@ -973,6 +989,13 @@ TEST_ONCE(fxrun_diff_runuser)
 	if (geteuid() != 0)
 		SKIP("runuser(1) needs root");
 	CHECK_TABLE(runuser_rows, "runuser");
+}
+
+TEST_ONCE(fxrun_diff_setpriv)
+{
+	if (geteuid() != 0)
+		SKIP("setpriv(1) needs root to change credentials");
+	CHECK_TABLE(setpriv_rows, "setpriv");
 }
 
 TEST_ONCE(fxrun_diff_unshare)

@@ -72,7 +72,7 @@ enum opt_id {
 	OPT_VIEW_DEV, OPT_VIEW_MQUEUE, OPT_VIEW_DIR, OPT_VIEW_SYMLINK, OPT_VIEW_REMOUNT_RO,
 	/* The other tools' spellings (issue 22's audit). */
 	OPT_SUPP_GROUP, OPT_MAP_USER, OPT_MAP_GROUP, OPT_MAP_CURRENT_USER,
-	OPT_PRLIMIT
+	OPT_PRLIMIT, OPT_REUID, OPT_CLEAR_GROUPS, OPT_KEEP_GROUPS
 };
 
 struct opt_def {
@@ -204,6 +204,13 @@ static const struct opt_def opt_defs[] = {
 	{ "rtprio",             0,   1, OPT_PRLIMIT, 0 },
 	{ "rttime",             0,   1, OPT_PRLIMIT, 0 },
 	{ "cpu",                0,   1, OPT_PRLIMIT, 0 },
+	/* setpriv's: --reuid sets the uid alone, even by name. */
+	{ "reuid",              0,   1, OPT_REUID, 0 },
+	{ "regid",              0,   1, OPT_GROUP, 0 },
+	{ "clear-groups",       0,   0, OPT_CLEAR_GROUPS, 0 },
+	{ "keep-groups",        0,   0, OPT_KEEP_GROUPS, 0 },
+	{ "nnp",                0,   0, OPT_NO_NEW_PRIVS, 0 },
+	{ "bounding-set",       0,   1, OPT_BOUNDING_CAPS, 0 },
 };
 #define N_OPT_DEFS (sizeof opt_defs / sizeof opt_defs[0])
 
@@ -1123,6 +1130,30 @@ static int apply_other_tools(struct fxrun_opts *o, const struct opt_def *d,
 			goto too_many;
 		o->unshare |= CLONE_NEWUSER;
 		return 0;
+	case OPT_REUID: {
+		/* setpriv --reuid: the uid alone, the name looked up now (a
+		 * name for -u would bring runuser's groups and variables). */
+		char *num;
+
+		id = id_of(arg, 0);
+		if (id < 0)
+			return usage_error(errbuf, errlen, "invalid '%s %s': no such user",
+			                   opt, arg);
+		num = malloc(24);
+		if (!num || own(o, num) < 0) {
+			snprintf(errbuf, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		snprintf(num, 24, "%lld", id);
+		o->user = num;
+		return 0;
+	}
+	case OPT_CLEAR_GROUPS:
+		o->groups = "";
+		return 0;
+	case OPT_KEEP_GROUPS:
+		/* What a numeric -u (and --reuid) does anyway. */
+		return 0;
 	case OPT_MAP_CURRENT_USER:
 		if (map_own_id(o, 0, (uint32_t)geteuid()) < 0 ||
 		    map_own_id(o, 1, (uint32_t)getegid()) < 0)
@@ -1615,6 +1646,9 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 	case OPT_MAP_GROUP:
 	case OPT_MAP_CURRENT_USER:
 	case OPT_PRLIMIT:
+	case OPT_REUID:
+	case OPT_CLEAR_GROUPS:
+	case OPT_KEEP_GROUPS:
 		return apply_other_tools(o, d, shown, arg, errbuf, errlen);
 	case OPT_HELP:
 		o->action = FXRUN_HELP;
