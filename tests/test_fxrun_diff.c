@@ -119,6 +119,8 @@ static const struct row env_rows[] = {
 	  "-v --default-signal=INT --ignore-signal=PIPE --block-signal=USR1 -C / true",
 	  ST | OUT | ERRX, NULL, 0 },
 	{ "env -v -S 'A=1 B=2' true", "-v -S 'A=1 B=2' true", ST | OUT | ERRX, NULL, 0 },
+	{ "env -v -i -u X A=1 true", "-v -i -U X A=1 true", ST | OUT | ERRX, NULL, 0 },
+	{ "env -v -u X -u Y A=1 true", "-v -U X -U Y A=1 true", ST | OUT | ERRX, NULL, 0 },
 	{ "env -v -i --block-signal=HUP,TERM --default-signal=TERM,QUIT true",
 	  "-v -i --block-signal=HUP,TERM --default-signal=TERM,QUIT true",
 	  ST | OUT | ERRX, NULL, 0 },

@@ -422,7 +422,7 @@ static void debug_signals(const struct fxrun_opts *o)
 static void debug_env(const struct fxrun_opts *o)
 {
 	size_t i;
-	int k;
+	int k, seen_set = 0;
 
 	for (i = 0; i < o->n_debug_split; i++) {
 		char **w = o->debug_split[i].words;
@@ -433,10 +433,17 @@ static void debug_env(const struct fxrun_opts *o)
 	}
 	if (o->clear_env)
 		fprintf(stderr, "cleaning environ\n");
-	for (i = 0; i < o->n_env_ops; i++)
-		fprintf(stderr, "%s %s\n",
-		        o->env_ops[i].kind == FXRUN_ENV_SET ? "setenv:  " : "unset:   ",
+	for (i = 0; i < o->n_env_ops; i++) {
+		int set = o->env_ops[i].kind == FXRUN_ENV_SET;
+
+		/* After -i there is nothing to unset until something is set
+		 * (env(1) then says nothing of its -u). */
+		if (!set && o->clear_env && !seen_set)
+			continue;
+		seen_set |= set;
+		fprintf(stderr, "%s %s\n", set ? "setenv:  " : "unset:   ",
 		        o->env_ops[i].arg);
+	}
 	if (o->action != FXRUN_RUN)
 		return;
 	debug_signals(o);
