@@ -380,6 +380,12 @@ static const struct row unshare_rows[] = {
 	{ "unshare --map-current-user " P, "--map-current-user " P,
 	  ST | ERR, "~ns.user uid gid uid_map gid_map setgroups", 0 },
 	{ "unshare --map-user=nosuchuser-x true", "--map-user=nosuchuser-x true", FAILS, NULL, 0 },
+	{ "unshare --map-group=0 --setgroups=allow true", "--map-group=0 --setgroups=allow true",
+	  FAILS, NULL, 0 },
+	{ "unshare --map-current-user --setgroups=allow true",
+	  "--map-current-user --setgroups allow true", FAILS, NULL, 0 },
+	{ "unshare --map-user=0 --setgroups=allow " P, "--map-user=0 --setgroups=allow " P,
+	  ST | ERR, "uid uid_map setgroups", 0 },
 	{ "unshare --map-group=nosuchgroup-x true", "--map-group nosuchgroup-x true",
 	  FAILS, NULL, 0 },
 };

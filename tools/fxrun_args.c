@@ -1932,6 +1932,11 @@ static int check_combinations(const struct fxrun_opts *o,
 		return usage_error(errbuf, errlen,
 		                   "'--map-root-user' and '--setgroups allow' cannot "
 		                   "be used together");
+	/* So do --map-group and --map-current-user, as unshare(1) says. */
+	if (o->map_group_line && o->setgroups == FX_SETGROUPS_ALLOW)
+		return usage_error(errbuf, errlen,
+		                   "'--map-group' (or '--map-current-user') and "
+		                   "'--setgroups allow' cannot be used together");
 	if (o->setgroups && !(o->unshare & CLONE_NEWUSER) && !o->map_root_user &&
 	    !o->n_uid_maps && !o->n_gid_maps)
 		return usage_error(errbuf, errlen,
