@@ -64,6 +64,7 @@ static const char usage[] =
 "                             after -g's; the first is the primary group\n"
 "                             unless -g\n"
 "      --reuid USER|UID, --regid GROUP|GID, --clear-groups, --keep-groups,\n"
+"      --init-groups,\n"
 "      --nnp, --bounding-set LIST  setpriv's spellings (--reuid NAME sets the\n"
 "                             uid alone)\n"
 "      --setsid               start a new session (not with --pgid, --noctty)\n"

@@ -72,7 +72,7 @@ enum opt_id {
 	OPT_VIEW_DEV, OPT_VIEW_MQUEUE, OPT_VIEW_DIR, OPT_VIEW_SYMLINK, OPT_VIEW_REMOUNT_RO,
 	/* The other tools' spellings (issue 22's audit). */
 	OPT_SUPP_GROUP, OPT_MAP_USER, OPT_MAP_GROUP, OPT_MAP_CURRENT_USER,
-	OPT_PRLIMIT, OPT_REUID, OPT_CLEAR_GROUPS, OPT_KEEP_GROUPS
+	OPT_PRLIMIT, OPT_REUID, OPT_CLEAR_GROUPS, OPT_KEEP_GROUPS, OPT_INIT_GROUPS
 };
 
 struct opt_def {
@@ -209,6 +209,7 @@ static const struct opt_def opt_defs[] = {
 	{ "regid",              0,   1, OPT_GROUP, 0 },
 	{ "clear-groups",       0,   0, OPT_CLEAR_GROUPS, 0 },
 	{ "keep-groups",        0,   0, OPT_KEEP_GROUPS, 0 },
+	{ "init-groups",        0,   0, OPT_INIT_GROUPS, 0 },
 	{ "nnp",                0,   0, OPT_NO_NEW_PRIVS, 0 },
 	{ "bounding-set",       0,   1, OPT_BOUNDING_CAPS, 0 },
 };
@@ -1154,6 +1155,9 @@ static int apply_other_tools(struct fxrun_opts *o, const struct opt_def *d,
 	case OPT_KEEP_GROUPS:
 		/* What a numeric -u (and --reuid) does anyway. */
 		return 0;
+	case OPT_INIT_GROUPS:
+		o->init_groups = 1;
+		return 0;
 	case OPT_MAP_CURRENT_USER:
 		if (map_own_id(o, 0, (uint32_t)geteuid()) < 0 ||
 		    map_own_id(o, 1, (uint32_t)getegid()) < 0)
@@ -1183,12 +1187,60 @@ too_many:
 }
 
 /*
+ * setpriv --init-groups: the groups initgroups(3) gives the passwd entry
+ * of -u's uid (--reuid's), with its primary group, into o->groups.
+ */
+static int init_groups(struct fxrun_opts *o, char *errbuf, size_t errlen)
+{
+	unsigned long uid;
+	struct passwd *pw;
+	gid_t g[256];
+	int n = 256, i;
+	char *list, *p;
+
+	if (!o->user)
+		return usage_error(errbuf, errlen, "'--init-groups' needs '--reuid' or '-u'");
+	if (o->groups || o->supp_groups)
+		return usage_error(errbuf, errlen, "'--init-groups' and '%s' cannot be "
+		                   "used together", o->groups ? "--groups" : "--supp-group");
+	pw = fxrun_parse_number(o->user, 0xFFFFFFFEUL, &uid) == 0 ? getpwuid((uid_t)uid)
+	     : getpwnam(o->user);
+	if (!pw)
+		return usage_error(errbuf, errlen, "invalid '--init-groups': user %s has "
+		                   "no passwd entry", o->user);
+#if defined(__APPLE__)
+	if (getgrouplist(pw->pw_name, (int)pw->pw_gid, (int *)g, &n) < 0)
+#else
+	if (getgrouplist(pw->pw_name, pw->pw_gid, g, &n) < 0)
+#endif
+		return usage_error(errbuf, errlen, "invalid '--init-groups': user %s "
+		                   "has more than 256 groups", pw->pw_name);
+	list = malloc((size_t)n * 12 + 1);
+	if (!list || own(o, list) < 0) {
+		snprintf(errbuf, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	*list = '\0';
+	for (i = 0, p = list; i < n; i++)
+		p += sprintf(p, "%s%lu", i ? "," : "", (unsigned long)g[i]);
+	o->groups = list;
+	return 0;
+}
+
+/*
  * runuser's groups: --supp-group's are the supplementary groups, after
  * -g's group if given; the first of them is the primary group unless -g.
  */
 static int finish_groups(struct fxrun_opts *o, char *errbuf, size_t errlen)
 {
 	char *all, *comma;
+
+	if (o->init_groups) {
+		int r = init_groups(o, errbuf, errlen);
+
+		if (r < 0)
+			return r;
+	}
 
 	if (!o->supp_groups)
 		return 0;
@@ -1649,6 +1701,7 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 	case OPT_REUID:
 	case OPT_CLEAR_GROUPS:
 	case OPT_KEEP_GROUPS:
+	case OPT_INIT_GROUPS:
 		return apply_other_tools(o, d, shown, arg, errbuf, errlen);
 	case OPT_HELP:
 		o->action = FXRUN_HELP;

@@ -109,6 +109,7 @@ struct fxrun_opts {
 	const char *groups;     /* -G, comma-separated; "" clears the groups */
 	char *supp_groups;      /* --supp-group (runuser -G), comma-joined; made
 	                           into group and groups at the end of parsing */
+	int init_groups;        /* --init-groups (setpriv): groups from -u's entry */
 
 	unsigned flags;         /* FX_* flags from forkexec.h */
 	int pgid_set;
