@@ -467,6 +467,13 @@ static const struct row sched_rows[] = {
 	  ST | ERR, "sched.policy sched.priority", 0 },
 	{ "chrt -d -T 100000 -D 10000 -P 1000000 0 true", "--sched deadline:100000:10000:1000000 true",
 	  FAILS, NULL, 0 },
+	/* No -D: the deadline is the period (as the kernel's report would
+	 * show, but a SCHED_DEADLINE task cannot fork a reader). */
+	{ "chrt -d -T 1000000 -P 10000000 0 " P, "--sched deadline:1000000:10000000:10000000 " P,
+	  ST | ERR, "sched.policy", 0 },
+	/* The policy as chrt -p reads it back. */
+	{ "chrt -f 7 /bin/sh -c 'chrt -p 0 | sed s/.*://'",
+	  "--sched fifo:7 /bin/sh -c 'chrt -p 0 | sed s/.*://'", ST | OUT | ERR, NULL, 0 },
 	{ "chrt -R -b 0 " P, "--sched batch -R " P,
 	  ST | ERR, "sched.policy sched.reset_on_fork", 0 },
 	{ "chrt --reset-on-fork -f 3 " P, "--sched fifo:3 --reset-on-fork " P,
