@@ -96,6 +96,8 @@ static const char usage[] =
 "      --default-signal[=SIGS]  reset SIGS (all) to their default\n"
 "      --ignore-signal[=SIGS] ignore SIGS (all but CHLD, KILL, STOP)\n"
 "      --block-signal[=SIGS]  add SIGS (all) to the blocked signals\n"
+"      --list-signal-handling  list the blocked and ignored signals PROGRAM\n"
+"                             will start with, as env does\n"
 "      --argv0 NAME           pass NAME as argv[0] instead of PROGRAM\n"
 "      --clean-signals        every signal to its default, none blocked\n"
 "      --pdeathsig SIG        send SIG (name or number) to the child when\n"
@@ -419,12 +421,51 @@ static void debug_signals(const struct fxrun_opts *o)
 	}
 }
 
-/* env -v: what env(1) says before it executes. */
+/*
+ * env --list-signal-handling: the signals the child will start with
+ * blocked or ignored, on standard error, in env(1)'s format.  Called
+ * before fxrun catches any signal, so that SIG_IGN here is what fxrun
+ * inherited or --ignore-signal set.
+ */
+static void list_signal_handling(const struct fxrun_opts *o)
+{
+	sigset_t mask, all;
+	char name[16];
+	int sig;
+
+	if (o->flags & FX_CLEAN_SIGNALS)
+		return;
+	sigprocmask(SIG_SETMASK, NULL, &mask);
+	sigfillset(&all);
+	for (sig = 1; sig <= 64 && sig < NSIG; sig++) {
+		uint64_t bit = (uint64_t)1 << (sig - 1);
+		struct sigaction sa;
+		int ign, blk;
+
+		if (sigismember(&all, sig) != 1 || sigaction(sig, NULL, &sa) < 0)
+			continue;
+		ign = sa.sa_handler == SIG_IGN && !(o->sig_default & bit) && sig != SIGCHLD;
+		blk = ((sigismember(&mask, sig) == 1 && !(o->sig_unblock & bit)) ||
+		       (o->sig_block & bit)) && sig != SIGKILL && sig != SIGSTOP;
+		if (!ign && !blk)
+			continue;
+		fprintf(stderr, "%-10s (%2d): %s%s%s\n", debug_signame(sig, name, sizeof name),
+		        sig, blk ? "BLOCK" : "", blk && ign ? "," : "", ign ? "IGNORE" : "");
+	}
+}
+
+/* env -v: what env(1) says before it executes (and
+ * --list-signal-handling's list, in its place among the lines). */
 static void debug_env(const struct fxrun_opts *o)
 {
 	size_t i;
 	int k, seen_set = 0;
 
+	if (o->verbose != 2) {
+		if (o->list_signals && o->action == FXRUN_RUN)
+			list_signal_handling(o);
+		return;
+	}
 	for (i = 0; i < o->n_debug_split; i++) {
 		char **w = o->debug_split[i].words;
 
@@ -448,6 +489,8 @@ static void debug_env(const struct fxrun_opts *o)
 	if (o->action != FXRUN_RUN)
 		return;
 	debug_signals(o);
+	if (o->list_signals)
+		list_signal_handling(o);
 	if (o->chdir)
 		fprintf(stderr, "chdir:    '%s'\n", o->chdir);
 	fprintf(stderr, "executing: %s\n", o->cmd[0]);
@@ -723,7 +766,7 @@ static int run(const struct fxrun_opts *o)
 		apply_relative_nice(o->nice);
 	if (o->sig_ignore)
 		ignore_signals(o->sig_ignore);
-	if (o->verbose == 2)
+	if (o->verbose == 2 || o->list_signals)
 		debug_env(o);
 
 	r = fxrun_signals_start();

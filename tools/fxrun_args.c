@@ -72,7 +72,8 @@ enum opt_id {
 	OPT_VIEW_DEV, OPT_VIEW_MQUEUE, OPT_VIEW_DIR, OPT_VIEW_SYMLINK, OPT_VIEW_REMOUNT_RO,
 	/* The other tools' spellings (issue 22's audit). */
 	OPT_SUPP_GROUP, OPT_MAP_USER, OPT_MAP_GROUP, OPT_MAP_CURRENT_USER,
-	OPT_PRLIMIT, OPT_REUID, OPT_CLEAR_GROUPS, OPT_KEEP_GROUPS, OPT_INIT_GROUPS
+	OPT_PRLIMIT, OPT_REUID, OPT_CLEAR_GROUPS, OPT_KEEP_GROUPS, OPT_INIT_GROUPS,
+	OPT_LIST_SIGNALS
 };
 
 struct opt_def {
@@ -210,6 +211,8 @@ static const struct opt_def opt_defs[] = {
 	{ "clear-groups",       0,   0, OPT_CLEAR_GROUPS, 0 },
 	{ "keep-groups",        0,   0, OPT_KEEP_GROUPS, 0 },
 	{ "init-groups",        0,   0, OPT_INIT_GROUPS, 0 },
+	/* env's: with no PROGRAM it prints the environment, as env does. */
+	{ "list-signal-handling", 0, 0, OPT_LIST_SIGNALS, 1 },
 	{ "nnp",                0,   0, OPT_NO_NEW_PRIVS, 0 },
 	{ "bounding-set",       0,   1, OPT_BOUNDING_CAPS, 0 },
 };
@@ -1158,6 +1161,9 @@ static int apply_other_tools(struct fxrun_opts *o, const struct opt_def *d,
 	case OPT_INIT_GROUPS:
 		o->init_groups = 1;
 		return 0;
+	case OPT_LIST_SIGNALS:
+		o->list_signals = 1;
+		return 0;
 	case OPT_MAP_CURRENT_USER:
 		if (map_own_id(o, 0, (uint32_t)geteuid()) < 0 ||
 		    map_own_id(o, 1, (uint32_t)getegid()) < 0)
@@ -1702,6 +1708,7 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 	case OPT_CLEAR_GROUPS:
 	case OPT_KEEP_GROUPS:
 	case OPT_INIT_GROUPS:
+	case OPT_LIST_SIGNALS:
 		return apply_other_tools(o, d, shown, arg, errbuf, errlen);
 	case OPT_HELP:
 		o->action = FXRUN_HELP;

@@ -154,6 +154,7 @@ struct fxrun_opts {
 	uint64_t sig_default;       /* --default-signal */
 	uint64_t sig_ignore;        /* --ignore-signal */
 	uint64_t sig_block;         /* --block-signal */
+	int list_signals;           /* --list-signal-handling */
 	uint64_t sig_unblock;       /* --default-signal also unblocks, as
 	                               env(1) does; the later option wins */
 	void **owned;               /* -S: the argvs rebuilt around its words, and
