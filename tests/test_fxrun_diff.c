@@ -349,6 +349,30 @@ static const struct row setpriv_rows[] = {
 	  FAILS, NULL, 0 },
 };
 
+/* chroot(8)'s --userspec and --skip-chdir. */
+static const struct row chroot_rows[] = {
+	{ "chroot --userspec=nobody / " P, "--chroot / --userspec=nobody " P,
+	  ST | ERR, "root cwd uid gid groups env*", 0 },
+	{ "chroot --userspec=nobody:daemon / " P, "--chroot / --userspec nobody:daemon " P,
+	  ST | ERR, "uid gid groups env*", 0 },
+	{ "chroot --userspec=65534 / " P, "--chroot / --userspec=65534 " P,
+	  ST | ERR, "uid gid groups", 0 },
+	{ "chroot --userspec=:daemon / " P, "--chroot / --userspec=:daemon " P,
+	  ST | ERR, "uid gid groups", 0 },
+	{ "chroot --userspec=4000000:7 / " P, "--chroot / --userspec=4000000:7 " P,
+	  ST | ERR, "uid gid groups", 0 },
+	{ "chroot --userspec=nobody --groups=5,6 / " P,
+	  "--chroot / --groups=5,6 --userspec=nobody " P, ST | ERR, "uid gid groups", 0 },
+	{ "chroot --skip-chdir / " P, "--chroot / --skip-chdir " P, ST | ERR, "root cwd", 0 },
+	{ "chroot --skip-chdir /tmp true", "--chroot /tmp --skip-chdir true", ST | ERR, NULL, 0 },
+	{ "chroot --userspec=4000000 / true", "--chroot / --userspec=4000000 true",
+	  ST | ERR, NULL, 0 },
+	{ "chroot --userspec=nosuchuser-x / true", "--chroot / --userspec=nosuchuser-x true",
+	  ST | ERR, NULL, 0 },
+	{ "chroot --userspec=nobody:nosuchgroup-x / true",
+	  "--chroot / --userspec=nobody:nosuchgroup-x true", ST | ERR, NULL, 0 },
+};
+
 /* unshare(1): namespaces and maps. */
 static const struct row unshare_rows[] = {
 	{ "unshare --uts " P, "--unshare uts " P, ST | ERR, "~ns.uts ~ns.net", 0 },
@@ -1031,6 +1055,13 @@ TEST_ONCE(fxrun_diff_setpriv)
 	if (geteuid() != 0)
 		SKIP("setpriv(1) needs root to change credentials");
 	CHECK_TABLE(setpriv_rows, "setpriv");
+}
+
+TEST_ONCE(fxrun_diff_chroot)
+{
+	if (geteuid() != 0)
+		SKIP("chroot(8) needs root");
+	CHECK_TABLE(chroot_rows, "chroot");
 }
 
 TEST_ONCE(fxrun_diff_unshare)

@@ -65,6 +65,7 @@ static const char usage[] =
 "                             unless -g\n"
 "      --reuid USER|UID, --regid GROUP|GID, --clear-groups, --keep-groups,\n"
 "      --init-groups,\n"
+"      --userspec USER[:GROUP], --skip-chdir  chroot's spellings (no HOME)\n"
 "      --nnp, --bounding-set LIST  setpriv's spellings (--reuid NAME sets the\n"
 "                             uid alone)\n"
 "      --setsid               start a new session (not with --pgid, --noctty)\n"

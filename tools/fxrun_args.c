@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <grp.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -73,7 +74,7 @@ enum opt_id {
 	/* The other tools' spellings (issue 22's audit). */
 	OPT_SUPP_GROUP, OPT_MAP_USER, OPT_MAP_GROUP, OPT_MAP_CURRENT_USER,
 	OPT_PRLIMIT, OPT_REUID, OPT_CLEAR_GROUPS, OPT_KEEP_GROUPS, OPT_INIT_GROUPS,
-	OPT_LIST_SIGNALS
+	OPT_LIST_SIGNALS, OPT_USERSPEC, OPT_SKIP_CHDIR
 };
 
 struct opt_def {
@@ -213,6 +214,9 @@ static const struct opt_def opt_defs[] = {
 	{ "init-groups",        0,   0, OPT_INIT_GROUPS, 0 },
 	/* env's: with no PROGRAM it prints the environment, as env does. */
 	{ "list-signal-handling", 0, 0, OPT_LIST_SIGNALS, 1 },
+	/* chroot's: ids without runuser's variables; stay in the directory. */
+	{ "userspec",           0,   1, OPT_USERSPEC, 0 },
+	{ "skip-chdir",         0,   0, OPT_SKIP_CHDIR, 0 },
 	{ "nnp",                0,   0, OPT_NO_NEW_PRIVS, 0 },
 	{ "bounding-set",       0,   1, OPT_BOUNDING_CAPS, 0 },
 };
@@ -1164,6 +1168,14 @@ static int apply_other_tools(struct fxrun_opts *o, const struct opt_def *d,
 	case OPT_LIST_SIGNALS:
 		o->list_signals = 1;
 		return 0;
+	case OPT_USERSPEC:
+		if (*arg == '\0')
+			return usage_error(errbuf, errlen, "empty '%s'", opt);
+		o->userspec = arg;
+		return 0;
+	case OPT_SKIP_CHDIR:
+		o->skip_chdir = 1;
+		return 0;
 	case OPT_MAP_CURRENT_USER:
 		if (map_own_id(o, 0, (uint32_t)geteuid()) < 0 ||
 		    map_own_id(o, 1, (uint32_t)getegid()) < 0)
@@ -1196,31 +1208,21 @@ too_many:
  * setpriv --init-groups: the groups initgroups(3) gives the passwd entry
  * of -u's uid (--reuid's), with its primary group, into o->groups.
  */
-static int init_groups(struct fxrun_opts *o, char *errbuf, size_t errlen)
+/* o->groups: what initgroups(name, gid) would set, as a list. */
+static int group_list_of(struct fxrun_opts *o, const char *opt, const char *name,
+                         gid_t gid, char *errbuf, size_t errlen)
 {
-	unsigned long uid;
-	struct passwd *pw;
 	gid_t g[256];
 	int n = 256, i;
 	char *list, *p;
 
-	if (!o->user)
-		return usage_error(errbuf, errlen, "'--init-groups' needs '--reuid' or '-u'");
-	if (o->groups || o->supp_groups)
-		return usage_error(errbuf, errlen, "'--init-groups' and '%s' cannot be "
-		                   "used together", o->groups ? "--groups" : "--supp-group");
-	pw = fxrun_parse_number(o->user, 0xFFFFFFFEUL, &uid) == 0 ? getpwuid((uid_t)uid)
-	     : getpwnam(o->user);
-	if (!pw)
-		return usage_error(errbuf, errlen, "invalid '--init-groups': user %s has "
-		                   "no passwd entry", o->user);
 #if defined(__APPLE__)
-	if (getgrouplist(pw->pw_name, (int)pw->pw_gid, (int *)g, &n) < 0)
+	if (getgrouplist(name, (int)gid, (int *)g, &n) < 0)
 #else
-	if (getgrouplist(pw->pw_name, pw->pw_gid, g, &n) < 0)
+	if (getgrouplist(name, gid, g, &n) < 0)
 #endif
-		return usage_error(errbuf, errlen, "invalid '--init-groups': user %s "
-		                   "has more than 256 groups", pw->pw_name);
+		return usage_error(errbuf, errlen, "invalid '%s': user %s has more "
+		                   "than 256 groups", opt, name);
 	list = malloc((size_t)n * 12 + 1);
 	if (!list || own(o, list) < 0) {
 		snprintf(errbuf, errlen, "out of memory");
@@ -1233,6 +1235,124 @@ static int init_groups(struct fxrun_opts *o, char *errbuf, size_t errlen)
 	return 0;
 }
 
+/* A copy of s (n bytes of it), kept until fxrun_opts_free. */
+static char *owned_copy(struct fxrun_opts *o, const char *s, size_t n)
+{
+	char *c = malloc(n + 1);
+
+	if (!c || own(o, c) < 0)
+		return NULL;
+	memcpy(c, s, n);
+	c[n] = '\0';
+	return c;
+}
+
+/*
+ * chroot(8)'s --userspec USER[:GROUP]: the uid (a name, or a number
+ * looked up too); the gid GROUP's or else the user's; the groups, unless
+ * --groups, the user's (initgroups) or, with no user, none.  The
+ * environment stays: chroot sets no HOME.
+ */
+static int finish_userspec(struct fxrun_opts *o, char *errbuf, size_t errlen)
+{
+	const char *spec = o->userspec, *colon = strchr(spec, ':');
+	size_t ulen = colon ? (size_t)(colon - spec) : strlen(spec);
+	const char *grp = colon ? colon + 1 : "";
+	struct passwd *pw = NULL;
+	unsigned long n;
+	char num[24], *c;
+	long long gid = -1;
+
+	if (o->user || o->group)
+		return usage_error(errbuf, errlen, "'--userspec' and '%s' cannot be used "
+		                   "together", o->user ? "--user" : "--group");
+	if (ulen) {
+		char *name = owned_copy(o, spec, ulen);
+
+		if (!name)
+			goto nomem;
+		if (fxrun_parse_number(name, 0xFFFFFFFEUL, &n) == 0) {
+			pw = getpwuid((uid_t)n);
+		} else {
+			pw = getpwnam(name);
+			if (!pw)
+				return usage_error(errbuf, errlen, "invalid '--userspec %s': "
+				                   "no such user '%s'", spec, name);
+			n = pw->pw_uid;
+		}
+		snprintf(num, sizeof num, "%lu", n);
+		if (!(o->user = owned_copy(o, num, strlen(num))))
+			goto nomem;
+		if (pw)
+			gid = pw->pw_gid;
+	}
+	if (ulen && !pw && !*grp)
+		return usage_error(errbuf, errlen, "invalid '--userspec %s': no group "
+		                   "given for a uid with no passwd entry", spec);
+	if (*grp) {
+		gid = id_of(grp, 1);
+		if (gid < 0)
+			return usage_error(errbuf, errlen, "invalid '--userspec %s': no "
+			                   "such group '%s'", spec, grp);
+	}
+	if (gid >= 0) {
+		snprintf(num, sizeof num, "%lld", gid);
+		if (!(c = owned_copy(o, num, strlen(num))))
+			goto nomem;
+		o->group = c;
+	}
+	if (o->groups)
+		return 0;
+	if (pw)
+		return group_list_of(o, "--userspec", pw->pw_name, (gid_t)gid, errbuf, errlen);
+	if (o->user || o->group)
+		o->groups = "";
+	return 0;
+nomem:
+	snprintf(errbuf, errlen, "out of memory");
+	return -ENOMEM;
+}
+
+/* chroot --skip-chdir: stay in the working directory, which only a
+ * chroot to the same / leaves meaningful (chroot(8) refuses others). */
+static int finish_skip_chdir(struct fxrun_opts *o, char *errbuf, size_t errlen)
+{
+	struct stat a, b;
+	char *cwd;
+
+	if (!o->chroot || stat(o->chroot, &a) < 0 || stat("/", &b) < 0 ||
+	    a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return usage_error(errbuf, errlen, "'--skip-chdir' is only permitted "
+		                   "with '--chroot /'");
+	if (o->chdir)
+		return 0;
+	cwd = getcwd(NULL, 0);
+	if (!cwd || own(o, cwd) < 0) {
+		snprintf(errbuf, errlen, "getcwd: %s", strerror(errno));
+		return -errno;
+	}
+	o->chdir = cwd;
+	return 0;
+}
+
+static int init_groups(struct fxrun_opts *o, char *errbuf, size_t errlen)
+{
+	unsigned long uid;
+	struct passwd *pw;
+
+	if (!o->user)
+		return usage_error(errbuf, errlen, "'--init-groups' needs '--reuid' or '-u'");
+	if (o->groups || o->supp_groups)
+		return usage_error(errbuf, errlen, "'--init-groups' and '%s' cannot be "
+		                   "used together", o->groups ? "--groups" : "--supp-group");
+	pw = fxrun_parse_number(o->user, 0xFFFFFFFEUL, &uid) == 0 ? getpwuid((uid_t)uid)
+	     : getpwnam(o->user);
+	if (!pw)
+		return usage_error(errbuf, errlen, "invalid '--init-groups': user %s has "
+		                   "no passwd entry", o->user);
+	return group_list_of(o, "--init-groups", pw->pw_name, pw->pw_gid, errbuf, errlen);
+}
+
 /*
  * runuser's groups: --supp-group's are the supplementary groups, after
  * -g's group if given; the first of them is the primary group unless -g.
@@ -1241,6 +1361,18 @@ static int finish_groups(struct fxrun_opts *o, char *errbuf, size_t errlen)
 {
 	char *all, *comma;
 
+	if (o->userspec) {
+		int r = finish_userspec(o, errbuf, errlen);
+
+		if (r < 0)
+			return r;
+	}
+	if (o->skip_chdir) {
+		int r = finish_skip_chdir(o, errbuf, errlen);
+
+		if (r < 0)
+			return r;
+	}
 	if (o->init_groups) {
 		int r = init_groups(o, errbuf, errlen);
 
@@ -1709,6 +1841,8 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 	case OPT_KEEP_GROUPS:
 	case OPT_INIT_GROUPS:
 	case OPT_LIST_SIGNALS:
+	case OPT_USERSPEC:
+	case OPT_SKIP_CHDIR:
 		return apply_other_tools(o, d, shown, arg, errbuf, errlen);
 	case OPT_HELP:
 		o->action = FXRUN_HELP;

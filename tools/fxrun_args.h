@@ -110,6 +110,8 @@ struct fxrun_opts {
 	char *supp_groups;      /* --supp-group (runuser -G), comma-joined; made
 	                           into group and groups at the end of parsing */
 	int init_groups;        /* --init-groups (setpriv): groups from -u's entry */
+	const char *userspec;   /* --userspec (chroot): USER[:GROUP] */
+	int skip_chdir;         /* --skip-chdir (chroot): stay in the directory */
 
 	unsigned flags;         /* FX_* flags from forkexec.h */
 	int pgid_set;
