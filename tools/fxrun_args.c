@@ -180,10 +180,11 @@ static const struct opt_def opt_defs[] = {
 	{ "dry-run",            0,   0, OPT_DRY_RUN, 0 },
 	/*
 	 * The spellings of the other tools' users, with those tools'
-	 * meanings: runuser's -p and --supp-group, unshare's --map-user,
-	 * --map-group and --map-current-user, taskset's --cpu-list, and
-	 * prlimit's --NAME=LIMITS (but --nice, which is nice(1)'s; --cpu
-	 * is prlimit's CPU time, not an abbreviation of --cpus).
+	 * meanings (apply_other_tools, finish_groups): runuser's -p and
+	 * --supp-group, unshare's --map-user, --map-group and
+	 * --map-current-user, taskset's --cpu-list, prlimit's --NAME=LIMITS
+	 * (but --nice, which is nice(1)'s; --cpu is prlimit's CPU time, not
+	 * an abbreviation of --cpus), setpriv's, env's and chroot's below.
 	 */
 	{ "preserve-environment", 'p', 0, OPT_PRESERVE_ENV, 0 },
 	{ "supp-group",         0,   1, OPT_SUPP_GROUP, 0 },
