@@ -770,7 +770,7 @@ static int run(const struct fxrun_opts *o)
 	if (o->verbose == 2 || o->list_signals)
 		debug_env(o);
 
-	r = fxrun_signals_start();
+	r = fxrun_signals_start(o->timeout_ms > 0 ? o->timeout_sig : 0);
 	if (r < 0) {
 		fail("signals", strerror(-r));
 		goto out;
