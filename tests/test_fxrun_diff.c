@@ -345,6 +345,11 @@ static const struct row setpriv_rows[] = {
 	{ "setpriv --reuid=4000000000 --init-groups true", "--reuid=4000000000 --init-groups true",
 	  FAILS, NULL, 0 },
 	{ "setpriv --reuid=nosuchuser-x true", "--reuid=nosuchuser-x true", FAILS, NULL, 0 },
+	/* --pdeathsig keep (the caller's own) and clear. */
+	{ "setpriv --pdeathsig TERM setpriv --pdeathsig keep setpriv --dump",
+	  "--pdeathsig TERM %F --pdeathsig keep --dump", ST | OUT | ERR, NULL, 0 },
+	{ "setpriv --pdeathsig TERM setpriv --pdeathsig clear setpriv --dump",
+	  "--pdeathsig TERM %F --pdeathsig clear --dump", ST | OUT | ERR, NULL, 0 },
 	{ "setpriv --regid=nosuchgroup-x --keep-groups true", "--regid=nosuchgroup-x true",
 	  FAILS, NULL, 0 },
 };

@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <grp.h>
@@ -1567,6 +1570,23 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		o->flags |= FX_CLEAN_SIGNALS;
 		break;
 	case OPT_PDEATHSIG:
+		/* setpriv's words: clear (none, what a child starts with)
+		 * and keep (fxrun's own, which a child would lose). */
+		if (strcasecmp(arg, "clear") == 0) {
+			o->pdeathsig = 0;
+			break;
+		}
+		if (strcasecmp(arg, "keep") == 0) {
+#if defined(__linux__)
+			int own_sig = 0;
+
+			prctl(PR_GET_PDEATHSIG, &own_sig, 0, 0, 0);
+			o->pdeathsig = own_sig;
+#else
+			o->pdeathsig = 0;
+#endif
+			break;
+		}
 		r = fxrun_parse_signal(arg);
 		if (r < 0)
 			return usage_error(errbuf, errlen, "invalid signal '%s'", arg);
