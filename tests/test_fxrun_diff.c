@@ -112,6 +112,42 @@ static const struct row env_rows[] = {
 	{ "env -C /nonexistent true", "-C /nonexistent true", ST | ERR, NULL, 0 },
 	{ "env -0 true", "-0 true", ST | ERR, NULL, 0 },
 	{ "env --ignore-signal=NOPE true", "--ignore-signal=NOPE true", ST | ERR, NULL, 0 },
+	/* -v says what it does with signals and the directory, in order;
+	 * the lists name classic signals only (a tool linked with another
+	 * libc numbers the real-time ones otherwise). */
+	{ "env -v --default-signal=INT --ignore-signal=PIPE --block-signal=USR1 -C / true",
+	  "-v --default-signal=INT --ignore-signal=PIPE --block-signal=USR1 -C / true",
+	  ST | OUT | ERRX, NULL, 0 },
+	{ "env -v -S 'A=1 B=2' true", "-v -S 'A=1 B=2' true", ST | OUT | ERRX, NULL, 0 },
+	{ "env -v -i -u X A=1 true", "-v -i -U X A=1 true", ST | OUT | ERRX, NULL, 0 },
+	{ "env -v -u X -u Y A=1 true", "-v -U X -U Y A=1 true", ST | OUT | ERRX, NULL, 0 },
+	{ "env -v -i --block-signal=HUP,TERM --default-signal=TERM,QUIT true",
+	  "-v -i --block-signal=HUP,TERM --default-signal=TERM,QUIT true",
+	  ST | OUT | ERRX, NULL, 0 },
+	/* --default-signal=SIG unblocks SIG too; the later option counts. */
+	{ "env --block-signal=INT,TERM env --default-signal=INT " P,
+	  "--block-signal=INT,TERM %F --default-signal=INT " P, ST | ERR, "sigmask sigign", 0 },
+	{ "env --block-signal=INT env --default-signal=INT --block-signal=INT " P,
+	  "--block-signal=INT %F --default-signal=INT --block-signal=INT " P,
+	  ST | ERR, "sigmask", 0 },
+	{ "env --default-signal=KILL true", "--default-signal=KILL true", ST | ERR, NULL, 0 },
+	{ "env --ignore-signal=STOP,INT true", "--ignore-signal=STOP,INT true", ST | ERR, NULL, 0 },
+	{ "env --block-signal=KILL true", "--block-signal=KILL true", ST | ERR, NULL, 0 },
+	/* What the program will start with, listed on stderr. */
+	{ "env --list-signal-handling true", "--list-signal-handling true",
+	  ST | OUT | ERRX, NULL, 0 },
+	{ "env --ignore-signal=INT,PIPE --block-signal=USR1,INT --list-signal-handling true",
+	  "--ignore-signal=INT,PIPE --block-signal=USR1,INT --list-signal-handling true",
+	  ST | OUT | ERRX, NULL, 0 },
+	{ "env --list-signal-handling --default-signal=HUP true",
+	  "--list-signal-handling --default-signal=HUP true", ST | OUT | ERRX, NULL, SIGHUP },
+	{ "env --list-signal-handling true", "--list-signal-handling true",
+	  ST | OUT | ERRX, NULL, SIGQUIT },
+	{ "env -v --ignore-signal=TERM --list-signal-handling true",
+	  "-v --ignore-signal=TERM --list-signal-handling true", ST | OUT | ERRX, NULL, 0 },
+	{ "env -i --list-signal-handling", "-i --list-signal-handling", ST | OUT | ERR, NULL, 0 },
+	{ "env --ignore-signal=SIGRTMIN+1,RTMAX " P, "--ignore-signal=SIGRTMIN+1,RTMAX " P,
+	  ST | ERR, NULL, 0 },
 };
 
 /* timeout(1): fxrun's options come before PROGRAM, the DURATION too. */
@@ -167,6 +203,20 @@ static const struct row timeout_rows[] = {
 	{ "timeout 1ms true", "--timeout 1x true", ST | ERR, NULL, 0 },
 	{ "timeout -s NOPE 1 true", "--timeout 1 -s NOPE true", ST | ERR, NULL, 0 },
 	{ "timeout -k x 1 true", "--timeout 1 -k x true", ST | ERR, NULL, 0 },
+	/* Real-time signals by name, and 0 (EXIT), which sends nothing. */
+	{ "timeout -v -s RTMIN+1 0.1 " SLEEP, "--timeout 0.1 --verbose -s RTMIN+1 " SLEEP,
+	  ST | ERRX, NULL, 0 },
+	{ "timeout -v --signal=SIGRTMAX 0.1 " SLEEP, "--timeout 0.1 --verbose --signal=SIGRTMAX " SLEEP,
+	  ST | ERRX, NULL, 0 },
+	{ "timeout -v -s rtmax-2 0.1 " SLEEP, "--timeout 0.1 --verbose -s rtmax-2 " SLEEP,
+	  ST | ERRX, NULL, 0 },
+	{ "timeout -v -k 0.1 -s EXIT 0.1 " SLEEP, "--timeout 0.1 --verbose -k 0.1 -s EXIT " SLEEP,
+	  ST | ERRX, NULL, 0 },
+	{ "timeout -k 0.1 -s 0 0.1 " SLEEP, "--timeout 0.1 -k 0.1 -s 0 " SLEEP, ST | ERR, NULL, 0 },
+	{ "timeout -v -s SIGPOLL 0.1 " SLEEP, "--timeout 0.1 --verbose -s SIGPOLL " SLEEP,
+	  ST | ERRX, NULL, 0 },
+	{ "timeout -s RTMIN+99 1 true", "--timeout 1 -s RTMIN+99 true", ST | ERR, NULL, 0 },
+	{ "timeout -s RTMIN- 1 true", "--timeout 1 -s RTMIN- true", ST | ERR, NULL, 0 },
 };
 
 /* nice(1): -n adds to the caller's niceness, clamped. */
@@ -184,6 +234,14 @@ static const struct row nice_rows[] = {
 	{ "nice -n x true", "-n x true", ST | ERR, NULL, 0 },
 	{ "nice -n 1.5 true", "-n 1.5 true", ST | ERR, NULL, 0 },
 	{ "nice -n 5 /nonexistent/x", "-n 5 /nonexistent/x", ST | ERR, NULL, 0 },
+	/* No -n: 10; the older -ADJ ("-5", "--5" for -5), clamped too. */
+	{ "nice " P, "-n 10 " P, ST | ERR, "nice", 0 },
+	{ "nice -5 " P, "-5 " P, ST | ERR, "nice", 0 },
+	{ "nice --5 " P, "--5 " P, ST | ERR, "nice", 0 },
+	{ "nice -100 " P, "-100 " P, ST | ERR, "nice", 0 },
+	{ "nice -05 " P, "-05 " P, ST | ERR, "nice", 0 },
+	{ "nice -5 -n 3 " P, "-5 -n 3 " P, ST | ERR, "nice", 0 },
+	{ "nice -12 %P --no-report --exit=3", "-12 %P --no-report --exit=3", ST | ERR, NULL, 0 },
 };
 
 /* setpriv(1), runuser(1), chroot(8): credentials. */
@@ -281,6 +339,79 @@ static const struct row cred_rows[] = {
 	{ "chroot /nonexistent true", "--chroot /nonexistent true", ST | ERR, NULL, 0 },
 };
 
+/*
+ * runuser(1)'s groups and -p: -g G alone makes G the only group (fxrun's
+ * -g adds it to the user's: -g G -G G); -G, repeatable, is fxrun's
+ * --supp-group, whose first is also the primary group unless -g.
+ */
+static const struct row runuser_rows[] = {
+	{ "runuser -u nobody -g daemon -- " P, "-u nobody -g daemon -G daemon " P,
+	  ST | ERR, "uid gid groups", 0 },
+	{ "runuser -u nobody -G daemon -- " P, "-u nobody --supp-group daemon " P,
+	  ST | ERR, "uid gid groups", 0 },
+	{ "runuser -u nobody -G daemon -G bin -- " P,
+	  "-u nobody --supp-group daemon --supp-group bin " P, ST | ERR, "uid gid groups", 0 },
+	{ "runuser -u nobody -g bin -G daemon -- " P, "-u nobody -g bin --supp-group daemon " P,
+	  ST | ERR, "uid gid groups", 0 },
+	{ "runuser -u nobody -G nosuchgroup-x -- true", "-u nobody --supp-group nosuchgroup-x true",
+	  FAILS, NULL, 0 },
+	{ "runuser -p -u nobody -- " P, "-p -u nobody " P, ST | ERR, "uid env*", 0 },
+	{ "runuser -u nobody --preserve-environment -- " P, "-u nobody --preserve-env " P,
+	  ST | ERR, "uid env*", 0 },
+};
+
+/* setpriv(1)'s own spellings: --reuid by name sets the uid alone. */
+static const struct row setpriv_rows[] = {
+	{ "setpriv --reuid=nobody --regid=nogroup --clear-groups " P,
+	  "--reuid=nobody --regid=nogroup --clear-groups " P, ST | ERR, "uid gid groups env*", 0 },
+	{ "setpriv --reuid=nobody --keep-groups " P, "--reuid=nobody --keep-groups " P,
+	  ST | ERR, "uid gid groups env*", 0 },
+	{ "setpriv --reuid=65534 --regid=65534 --groups=5,6 --nnp " P,
+	  "--reuid=65534 --regid=65534 --groups=5,6 --nnp " P,
+	  ST | ERR, "uid gid groups nonewprivs", 0 },
+	{ "setpriv --bounding-set=-all,+chown,+kill " P, "--bounding-set=-all,+chown,+kill " P,
+	  ST | ERR, "capbnd", 0 },
+	{ "setpriv --reuid=nobody --init-groups " P, "--reuid=nobody --init-groups " P,
+	  ST | ERR, "uid gid groups env*", 0 },
+	{ "setpriv --reuid=65534 --regid=65534 --init-groups " P,
+	  "--reuid=65534 --regid=65534 --init-groups " P, ST | ERR, "uid gid groups", 0 },
+	{ "setpriv --init-groups true", "--init-groups true", FAILS, NULL, 0 },
+	{ "setpriv --reuid=4000000000 --init-groups true", "--reuid=4000000000 --init-groups true",
+	  FAILS, NULL, 0 },
+	{ "setpriv --reuid=nosuchuser-x true", "--reuid=nosuchuser-x true", FAILS, NULL, 0 },
+	/* --pdeathsig keep (the caller's own) and clear. */
+	{ "setpriv --pdeathsig TERM setpriv --pdeathsig keep setpriv --dump",
+	  "--pdeathsig TERM %F --pdeathsig keep --dump", ST | OUT | ERR, NULL, 0 },
+	{ "setpriv --pdeathsig TERM setpriv --pdeathsig clear setpriv --dump",
+	  "--pdeathsig TERM %F --pdeathsig clear --dump", ST | OUT | ERR, NULL, 0 },
+	{ "setpriv --regid=nosuchgroup-x --keep-groups true", "--regid=nosuchgroup-x true",
+	  FAILS, NULL, 0 },
+};
+
+/* chroot(8)'s --userspec and --skip-chdir. */
+static const struct row chroot_rows[] = {
+	{ "chroot --userspec=nobody / " P, "--chroot / --userspec=nobody " P,
+	  ST | ERR, "root cwd uid gid groups env*", 0 },
+	{ "chroot --userspec=nobody:daemon / " P, "--chroot / --userspec nobody:daemon " P,
+	  ST | ERR, "uid gid groups env*", 0 },
+	{ "chroot --userspec=65534 / " P, "--chroot / --userspec=65534 " P,
+	  ST | ERR, "uid gid groups", 0 },
+	{ "chroot --userspec=:daemon / " P, "--chroot / --userspec=:daemon " P,
+	  ST | ERR, "uid gid groups", 0 },
+	{ "chroot --userspec=4000000:7 / " P, "--chroot / --userspec=4000000:7 " P,
+	  ST | ERR, "uid gid groups", 0 },
+	{ "chroot --userspec=nobody --groups=5,6 / " P,
+	  "--chroot / --groups=5,6 --userspec=nobody " P, ST | ERR, "uid gid groups", 0 },
+	{ "chroot --skip-chdir / " P, "--chroot / --skip-chdir " P, ST | ERR, "root cwd", 0 },
+	{ "chroot --skip-chdir /tmp true", "--chroot /tmp --skip-chdir true", ST | ERR, NULL, 0 },
+	{ "chroot --userspec=4000000 / true", "--chroot / --userspec=4000000 true",
+	  ST | ERR, NULL, 0 },
+	{ "chroot --userspec=nosuchuser-x / true", "--chroot / --userspec=nosuchuser-x true",
+	  ST | ERR, NULL, 0 },
+	{ "chroot --userspec=nobody:nosuchgroup-x / true",
+	  "--chroot / --userspec=nobody:nosuchgroup-x true", ST | ERR, NULL, 0 },
+};
+
 /* unshare(1): namespaces and maps. */
 static const struct row unshare_rows[] = {
 	{ "unshare --uts " P, "--unshare uts " P, ST | ERR, "~ns.uts ~ns.net", 0 },
@@ -319,6 +450,27 @@ static const struct row unshare_rows[] = {
 	  ST | ERR, "~ns.time ~ns.user uid +monotonic +boottime", 0 },
 	{ "unshare --time --monotonic x true", "--monotonic x true", FAILS, NULL, 0 },
 	{ "unshare --no-such-option true", "--unshare nosuch true", FAILS, NULL, 0 },
+	/* unshare's one-line maps of fxrun's own ids. */
+	{ "unshare --map-user=0 --map-group=0 " P, "--map-user=0 --map-group=0 " P,
+	  ST | ERR, "~ns.user uid gid uid_map gid_map setgroups", 0 },
+	{ "unshare --map-user=nobody --map-group=nogroup " P,
+	  "--map-user=nobody --map-group=nogroup " P,
+	  ST | ERR, "~ns.user uid gid uid_map gid_map setgroups", 0 },
+	{ "unshare --map-user=5 --map-user=7 " P, "--map-user=5 --map-user=7 " P,
+	  ST | ERR, "~ns.user uid uid_map setgroups", 0 },
+	{ "unshare --map-group=9 --net " P, "--map-group=9 --unshare net " P,
+	  ST | ERR, "~ns.user ~ns.net gid gid_map setgroups", 0 },
+	{ "unshare --map-current-user " P, "--map-current-user " P,
+	  ST | ERR, "~ns.user uid gid uid_map gid_map setgroups", 0 },
+	{ "unshare --map-user=nosuchuser-x true", "--map-user=nosuchuser-x true", FAILS, NULL, 0 },
+	{ "unshare --map-group=0 --setgroups=allow true", "--map-group=0 --setgroups=allow true",
+	  FAILS, NULL, 0 },
+	{ "unshare --map-current-user --setgroups=allow true",
+	  "--map-current-user --setgroups allow true", FAILS, NULL, 0 },
+	{ "unshare --map-user=0 --setgroups=allow " P, "--map-user=0 --setgroups=allow " P,
+	  ST | ERR, "uid uid_map setgroups", 0 },
+	{ "unshare --map-group=nosuchgroup-x true", "--map-group nosuchgroup-x true",
+	  FAILS, NULL, 0 },
 };
 
 /* prlimit(1): NAME=SOFT[:HARD]. */
@@ -347,6 +499,22 @@ static const struct row prlimit_rows[] = {
 	  ST | ERR, "rlimit.stack rlimit.nofile", 0 },
 	{ "prlimit --nofile=x true", "--rlimit nofile=x true", FAILS, NULL, 0 },
 	{ "prlimit --nofile=10:5 true", "--rlimit nofile=10:5 true", FAILS, NULL, 0 },
+	/* prlimit's own spellings, --NAME=LIMITS (not --nice: nice(1)'s). */
+	{ "prlimit --nofile=300:400 --core=0 " P, "--nofile=300:400 --core=0 " P,
+	  ST | ERR, "rlimit.nofile rlimit.core", 0 },
+	{ "prlimit --stack=:unlimited --nproc=100: " P, "--stack=:unlimited --nproc 100: " P,
+	  ST | ERR, "rlimit.stack rlimit.nproc", 0 },
+	{ "prlimit --cpu=10 --as=unlimited " P, "--cpu=10 --as=unlimited " P,
+	  ST | ERR, "rlimit.cpu rlimit.as", 0 },
+	{ "prlimit --fsize=1000 --data=unlimited --rss=1000 --memlock=65536 --locks=5 " P,
+	  "--fsize=1000 --data=unlimited --rss=1000 --memlock=65536 --locks=5 " P, ST | ERR,
+	  "rlimit.fsize rlimit.data rlimit.rss rlimit.memlock rlimit.locks", 0 },
+	{ "prlimit --sigpending=100 --msgqueue=1000 --rttime=1000 " P,
+	  "--sigpending=100 --msgqueue=1000 --rttime=1000 " P, ST | ERR,
+	  "rlimit.sigpending rlimit.msgqueue rlimit.rttime", 0 },
+	{ "prlimit --rtprio=0 " P, "--rtprio=0 " P, ST | ERR, "rlimit.rtprio", 0 },
+	{ "prlimit --nofile=x true", "--nofile=x true", FAILS, NULL, 0 },
+	{ "prlimit --core=10:5 true", "--core 10:5 true", FAILS, NULL, 0 },
 };
 
 /* taskset(1), chrt(1), setsid(1). */
@@ -359,6 +527,8 @@ static const struct row sched_rows[] = {
 	{ "taskset --cpu-list 0-63 " P, "--cpus 0-63 " P, ST | ERR, "cpus", 0 },
 	{ "taskset -c x true", "--cpus x true", FAILS, NULL, 0 },
 	{ "taskset 0x0 true", "--cpus 0x0 true", FAILS, NULL, 0 },
+	{ "taskset --cpu-list 0 " P, "--cpu-list 0 " P, ST | ERR, "cpus", 0 },
+	{ "taskset --cpu-list 0-1:2 " P, "--cpu-list=0-1:2 " P, ST | ERR, "cpus", 0 },
 	{ "chrt -b 0 " P, "--sched batch " P, ST | ERR, "sched.policy sched.priority", 0 },
 	{ "chrt -i 0 " P, "--sched idle " P, ST | ERR, "sched.policy sched.priority", 0 },
 	{ "chrt -o 0 " P, "--sched other " P, ST | ERR, "sched.policy sched.priority", 0 },
@@ -373,6 +543,13 @@ static const struct row sched_rows[] = {
 	  ST | ERR, "sched.policy sched.priority", 0 },
 	{ "chrt -d -T 100000 -D 10000 -P 1000000 0 true", "--sched deadline:100000:10000:1000000 true",
 	  FAILS, NULL, 0 },
+	/* No -D: the deadline is the period (as the kernel's report would
+	 * show, but a SCHED_DEADLINE task cannot fork a reader). */
+	{ "chrt -d -T 1000000 -P 10000000 0 " P, "--sched deadline:1000000:10000000:10000000 " P,
+	  ST | ERR, "sched.policy", 0 },
+	/* The policy as chrt -p reads it back. */
+	{ "chrt -f 7 /bin/sh -c 'chrt -p 0 | sed s/.*://'",
+	  "--sched fifo:7 /bin/sh -c 'chrt -p 0 | sed s/.*://'", ST | OUT | ERR, NULL, 0 },
 	{ "chrt -R -b 0 " P, "--sched batch -R " P,
 	  ST | ERR, "sched.policy sched.reset_on_fork", 0 },
 	{ "chrt --reset-on-fork -f 3 " P, "--sched fifo:3 --reset-on-fork " P,
@@ -903,6 +1080,27 @@ TEST_ONCE(fxrun_diff_creds)
 	if (geteuid() != 0)
 		SKIP("the tools need root to change credentials");
 	CHECK_TABLE(cred_rows, "creds");
+}
+
+TEST_ONCE(fxrun_diff_runuser)
+{
+	if (geteuid() != 0)
+		SKIP("runuser(1) needs root");
+	CHECK_TABLE(runuser_rows, "runuser");
+}
+
+TEST_ONCE(fxrun_diff_setpriv)
+{
+	if (geteuid() != 0)
+		SKIP("setpriv(1) needs root to change credentials");
+	CHECK_TABLE(setpriv_rows, "setpriv");
+}
+
+TEST_ONCE(fxrun_diff_chroot)
+{
+	if (geteuid() != 0)
+		SKIP("chroot(8) needs root");
+	CHECK_TABLE(chroot_rows, "chroot");
 }
 
 TEST_ONCE(fxrun_diff_unshare)

@@ -629,6 +629,31 @@ TEST_ONCE(fxrun_help_containment)
 	fxr_free(&r);
 }
 
+/*
+ * -S can hold more maps, view operations and Landlock rules than fxrun's
+ * own argv has words: each one is kept (the lists grow with -S's words).
+ */
+TEST(fxrun_split_string_many_maps)
+{
+	char split[1024] = "", line[128];
+	struct fxr r;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		snprintf(line, sizeof line, " --uid-map %d:%d:1 --gid-map %d:%d:1 --tmpfs /t%d",
+		         i, 1000 + i, i, 2000 + i, i);
+		strcat(split, line);
+	}
+	FXRUN(&r, "--dry-run", "-S", split, "true");
+	ASSERT_EQ(r.code, 0);
+	ASSERT(strstr(r.out, "uid_map\", \"0 1000 1\\n1 1001 1\\n2 1002 1\\n3 1003 1\\n"
+	                     "4 1004 1\\n5 1005 1\\n6 1006 1\\n7 1007 1\\n\"") != NULL);
+	ASSERT(strstr(r.out, "gid_map\", \"0 2000 1\\n1 2001 1\\n2 2002 1\\n3 2003 1\\n"
+	                     "4 2004 1\\n5 2005 1\\n6 2006 1\\n7 2007 1\\n\"") != NULL);
+	ASSERT(strstr(r.out, "\"/newroot/t7\"") != NULL);
+	fxr_free(&r);
+}
+
 /* --dry-run prints the plan and starts nothing. */
 TEST(fxrun_dry_run)
 {

@@ -30,6 +30,38 @@ TEST(fxrun_forwards_sigterm)
 }
 
 /*
+ * timeout(1) forwards its --signal as it forwards SIGTERM: a SIGUSR1
+ * sent to fxrun --timeout -s USR1 reaches the program (which dies of it,
+ * and fxrun of the same) instead of killing fxrun alone and leaving the
+ * program behind.
+ */
+TEST(fxrun_timeout_forwards_its_signal)
+{
+	struct fxr r;
+	char *text;
+	pid_t child;
+	int alive;
+
+	fxr_start(&r, &(struct fxr_setup){ 0 },
+	          (const char *const[]){ "--timeout", "1000", "-s", "USR1",
+	                                 fxt_probe_path(), "--sleep-ms=30000", NULL });
+	text = wait_for_text(r.out_path, "\npdeathsig=");
+	child = strstr(text, "\npid=") ? (pid_t)atol(strstr(text, "\npid=") + 5) : 0;
+	free(text);
+	ASSERT(child > 0);
+	ASSERT_SYS(kill(r.pid, SIGUSR1));
+	fxr_finish(&r);
+	/* fxrun reaped the program before it died of the same signal. */
+	alive = kill(child, 0) == 0;
+	if (alive)
+		kill(child, SIGKILL);
+	ASSERT(!alive);
+	ASSERT_EQ(r.sig, SIGUSR1);
+	ASSERT_STR_EQ(r.err, "");
+	fxr_free(&r);
+}
+
+/*
  * Polls /proc/PID/status until the process is stopped ("T (stopped)") with
  * no tracer; the SIGSTOP left by the detach arrives asynchronously.
  */

@@ -54,12 +54,20 @@ static const char usage[] =
 "  -u, --user USER|UID        run as USER; a name also sets USER's group and\n"
 "                             supplementary groups, unless -g/-G are given,\n"
 "                             and HOME, USER, LOGNAME, as runuser -u does\n"
-"  -m, --preserve-environment  with -u NAME, keep HOME, USER and LOGNAME\n"
+"  -m, -p, --preserve-environment  with -u NAME, keep HOME, USER and LOGNAME\n"
 "      --reset-env            only TERM, then SHELL, HOME, USER, LOGNAME and\n"
 "                             PATH for the user, as setpriv --reset-env\n"
 "  -g, --group GROUP|GID      run with primary group GROUP\n"
 "  -G, --groups LIST          supplementary groups, comma-separated names or\n"
 "                             numbers; an empty LIST clears them\n"
+"      --supp-group GROUP     as runuser -G: a supplementary group (repeatable),\n"
+"                             after -g's; the first is the primary group\n"
+"                             unless -g\n"
+"      --reuid USER|UID, --regid GROUP|GID, --clear-groups, --keep-groups,\n"
+"      --init-groups,\n"
+"      --userspec USER[:GROUP], --skip-chdir  chroot's spellings (no HOME)\n"
+"      --nnp, --bounding-set LIST  setpriv's spellings (--reuid NAME sets the\n"
+"                             uid alone)\n"
 "      --setsid               start a new session (not with --pgid, --noctty)\n"
 "      --pgid N               join process group N; 0 starts a new group\n"
 "      --noctty               give up the controlling terminal\n"
@@ -89,6 +97,8 @@ static const char usage[] =
 "      --default-signal[=SIGS]  reset SIGS (all) to their default\n"
 "      --ignore-signal[=SIGS] ignore SIGS (all but CHLD, KILL, STOP)\n"
 "      --block-signal[=SIGS]  add SIGS (all) to the blocked signals\n"
+"      --list-signal-handling  list the blocked and ignored signals PROGRAM\n"
+"                             will start with, as env does\n"
 "      --argv0 NAME           pass NAME as argv[0] instead of PROGRAM\n"
 "      --clean-signals        every signal to its default, none blocked\n"
 "      --pdeathsig SIG        send SIG (name or number) to the child when\n"
@@ -129,6 +139,9 @@ static const char usage[] =
 "                             are root; setgroups denied\n"
 "      --uid-map IN:OUT:COUNT uid_map line of a new user namespace\n"
 "      --gid-map IN:OUT:COUNT gid_map line (both repeatable, in order)\n"
+"      --map-user UID|NAME    map fxrun's uid to UID in a new user namespace\n"
+"      --map-group GID|NAME   the same for the gid (setgroups denied)\n"
+"      --map-current-user     map fxrun's uid and gid to themselves\n"
 "      --setgroups allow|deny setgroups(2) in the new user namespace\n"
 "                             (default deny when there is a gid map)\n"
 "      --propagation private|slave|shared|unchanged\n"
@@ -148,10 +161,12 @@ static const char usage[] =
 "                             sigpending, msgqueue, nice, rtprio, rttime);\n"
 "                             a number or 'unlimited'; SOFT alone sets both,\n"
 "                             SOFT: or :HARD only one (repeatable)\n"
+"      --NAME=SOFT[:HARD]     prlimit's spelling of --rlimit NAME=..., for\n"
+"                             every NAME above but nice (-n is nice(1)'s)\n"
 "      --umask OCTAL          the child's umask\n"
 "      --no-new-privs         set no_new_privs: exec gains no privileges\n"
 "  -n, --nice, --adjustment N add N to the niceness, as nice(1) (clamped;\n"
-"                             a refusal is a warning)\n"
+"                             a refusal is a warning); nice's -N, --N too\n"
 "      --niceness N           set the niceness to N, -20 to 19\n"
 "      --sched POLICY[:PRIO]  other, batch, idle, or fifo:PRIO, rr:PRIO\n"
 "                             (PRIO 1-99), or deadline:RUNTIME:DEADLINE[:PERIOD]\n"
@@ -169,6 +184,7 @@ static const char usage[] =
 "                             LEVEL 0-7 (default 4)\n"
 "      --cpus LIST            CPU affinity, e.g. 0-3,6 or 0-7:2 (a stride),\n"
 "                             or taskset's hexadecimal mask 0x3\n"
+"      --cpu-list LIST        the same (taskset's name for the list)\n"
 "      --seccomp FILE         install the raw BPF program in FILE (struct\n"
 "                             sock_filter[], as bwrap --seccomp); implies\n"
 "                             --no-new-privs\n"
@@ -364,20 +380,122 @@ static int spawn_script(fx_proc **proc, const struct fxrun_opts *o, char **env,
 	return r;
 }
 
-/* env -v: what env(1) says before it executes. */
+/* env -v's name of a signal: sig2str's, else SIG and the number. */
+static const char *debug_signame(int sig, char *buf, size_t len)
+{
+	if (!fxrun_signal_str(sig, buf, len))
+		snprintf(buf, len, "SIG%d", sig);
+	return buf;
+}
+
+/*
+ * env -v's lines for the signal options, in its order: the actions,
+ * then the mask.  Signals the C library keeps for itself (not in
+ * sigfillset's set) env(1) leaves out, and so does fxrun; SIGCHLD
+ * fxrun does not ignore (fxrun(1)), so it does not say so.
+ */
+static void debug_signals(const struct fxrun_opts *o)
+{
+	sigset_t all;
+	char name[16];
+	int sig;
+
+	sigfillset(&all);
+	for (sig = 1; sig <= 64 && sig < NSIG; sig++) {
+		uint64_t bit = (uint64_t)1 << (sig - 1);
+		int def = !!(o->sig_default & bit);
+
+		if (sigismember(&all, sig) != 1 || !((o->sig_default | o->sig_ignore) & bit) ||
+		    (!def && sig == SIGCHLD))
+			continue;
+		fprintf(stderr, "Reset signal %s (%d) to %s%s\n",
+		        debug_signame(sig, name, sizeof name), sig,
+		        def ? "DEFAULT" : "IGNORE",
+		        sig == SIGKILL || sig == SIGSTOP ? " (failure ignored)" : "");
+	}
+	for (sig = 1; sig <= 64 && sig < NSIG; sig++) {
+		uint64_t bit = (uint64_t)1 << (sig - 1);
+
+		if (sigismember(&all, sig) != 1 || !((o->sig_block | o->sig_unblock) & bit))
+			continue;
+		fprintf(stderr, "signal %s (%d) mask set to %s\n",
+		        debug_signame(sig, name, sizeof name), sig,
+		        (o->sig_block & bit) ? "BLOCK" : "UNBLOCK");
+	}
+}
+
+/*
+ * env --list-signal-handling: the signals the child will start with
+ * blocked or ignored, on standard error, in env(1)'s format.  Called
+ * before fxrun catches any signal, so that SIG_IGN here is what fxrun
+ * inherited or --ignore-signal set.
+ */
+static void list_signal_handling(const struct fxrun_opts *o)
+{
+	sigset_t mask, all;
+	char name[16];
+	int sig;
+
+	if (o->flags & FX_CLEAN_SIGNALS)
+		return;
+	sigprocmask(SIG_SETMASK, NULL, &mask);
+	sigfillset(&all);
+	for (sig = 1; sig <= 64 && sig < NSIG; sig++) {
+		uint64_t bit = (uint64_t)1 << (sig - 1);
+		struct sigaction sa;
+		int ign, blk;
+
+		if (sigismember(&all, sig) != 1 || sigaction(sig, NULL, &sa) < 0)
+			continue;
+		ign = sa.sa_handler == SIG_IGN && !(o->sig_default & bit) && sig != SIGCHLD;
+		blk = ((sigismember(&mask, sig) == 1 && !(o->sig_unblock & bit)) ||
+		       (o->sig_block & bit)) && sig != SIGKILL && sig != SIGSTOP;
+		if (!ign && !blk)
+			continue;
+		fprintf(stderr, "%-10s (%2d): %s%s%s\n", debug_signame(sig, name, sizeof name),
+		        sig, blk ? "BLOCK" : "", blk && ign ? "," : "", ign ? "IGNORE" : "");
+	}
+}
+
+/* env -v: what env(1) says before it executes (and
+ * --list-signal-handling's list, in its place among the lines). */
 static void debug_env(const struct fxrun_opts *o)
 {
 	size_t i;
-	int k;
+	int k, seen_set = 0;
 
+	if (o->verbose != 2) {
+		if (o->list_signals && o->action == FXRUN_RUN)
+			list_signal_handling(o);
+		return;
+	}
+	for (i = 0; i < o->n_debug_split; i++) {
+		char **w = o->debug_split[i].words;
+
+		fprintf(stderr, "split -S:  '%s'\n", o->debug_split[i].str);
+		for (k = 0; w[k]; k++)
+			fprintf(stderr, "%s'%s'\n", k ? "     &    " : " into:    ", w[k]);
+	}
 	if (o->clear_env)
 		fprintf(stderr, "cleaning environ\n");
-	for (i = 0; i < o->n_env_ops; i++)
-		fprintf(stderr, "%s %s\n",
-		        o->env_ops[i].kind == FXRUN_ENV_SET ? "setenv:  " : "unset:   ",
+	for (i = 0; i < o->n_env_ops; i++) {
+		int set = o->env_ops[i].kind == FXRUN_ENV_SET;
+
+		/* After -i there is nothing to unset until something is set
+		 * (env(1) then says nothing of its -u). */
+		if (!set && o->clear_env && !seen_set)
+			continue;
+		seen_set |= set;
+		fprintf(stderr, "%s %s\n", set ? "setenv:  " : "unset:   ",
 		        o->env_ops[i].arg);
+	}
 	if (o->action != FXRUN_RUN)
 		return;
+	debug_signals(o);
+	if (o->list_signals)
+		list_signal_handling(o);
+	if (o->chdir)
+		fprintf(stderr, "chdir:    '%s'\n", o->chdir);
 	fprintf(stderr, "executing: %s\n", o->cmd[0]);
 	for (k = 0; k < o->n_cmd; k++)
 		fprintf(stderr, "   arg[%d]= '%s'\n", k, o->cmd[k]);
@@ -529,12 +647,19 @@ static int build_attr(const struct fxrun_opts *o,
 		signal_set_of(o->sig_default, &ss);
 		r = set(fx_attr_set_sigdefault(a, &ss), "--default-signal");
 	}
-	if (r == 0 && o->sig_block) {
-		sigset_t ss;
+	if (r == 0 && (o->sig_block || o->sig_unblock)) {
+		sigset_t ss, un;
+		int sig;
 
-		/* Added to the mask the child would inherit, as env(1) does. */
+		/* Changes to the mask the child would inherit, as env(1)
+		 * makes them. */
 		sigprocmask(SIG_SETMASK, NULL, &ss);
 		signal_set_of(o->sig_block, &ss);
+		sigemptyset(&un);
+		signal_set_of(o->sig_unblock, &un);
+		for (sig = 1; sig < NSIG; sig++)
+			if (sigismember(&un, sig) == 1)
+				sigdelset(&ss, sig);
 		sigdelset(&ss, SIGKILL);
 		sigdelset(&ss, SIGSTOP);
 		r = set(fx_attr_set_sigmask(a, &ss), "--block-signal");
@@ -644,10 +769,10 @@ static int run(const struct fxrun_opts *o)
 		apply_relative_nice(o->nice);
 	if (o->sig_ignore)
 		ignore_signals(o->sig_ignore);
-	if (o->verbose == 2)
+	if (o->verbose == 2 || o->list_signals)
 		debug_env(o);
 
-	r = fxrun_signals_start();
+	r = fxrun_signals_start(o->timeout_ms > 0 ? o->timeout_sig : 0);
 	if (r < 0) {
 		fail("signals", strerror(-r));
 		goto out;

@@ -3,8 +3,9 @@
  * fxrun's option parser.  Hand-written rather than getopt_long so that it
  * keeps no global state (optind, opterr), never prints, and never permutes
  * argv: options end at the first non-option, which is PROGRAM, because the
- * arguments after it belong to PROGRAM.  Long options must be spelled in
- * full; abbreviations would make every new option a possible break.
+ * arguments after it belong to PROGRAM.  Long options may be abbreviated
+ * as in the GNU tools (find_long), so a new option can make an
+ * abbreviation ambiguous: an exact name always wins.
  */
 #include "fxrun_args.h"
 
@@ -17,7 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include "forkexec.h"
 #include "forkexec-linux.h"
@@ -65,7 +73,11 @@ enum opt_id {
 	OPT_HOSTNAME, OPT_INH_CAPS,
 	/* The view, in the order of enum fxrun_view_kind. */
 	OPT_VIEW_BIND, OPT_VIEW_RO_BIND, OPT_VIEW_DEV_BIND, OPT_VIEW_TMPFS, OPT_VIEW_PROC,
-	OPT_VIEW_DEV, OPT_VIEW_MQUEUE, OPT_VIEW_DIR, OPT_VIEW_SYMLINK, OPT_VIEW_REMOUNT_RO
+	OPT_VIEW_DEV, OPT_VIEW_MQUEUE, OPT_VIEW_DIR, OPT_VIEW_SYMLINK, OPT_VIEW_REMOUNT_RO,
+	/* The other tools' spellings (issue 22's audit). */
+	OPT_SUPP_GROUP, OPT_MAP_USER, OPT_MAP_GROUP, OPT_MAP_CURRENT_USER,
+	OPT_PRLIMIT, OPT_REUID, OPT_CLEAR_GROUPS, OPT_KEEP_GROUPS, OPT_INIT_GROUPS,
+	OPT_LIST_SIGNALS, OPT_USERSPEC, OPT_SKIP_CHDIR
 };
 
 struct opt_def {
@@ -170,6 +182,48 @@ static const struct opt_def opt_defs[] = {
 	{ "help",               'h', 0, OPT_HELP, 0 },
 	{ "version",            0,   0, OPT_VERSION, 0 },
 	{ "dry-run",            0,   0, OPT_DRY_RUN, 0 },
+	/*
+	 * The spellings of the other tools' users, with those tools'
+	 * meanings (apply_other_tools, finish_groups): runuser's -p and
+	 * --supp-group, unshare's --map-user, --map-group and
+	 * --map-current-user, taskset's --cpu-list, prlimit's --NAME=LIMITS
+	 * (but --nice, which is nice(1)'s; --cpu is prlimit's CPU time, not
+	 * an abbreviation of --cpus), setpriv's, env's and chroot's below.
+	 */
+	{ "preserve-environment", 'p', 0, OPT_PRESERVE_ENV, 0 },
+	{ "supp-group",         0,   1, OPT_SUPP_GROUP, 0 },
+	{ "map-user",           0,   1, OPT_MAP_USER, 0 },
+	{ "map-group",          0,   1, OPT_MAP_GROUP, 0 },
+	{ "map-current-user",   0,   0, OPT_MAP_CURRENT_USER, 0 },
+	{ "cpu-list",           0,   1, OPT_CPUS, 0 },
+	{ "fsize",              0,   1, OPT_PRLIMIT, 0 },
+	{ "data",               0,   1, OPT_PRLIMIT, 0 },
+	{ "stack",              0,   1, OPT_PRLIMIT, 0 },
+	{ "core",               0,   1, OPT_PRLIMIT, 0 },
+	{ "rss",                0,   1, OPT_PRLIMIT, 0 },
+	{ "nproc",              0,   1, OPT_PRLIMIT, 0 },
+	{ "nofile",             0,   1, OPT_PRLIMIT, 0 },
+	{ "memlock",            0,   1, OPT_PRLIMIT, 0 },
+	{ "as",                 0,   1, OPT_PRLIMIT, 0 },
+	{ "locks",              0,   1, OPT_PRLIMIT, 0 },
+	{ "sigpending",         0,   1, OPT_PRLIMIT, 0 },
+	{ "msgqueue",           0,   1, OPT_PRLIMIT, 0 },
+	{ "rtprio",             0,   1, OPT_PRLIMIT, 0 },
+	{ "rttime",             0,   1, OPT_PRLIMIT, 0 },
+	{ "cpu",                0,   1, OPT_PRLIMIT, 0 },
+	/* setpriv's: --reuid sets the uid alone, even by name. */
+	{ "reuid",              0,   1, OPT_REUID, 0 },
+	{ "regid",              0,   1, OPT_GROUP, 0 },
+	{ "clear-groups",       0,   0, OPT_CLEAR_GROUPS, 0 },
+	{ "keep-groups",        0,   0, OPT_KEEP_GROUPS, 0 },
+	{ "init-groups",        0,   0, OPT_INIT_GROUPS, 0 },
+	/* env's: with no PROGRAM it prints the environment, as env does. */
+	{ "list-signal-handling", 0, 0, OPT_LIST_SIGNALS, 1 },
+	/* chroot's: ids without runuser's variables; stay in the directory. */
+	{ "userspec",           0,   1, OPT_USERSPEC, 0 },
+	{ "skip-chdir",         0,   0, OPT_SKIP_CHDIR, 0 },
+	{ "nnp",                0,   0, OPT_NO_NEW_PRIVS, 0 },
+	{ "bounding-set",       0,   1, OPT_BOUNDING_CAPS, 0 },
 };
 #define N_OPT_DEFS (sizeof opt_defs / sizeof opt_defs[0])
 
@@ -223,6 +277,9 @@ static const struct { const char *name; int sig; } signal_names[] = {
 #ifdef SIGPWR
 	{ "PWR", SIGPWR },
 #endif
+#ifdef SIGSTKFLT
+	{ "STKFLT", SIGSTKFLT },
+#endif
 	{ "SYS", SIGSYS },
 };
 
@@ -234,6 +291,36 @@ const char *fxrun_signal_name(int sig)
 		if (signal_names[i].sig == sig)
 			return signal_names[i].name;
 	return NULL;
+}
+
+/*
+ * The real-time signals by the names coreutils and util-linux give them:
+ * RTMIN, RTMIN+N, RTMAX-N, RTMAX, counted from the C library's
+ * SIGRTMIN (glibc keeps the first two for itself, musl three).
+ */
+static int parse_rt_signal(const char *s)
+{
+#if defined(SIGRTMIN) && defined(SIGRTMAX)
+	int base, sign;
+	unsigned long n = 0;
+
+	if (strncasecmp(s, "RTMIN", 5) == 0)
+		base = SIGRTMIN, sign = 1;
+	else if (strncasecmp(s, "RTMAX", 5) == 0)
+		base = SIGRTMAX, sign = -1;
+	else
+		return -EINVAL;
+	s += 5;
+	if (*s) {
+		if (*s != (sign > 0 ? '+' : '-') ||
+		    fxrun_parse_number(s + 1, (unsigned long)(SIGRTMAX - SIGRTMIN), &n) < 0)
+			return -EINVAL;
+	}
+	return base + sign * (int)n;
+#else
+	(void)s;
+	return -EINVAL;
+#endif
 }
 
 int fxrun_parse_signal(const char *s)
@@ -249,7 +336,40 @@ int fxrun_parse_signal(const char *s)
 	for (i = 0; i < sizeof signal_names / sizeof signal_names[0]; i++)
 		if (strcasecmp(s, signal_names[i].name) == 0)
 			return signal_names[i].sig;
-	return -EINVAL;
+	return parse_rt_signal(s);
+}
+
+const char *fxrun_signal_str(int sig, char *buf, size_t len)
+{
+	const char *name = sig == 0 ? "EXIT" : fxrun_signal_name(sig);
+
+#ifdef SIGPOLL
+	/* sig2str's name for SIGIO on Linux. */
+	if (sig == SIGPOLL)
+		name = "POLL";
+#endif
+
+	if (name) {
+		snprintf(buf, len, "%s", name);
+		return buf;
+	}
+#if defined(SIGRTMIN) && defined(SIGRTMAX)
+	/* coreutils' sig2str: RTMIN+N up to the middle, RTMAX-N above. */
+	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
+		int mid = (SIGRTMIN + SIGRTMAX) / 2;
+
+		if (sig == SIGRTMIN)
+			snprintf(buf, len, "RTMIN");
+		else if (sig == SIGRTMAX)
+			snprintf(buf, len, "RTMAX");
+		else if (sig <= mid)
+			snprintf(buf, len, "RTMIN+%d", sig - SIGRTMIN);
+		else
+			snprintf(buf, len, "RTMAX-%d", SIGRTMAX - sig);
+		return buf;
+	}
+#endif
+	return NULL;
 }
 
 /* About 30,000 years: far beyond any use, far below overflow. */
@@ -946,6 +1066,359 @@ bad:
 	return 0;
 }
 
+/* Keeps p until fxrun_opts_free; frees it and fails if it cannot. */
+static int own(struct fxrun_opts *o, void *p);
+
+/* An id by number or by name (getpwnam/getgrnam), as unshare(1) reads
+ * --map-user and --map-group; -1 if neither. */
+static long long id_of(const char *s, int group)
+{
+	unsigned long n;
+
+	if (fxrun_parse_number(s, 0xFFFFFFFEUL, &n) == 0)
+		return (long long)n;
+	if (group) {
+		struct group *gr = getgrnam(s);
+
+		return gr ? (long long)gr->gr_gid : -1;
+	} else {
+		struct passwd *pw = getpwnam(s);
+
+		return pw ? (long long)pw->pw_uid : -1;
+	}
+}
+
+/* unshare's one-line maps: INSIDE to fxrun's effective id; a second
+ * --map-user (--map-group) replaces the first, as unshare says. */
+static int map_own_id(struct fxrun_opts *o, int group, uint32_t inside)
+{
+	struct fxrun_id_map *maps = group ? o->gid_maps : o->uid_maps;
+	size_t *n = group ? &o->n_gid_maps : &o->n_uid_maps;
+	size_t *line = group ? &o->map_group_line : &o->map_user_line;
+	size_t i;
+
+	if (!*line && *n >= FXRUN_ID_MAP_MAX)
+		return -EINVAL;
+	i = *line ? *line - 1 : (*n)++;
+
+	maps[i].inside = inside;
+	maps[i].outside = group ? (uint32_t)getegid() : (uint32_t)geteuid();
+	maps[i].count = 1;
+	*line = i + 1;
+	return 0;
+}
+
+/*
+ * The options other tools' users write, with those tools' meanings:
+ * runuser's --supp-group, unshare's --map-user, --map-group and
+ * --map-current-user, prlimit's --NAME=SOFT[:HARD].
+ */
+static int apply_other_tools(struct fxrun_opts *o, const struct opt_def *d,
+                             const char *shown, const char *arg,
+                             char *errbuf, size_t errlen)
+{
+	char opt[32];
+	long long id;
+
+	(void)shown;
+	snprintf(opt, sizeof opt, "--%s", d->name);
+	switch (d->id) {
+	case OPT_SUPP_GROUP: {
+		/* runuser -G: one group a time, gathered; see finish_groups. */
+		size_t old = o->supp_groups ? strlen(o->supp_groups) : 0;
+		char *joined;
+
+		if (*arg == '\0' || strchr(arg, ','))
+			return usage_error(errbuf, errlen, "invalid '%s %s': expected "
+			                   "one group (repeat the option for more)", opt, arg);
+		joined = malloc(old + strlen(arg) + 2);
+		if (!joined || own(o, joined) < 0) {
+			snprintf(errbuf, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		sprintf(joined, "%s%s%s", old ? o->supp_groups : "", old ? "," : "", arg);
+		o->supp_groups = joined;
+		return 0;
+	}
+	case OPT_MAP_USER:
+	case OPT_MAP_GROUP:
+		id = id_of(arg, d->id == OPT_MAP_GROUP);
+		if (id < 0)
+			return usage_error(errbuf, errlen, "invalid '%s %s': no such %s",
+			                   opt, arg, d->id == OPT_MAP_GROUP ? "group" : "user");
+		if (map_own_id(o, d->id == OPT_MAP_GROUP, (uint32_t)id) < 0)
+			goto too_many;
+		o->unshare |= CLONE_NEWUSER;
+		return 0;
+	case OPT_REUID: {
+		/* setpriv --reuid: the uid alone, the name looked up now (a
+		 * name for -u would bring runuser's groups and variables). */
+		char *num;
+
+		id = id_of(arg, 0);
+		if (id < 0)
+			return usage_error(errbuf, errlen, "invalid '%s %s': no such user",
+			                   opt, arg);
+		num = malloc(24);
+		if (!num || own(o, num) < 0) {
+			snprintf(errbuf, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		snprintf(num, 24, "%lld", id);
+		o->user = num;
+		return 0;
+	}
+	case OPT_CLEAR_GROUPS:
+		o->groups = "";
+		return 0;
+	case OPT_KEEP_GROUPS:
+		/* What a numeric -u (and --reuid) does anyway. */
+		return 0;
+	case OPT_INIT_GROUPS:
+		o->init_groups = 1;
+		return 0;
+	case OPT_LIST_SIGNALS:
+		o->list_signals = 1;
+		return 0;
+	case OPT_USERSPEC:
+		if (*arg == '\0')
+			return usage_error(errbuf, errlen, "empty '%s'", opt);
+		o->userspec = arg;
+		return 0;
+	case OPT_SKIP_CHDIR:
+		o->skip_chdir = 1;
+		return 0;
+	case OPT_MAP_CURRENT_USER:
+		if (map_own_id(o, 0, (uint32_t)geteuid()) < 0 ||
+		    map_own_id(o, 1, (uint32_t)getegid()) < 0)
+			goto too_many;
+		o->unshare |= CLONE_NEWUSER;
+		return 0;
+	case OPT_PRLIMIT: {
+		char *spec = malloc(strlen(d->name) + strlen(arg) + 2);
+		int r;
+
+		if (!spec || own(o, spec) < 0) {
+			snprintf(errbuf, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		sprintf(spec, "%s=%s", d->name, arg);
+		r = parse_rlimit("--rlimit", spec, &o->rlimits[o->n_rlimits], errbuf, errlen);
+		if (r < 0)
+			return r;
+		o->n_rlimits++;
+		return 0;
+	}
+	}
+	return 0;
+too_many:
+	return usage_error(errbuf, errlen, "too many '%s' lines: the kernel takes %d",
+	                   opt, FXRUN_ID_MAP_MAX);
+}
+
+/*
+ * setpriv --init-groups: the groups initgroups(3) gives the passwd entry
+ * of -u's uid (--reuid's), with its primary group, into o->groups.
+ */
+/* o->groups: what initgroups(name, gid) would set, as a list. */
+static int group_list_of(struct fxrun_opts *o, const char *opt, const char *name,
+                         gid_t gid, char *errbuf, size_t errlen)
+{
+	gid_t g[256];
+	int n = 256, i;
+	char *list, *p;
+
+#if defined(__APPLE__)
+	if (getgrouplist(name, (int)gid, (int *)g, &n) < 0)
+#else
+	if (getgrouplist(name, gid, g, &n) < 0)
+#endif
+		return usage_error(errbuf, errlen, "invalid '%s': user %s has more "
+		                   "than 256 groups", opt, name);
+	list = malloc((size_t)n * 12 + 1);
+	if (!list || own(o, list) < 0) {
+		snprintf(errbuf, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	*list = '\0';
+	for (i = 0, p = list; i < n; i++)
+		p += sprintf(p, "%s%lu", i ? "," : "", (unsigned long)g[i]);
+	o->groups = list;
+	return 0;
+}
+
+/* A copy of s (n bytes of it), kept until fxrun_opts_free. */
+static char *owned_copy(struct fxrun_opts *o, const char *s, size_t n)
+{
+	char *c = malloc(n + 1);
+
+	if (!c || own(o, c) < 0)
+		return NULL;
+	memcpy(c, s, n);
+	c[n] = '\0';
+	return c;
+}
+
+/*
+ * chroot(8)'s --userspec USER[:GROUP]: the uid (a name, or a number
+ * looked up too); the gid GROUP's or else the user's; the groups, unless
+ * --groups, the user's (initgroups) or, with no user, none.  The
+ * environment stays: chroot sets no HOME.
+ */
+static int finish_userspec(struct fxrun_opts *o, char *errbuf, size_t errlen)
+{
+	const char *spec = o->userspec, *colon = strchr(spec, ':');
+	size_t ulen = colon ? (size_t)(colon - spec) : strlen(spec);
+	const char *grp = colon ? colon + 1 : "";
+	struct passwd *pw = NULL;
+	unsigned long n;
+	char num[24], *c;
+	long long gid = -1;
+
+	if (o->user || o->group)
+		return usage_error(errbuf, errlen, "'--userspec' and '%s' cannot be used "
+		                   "together", o->user ? "--user" : "--group");
+	if (ulen) {
+		char *name = owned_copy(o, spec, ulen);
+
+		if (!name)
+			goto nomem;
+		if (fxrun_parse_number(name, 0xFFFFFFFEUL, &n) == 0) {
+			pw = getpwuid((uid_t)n);
+		} else {
+			pw = getpwnam(name);
+			if (!pw)
+				return usage_error(errbuf, errlen, "invalid '--userspec %s': "
+				                   "no such user '%s'", spec, name);
+			n = pw->pw_uid;
+		}
+		snprintf(num, sizeof num, "%lu", n);
+		if (!(o->user = owned_copy(o, num, strlen(num))))
+			goto nomem;
+		if (pw)
+			gid = pw->pw_gid;
+	}
+	if (ulen && !pw && !*grp)
+		return usage_error(errbuf, errlen, "invalid '--userspec %s': no group "
+		                   "given for a uid with no passwd entry", spec);
+	if (*grp) {
+		gid = id_of(grp, 1);
+		if (gid < 0)
+			return usage_error(errbuf, errlen, "invalid '--userspec %s': no "
+			                   "such group '%s'", spec, grp);
+	}
+	if (gid >= 0) {
+		snprintf(num, sizeof num, "%lld", gid);
+		if (!(c = owned_copy(o, num, strlen(num))))
+			goto nomem;
+		o->group = c;
+	}
+	if (o->groups)
+		return 0;
+	if (pw)
+		return group_list_of(o, "--userspec", pw->pw_name, (gid_t)gid, errbuf, errlen);
+	if (o->user || o->group)
+		o->groups = "";
+	return 0;
+nomem:
+	snprintf(errbuf, errlen, "out of memory");
+	return -ENOMEM;
+}
+
+/* chroot --skip-chdir: stay in the working directory, which only a
+ * chroot to the same / leaves meaningful (chroot(8) refuses others). */
+static int finish_skip_chdir(struct fxrun_opts *o, char *errbuf, size_t errlen)
+{
+	struct stat a, b;
+	char *cwd;
+
+	if (!o->chroot || stat(o->chroot, &a) < 0 || stat("/", &b) < 0 ||
+	    a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return usage_error(errbuf, errlen, "'--skip-chdir' is only permitted "
+		                   "with '--chroot /'");
+	if (o->chdir)
+		return 0;
+	cwd = getcwd(NULL, 0);
+	if (!cwd || own(o, cwd) < 0) {
+		snprintf(errbuf, errlen, "getcwd: %s", strerror(errno));
+		return -errno;
+	}
+	o->chdir = cwd;
+	return 0;
+}
+
+static int init_groups(struct fxrun_opts *o, char *errbuf, size_t errlen)
+{
+	unsigned long uid;
+	struct passwd *pw;
+
+	if (!o->user)
+		return usage_error(errbuf, errlen, "'--init-groups' needs '--reuid' or '-u'");
+	if (o->groups || o->supp_groups)
+		return usage_error(errbuf, errlen, "'--init-groups' and '%s' cannot be "
+		                   "used together", o->groups ? "--groups" : "--supp-group");
+	pw = fxrun_parse_number(o->user, 0xFFFFFFFEUL, &uid) == 0 ? getpwuid((uid_t)uid)
+	     : getpwnam(o->user);
+	if (!pw)
+		return usage_error(errbuf, errlen, "invalid '--init-groups': user %s has "
+		                   "no passwd entry", o->user);
+	return group_list_of(o, "--init-groups", pw->pw_name, pw->pw_gid, errbuf, errlen);
+}
+
+/*
+ * runuser's groups: --supp-group's are the supplementary groups, after
+ * -g's group if given; the first of them is the primary group unless -g.
+ */
+static int finish_groups(struct fxrun_opts *o, char *errbuf, size_t errlen)
+{
+	char *all, *comma;
+
+	if (o->userspec) {
+		int r = finish_userspec(o, errbuf, errlen);
+
+		if (r < 0)
+			return r;
+	}
+	if (o->skip_chdir) {
+		int r = finish_skip_chdir(o, errbuf, errlen);
+
+		if (r < 0)
+			return r;
+	}
+	if (o->init_groups) {
+		int r = init_groups(o, errbuf, errlen);
+
+		if (r < 0)
+			return r;
+	}
+
+	if (!o->supp_groups)
+		return 0;
+	if (o->groups)
+		return usage_error(errbuf, errlen,
+		                   "'--supp-group' and '--groups' cannot be used together");
+	if (o->group) {
+		all = malloc(strlen(o->group) + strlen(o->supp_groups) + 2);
+		if (!all || own(o, all) < 0)
+			goto nomem;
+		sprintf(all, "%s,%s", o->group, o->supp_groups);
+		o->groups = all;
+		return 0;
+	}
+	o->groups = o->supp_groups;
+	all = strdup(o->supp_groups);
+	if (!all || own(o, all) < 0)
+		goto nomem;
+	comma = strchr(all, ',');
+	if (comma)
+		*comma = '\0';
+	o->group = all;
+	return 0;
+nomem:
+	snprintf(errbuf, errlen, "out of memory");
+	return -ENOMEM;
+}
+
 /* Applies one option; `shown` is how the user spelled it, for messages. */
 static int apply(struct fxrun_opts *o, const struct opt_def *d,
                  const char *shown, const char *arg,
@@ -1037,14 +1510,37 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		/* Spliced into argv by fxrun_parse, which owns argv. */
 		break;
 	case OPT_DEFAULT_SIGNAL:
-		return parse_signal_set(opt, *arg ? arg : NULL, &o->sig_default,
-		                        errbuf, errlen);
-	case OPT_IGNORE_SIGNAL:
-		return parse_signal_set(opt, *arg ? arg : NULL, &o->sig_ignore,
-		                        errbuf, errlen);
-	case OPT_BLOCK_SIGNAL:
-		return parse_signal_set(opt, *arg ? arg : NULL, &o->sig_block,
-		                        errbuf, errlen);
+	case OPT_BLOCK_SIGNAL: {
+		/* env(1): --default-signal=SIG also unblocks SIG, and of
+		 * it and --block-signal the later one counts for SIG. */
+		uint64_t set = 0;
+		int def = d->id == OPT_DEFAULT_SIGNAL;
+
+		r = parse_signal_set(opt, *arg ? arg : NULL, &set, errbuf, errlen);
+		if (r < 0)
+			return r;
+		/* Named, KILL and STOP cannot change, as env(1) finds. */
+		if (def && *arg && (set & ((uint64_t)1 << (SIGKILL - 1) |
+		                           (uint64_t)1 << (SIGSTOP - 1))))
+			return usage_error(errbuf, errlen, "invalid '%s=%s': SIGKILL "
+			                   "and SIGSTOP keep their action", opt, arg);
+		if (def)
+			o->sig_default |= set;
+		*(def ? &o->sig_unblock : &o->sig_block) |= set;
+		*(def ? &o->sig_block : &o->sig_unblock) &= ~set;
+		break;
+	}
+	case OPT_IGNORE_SIGNAL: {
+		uint64_t set = 0;
+
+		r = parse_signal_set(opt, *arg ? arg : NULL, &set, errbuf, errlen);
+		if (r == 0 && *arg && (set & ((uint64_t)1 << (SIGKILL - 1) |
+		                              (uint64_t)1 << (SIGSTOP - 1))))
+			return usage_error(errbuf, errlen, "invalid '%s=%s': SIGKILL "
+			                   "and SIGSTOP cannot be ignored", opt, arg);
+		o->sig_ignore |= set;
+		return r;
+	}
 	case OPT_PTRACE:
 		o->flags |= FX_PTRACE;
 		break;
@@ -1082,6 +1578,23 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		o->flags |= FX_CLEAN_SIGNALS;
 		break;
 	case OPT_PDEATHSIG:
+		/* setpriv's words: clear (none, what a child starts with)
+		 * and keep (fxrun's own, which a child would lose). */
+		if (strcasecmp(arg, "clear") == 0) {
+			o->pdeathsig = 0;
+			break;
+		}
+		if (strcasecmp(arg, "keep") == 0) {
+#if defined(__linux__)
+			int own_sig = 0;
+
+			prctl(PR_GET_PDEATHSIG, &own_sig, 0, 0, 0);
+			o->pdeathsig = own_sig;
+#else
+			o->pdeathsig = 0;
+#endif
+			break;
+		}
 		r = fxrun_parse_signal(arg);
 		if (r < 0)
 			return usage_error(errbuf, errlen, "invalid signal '%s'", arg);
@@ -1131,7 +1644,10 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 		break;
 	}
 	case OPT_SIGNAL:
-		r = fxrun_parse_signal(arg);
+		/* timeout(1) takes 0 (EXIT) too: nothing is sent, yet the
+		 * timeout passed (124), and -k still kills. */
+		r = strcmp(arg, "0") == 0 || strcasecmp(arg, "EXIT") == 0 ||
+		    strcasecmp(arg, "SIGEXIT") == 0 ? 0 : fxrun_parse_signal(arg);
 		if (r < 0)
 			return usage_error(errbuf, errlen, "invalid signal '%s'", arg);
 		o->timeout_sig = r;
@@ -1350,6 +1866,19 @@ static int apply(struct fxrun_opts *o, const struct opt_def *d,
 			return parse_unshare(opt, colon + 1, &o->join_flags, errbuf, errlen);
 		break;
 	}
+	case OPT_SUPP_GROUP:
+	case OPT_MAP_USER:
+	case OPT_MAP_GROUP:
+	case OPT_MAP_CURRENT_USER:
+	case OPT_PRLIMIT:
+	case OPT_REUID:
+	case OPT_CLEAR_GROUPS:
+	case OPT_KEEP_GROUPS:
+	case OPT_INIT_GROUPS:
+	case OPT_LIST_SIGNALS:
+	case OPT_USERSPEC:
+	case OPT_SKIP_CHDIR:
+		return apply_other_tools(o, d, shown, arg, errbuf, errlen);
 	case OPT_HELP:
 		o->action = FXRUN_HELP;
 		break;
@@ -1644,6 +2173,11 @@ static int check_combinations(const struct fxrun_opts *o,
 		return usage_error(errbuf, errlen,
 		                   "'--map-root-user' and '--setgroups allow' cannot "
 		                   "be used together");
+	/* So do --map-group and --map-current-user, as unshare(1) says. */
+	if (o->map_group_line && o->setgroups == FX_SETGROUPS_ALLOW)
+		return usage_error(errbuf, errlen,
+		                   "'--map-group' (or '--map-current-user') and "
+		                   "'--setgroups allow' cannot be used together");
 	if (o->setgroups && !(o->unshare & CLONE_NEWUSER) && !o->map_root_user &&
 	    !o->n_uid_maps && !o->n_gid_maps)
 		return usage_error(errbuf, errlen,
@@ -1703,6 +2237,30 @@ static int grow_lists(struct fxrun_opts *o, size_t old_cap, size_t cap)
 	if (!rl)
 		return -ENOMEM;
 	o->rlimits = rl;
+	/* The maps, the Landlock rules and the view too: -S's words can
+	 * hold any number of them. */
+	{
+		size_t maps = cap < FXRUN_ID_MAP_MAX ? cap : FXRUN_ID_MAP_MAX;
+		struct fxrun_id_map *u = realloc(o->uid_maps, maps * sizeof *u), *g;
+		struct fxrun_landlock *l;
+		struct fxrun_view *v;
+
+		if (!u)
+			return -ENOMEM;
+		o->uid_maps = u;
+		g = realloc(o->gid_maps, maps * sizeof *g);
+		if (!g)
+			return -ENOMEM;
+		o->gid_maps = g;
+		l = realloc(o->landlock, cap * sizeof *l);
+		if (!l)
+			return -ENOMEM;
+		o->landlock = l;
+		v = realloc(o->view, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		o->view = v;
+	}
 	(void)old_cap;
 	return 0;
 }
@@ -1751,11 +2309,28 @@ static int splice_split(struct fxrun_opts *o, int *argc, char ***argv, int i,
 	*argv = nv;
 	if (grow_lists(o, *cap, *cap + (size_t)n) < 0)
 		goto nomem;
+	/* env -v says how it split the string, if -v came first. */
+	if (o->verbose == 2 && o->n_debug_split < N_OF(o->debug_split)) {
+		o->debug_split[o->n_debug_split].str = str;
+		o->debug_split[o->n_debug_split++].words = words;
+	}
 	*cap += (size_t)n;
 	return 0;
 nomem:
 	snprintf(errbuf, errlen, "out of memory");
 	return -ENOMEM;
+}
+
+/* "-N" or "--N", N decimal digits, but not "-0". */
+static int old_nice_word(const char *a)
+{
+	const char *p = a + 1 + (a[1] == '-');
+
+	if (*p < '0' || *p > '9' || strcmp(a, "-0") == 0)
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return *p == '\0';
 }
 
 int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
@@ -1806,6 +2381,16 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 		if (a[0] != '-' || a[1] == '\0')
 			break;
 
+		/* nice(1)'s older spelling, -ADJ: "-5" adds 5, "--5" takes
+		 * 5.  "-0" stays env(1)'s -0 (--null). */
+		if (old_nice_word(a)) {
+			r = apply(o, find_long("adjustment", 10, &r), a, a + 1,
+			          errbuf, errlen);
+			if (r < 0)
+				return r;
+			needs_program = 1;
+			continue;
+		}
 		if (a[1] == '-') {
 			const char *name = a + 2;
 			const char *eq = strchr(name, '=');
@@ -1895,6 +2480,10 @@ int fxrun_parse(int argc, char **argv, struct fxrun_opts *o,
 				return r;
 		}
 	}
+
+	r = finish_groups(o, errbuf, errlen);
+	if (r < 0)
+		return r;
 
 	/* env(1)'s NAME=VALUE operands, before PROGRAM (after "--" too). */
 	for (; i < argc && strchr(argv[i], '='); i++) {

@@ -107,6 +107,11 @@ struct fxrun_opts {
 	const char *user;       /* -u, a name or a decimal uid */
 	const char *group;      /* -g, a name or a decimal gid */
 	const char *groups;     /* -G, comma-separated; "" clears the groups */
+	char *supp_groups;      /* --supp-group (runuser -G), comma-joined; made
+	                           into group and groups at the end of parsing */
+	int init_groups;        /* --init-groups (setpriv): groups from -u's entry */
+	const char *userspec;   /* --userspec (chroot): USER[:GROUP] */
+	int skip_chdir;         /* --skip-chdir (chroot): stay in the directory */
 
 	unsigned flags;         /* FX_* flags from forkexec.h */
 	int pgid_set;
@@ -151,9 +156,15 @@ struct fxrun_opts {
 	uint64_t sig_default;       /* --default-signal */
 	uint64_t sig_ignore;        /* --ignore-signal */
 	uint64_t sig_block;         /* --block-signal */
+	int list_signals;           /* --list-signal-handling */
+	uint64_t sig_unblock;       /* --default-signal also unblocks, as
+	                               env(1) does; the later option wins */
 	void **owned;               /* -S: the argvs rebuilt around its words, and
 	                               the words' storage, freed with the opts */
 	size_t n_owned;
+	/* -v's "split -S" lines: each -S seen after -v, and its words. */
+	struct { const char *str; char **words; } debug_split[8];
+	size_t n_debug_split;
 
 	/*
 	 * Linux containment (forkexec-linux.h), applied by fxrun_linux.c.
@@ -191,6 +202,8 @@ struct fxrun_opts {
 	size_t n_uid_maps;
 	struct fxrun_id_map *gid_maps;  /* --gid-map, in order */
 	size_t n_gid_maps;
+	size_t map_user_line;       /* --map-user's uid map line + 1, or 0 */
+	size_t map_group_line;      /* --map-group's gid map line + 1, or 0 */
 	uint64_t ambient_caps;      /* --ambient-caps mask, FX_CAP() bits */
 	uint64_t bounding_drop;     /* --bounding-caps: the caps to drop */
 	int inh_caps_given;         /* --inh-caps: fxrun's inheritable set, */
@@ -267,11 +280,17 @@ int fxrun_parse_duration(const char *s, long long *ms);
 
 /*
  * A signal given as a number ("15") or a name with or without "SIG"
- * ("TERM", "SIGTERM", any case): the number, or -EINVAL.
+ * ("TERM", "SIGTERM", "RTMIN+2", any case): the number, or -EINVAL.
  */
 int fxrun_parse_signal(const char *s);
 
 /* The name of signal sig without "SIG" ("TERM"), or NULL if it has none. */
 const char *fxrun_signal_name(int sig);
+
+/*
+ * Signal sig's name as coreutils' sig2str writes it, into buf: "TERM",
+ * "RTMIN+2", "RTMAX-1", "EXIT" for 0; NULL if it has none (32, 33).
+ */
+const char *fxrun_signal_str(int sig, char *buf, size_t len);
 
 #endif /* FXRUN_ARGS_H */

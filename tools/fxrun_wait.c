@@ -34,7 +34,8 @@ int ptrace(int request, pid_t pid, char *addr, int data);
 /* Set in a pipe byte when the kernel, not a process, sent the signal. */
 #define FROM_KERNEL 0x80
 
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+/* The last slot: fxrun_signals_start's `also` (timeout's --signal), or 0. */
+static int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, 0 };
 #define N_FORWARDED (sizeof forwarded / sizeof forwarded[0])
 
 static int sig_pipe[2] = { -1, -1 };
@@ -83,10 +84,20 @@ static int install(int i, int sig)
 	return 0;
 }
 
-int fxrun_signals_start(void)
+int fxrun_signals_start(int also)
 {
 	size_t i;
 	int r;
+
+	/* One that cannot be caught, or is caught anyway, needs no slot. */
+	forwarded[N_FORWARDED - 1] = 0;
+	if (also > 0 && also < NSIG && also != SIGKILL && also != SIGSTOP &&
+	    also != SIGCHLD) {
+		for (i = 0; i < N_FORWARDED - 1 && forwarded[i] != also; i++)
+			continue;
+		if (i == N_FORWARDED - 1)
+			forwarded[N_FORWARDED - 1] = also;
+	}
 
 #if defined(__APPLE__)
 	/* No pipe2; fxrun has no other thread that could fork meanwhile. */
@@ -101,6 +112,8 @@ int fxrun_signals_start(void)
 		return -errno;
 #endif
 	for (i = 0; i < N_FORWARDED; i++) {
+		if (!forwarded[i])
+			continue;
 		r = install((int)i, forwarded[i]);
 		if (r < 0)
 			return r;
@@ -235,7 +248,8 @@ long long fxrun_now_ms(void)
 /* --verbose: timeout(1)'s line for each signal the timeout sends. */
 static void say_signal(const struct fxrun_deadline *dl, int sig)
 {
-	const char *name = fxrun_signal_name(sig);
+	char buf[16];
+	const char *name = fxrun_signal_str(sig, buf, sizeof buf);
 
 	if (!dl->verbose)
 		return;

@@ -17,9 +17,12 @@
  * signal that arrives while the child is being created is forwarded once
  * it exists instead of killing fxrun and orphaning it.  The library resets
  * caught signals in the child, so the child never runs these handlers.
+ * `also`, if not 0, is forwarded too: timeout(1) forwards its --signal
+ * (a SIGUSR1 sent to it reaches the command rather than killing it and
+ * leaving the command behind).
  * Returns 0 or a negative errno.
  */
-int fxrun_signals_start(void);
+int fxrun_signals_start(int also);
 
 /* Restores the dispositions found by fxrun_signals_start; closes the pipe. */
 void fxrun_signals_stop(void);
