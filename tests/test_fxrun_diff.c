@@ -499,6 +499,13 @@ static const struct row prlimit_rows[] = {
 	  ST | ERR, "rlimit.stack rlimit.nofile", 0 },
 	{ "prlimit --nofile=x true", "--rlimit nofile=x true", FAILS, NULL, 0 },
 	{ "prlimit --nofile=10:5 true", "--rlimit nofile=10:5 true", FAILS, NULL, 0 },
+	/* One resource twice: applied in order, the second's missing half
+	 * is the first's. */
+	{ "prlimit --nofile=300:400 --nofile=:350 " P, "--nofile=300:400 --nofile=:350 " P,
+	  ST | ERR, "rlimit.nofile", 0 },
+	{ "prlimit --nofile=300:400 --nofile=350: " P,
+	  "--rlimit nofile=300:400 --rlimit nofile=350: " P, ST | ERR, "rlimit.nofile", 0 },
+	{ "prlimit --core=10:20 --core=30: true", "--core=10:20 --core=30: true", FAILS, NULL, 0 },
 	/* prlimit's own spellings, --NAME=LIMITS (not --nice: nice(1)'s). */
 	{ "prlimit --nofile=300:400 --core=0 " P, "--nofile=300:400 --core=0 " P,
 	  ST | ERR, "rlimit.nofile rlimit.core", 0 },

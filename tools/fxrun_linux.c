@@ -20,6 +20,9 @@
 #include "forkexec-linux.h"
 #include "fxrun_sandbox.h"
 
+/* RLIMIT_CPU .. RLIMIT_RTTIME. */
+#define FXRUN_NRLIMITS 16
+
 #ifdef __linux__
 #include <linux/capability.h>
 #include <linux/filter.h>
@@ -227,6 +230,8 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 	char what[64];
 	size_t i;
 	int r = 0;
+	uint64_t chosen[FXRUN_NRLIMITS][2];   /* the last limits given, by resource */
+	unsigned given = 0;
 
 	/* The maps ask for a user namespace; the set must say so too, or
 	 * fx_attr_set_namespaces refuses it once they are added. */
@@ -273,12 +278,18 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 		                ? (uint64_t)RLIM_INFINITY : rl->hard;
 
 		snprintf(what, sizeof what, "--rlimit %s", rl->name);
-		/* prlimit(1)'s "SOFT:" and ":HARD": the other stays fxrun's. */
+		/* prlimit(1)'s "SOFT:" and ":HARD": the other stays as it is,
+		 * which is what an earlier limit of the same resource said
+		 * (prlimit applies them in order), or else fxrun's own. */
 		if (rl->keep_soft || rl->keep_hard) {
 			struct rlimit cur;
 
-			if (getrlimit(rl->resource, &cur) < 0)
+			if (rl->resource < FXRUN_NRLIMITS && (given & (1u << rl->resource))) {
+				cur.rlim_cur = (rlim_t)chosen[rl->resource][0];
+				cur.rlim_max = (rlim_t)chosen[rl->resource][1];
+			} else if (getrlimit(rl->resource, &cur) < 0) {
 				return set(-errno, what);
+			}
 			if (rl->keep_soft)
 				soft = (uint64_t)cur.rlim_cur;
 			else
@@ -298,6 +309,11 @@ int fxrun_apply_linux(const struct fxrun_opts *o, fx_attr *a)
 			}
 		}
 		r = set(fx_attr_set_rlimit(a, rl->resource, soft, hard), what);
+		if (rl->resource < FXRUN_NRLIMITS) {
+			given |= 1u << rl->resource;
+			chosen[rl->resource][0] = soft;
+			chosen[rl->resource][1] = hard;
+		}
 	}
 	if (r == 0 && o->umask >= 0)
 		r = set(fx_attr_set_umask(a, (mode_t)o->umask), "--umask");
