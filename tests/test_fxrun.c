@@ -665,6 +665,8 @@ TEST(fxrun_steal_ctty)
 	FXRUN_WITH(&r, &s, "--setsid", "--ctty", "0", fxt_probe_path());
 	ASSERT_EQ(r.code, 125);
 	ASSERT(strstr(r.err, "Operation not permitted"));
+	/* One line, which says what setsid -c's users want instead. */
+	ASSERT(strstr(r.err, "--steal-ctty takes it") && !strchr(r.err, '\n')[1]);
 	fxr_free(&r);
 
 	if (geteuid() != 0) {

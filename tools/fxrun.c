@@ -786,7 +786,14 @@ static int run(const struct fxrun_opts *o)
 			err = first;
 	}
 	if (r < 0) {
-		fail(fx_strerror(&err, msg, sizeof msg), NULL);
+		/* setsid -c's habit: the terminal is most often the caller's
+		 * own, which only a steal may take. */
+		if (err.step == FX_STEP_SETCTTY && err.code == EPERM &&
+		    !(fx_attr_get_flags(attr) & FX_STEAL_CTTY))
+			fprintf(stderr, "fxrun: %s (another session's terminal: --steal-ctty "
+			        "takes it, as setsid -c does)\n", fx_strerror(&err, msg, sizeof msg));
+		else
+			fail(fx_strerror(&err, msg, sizeof msg), NULL);
 		code = spawn_failure_code(&err);
 		goto out;
 	}
