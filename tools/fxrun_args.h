@@ -100,8 +100,6 @@ struct fxrun_cpu_range {
  * copied), so argv must outlive the structure.  NULL means "not given".
  */
 struct fxrun_opts {
-	int action;             /* enum fxrun_action */
-
 	const char *chdir;      /* -C */
 	const char *chroot;     /* --chroot */
 	const char *user;       /* -u, a name or a decimal uid */
@@ -109,17 +107,19 @@ struct fxrun_opts {
 	const char *groups;     /* -G, comma-separated; "" clears the groups */
 	char *supp_groups;      /* --supp-group (runuser -G), comma-joined; made
 	                           into group and groups at the end of parsing */
-	int init_groups;        /* --init-groups (setpriv): groups from -u's entry */
 	const char *userspec;   /* --userspec (chroot): USER[:GROUP] */
-	int skip_chdir;         /* --skip-chdir (chroot): stay in the directory */
+	const char *argv0;      /* --argv0 */
 
+	/* (The ints together, here and below: no padding.) */
+	int action;             /* enum fxrun_action */
+	int init_groups;        /* --init-groups (setpriv): groups from -u's entry */
+	int skip_chdir;         /* --skip-chdir (chroot): stay in the directory */
 	unsigned flags;         /* FX_* flags from forkexec.h */
 	int pgid_set;
 	pid_t pgid;             /* --pgid, when pgid_set */
 	int tty_fd;             /* --ctty, or -1 */
 	int pdeathsig;          /* --pdeathsig, 0 for none */
 	int backend;            /* enum fx_backend; -1: the library's default */
-	const char *argv0;      /* --argv0 */
 
 	int clear_env;          /* -i */
 	int preserve_env;       /* -m: -u NAME leaves HOME, USER, LOGNAME */
@@ -134,13 +134,13 @@ struct fxrun_opts {
 	const char *stdin_path;     /* --stdin */
 	const char *stdout_path;    /* --stdout */
 	const char *stderr_path;    /* --stderr */
+	long long timeout_ms;       /* -1: not given; 0: given, disabled (as timeout(1)) */
+	long long kill_after_ms;    /* -1: never SIGKILL */
 	int append;                 /* --append: O_APPEND instead of O_TRUNC */
 	int stderr_to_stdout;       /* --stderr-to-stdout */
 	int null_stdin;             /* --null-stdin */
 
-	/* timeout(1): --timeout, --kill-after, --signal, --kill-group. */
-	long long timeout_ms;       /* -1: not given; 0: given, disabled (as timeout(1)) */
-	long long kill_after_ms;    /* -1: never SIGKILL */
+	/* timeout(1): --timeout, --kill-after (above), --signal, --kill-group. */
 	int timeout_sig;            /* default SIGTERM */
 	int signal_set;             /* --signal was given */
 	int kill_group;             /* signal the child's whole process group */
@@ -153,10 +153,10 @@ struct fxrun_opts {
 
 	/* env(1): -0, and the signal options (bit n-1 for signal n). */
 	int null_sep;               /* -0: print the environment NUL-separated */
+	int list_signals;           /* --list-signal-handling */
 	uint64_t sig_default;       /* --default-signal */
 	uint64_t sig_ignore;        /* --ignore-signal */
 	uint64_t sig_block;         /* --block-signal */
-	int list_signals;           /* --list-signal-handling */
 	uint64_t sig_unblock;       /* --default-signal also unblocks, as
 	                               env(1) does; the later option wins */
 	void **owned;               /* -S: the argvs rebuilt around its words, and
@@ -165,6 +165,14 @@ struct fxrun_opts {
 	/* -v's "split -S" lines: each -S seen after -v, and its words. */
 	struct { const char *str; char **words; } debug_split[8];
 	size_t n_debug_split;
+
+	/*
+	 * PROGRAM and its arguments: the tail of argv, so NULL-terminated
+	 * when argv[argc] is NULL, as it is for main().  NULL unless action
+	 * is FXRUN_RUN.
+	 */
+	char **cmd;
+	int n_cmd;              /* (the first of the ints below) */
 
 	/*
 	 * Linux containment (forkexec-linux.h), applied by fxrun_linux.c.
@@ -184,6 +192,7 @@ struct fxrun_opts {
 	int sched_policy;           /* SCHED_*, when sched_set */
 	int sched_priority;         /* 1-99 for FIFO and RR, else 0 */
 	int reset_on_fork;          /* -R, --reset-on-fork: SCHED_RESET_ON_FORK */
+	int inh_caps_given;         /* --inh-caps: fxrun's inheritable set, changed */
 	int time_offset_set[2];     /* --monotonic, --boottime */
 	long long time_offset[2];   /* seconds */
 	unsigned long long sched_dl[3]; /* --sched deadline: runtime, deadline, period (ns) */
@@ -206,8 +215,7 @@ struct fxrun_opts {
 	size_t map_group_line;      /* --map-group's gid map line + 1, or 0 */
 	uint64_t ambient_caps;      /* --ambient-caps mask, FX_CAP() bits */
 	uint64_t bounding_drop;     /* --bounding-caps: the caps to drop */
-	int inh_caps_given;         /* --inh-caps: fxrun's inheritable set, */
-	uint64_t inh_caps_add;      /* with these added */
+	uint64_t inh_caps_add;      /* by --inh-caps: these added */
 	uint64_t inh_caps_del;      /* and these taken away */
 	const char *cgroup;         /* --cgroup */
 	const char *mount_proc;     /* --mount-proc[=DIR]; NULL: not given */
@@ -227,14 +235,6 @@ struct fxrun_opts {
 	const char *view_arg2;      /* parsing: the second argument of --bind & co */
 	const char *hostname;       /* --hostname */
 	size_t n_landlock;
-
-	/*
-	 * PROGRAM and its arguments: the tail of argv, so NULL-terminated
-	 * when argv[argc] is NULL, as it is for main().  NULL unless action
-	 * is FXRUN_RUN.
-	 */
-	char **cmd;
-	int n_cmd;
 };
 
 /*

@@ -20,8 +20,6 @@
 #include "forkexec-linux.h"
 #include "fxrun_sandbox.h"
 
-/* RLIMIT_CPU .. RLIMIT_RTTIME. */
-#define FXRUN_NRLIMITS 16
 
 #ifdef __linux__
 #include <linux/capability.h>
