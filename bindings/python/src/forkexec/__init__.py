@@ -40,7 +40,18 @@ __all__ = [
     "Process", "SpawnError", "PIPE", "STDOUT", "DEVNULL",
     "CompletedProcess", "CalledProcessError", "TimeoutExpired",
     "SubprocessError", "library_version",
+    "IOPRIO_CLASS_NONE", "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE",
+    "SECCOMP_KILL",
 ]
+
+# The library's numbers: ioprio's classes (the names "none", "rt", "be"
+# and "idle" work too), and seccomp_deny/seccomp_allow's action that
+# kills the process instead of returning an errno.
+IOPRIO_CLASS_NONE = _fx.IOPRIO_CLASS_NONE
+IOPRIO_CLASS_RT = _fx.IOPRIO_CLASS_RT
+IOPRIO_CLASS_BE = _fx.IOPRIO_CLASS_BE
+IOPRIO_CLASS_IDLE = _fx.IOPRIO_CLASS_IDLE
+SECCOMP_KILL = _fx.SECCOMP_KILL
 
 __version__ = "0.1.0"
 
@@ -183,7 +194,12 @@ def run(args, *, stdin=None, input=None, stdout=None, stderr=None,
     close_fds, restore_signals, chroot, pdeathsig, backend, noctty,
     setctty, foreground, tty_fd, ptrace, clean_signals, sigmask,
     namespaces, uid_map, gid_map, setgroups, map_root_user, ambient_caps,
-    inheritable_caps, drop_caps, cgroup, rlimits, no_new_privs, nice, sched, cpus, seccomp.
+    inheritable_caps, drop_caps, cgroup, rlimits, no_new_privs, nice,
+    nice_adjust, ioprio, securebits, time_offsets, mount_proc, sched,
+    sched_deadline, cpus, seccomp, seccomp_deny, seccomp_allow, mounts,
+    hostname, landlock, join.  nice and nice_adjust, sched and
+    sched_deadline, seccomp_deny and seccomp_allow are exclusive pairs
+    (ValueError).
 
     A child that cannot be started raises :class:`SpawnError`.
     """

@@ -21,6 +21,18 @@ _Stream = Union[None, int, IO[Any]]
 _Id = Union[int, str]
 _Namespace = Literal["user", "pid", "mount", "net", "uts", "ipc", "cgroup", "time"]
 _Limit = Union[int, tuple[int, int]]
+_IoClass = Union[int, Literal["none", "rt", "be", "idle"]]
+_MountKind = Literal["bind", "ro-bind", "dev-bind", "tmpfs", "proc", "dev", "mqueue",
+                     "dir", "symlink", "remount-ro"]
+_Mount = Union[tuple[_MountKind, Optional[_Path], _Path],
+               tuple[Literal["tmpfs"], None, _Path, int, int]]
+_Names = Union[Iterable[str], tuple[Iterable[str], int]]
+
+IOPRIO_CLASS_NONE: int
+IOPRIO_CLASS_RT: int
+IOPRIO_CLASS_BE: int
+IOPRIO_CLASS_IDLE: int
+SECCOMP_KILL: int
 
 def library_version() -> str: ...
 
@@ -90,14 +102,27 @@ def run(
     setgroups: Optional[Literal["allow", "deny"]] = ...,
     map_root_user: bool = ...,
     ambient_caps: Optional[Iterable[int]] = ...,
+    inheritable_caps: Optional[Iterable[int]] = ...,
     drop_caps: Optional[Iterable[int]] = ...,
     cgroup: Optional[Union[int, _Path]] = ...,
     rlimits: Optional[Mapping[int, _Limit]] = ...,
     no_new_privs: bool = ...,
     nice: Optional[int] = ...,
+    nice_adjust: Optional[int] = ...,
+    ioprio: Optional[tuple[_IoClass, int]] = ...,
+    securebits: Optional[int] = ...,
+    time_offsets: Optional[Mapping[int, float]] = ...,
+    mount_proc: Optional[_Path] = ...,
     sched: Optional[tuple[int, int]] = ...,
+    sched_deadline: Optional[tuple[int, int, int]] = ...,
     cpus: Optional[Iterable[int]] = ...,
     seccomp: Optional[bytes] = ...,
+    seccomp_deny: Optional[_Names] = ...,
+    seccomp_allow: Optional[_Names] = ...,
+    mounts: Optional[Iterable[_Mount]] = ...,
+    hostname: Optional[str] = ...,
+    landlock: Optional[Mapping[str, Any]] = ...,
+    join: Optional[tuple[Union[int, "Process"], Union[int, Iterable[_Namespace]]]] = ...,
 ) -> subprocess.CompletedProcess[Any]: ...
 
 def call(args: _Cmd, *, timeout: Optional[float] = ..., **kwargs: Any) -> int: ...

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/filter.h>
 #include <pwd.h>
 #include <sched.h>
@@ -17,22 +18,38 @@
 
 #include "fxpy.h"
 
-static int fail_rc(const char *key, int rc)
+/* The exception for a setter's negative errno; `what`, when not NULL,
+ * names the item of the keyword's value that was refused. */
+static int fail_rc_on(const char *key, const char *what, int rc)
 {
+	const char *sep = what ? " " : "", *item = what ? what : "";
+
 	if (rc == -EINVAL)
-		PyErr_Format(PyExc_ValueError, "%s: invalid value", key);
+		PyErr_Format(PyExc_ValueError, "%s%s%s: invalid value", key, sep, item);
 	else if (rc == -ENOTSUP)
-		PyErr_Format(PyExc_NotImplementedError, "%s: not supported here", key);
+		PyErr_Format(PyExc_NotImplementedError, "%s%s%s: not supported here", key, sep, item);
 	else {
 		/* OSError picks the subclass from the errno. */
 		PyObject *args = Py_BuildValue("(iN)", -rc,
-		                               PyUnicode_FromFormat("%s: %s", key, strerror(-rc)));
+		                               PyUnicode_FromFormat("%s%s%s: %s", key, sep, item,
+		                                                    strerror(-rc)));
 		if (args) {
 			PyErr_SetObject(PyExc_OSError, args);
 			Py_DECREF(args);
 		}
 	}
 	return -1;
+}
+
+static int fail_rc(const char *key, int rc)
+{
+	return fail_rc_on(key, NULL, rc);
+}
+
+/* A setter's result: 0, or -1 with its exception. */
+static int fail_if(const char *key, int rc)
+{
+	return rc < 0 ? fail_rc(key, rc) : 0;
 }
 
 #define CHECK(key, call) do { int rc_ = (call); if (rc_ < 0) return fail_rc(key, rc_); } while (0)
@@ -133,28 +150,44 @@ struct ctx {
 
 typedef int (*handler)(struct ctx *c, const char *key, PyObject *v);
 
-static int k_cwd(struct ctx *c, const char *key, PyObject *v)
+/* The keywords whose value is one string (a path, a name) given to one
+ * setter, which copies it. */
+static int set_text(struct ctx *c, const char *key, PyObject *v,
+                    int (*set)(fx_attr *, const char *))
 {
 	PyObject *b = fs_bytes(v);
 	int rc;
 
 	if (!b)
 		return -1;
-	rc = fx_attr_set_cwd(c->spec->attr, PyBytes_AsString(b));
+	rc = set(c->spec->attr, PyBytes_AsString(b));
 	Py_DECREF(b);
 	return rc < 0 ? fail_rc(key, rc) : 0;
 }
 
+/* The keywords whose value is one int given to one setter. */
+static int set_int(struct ctx *c, const char *key, PyObject *v, int (*set)(fx_attr *, int))
+{
+	long n;
+
+	if (as_long(key, v, &n) < 0)
+		return -1;
+	if (n < INT_MIN || n > INT_MAX) {
+		PyErr_Format(PyExc_ValueError, "%s: %ld is out of range", key, n);
+		return -1;
+	}
+	CHECK(key, set(c->spec->attr, (int)n));
+	return 0;
+}
+
+static int k_cwd(struct ctx *c, const char *key, PyObject *v)
+{
+	return set_text(c, key, v, fx_attr_set_cwd);
+}
+
 static int k_chroot(struct ctx *c, const char *key, PyObject *v)
 {
-	PyObject *b = fs_bytes(v);
-	int rc;
-
-	if (!b)
-		return -1;
-	rc = fx_attr_set_chroot(c->spec->attr, PyBytes_AsString(b));
-	Py_DECREF(b);
-	return rc < 0 ? fail_rc(key, rc) : 0;
+	return set_text(c, key, v, fx_attr_set_chroot);
 }
 
 static int k_executable(struct ctx *c, const char *key, PyObject *v)
@@ -346,22 +379,12 @@ static int k_pass_fds(struct ctx *c, const char *key, PyObject *v)
 
 static int k_pdeathsig(struct ctx *c, const char *key, PyObject *v)
 {
-	long s;
-
-	if (as_long(key, v, &s) < 0)
-		return -1;
-	CHECK(key, fx_attr_set_pdeathsig(c->spec->attr, (int)s));
-	return 0;
+	return set_int(c, key, v, fx_attr_set_pdeathsig);
 }
 
 static int k_tty_fd(struct ctx *c, const char *key, PyObject *v)
 {
-	long fd;
-
-	if (as_long(key, v, &fd) < 0)
-		return -1;
-	CHECK(key, fx_attr_set_tty_fd(c->spec->attr, (int)fd));
-	return 0;
+	return set_int(c, key, v, fx_attr_set_tty_fd);
 }
 
 static int k_backend(struct ctx *c, const char *key, PyObject *v)
@@ -427,17 +450,23 @@ static int add_ns(const char *key, PyObject *item, void *ctx)
 	return -1;
 }
 
+/* Kinds of namespace, for namespaces and join: names or CLONE_NEW* bits. */
+static int ns_flags_of(const char *key, PyObject *v, unsigned long *flags)
+{
+	*flags = 0;
+	if (PyLong_Check(v)) {
+		*flags = PyLong_AsUnsignedLong(v);
+		return PyErr_Occurred() ? -1 : 0;
+	}
+	return each(key, v, add_ns, flags);
+}
+
 static int k_namespaces(struct ctx *c, const char *key, PyObject *v)
 {
-	unsigned long flags = 0;
+	unsigned long flags;
 
-	if (PyLong_Check(v)) {
-		flags = PyLong_AsUnsignedLong(v);
-		if (PyErr_Occurred())
-			return -1;
-	} else if (each(key, v, add_ns, &flags) < 0) {
+	if (ns_flags_of(key, v, &flags) < 0)
 		return -1;
-	}
 	CHECK(key, fx_attr_set_namespaces(c->spec->attr, flags));
 	return 0;
 }
@@ -622,12 +651,14 @@ static int k_no_new_privs(struct ctx *c, const char *key, PyObject *v)
 
 static int k_nice(struct ctx *c, const char *key, PyObject *v)
 {
-	long n;
+	return set_int(c, key, v, fx_attr_set_nice);
+}
 
-	if (as_long(key, v, &n) < 0)
-		return -1;
-	CHECK(key, fx_attr_set_nice(c->spec->attr, (int)n));
-	return 0;
+/* nice(1)'s -n: the spawning thread's nice value at each spawn, plus
+ * this, clamped by the library (refused with nice: see exclusive). */
+static int k_nice_adjust(struct ctx *c, const char *key, PyObject *v)
+{
+	return set_int(c, key, v, fx_attr_set_nice_adjust);
 }
 
 static int k_sched(struct ctx *c, const char *key, PyObject *v)
@@ -694,6 +725,457 @@ static int k_seccomp(struct ctx *c, const char *key, PyObject *v)
 	return rc < 0 ? fail_rc(key, rc) : 0;
 }
 
+/* Whether v is the str s. */
+static int is_name(PyObject *v, const char *s)
+{
+	return PyUnicode_Check(v) && PyUnicode_CompareWithASCIIString(v, s) == 0;
+}
+
+/* The index of name v in names[0..n), or -1 with ValueError. */
+static int name_index(const char *key, PyObject *v, const char *const names[], size_t n,
+                      const char *what)
+{
+	for (size_t i = 0; i < n; i++)
+		if (is_name(v, names[i]))
+			return (int)i;
+	PyErr_Format(PyExc_ValueError, "%s: unknown %s %R", key, what, v);
+	return -1;
+}
+
+/* v as a tuple of min to max items (a new reference), or NULL with
+ * ValueError saying the shape expected. */
+static PyObject *tuple_of(const char *key, PyObject *v, Py_ssize_t min, Py_ssize_t max,
+                          const char *shape)
+{
+	PyObject *t = PyUnicode_Check(v) || PyBytes_Check(v) ? NULL : PySequence_Tuple(v);
+
+	if (t && PyTuple_Size(t) >= min && PyTuple_Size(t) <= max)
+		return t;
+	Py_XDECREF(t);
+	PyErr_Clear();
+	PyErr_Format(PyExc_ValueError, "%s: %s expected", key, shape);
+	return NULL;
+}
+
+/* each() over a collection, refusing a lone str or bytes, which would
+ * otherwise be taken letter by letter. */
+static int each_item(const char *key, PyObject *v,
+                     int (*fn)(const char *, PyObject *, void *), void *ctx)
+{
+	if (PyUnicode_Check(v) || PyBytes_Check(v)) {
+		PyErr_Format(PyExc_TypeError, "%s: a collection is required, not a single string", key);
+		return -1;
+	}
+	return each(key, v, fn, ctx);
+}
+
+/* A number of nanoseconds: 0 to 2**63-1 (the library's bounds are
+ * tighter; a negative one cannot reach it as uint64_t unchanged). */
+static int ns_of(const char *key, PyObject *v, uint64_t *out)
+{
+	long long x;
+
+	if (!PyLong_Check(v)) {
+		PyErr_Format(PyExc_TypeError, "%s: an integer is required", key);
+		return -1;
+	}
+	x = PyLong_AsLongLong(v);
+	if ((x == -1 && PyErr_Occurred()) || x < 0) {
+		PyErr_Clear();
+		PyErr_Format(PyExc_ValueError, "%s: invalid value", key);
+		return -1;
+	}
+	*out = (uint64_t)x;
+	return 0;
+}
+
+/* ionice(1)'s classes, at their FX_IOPRIO_CLASS_* numbers. */
+static const char *const ioprio_classes[] = { "none", "rt", "be", "idle" };
+
+static int k_ioprio(struct ctx *c, const char *key, PyObject *v)
+{
+	PyObject *t = tuple_of(key, v, 2, 2, "(class, level)");
+	long cls, level;
+	int rc;
+
+	if (!t)
+		return -1;
+	if (PyUnicode_Check(PyTuple_GetItem(t, 0)))
+		rc = (int)(cls = name_index(key, PyTuple_GetItem(t, 0), ioprio_classes, 4, "class"));
+	else
+		rc = as_long(key, PyTuple_GetItem(t, 0), &cls);
+	if (rc >= 0)
+		rc = as_long(key, PyTuple_GetItem(t, 1), &level);
+	Py_DECREF(t);
+	if (rc < 0)
+		return -1;
+	/* Out of int's range is as invalid as out of the library's. */
+	if (cls < 0 || cls > INT_MAX || level < 0 || level > INT_MAX)
+		return fail_rc(key, -EINVAL);
+	CHECK(key, fx_attr_set_ioprio(c->spec->attr, (int)cls, (int)level));
+	return 0;
+}
+
+static int k_securebits(struct ctx *c, const char *key, PyObject *v)
+{
+	return set_int(c, key, v, fx_attr_set_securebits);
+}
+
+/* Seconds as the library's (sec, nsec), nsec 0 to 999999999: a float is
+ * floored, so -1.5 is (-2, 500000000).  Done without libm. */
+static int offset_of(const char *key, PyObject *v, int64_t *sec, long *nsec)
+{
+	double d, frac;
+	int64_t whole;
+
+	if (PyLong_Check(v)) {
+		long long x = PyLong_AsLongLong(v);
+		if (x == -1 && PyErr_Occurred()) {
+			PyErr_Clear();
+			return fail_rc(key, -EINVAL);
+		}
+		*sec = x;
+		*nsec = 0;
+		return 0;
+	}
+	if (!PyFloat_Check(v)) {
+		PyErr_Format(PyExc_TypeError, "%s: seconds (int or float) are required", key);
+		return -1;
+	}
+	d = PyFloat_AsDouble(v);
+	/* NaN fails both comparisons. */
+	if (!(d > -9.2e18 && d < 9.2e18))
+		return fail_rc(key, -EINVAL);
+	whole = (int64_t)d;
+	if ((double)whole > d)
+		whole--;
+	frac = (d - (double)whole) * 1e9 + 0.5;
+	*nsec = (long)frac;
+	if (*nsec > 999999999L) {
+		whole++;
+		*nsec -= 1000000000L;
+	}
+	*sec = whole;
+	return 0;
+}
+
+/* unshare --monotonic/--boottime: {time.CLOCK_MONOTONIC: seconds, ...}.
+ * Each adds a time namespace (applied after namespaces: see late). */
+static int k_time_offsets(struct ctx *c, const char *key, PyObject *v)
+{
+	PyObject *items = PyMapping_Items(v);
+	int rc = 0;
+
+	if (!items)
+		return -1;
+	for (Py_ssize_t i = 0; rc == 0 && i < PyList_Size(items); i++) {
+		PyObject *kv = PyList_GetItem(items, i);
+		long clock, nsec;
+		int64_t sec;
+
+		rc = as_long(key, PyTuple_GetItem(kv, 0), &clock);
+		if (rc == 0)
+			rc = offset_of(key, PyTuple_GetItem(kv, 1), &sec, &nsec);
+		if (rc == 0 && (clock < INT_MIN || clock > INT_MAX))
+			rc = fail_rc(key, -EINVAL);
+		if (rc == 0) {
+			int e = fx_attr_set_time_offset(c->spec->attr, (int)clock, sec, nsec);
+			rc = e < 0 ? fail_rc(key, e) : 0;
+		}
+	}
+	Py_DECREF(items);
+	return rc;
+}
+
+/* unshare --mount-proc=DIR (adds a mount namespace: see late). */
+static int k_mount_proc(struct ctx *c, const char *key, PyObject *v)
+{
+	return set_text(c, key, v, fx_attr_set_mount_proc);
+}
+
+/* chrt --deadline: (runtime_ns, deadline_ns, period_ns), period 0 being
+ * the deadline (refused with sched: see exclusive). */
+static int k_sched_deadline(struct ctx *c, const char *key, PyObject *v)
+{
+	PyObject *t = tuple_of(key, v, 3, 3, "(runtime_ns, deadline_ns, period_ns)");
+	uint64_t ns[3];
+	int rc = 0;
+
+	if (!t)
+		return -1;
+	for (Py_ssize_t i = 0; rc == 0 && i < 3; i++)
+		rc = ns_of(key, PyTuple_GetItem(t, i), &ns[i]);
+	Py_DECREF(t);
+	if (rc < 0)
+		return -1;
+	CHECK(key, fx_attr_set_sched_deadline(c->spec->attr, ns[0], ns[1], ns[2]));
+	return 0;
+}
+
+/* bubblewrap's vocabulary, at FX_MOUNT_* - 1 (fxrun's option names). */
+static const char *const mount_kinds[] = {
+	"bind", "ro-bind", "dev-bind", "tmpfs", "proc", "dev", "mqueue", "dir", "symlink",
+	"remount-ro",
+};
+
+/*
+ * One view operation: (kind, src, dest), src None for the kinds that
+ * take none; a tmpfs may add (..., size, mode) for fx_attr_add_tmpfs.
+ * A src for a kind that takes none is refused rather than dropped.
+ */
+static int add_mount(const char *key, PyObject *item, void *ctx)
+{
+	PyObject *t = tuple_of(key, item, 3, 5, "(kind, src, dest) or (\"tmpfs\", None, dest, size, mode)");
+	PyObject *src = NULL, *dest = NULL;
+	int kind, takes_src, rc = -1;
+
+	if (!t)
+		return -1;
+	kind = name_index(key, PyTuple_GetItem(t, 0), mount_kinds, 10, "mount kind") + 1;
+	if (kind <= 0)
+		goto out;
+	takes_src = kind == FX_MOUNT_BIND || kind == FX_MOUNT_RO_BIND ||
+	            kind == FX_MOUNT_DEV_BIND || kind == FX_MOUNT_SYMLINK;
+	if (PyTuple_Size(t) != 3 && (kind != FX_MOUNT_TMPFS || PyTuple_Size(t) != 5)) {
+		PyErr_Format(PyExc_ValueError, "%s: (kind, src, dest), or a tmpfs's "
+		             "(\"tmpfs\", None, dest, size, mode)", key);
+		goto out;
+	}
+	if (!takes_src && PyTuple_GetItem(t, 1) != Py_None) {
+		PyErr_Format(PyExc_ValueError, "%s: %s takes no source (None)", key,
+		             mount_kinds[kind - 1]);
+		goto out;
+	}
+	if (takes_src && PyTuple_GetItem(t, 1) != Py_None && !(src = fs_bytes(PyTuple_GetItem(t, 1))))
+		goto out;
+	if (!(dest = fs_bytes(PyTuple_GetItem(t, 2))))
+		goto out;
+	if (PyTuple_Size(t) == 5) {
+		long size, mode;
+		if (as_long(key, PyTuple_GetItem(t, 3), &size) < 0 ||
+		    as_long(key, PyTuple_GetItem(t, 4), &mode) < 0)
+			goto out;
+		rc = size < 0 || mode < 0 ? -EINVAL
+		     : fx_attr_add_tmpfs(ctx, PyBytes_AsString(dest), (unsigned long)size, (mode_t)mode);
+	} else {
+		rc = fx_attr_add_mount(ctx, kind, src ? PyBytes_AsString(src) : NULL,
+		                       PyBytes_AsString(dest));
+	}
+	if (rc < 0)
+		rc = fail_rc_on(key, PyBytes_AsString(dest), rc);
+out:
+	Py_XDECREF(src);
+	Py_XDECREF(dest);
+	Py_DECREF(t);
+	return rc;
+}
+
+static int k_mounts(struct ctx *c, const char *key, PyObject *v)
+{
+	return each_item(key, v, add_mount, c->spec->attr);
+}
+
+static int k_hostname(struct ctx *c, const char *key, PyObject *v)
+{
+	return set_text(c, key, v, fx_attr_set_hostname);
+}
+
+/* The landlock keyword's keys: path lists, port lists and flags, as
+ * fxrun's --landlock-ro, -rw, -bind, -connect and -strict. */
+enum { LL_PATHS, LL_PORTS, LL_FLAG };
+static const struct { const char *name; int type; int value; } landlock_keys[] = {
+	{ "ro", LL_PATHS, FX_LANDLOCK_RO }, { "rw", LL_PATHS, FX_LANDLOCK_RW },
+	{ "bind", LL_PORTS, FX_LANDLOCK_BIND }, { "connect", LL_PORTS, FX_LANDLOCK_CONNECT },
+	{ "strict", LL_FLAG, FX_LANDLOCK_STRICT }, { "fs", LL_FLAG, FX_LANDLOCK_FS },
+};
+
+struct landlock_ctx {
+	fx_attr *attr;
+	int how;        /* FX_LANDLOCK_RO/RW or FX_LANDLOCK_BIND/CONNECT */
+};
+
+static int add_landlock_path(const char *key, PyObject *item, void *ctx)
+{
+	struct landlock_ctx *l = ctx;
+	PyObject *b = fs_bytes(item);
+	int rc;
+
+	if (!b)
+		return -1;
+	rc = fx_attr_add_landlock_path(l->attr, PyBytes_AsString(b), l->how);
+	if (rc < 0)
+		fail_rc_on(key, PyBytes_AsString(b), rc);
+	Py_DECREF(b);
+	return rc < 0 ? -1 : 0;
+}
+
+static int add_landlock_port(const char *key, PyObject *item, void *ctx)
+{
+	struct landlock_ctx *l = ctx;
+	long port;
+
+	if (as_long(key, item, &port) < 0)
+		return -1;
+	/* Negative: as invalid as past 65535, which the library refuses. */
+	CHECK(key, port < 0 || port > 65535 ? -EINVAL
+	           : fx_attr_add_landlock_port(l->attr, (unsigned)port, l->how));
+	return 0;
+}
+
+static int k_landlock(struct ctx *c, const char *key, PyObject *v)
+{
+	PyObject *items = PyMapping_Items(v);
+	unsigned flags = 0;
+	int rc = 0;
+
+	if (!items)
+		return -1;
+	for (Py_ssize_t i = 0; rc == 0 && i < PyList_Size(items); i++) {
+		PyObject *kv = PyList_GetItem(items, i);
+		PyObject *name = PyTuple_GetItem(kv, 0), *val = PyTuple_GetItem(kv, 1);
+		struct landlock_ctx l = { c->spec->attr, 0 };
+		size_t k = 0;
+
+		while (k < sizeof landlock_keys / sizeof landlock_keys[0] &&
+		       !is_name(name, landlock_keys[k].name))
+			k++;
+		if (k == sizeof landlock_keys / sizeof landlock_keys[0]) {
+			PyErr_Format(PyExc_ValueError, "%s: unknown key %R (ro, rw, bind, connect, "
+			             "strict, fs)", key, name);
+			rc = -1;
+			break;
+		}
+		l.how = landlock_keys[k].value;
+		if (landlock_keys[k].type == LL_PATHS)
+			rc = each_item(key, val, add_landlock_path, &l);
+		else if (landlock_keys[k].type == LL_PORTS)
+			rc = each_item(key, val, add_landlock_port, &l);
+		else if ((rc = PyObject_IsTrue(val)) >= 0)
+			flags |= rc ? (unsigned)landlock_keys[k].value : 0, rc = 0;
+	}
+	Py_DECREF(items);
+	if (rc == 0)
+		CHECK(key, fx_attr_set_landlock_flags(c->spec->attr, flags));
+	return rc;
+}
+
+/* The names, kept as bytes in a list while the library reads them. */
+struct names {
+	PyObject *keep;
+	const char **v;
+	size_t n;
+};
+
+static int add_name(const char *key, PyObject *item, void *ctx)
+{
+	struct names *l = ctx;
+	PyObject *b = fs_bytes(item);
+	int rc;
+
+	if (!b)
+		return -1;
+	rc = PyList_Append(l->keep, b);
+	Py_DECREF(b);
+	return rc;
+}
+
+/*
+ * seccomp by name: a collection of system call names, or (names, errno)
+ * with errno 1 to 4095, 0 for EPERM, or SECCOMP_KILL.  An unknown name
+ * is OSError(ENOENT) naming it, as the library's -ENOENT.
+ */
+static int seccomp_names(struct ctx *c, const char *key, PyObject *v, int mode)
+{
+	struct names l = { PyList_New(0), NULL, 0 };
+	PyObject *names = v;
+	long action = 0;
+	int rc = -1;
+
+	if (!l.keep)
+		return -1;
+	if (PyTuple_Check(v) && PyTuple_Size(v) == 2 && PyLong_Check(PyTuple_GetItem(v, 1)) &&
+	    !PyUnicode_Check(PyTuple_GetItem(v, 0))) {
+		names = PyTuple_GetItem(v, 0);
+		if (as_long(key, PyTuple_GetItem(v, 1), &action) < 0)
+			goto out;
+	}
+	if (each_item(key, names, add_name, &l) < 0)
+		goto out;
+	l.n = (size_t)PyList_Size(l.keep);
+	l.v = calloc(l.n + 1, sizeof *l.v);
+	if (!l.v) {
+		PyErr_NoMemory();
+		goto out;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		l.v[i] = PyBytes_AsString(PyList_GetItem(l.keep, (Py_ssize_t)i));
+		if (fx_syscall_number(l.v[i]) < 0) {
+			fail_rc_on(key, l.v[i], -ENOENT);
+			goto out;
+		}
+	}
+	rc = action < INT_MIN || action > INT_MAX ? -EINVAL
+	     : fx_attr_set_seccomp_names(c->spec->attr, mode, l.v, l.n, (int)action);
+	rc = rc < 0 ? fail_rc(key, rc) : 0;
+out:
+	free(l.v);
+	Py_DECREF(l.keep);
+	return rc;
+}
+
+static int k_seccomp_deny(struct ctx *c, const char *key, PyObject *v)
+{
+	return seccomp_names(c, key, v, FX_SECCOMP_DENY);
+}
+
+static int k_seccomp_allow(struct ctx *c, const char *key, PyObject *v)
+{
+	return seccomp_names(c, key, v, FX_SECCOMP_ALLOW);
+}
+
+/*
+ * nsenter: (target, namespaces), the namespaces as the namespaces
+ * keyword takes them.  An int target is a pid (a pidfd opened at each
+ * spawn); anything with fileno(), such as a Process, gives a pidfd,
+ * borrowed: it must stay open until the spawn.
+ */
+/* The pidfd of a join target: its fileno(), -EBADF for a Process
+ * already reaped (pidfd -1), -1 with the error set for no fileno(). */
+static int pidfd_of(PyObject *target)
+{
+	int fd = PyObject_AsFileDescriptor(target);
+
+	if (fd < 0 && PyErr_ExceptionMatches(PyExc_ValueError)) {
+		PyErr_Clear();
+		return -EBADF;
+	}
+	return fd;
+}
+
+static int k_join(struct ctx *c, const char *key, PyObject *v)
+{
+	PyObject *t = tuple_of(key, v, 2, 2, "(pid or Process, namespaces)");
+	unsigned long flags;
+	long pid;
+	int rc;
+
+	if (!t)
+		return -1;
+	rc = ns_flags_of(key, PyTuple_GetItem(t, 1), &flags);
+	if (rc == 0 && PyLong_Check(PyTuple_GetItem(t, 0))) {
+		rc = as_long(key, PyTuple_GetItem(t, 0), &pid);
+		if (rc == 0)
+			rc = pid < INT_MIN || pid > INT_MAX ? fail_rc(key, -EINVAL)
+			     : fail_if(key, fx_attr_join_namespaces_pid(c->spec->attr, (pid_t)pid, flags));
+	} else if (rc == 0) {
+		int fd = pidfd_of(PyTuple_GetItem(t, 0));
+		rc = fd == -1 ? -1 : fail_if(key, fd < 0 ? fd
+		                                  : fx_attr_join_namespaces_fd(c->spec->attr, fd, flags));
+	}
+	Py_DECREF(t);
+	return rc;
+}
+
 static const struct { const char *name; handler fn; } keywords[] = {
 	{ "cwd", k_cwd }, { "env", k_env }, { "executable", k_executable },
 	{ "user", k_user }, { "group", k_group }, { "groups", k_groups },
@@ -708,14 +1190,58 @@ static const struct { const char *name; handler fn; } keywords[] = {
 	{ "ambient_caps", k_ambient_caps }, { "inheritable_caps", k_inheritable_caps },
 	{ "drop_caps", k_drop_caps }, { "cgroup", k_cgroup },
 	{ "rlimits", k_rlimits }, { "no_new_privs", k_no_new_privs }, { "nice", k_nice },
-	{ "sched", k_sched }, { "cpus", k_cpus }, { "seccomp", k_seccomp },
+	{ "nice_adjust", k_nice_adjust }, { "ioprio", k_ioprio }, { "securebits", k_securebits },
+	{ "time_offsets", k_time_offsets }, { "mount_proc", k_mount_proc },
+	{ "sched", k_sched }, { "sched_deadline", k_sched_deadline }, { "cpus", k_cpus },
+	{ "seccomp", k_seccomp }, { "seccomp_deny", k_seccomp_deny },
+	{ "seccomp_allow", k_seccomp_allow }, { "mounts", k_mounts }, { "hostname", k_hostname },
+	{ "landlock", k_landlock }, { "join", k_join },
 };
 
-static int apply_keyword(struct ctx *c, PyObject *key, PyObject *v)
+/*
+ * Keywords that set one attribute of the library two ways, the later
+ * call replacing the earlier: in one Python call neither is "later", so
+ * both given is refused (ValueError, as subprocess refuses stdin with
+ * input).
+ */
+static const char *const exclusive[][2] = {
+	{ "nice", "nice_adjust" }, { "sched", "sched_deadline" },
+	{ "seccomp_deny", "seccomp_allow" },
+};
+
+static int check_exclusive(PyObject *kw)
+{
+	for (size_t i = 0; i < sizeof exclusive / sizeof exclusive[0]; i++) {
+		PyObject *a = PyDict_GetItemString(kw, exclusive[i][0]);
+		PyObject *b = PyDict_GetItemString(kw, exclusive[i][1]);
+		if (a && a != Py_None && b && b != Py_None) {
+			PyErr_Format(PyExc_ValueError, "%s and %s may not both be used",
+			             exclusive[i][0], exclusive[i][1]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The keywords applied after all others: their setters add a kind of
+ * namespace to the set, which the namespaces keyword replaces
+ * (mount_proc's mount namespace would be lost) or refuses to replace
+ * (time_offsets' time namespace), so their place in the call must not
+ * matter.
+ */
+static int is_late(handler fn)
+{
+	return fn == k_time_offsets || fn == k_mount_proc;
+}
+
+/* Applies keyword `key` in its pass (late or not); refuses an unknown one. */
+static int apply_keyword(struct ctx *c, PyObject *key, PyObject *v, int late)
 {
 	for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
 		if (PyUnicode_CompareWithASCIIString(key, keywords[i].name) == 0)
-			return v == Py_None ? 0 : keywords[i].fn(c, keywords[i].name, v);
+			return v == Py_None || is_late(keywords[i].fn) != late ? 0
+			       : keywords[i].fn(c, keywords[i].name, v);
 	PyErr_Format(PyExc_TypeError, "unexpected keyword argument %R", key);
 	return -1;
 }
@@ -834,10 +1360,14 @@ int fxpy_spec_build(struct fxpy_spec *spec, PyObject *args, PyObject *stdio[3],
 		return -1;
 	if (kw) {
 		PyObject *key, *v;
-		Py_ssize_t pos = 0;
-		while (PyDict_Next(kw, &pos, &key, &v))
-			if (apply_keyword(&c, key, v) < 0)
-				return -1;
+		if (check_exclusive(kw) < 0)
+			return -1;
+		for (int late = 0; late < 2; late++) {
+			Py_ssize_t pos = 0;
+			while (PyDict_Next(kw, &pos, &key, &v))
+				if (apply_keyword(&c, key, v, late) < 0)
+					return -1;
+		}
 	}
 	for (int s = 0; s < 3; s++)
 		if (set_stream(spec, s, stdio[s], nonblock) < 0)

@@ -646,6 +646,13 @@ PyMODINIT_FUNC PyInit__forkexec(void)
 	    PyModule_AddIntConstant(m, "STDOUT", FXPY_STDOUT) < 0 ||
 	    PyModule_AddIntConstant(m, "DEVNULL", FXPY_DEVNULL) < 0)
 		goto fail;
+	/* The library's numbers for the ioprio and seccomp keywords. */
+	if (PyModule_AddIntConstant(m, "IOPRIO_CLASS_NONE", FX_IOPRIO_CLASS_NONE) < 0 ||
+	    PyModule_AddIntConstant(m, "IOPRIO_CLASS_RT", FX_IOPRIO_CLASS_RT) < 0 ||
+	    PyModule_AddIntConstant(m, "IOPRIO_CLASS_BE", FX_IOPRIO_CLASS_BE) < 0 ||
+	    PyModule_AddIntConstant(m, "IOPRIO_CLASS_IDLE", FX_IOPRIO_CLASS_IDLE) < 0 ||
+	    PyModule_AddIntConstant(m, "SECCOMP_KILL", FX_SECCOMP_KILL) < 0)
+		goto fail;
 	return m;
 fail:
 	Py_DECREF(m);
