@@ -162,7 +162,7 @@ static int set_text(struct ctx *c, const char *key, PyObject *v,
 		return -1;
 	rc = set(c->spec->attr, PyBytes_AsString(b));
 	Py_DECREF(b);
-	return rc < 0 ? fail_rc(key, rc) : 0;
+	return fail_if(key, rc);
 }
 
 /* The keywords whose value is one int given to one setter. */
@@ -800,11 +800,13 @@ static int k_ioprio(struct ctx *c, const char *key, PyObject *v)
 
 	if (!t)
 		return -1;
-	if (PyUnicode_Check(PyTuple_GetItem(t, 0)))
-		rc = (int)(cls = name_index(key, PyTuple_GetItem(t, 0), ioprio_classes, 4, "class"));
-	else
+	if (PyUnicode_Check(PyTuple_GetItem(t, 0))) {
+		cls = name_index(key, PyTuple_GetItem(t, 0), ioprio_classes, 4, "class");
+		rc = cls < 0 ? -1 : 0;
+	} else {
 		rc = as_long(key, PyTuple_GetItem(t, 0), &cls);
-	if (rc >= 0)
+	}
+	if (rc == 0)
 		rc = as_long(key, PyTuple_GetItem(t, 1), &level);
 	Py_DECREF(t);
 	if (rc < 0)
@@ -878,10 +880,8 @@ static int k_time_offsets(struct ctx *c, const char *key, PyObject *v)
 			rc = offset_of(key, PyTuple_GetItem(kv, 1), &sec, &nsec);
 		if (rc == 0 && (clock < INT_MIN || clock > INT_MAX))
 			rc = fail_rc(key, -EINVAL);
-		if (rc == 0) {
-			int e = fx_attr_set_time_offset(c->spec->attr, (int)clock, sec, nsec);
-			rc = e < 0 ? fail_rc(key, e) : 0;
-		}
+		if (rc == 0)
+			rc = fail_if(key, fx_attr_set_time_offset(c->spec->attr, (int)clock, sec, nsec));
 	}
 	Py_DECREF(items);
 	return rc;
@@ -1050,8 +1050,9 @@ static int k_landlock(struct ctx *c, const char *key, PyObject *v)
 			rc = each_item(key, val, add_landlock_path, &l);
 		else if (landlock_keys[k].type == LL_PORTS)
 			rc = each_item(key, val, add_landlock_port, &l);
-		else if ((rc = PyObject_IsTrue(val)) >= 0)
-			flags |= rc ? (unsigned)landlock_keys[k].value : 0, rc = 0;
+		else if ((rc = PyObject_IsTrue(val)) > 0)
+			flags |= (unsigned)landlock_keys[k].value;
+		rc = rc < 0 ? -1 : 0;
 	}
 	Py_DECREF(items);
 	if (rc == 0)
@@ -1114,9 +1115,8 @@ static int seccomp_names(struct ctx *c, const char *key, PyObject *v, int mode)
 			goto out;
 		}
 	}
-	rc = action < INT_MIN || action > INT_MAX ? -EINVAL
-	     : fx_attr_set_seccomp_names(c->spec->attr, mode, l.v, l.n, (int)action);
-	rc = rc < 0 ? fail_rc(key, rc) : 0;
+	rc = fail_if(key, action < INT_MIN || action > INT_MAX ? -EINVAL
+	                  : fx_attr_set_seccomp_names(c->spec->attr, mode, l.v, l.n, (int)action));
 out:
 	free(l.v);
 	Py_DECREF(l.keep);
