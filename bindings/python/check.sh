@@ -33,7 +33,10 @@ fi
 if [ ! -x "$venv/bin/python" ]; then
 	"$python" -m venv --system-site-packages "$venv"
 fi
-# No index, no isolation: everything comes from this machine.
+# No index, no isolation: everything comes from this machine.  The
+# setuptools cache in the tree goes first: it decides what to rebuild by
+# file times, and once installed a stale extension.
+rm -rf bindings/python/build
 "$venv/bin/python" -m pip install -q --no-build-isolation --no-index --no-deps \
 	--force-reinstall ./bindings/python
 if [ "${1:-}" = --install-only ]; then
