@@ -59,8 +59,9 @@ class SDist(sdist):
 
 ext = Extension(
     "forkexec._forkexec",
-    sources=["src/forkexec/module.c", "src/forkexec/attrs.c", "src/forkexec/proc.c"],
-    depends=["src/forkexec/fxpy.h"],
+    sources=["src/forkexec/module.c", "src/forkexec/attrs.c", "src/forkexec/attrs_sandbox.c",
+             "src/forkexec/proc.c"],
+    depends=["src/forkexec/fxpy.h", "src/forkexec/attrs.h"],
     define_macros=[("Py_LIMITED_API", "0x03090000"), ("_GNU_SOURCE", None)],
     extra_compile_args=["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter",
                         "-Wno-missing-field-initializers", "-Wno-cast-function-type"],

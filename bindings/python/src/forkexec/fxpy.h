@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The C core of the Python binding (forkexec._forkexec): what its three
- * files share.  attrs.c turns keywords into an fx_attr, proc.c is the
- * process handle type, module.c has run, spawn, wait_any and the module.
+ * The C core of the Python binding (forkexec._forkexec): what its files
+ * share.  attrs.c and attrs_sandbox.c (attrs.h) turn keywords into an
+ * fx_attr, proc.c is the process handle type, module.c has run, spawn,
+ * wait_any and the module.
  *
  * Built against the stable ABI (Py_LIMITED_API, set by setup.py) and
  * libforkexec's static library.  Every wait releases the GIL; a wait in
