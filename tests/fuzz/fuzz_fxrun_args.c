@@ -53,10 +53,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < o.n_fds; i++)
 			if (o.fds[i].child_fd < 0 || o.fds[i].parent_fd < -1)
 				abort();
-		/* fxrun.c's deadline arithmetic must not overflow. */
+		/* fxrun.c's deadline arithmetic must not overflow; the signal
+		 * is a real one, or 0 (timeout's -s 0: none, still 124). */
 		if (o.timeout_ms < -1 || o.timeout_ms > 1000000000000000LL ||
 		    o.kill_after_ms < -1 || o.kill_after_ms > 1000000000000000LL ||
-		    o.timeout_sig <= 0 || o.timeout_sig >= 65)
+		    o.timeout_sig < 0 || o.timeout_sig >= 65)
 			abort();
 		if (o.append && !o.stdout_path && !o.stderr_path)
 			abort();
