@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * forkexec-linux.h's capabilities, cgroup, limits, scheduling, affinity
- * and seccomp: each asserted on what the child really got, as the probe
+ * forkexec-linux.h's cgroup, limits, scheduling, affinity and seccomp
+ * (capabilities: test_caps.c): each asserted on what the child really got, as the probe
  * reads it from the kernel, on every variant.  The tests run as root.
  *
  * Every spawn made to fail checks the step, the errno, the index and the
  * exact fx_strerror text, and that nothing was left behind: no child (nor
  * zombie) and no new descriptor.
  */
-#include "fxt.h"
-#include "report_check.h"
-#include "forkexec-linux.h"
+#include "limits_harness.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,72 +32,9 @@
 #define SCHED_RESET_ON_FORK 0x40000000
 #endif
 
-#define NOBODY 65534
-#define NBS FX_CAP(CAP_NET_BIND_SERVICE) /* 0x400 */
-
 /* ------------------------------------------------------------------ */
-/* Helpers                                                             */
+/* Helpers (and limits_harness.h's)                                    */
 /* ------------------------------------------------------------------ */
-
-/*
- * A probe spawn that must fail.  Fills *err (poisoned first, so a field
- * the library forgets shows), checks rc == -err->code, and that the
- * spawn left no child and no descriptor behind.  Returns rc.
- */
-#define spawn_fail(attr, err) spawn_fail_(__FILE__, __LINE__, (attr), (err))
-static int spawn_fail_(const char *f, int l, fx_attr *attr, fx_error *err)
-{
-	int before = fxt_fd_count(), status = -1;
-	fxt_report *r = NULL;
-	char text[512];
-	int rc;
-
-	memset(err, 0x5a, sizeof *err);
-	rc = fxt_probe(attr, NULL, &r, &status, err);
-	if (rc >= 0) {
-		snprintf(text, sizeof text, "uid %s, nice %s, nofile %s",
-		         fxt_get(r, "uid"), fxt_get(r, "nice"),
-		         fxt_get(r, "rlimit.nofile"));
-		fxt_report_free(r);
-		fxt_fail_(f, l, "the spawn succeeded (status 0x%x; %s), "
-		          "expected a failure", status, text);
-	}
-	if (err->code <= 0 || err->code > 4095)
-		fxt_fail_(f, l, "fx_spawn returned %d but err.code is %d", rc,
-		          err->code);
-	if (rc != -err->code)
-		fxt_fail_(f, l, "fx_spawn returned %d, err says %d (%s)", rc,
-		          err->code, fx_strerror(err, text, sizeof text));
-	fxt_assert_no_children_(f, l);
-	fxt_assert_fd_count_(f, l, before);
-	return rc;
-}
-
-/* A hexadecimal field of our own /proc/self/status (CapBnd...). */
-static unsigned long long self_status_hex(const char *field)
-{
-	char line[256];
-	size_t n = strlen(field);
-	unsigned long long v = 0;
-	int found = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		FAIL("/proc/self/status: %s", strerror(errno));
-	while (!found && fgets(line, sizeof line, f))
-		if (strncmp(line, field, n) == 0 && line[n] == ':')
-			found = sscanf(line + n + 1, "%llx", &v) == 1;
-	fclose(f);
-	if (!found)
-		FAIL("no %s in /proc/self/status", field);
-	return v;
-}
-
-/* 1 if we hold cap in our effective set. */
-static int have_cap(int cap)
-{
-	return !!(self_status_hex("CapEff") & FX_CAP(cap));
-}
 
 /* The highest-numbered CPU we may run on. */
 static int last_cpu(void)
@@ -249,70 +184,7 @@ static const struct sock_fprog uname_exdev;
 static const char *const try_uname[] = { "--try-syscall=uname", NULL };
 static const char *const try_getcwd[] = { "--try-syscall=getcwd", NULL };
 
-/* ------------------------------------------------------------------ */
-/* The table: set a few attributes, spawn the probe, compare keys      */
-/* ------------------------------------------------------------------ */
-
-/*
- * The tests of one shape, "set an attribute or two, spawn the probe,
- * compare a few keys of its report", as rows of one table driven by one
- * loop.  Each row carries the name of the TEST_CORE that runs it (the
- * skip lists of .ci/ find tests by name), and a failure names the row.
- */
-enum set_op { SET_END = 0, SET_GID, SET_UID, SET_AMBIENT, SET_INHERITABLE, SET_RLIMIT,
-              SET_UMASK, SET_NNP, SET_NICE, SET_SCHED };
-
-struct set {
-	enum set_op op;
-	long long a, b, c;
-};
-
-struct limits_row {
-	const char *test;
-	struct set sets[4];
-	struct fxt_check checks[7];  /* ended by a NULL key */
-};
-
-#define NOBODY_IDS "65534,65534,65534,65534"
-#define CHOWN_KILL 0x21 /* FX_CAP(CAP_CHOWN) | FX_CAP(CAP_KILL) */
-
 static const struct limits_row limits_rows[] = {
-	/* Root parent, uid 65534 with ambient NET_BIND_SERVICE: the program
-	 * holds exactly that one capability in every set. */
-	{ "limits_ambient_after_setuid",
-	  { { SET_GID, NOBODY, 0, 0 }, { SET_UID, NOBODY, 0, 0 },
-	    { SET_AMBIENT, NBS, 0, 0 } },
-	  { CHECK_STR("uid", NOBODY_IDS), CHECK_STR("gid", NOBODY_IDS),
-	    CHECK_HEX("capamb", 0x400), CHECK_HEX("capprm", 0x400),
-	    CHECK_HEX("capeff", 0x400), CHECK_HEX("capinh", 0x400) } },
-	/* An inheritable set, exactly: as root beside root's other sets; after
-	 * a switch to uid 65534 alone (the kernel keeps the inheritable set
-	 * across setuid, and nothing else); with an ambient capability, both. */
-	{ "limits_inheritable_as_root",
-	  { { SET_INHERITABLE, CHOWN_KILL, 0, 0 } },
-	  { CHECK_STR("uid", "0,0,0,0"), CHECK_HEX("capinh", CHOWN_KILL),
-	    CHECK_HEX("capamb", 0) } },
-	{ "limits_inheritable_after_setuid",
-	  { { SET_GID, NOBODY, 0, 0 }, { SET_UID, NOBODY, 0, 0 },
-	    { SET_INHERITABLE, CHOWN_KILL, 0, 0 } },
-	  { CHECK_STR("uid", NOBODY_IDS), CHECK_HEX("capinh", CHOWN_KILL),
-	    CHECK_HEX("capprm", 0), CHECK_HEX("capeff", 0), CHECK_HEX("capamb", 0) } },
-	{ "limits_inheritable_with_ambient",
-	  { { SET_GID, NOBODY, 0, 0 }, { SET_UID, NOBODY, 0, 0 },
-	    { SET_INHERITABLE, CHOWN_KILL, 0, 0 }, { SET_AMBIENT, NBS, 0, 0 } },
-	  { CHECK_STR("uid", NOBODY_IDS), CHECK_HEX("capinh", CHOWN_KILL | 0x400),
-	    CHECK_HEX("capamb", 0x400), CHECK_HEX("capprm", 0x400),
-	    CHECK_HEX("capeff", 0x400) } },
-	{ "limits_inheritable_with_ambient",
-	  { { SET_INHERITABLE, CHOWN_KILL, 0, 0 }, { SET_AMBIENT, NBS, 0, 0 } },
-	  { CHECK_STR("uid", "0,0,0,0"), CHECK_HEX("capinh", CHOWN_KILL | 0x400),
-	    CHECK_HEX("capamb", 0x400) } },
-	/* Without ambient capabilities a switch to uid 65534 empties every set. */
-	{ "limits_no_ambient_setuid_empties_caps",
-	  { { SET_GID, NOBODY, 0, 0 }, { SET_UID, NOBODY, 0, 0 } },
-	  { CHECK_STR("uid", NOBODY_IDS), CHECK_HEX("capamb", 0),
-	    CHECK_HEX("capprm", 0), CHECK_HEX("capeff", 0),
-	    CHECK_HEX("capinh", 0) } },
 	/*
 	 * The probe reports on fd 100 (FXT_REPORT_FD), which a soft limit of
 	 * 100 would forbid to create: this passes only if the limits come
@@ -350,216 +222,8 @@ static const struct limits_row limits_rows[] = {
 	  { { SET_SCHED, SCHED_OTHER | SCHED_RESET_ON_FORK, 0, 0 } },
 	  { CHECK_LL("sched.policy", 0), CHECK_LL("sched.priority", 0),
 	    CHECK_LL("sched.reset_on_fork", 1) } },
+
 };
-
-static void set_one(fx_attr *attr, const struct set *s)
-{
-	switch (s->op) {
-	case SET_END:
-		break;
-	case SET_GID:
-		ASSERT_OK(fx_attr_set_gid(attr, (gid_t)s->a));
-		break;
-	case SET_UID:
-		ASSERT_OK(fx_attr_set_uid(attr, (uid_t)s->a));
-		break;
-	case SET_AMBIENT:
-		ASSERT_OK(fx_attr_set_ambient_caps(attr, (uint64_t)s->a));
-		break;
-	case SET_INHERITABLE:
-		ASSERT_OK(fx_attr_set_inheritable_caps(attr, (uint64_t)s->a));
-		break;
-	case SET_RLIMIT:
-		ASSERT_OK(fx_attr_set_rlimit(attr, (int)s->a, (rlim_t)s->b,
-		                             (rlim_t)s->c));
-		break;
-	case SET_UMASK:
-		ASSERT_OK(fx_attr_set_umask(attr, (mode_t)s->a));
-		break;
-	case SET_NNP:
-		ASSERT_OK(fx_attr_set_no_new_privs(attr, (int)s->a));
-		break;
-	case SET_NICE:
-		ASSERT_OK(fx_attr_set_nice(attr, (int)s->a));
-		break;
-	case SET_SCHED:
-		ASSERT_OK(fx_attr_set_sched(attr, (int)s->a, (int)s->b));
-		break;
-	}
-}
-
-/* Runs the rows of limits_rows that belong to the test named `test`. */
-static void limits_table(const char *test)
-{
-	size_t i, j, nth = 0;
-	char label[128];
-
-	for (i = 0; i < sizeof limits_rows / sizeof limits_rows[0]; i++) {
-		const struct limits_row *w = &limits_rows[i];
-		fx_attr *attr;
-		fxt_report *r;
-
-		if (strcmp(w->test, test) != 0)
-			continue;
-		snprintf(label, sizeof label, "%s row %zu", test, ++nth);
-		attr = fxt_attr();
-		for (j = 0; j < sizeof w->sets / sizeof w->sets[0] &&
-		            w->sets[j].op != SET_END; j++)
-			set_one(attr, &w->sets[j]);
-		r = fxt_probe_ok(attr, NULL);
-		fxt_check_report(r, w->checks, label);
-		fxt_report_free(r);
-		fx_attr_free(attr);
-	}
-	if (nth == 0)
-		FAIL("no row of the limits table is %s's", test);
-}
-
-/* ------------------------------------------------------------------ */
-/* Capabilities                                                        */
-/* ------------------------------------------------------------------ */
-
-TEST_CORE(limits_ambient_after_setuid)
-{
-	limits_table("limits_ambient_after_setuid");
-}
-
-/* A root child keeps root's sets and adds the ambient one. */
-TEST_CORE(limits_ambient_as_root)
-{
-	fx_attr *attr = fxt_attr();
-	fxt_report *r;
-
-	ASSERT_OK(fx_attr_set_ambient_caps(attr, NBS));
-	r = fxt_probe_ok(attr, NULL);
-	ASSERT_STR_EQ(fxt_get(r, "uid"), "0,0,0,0");
-	ASSERT_EQ(fxt_get_hex(r, "capamb"), 0x400);
-	ASSERT(fxt_get_hex(r, "capinh") & NBS);
-	ASSERT(fxt_get_hex(r, "capeff") & NBS);
-	fxt_report_free(r);
-	fx_attr_free(attr);
-}
-
-TEST_CORE(limits_no_ambient_setuid_empties_caps)
-{
-	limits_table("limits_no_ambient_setuid_empties_caps");
-}
-
-/* The bounding set loses exactly the dropped capabilities. */
-TEST_CORE(limits_bounding_drop)
-{
-	uint64_t drop = FX_CAP(CAP_NET_RAW) | FX_CAP(CAP_SYS_ADMIN);
-	unsigned long long parent = self_status_hex("CapBnd");
-	fx_attr *attr = fxt_attr();
-	fxt_report *r;
-
-	ASSERT_EQ(parent & drop, drop);
-	ASSERT_OK(fx_attr_add_bounding_drop(attr, FX_CAP(CAP_NET_RAW)));
-	ASSERT_OK(fx_attr_add_bounding_drop(attr, FX_CAP(CAP_SYS_ADMIN)));
-	r = fxt_probe_ok(attr, NULL);
-	ASSERT_EQ(fxt_get_hex(r, "capbnd"), parent & ~drop);
-	fxt_report_free(r);
-	fx_attr_free(attr);
-}
-
-/* A capability out of the bounding set cannot be made ambient. */
-TEST_CORE(limits_ambient_after_bounding_drop)
-{
-	fx_attr *attr = fxt_attr();
-	fx_error err;
-
-	ASSERT_OK(fx_attr_add_bounding_drop(attr, NBS));
-	ASSERT_OK(fx_attr_set_ambient_caps(attr, NBS));
-	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
-	fxt_check_err(&err, FX_STEP_AMBIENT, EPERM, CAP_NET_BIND_SERVICE,
-	          fxt_msg_of("ambient capabilities net_bind_service", EPERM));
-	fx_attr_free(attr);
-}
-
-TEST_CORE(limits_inheritable_as_root)
-{
-	limits_table("limits_inheritable_as_root");
-}
-
-TEST_CORE(limits_inheritable_after_setuid)
-{
-	limits_table("limits_inheritable_after_setuid");
-}
-
-TEST_CORE(limits_inheritable_with_ambient)
-{
-	limits_table("limits_inheritable_with_ambient");
-}
-
-/*
- * The inheritable set is exact, not added to: a child whose parent holds
- * an inheritable capability gets the empty set it asked for.  That parent
- * is a fork of the test which made CAP_KILL inheritable (its own capset:
- * the other tests must keep ours); its child, grep, prints its set.
- */
-static int spawn_with_parent_inheritable(int out_fd)
-{
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2];
-	char *argv[] = { "grep", "CapInh", "/proc/self/status", NULL };
-	fx_attr *attr = NULL;
-	fx_proc *proc = NULL;
-	int status, rc;
-
-	if (fx_attr_new(&attr) < 0 || fx_attr_set_backend(attr, fxt_backend()) < 0 ||
-	    syscall(SYS_capget, &hdr, data) < 0)
-		return 1;
-	data[0].inheritable |= 1u << CAP_KILL;
-	if (syscall(SYS_capset, &hdr, data) < 0)
-		return 2;
-	rc = fx_attr_set_inheritable_caps(attr, 0);
-	if (rc == 0)
-		rc = fx_attr_set_fd(attr, 1, out_fd);
-	if (rc == 0)
-		rc = fx_spawn(&proc, "grep", argv, attr, NULL);
-	if (rc < 0 || fx_proc_wait(proc, &status, -1) < 0)
-		return 3;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 4;
-}
-
-TEST_CORE(limits_inheritable_replaces_the_parents)
-{
-	int pipefd[2], status;
-	char line[64];
-	ssize_t n;
-	pid_t pid;
-
-	ASSERT_OK(pipe(pipefd));
-	pid = fork();
-	ASSERT(pid >= 0);
-	if (pid == 0) {
-		close(pipefd[0]);
-		_exit(spawn_with_parent_inheritable(pipefd[1]));
-	}
-	close(pipefd[1]);
-	n = read(pipefd[0], line, sizeof line - 1);
-	close(pipefd[0]);
-	ASSERT(waitpid(pid, &status, 0) == pid);
-	ASSERT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0);
-	ASSERT(n > 0);
-	line[n] = '\0';
-	ASSERT_STR_EQ(line, "CapInh:\t0000000000000000\n");
-}
-
-/* A capability out of the bounding set cannot be made inheritable: the
- * error names it. */
-TEST_CORE(limits_inheritable_after_bounding_drop)
-{
-	fx_attr *attr = fxt_attr();
-	fx_error err;
-
-	ASSERT_OK(fx_attr_add_bounding_drop(attr, FX_CAP(CAP_CHOWN)));
-	ASSERT_OK(fx_attr_set_inheritable_caps(attr, FX_CAP(CAP_KILL) | FX_CAP(CAP_CHOWN)));
-	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
-	fxt_check_err(&err, FX_STEP_INHERITABLE, EPERM, CAP_CHOWN,
-	          fxt_msg_of("inheritable capabilities chown", EPERM));
-	fx_attr_free(attr);
-}
 
 /* ------------------------------------------------------------------ */
 /* cgroup v2                                                           */
@@ -616,12 +280,12 @@ TEST_CORE(limits_cgroup_missing)
 
 TEST_CORE(limits_rlimit_nofile)
 {
-	limits_table("limits_rlimit_nofile");
+	LIMITS_TABLE(limits_rows, "limits_rlimit_nofile");
 }
 
 TEST_CORE(limits_rlimit_core_zero)
 {
-	limits_table("limits_rlimit_core_zero");
+	LIMITS_TABLE(limits_rows, "limits_rlimit_core_zero");
 }
 
 /*
@@ -701,17 +365,17 @@ TEST_CORE(limits_rlimit_raise_hard_as_nobody)
 
 TEST_CORE(limits_umask)
 {
-	limits_table("limits_umask");
+	LIMITS_TABLE(limits_rows, "limits_umask");
 }
 
 TEST_CORE(limits_no_new_privs)
 {
-	limits_table("limits_no_new_privs");
+	LIMITS_TABLE(limits_rows, "limits_no_new_privs");
 }
 
 TEST_CORE(limits_nice_up)
 {
-	limits_table("limits_nice_up");
+	LIMITS_TABLE(limits_rows, "limits_nice_up");
 }
 
 /*
@@ -825,53 +489,6 @@ TEST_CORE(limits_ioprio)
 	}
 }
 
-/* Securebits reach the child; SECBIT_KEEP_CAPS (0x10) is cleared by the
- * kernel at execve, so the probe sees the others. */
-TEST_CORE(limits_securebits)
-{
-	fx_attr *attr = fxt_attr();
-	fxt_report *r;
-
-	if (geteuid() != 0)
-		SKIP("PR_SET_SECUREBITS needs CAP_SETPCAP");
-	/* SECBIT_NOROOT | SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_KEEP_CAPS */
-	ASSERT_OK(fx_attr_set_securebits(attr, 0x01 | 0x40 | 0x10));
-	r = fxt_probe_ok(attr, NULL);
-	ASSERT_STR_EQ(fxt_get(r, "securebits"), "41");
-	fxt_report_free(r);
-	fx_attr_free(attr);
-	ASSERT_ERR(fx_attr_set_securebits(NULL, 1), -EINVAL);
-	attr = fxt_attr();
-	ASSERT_ERR(fx_attr_set_securebits(attr, 0x100), -EINVAL);
-	ASSERT_ERR(fx_attr_set_securebits(attr, -1), -EINVAL);
-	fx_attr_free(attr);
-}
-
-/*
- * keep_caps locked: PR_SET_KEEPCAPS would be refused, yet a switch to
- * uid 65534 with an ambient capability keeps it (the securebits write
- * carries keep_caps, which execve clears), as setpriv(1) manages.
- */
-TEST_CORE(limits_securebits_locked_keep_caps_with_ambient)
-{
-	fx_attr *attr = fxt_attr();
-	fxt_report *r;
-
-	if (geteuid() != 0)
-		SKIP("PR_SET_SECUREBITS needs CAP_SETPCAP");
-	ASSERT_OK(fx_attr_set_securebits(attr, 0x20));        /* SECBIT_KEEP_CAPS_LOCKED */
-	ASSERT_OK(fx_attr_set_gid(attr, NOBODY));
-	ASSERT_OK(fx_attr_set_uid(attr, NOBODY));
-	ASSERT_OK(fx_attr_set_ambient_caps(attr, NBS));
-	r = fxt_probe_ok(attr, NULL);
-	ASSERT_STR_EQ(fxt_get(r, "uid"), NOBODY_IDS);
-	ASSERT_STR_EQ(fxt_get(r, "securebits"), "20");
-	ASSERT_EQ(fxt_get_hex(r, "capamb"), NBS);
-	ASSERT_EQ(fxt_get_hex(r, "capeff"), NBS);
-	fxt_report_free(r);
-	fx_attr_free(attr);
-}
-
 /* The realtime class, set while the child is still root (as nice is),
  * reaches an ordinary user's child. */
 TEST_CORE(limits_ioprio_rt_as_nobody)
@@ -897,12 +514,12 @@ TEST_CORE(limits_ioprio_rt_as_nobody)
 
 TEST_CORE(limits_sched_batch)
 {
-	limits_table("limits_sched_batch");
+	LIMITS_TABLE(limits_rows, "limits_sched_batch");
 }
 
 TEST_CORE(limits_sched_idle)
 {
-	limits_table("limits_sched_idle");
+	LIMITS_TABLE(limits_rows, "limits_sched_idle");
 }
 
 /* Where this process may (observed: root over the host, no RT group
@@ -911,12 +528,12 @@ TEST_CORE(limits_sched_fifo)
 {
 	if (!host_allows(TRY_FIFO))
 		SKIP("this process may not take SCHED_FIFO (no CAP_SYS_NICE over the host, or RT throttling)");
-	limits_table("limits_sched_fifo");
+	LIMITS_TABLE(limits_rows, "limits_sched_fifo");
 }
 
 TEST_CORE(limits_sched_reset_on_fork)
 {
-	limits_table("limits_sched_reset_on_fork");
+	LIMITS_TABLE(limits_rows, "limits_sched_reset_on_fork");
 }
 
 /*
@@ -1339,25 +956,6 @@ TEST_CORE(limits_error_nice_adjust_in_user_namespace)
 	ASSERT_EQ(spawn_fail(attr, &err), -EACCES);
 	snprintf(want, sizeof want, "nice %d (-5 from the caller's)", own - 5);
 	fxt_check_err(&err, FX_STEP_NICE, EACCES, own - 5, fxt_msg_of(want, EACCES));
-	fx_attr_free(attr);
-}
-
-/* Without CAP_SETPCAP (taken out of this process's effective set), the
- * bounding set cannot shrink; the error names the first capability. */
-TEST_CORE(limits_error_bounding)
-{
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2];
-	fx_attr *attr = fxt_attr();
-	fx_error err;
-
-	ASSERT_SYS(syscall(SYS_capget, &hdr, data));
-	data[0].effective &= ~(1u << CAP_SETPCAP);
-	ASSERT_SYS(syscall(SYS_capset, &hdr, data));
-	ASSERT_OK(fx_attr_add_bounding_drop(attr, FX_CAP(CAP_NET_RAW) | FX_CAP(CAP_SYS_ADMIN)));
-	ASSERT_EQ(spawn_fail(attr, &err), -EPERM);
-	fxt_check_err(&err, FX_STEP_BOUNDING, EPERM, CAP_NET_RAW,
-	          fxt_msg_of("bounding set net_raw", EPERM));
 	fx_attr_free(attr);
 }
 
