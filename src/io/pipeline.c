@@ -29,6 +29,7 @@
 
 struct stage {
 	char *file;
+	char *path;             /* file as the start found it; NULL before */
 	char **argv;
 	const fx_attr *attr;
 	fx_proc *proc;
@@ -81,6 +82,7 @@ void fx_pipeline_free(fx_pipeline *pl)
 		return;
 	for (size_t i = 0; i < pl->n; i++) {
 		free(pl->st[i].file);
+		free(pl->st[i].path);
 		free_argv(pl->st[i].argv);
 		fx_proc_free(pl->st[i].proc);
 	}
@@ -92,7 +94,7 @@ void fx_pipeline_free(fx_pipeline *pl)
 
 int fx_pipeline_add(fx_pipeline *pl, const char *file, char *const argv[], const fx_attr *attr)
 {
-	struct stage s = { NULL, NULL, attr, NULL };
+	struct stage s = { NULL, NULL, NULL, attr, NULL };
 	size_t argc = 0;
 
 	if (!pl || !file || !argv || !argv[0])
@@ -207,17 +209,16 @@ static int start(fx_pipeline *pl, const struct fx_run_opts *run, fx_error *err)
 	pl->failed = -1;
 	/* Every stage's program before any stage starts: a name that is
 	 * not found (the common mistake) fails the pipeline with nothing
-	 * running, rather than with stages started and then killed. */
+	 * running, rather than with stages started and then killed.  Each
+	 * stage then starts the path found, so PATH is searched once. */
 	for (i = 0; i < pl->n; i++) {
-		char *path;
-
+		free(pl->st[i].path);
 		rc = fx__spawn_lookup(pl->st[i].file, fx__attr_or_default(pl->st[i].attr),
-		                      &path, err);
+		                      &pl->st[i].path, err);
 		if (rc < 0) {
 			pl->failed = (long)i;
 			return rc;
 		}
-		free(path);
 	}
 
 	want_err = !merge && (flags & FX_RUN_CAPTURE_STDERR);
@@ -263,7 +264,7 @@ static int start(fx_pipeline *pl, const struct fx_run_opts *run, fx_error *err)
 		if (errs.fd >= 0 && (merge || (flags & FX_RUN_CAPTURE_STDERR) || is_pipe(attr, FX_STDERR)))
 			xo.stdio[FX_STDERR] = &errs;
 
-		rc = fx__spawn_ex(&pl->st[i].proc, pl->st[i].file, pl->st[i].argv, attr, &xo, err);
+		rc = fx__spawn_ex(&pl->st[i].proc, pl->st[i].path, pl->st[i].argv, attr, &xo, err);
 		close_fd(&prev);
 		close_fd(&next[1]);
 		if (rc < 0) {
