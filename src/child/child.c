@@ -454,10 +454,9 @@ static long raise_ambient(const struct fx__op *op, long *index)
 	rc = fx__sys_capset(&hdr, data);
 	if (rc < 0) {
 		/* Name the first one we may not have: not in the bounding
-		 * set, which an inheritable capability must be. */
-		for (int cap = 0; cap < 64 && *index < 0; cap++)
-			if ((caps & (1ULL << cap)) && fx__sys_prctl(PR_CAPBSET_READ, cap) == 0)
-				*index = cap;
+		 * set, which an inheritable capability must be (held: all,
+		 * so that only the bounding set names one). */
+		*index = first_cap_refused(caps, ~0ULL);
 		return rc;
 	}
 	for (int cap = 0; cap < 64; cap++) {
