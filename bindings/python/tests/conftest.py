@@ -37,6 +37,16 @@ def no_leaks():
     assert children() - kids == set(), "child left behind"
 
 
+def userns_ok():
+    """Whether this host gives us a user namespace (observed, by one run)."""
+    import forkexec
+    try:
+        forkexec.run(["true"], map_root_user=True)
+        return True
+    except OSError:
+        return False
+
+
 def parse(out):
     """fxprobe's report (key=value lines) as a dict."""
     report = {}

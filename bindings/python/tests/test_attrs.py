@@ -10,17 +10,9 @@ import struct
 import pytest
 
 import forkexec
-from conftest import PROBE, parse
+from conftest import PROBE, parse, userns_ok
 
 ROOT = os.geteuid() == 0
-
-
-def userns_ok():
-    try:
-        forkexec.run(["true"], map_root_user=True)
-        return True
-    except OSError:
-        return False
 
 
 def test_identity(probe):

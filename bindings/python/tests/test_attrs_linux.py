@@ -14,17 +14,9 @@ import time
 import pytest
 
 import forkexec
-from conftest import BUILD, PROBE, parse
+from conftest import BUILD, PROBE, parse, userns_ok
 
 ROOT = os.geteuid() == 0
-
-
-def userns_ok():
-    try:
-        forkexec.run(["true"], map_root_user=True)
-        return True
-    except OSError:
-        return False
 
 
 def privileged_ns(*kinds):

@@ -89,6 +89,23 @@ int fxpy_each(const char *key, PyObject *v, int (*fn)(const char *, PyObject *, 
 	return rc < 0 || PyErr_Occurred() ? -1 : 0;
 }
 
+int fxpy_each_pair(const char *key, PyObject *v,
+                   int (*fn)(const char *, PyObject *, PyObject *, void *), void *ctx)
+{
+	PyObject *items = PyMapping_Items(v);
+	int rc = 0;
+
+	if (!items)
+		return -1;
+	for (Py_ssize_t i = 0; rc == 0 && i < PyList_Size(items); i++) {
+		PyObject *kv = PyList_GetItem(items, i);
+
+		rc = fn(key, PyTuple_GetItem(kv, 0), PyTuple_GetItem(kv, 1), ctx);
+	}
+	Py_DECREF(items);
+	return rc < 0 ? -1 : 0;
+}
+
 static int id_of(const char *key, PyObject *v, int group, long *out)
 {
 	if (PyLong_Check(v))
@@ -593,39 +610,32 @@ static int rlim_of(const char *key, PyObject *v, uint64_t *out)
 	return 0;
 }
 
+/* One resource: a limit for both, or (soft, hard). */
+static int set_rlimit_pair(const char *key, PyObject *res, PyObject *val, void *attr)
+{
+	long r;
+	uint64_t soft, hard;
+	int rc = fxpy_as_long(key, res, &r);
+
+	if (rc == 0 && PyLong_Check(val)) {
+		rc = rlim_of(key, val, &soft);
+		hard = soft;
+	} else if (rc == 0) {
+		PyObject *t = PySequence_Tuple(val);
+		rc = -1;
+		if (t && PyTuple_Size(t) == 2 && rlim_of(key, PyTuple_GetItem(t, 0), &soft) == 0 &&
+		    rlim_of(key, PyTuple_GetItem(t, 1), &hard) == 0)
+			rc = 0;
+		else if (!PyErr_Occurred())
+			PyErr_Format(PyExc_ValueError, "%s: a limit or (soft, hard)", key);
+		Py_XDECREF(t);
+	}
+	return rc < 0 ? -1 : fxpy_fail_if(key, fx_attr_set_rlimit(attr, (int)r, soft, hard));
+}
+
 static int k_rlimits(struct fxpy_ctx *c, const char *key, PyObject *v)
 {
-	PyObject *items = PyMapping_Items(v);
-	int rc = 0;
-
-	if (!items)
-		return -1;
-	for (Py_ssize_t i = 0; rc == 0 && i < PyList_Size(items); i++) {
-		PyObject *kv = PyList_GetItem(items, i);
-		PyObject *res = PyTuple_GetItem(kv, 0), *val = PyTuple_GetItem(kv, 1);
-		long r;
-		uint64_t soft, hard;
-		rc = fxpy_as_long(key, res, &r);
-		if (rc == 0 && PyLong_Check(val)) {
-			rc = rlim_of(key, val, &soft);
-			hard = soft;
-		} else if (rc == 0) {
-			PyObject *t = PySequence_Tuple(val);
-			rc = -1;
-			if (t && PyTuple_Size(t) == 2 && rlim_of(key, PyTuple_GetItem(t, 0), &soft) == 0 &&
-			    rlim_of(key, PyTuple_GetItem(t, 1), &hard) == 0)
-				rc = 0;
-			else if (!PyErr_Occurred())
-				PyErr_Format(PyExc_ValueError, "%s: a limit or (soft, hard)", key);
-			Py_XDECREF(t);
-		}
-		if (rc == 0) {
-			int e = fx_attr_set_rlimit(c->spec->attr, (int)r, soft, hard);
-			rc = e < 0 ? fxpy_fail_rc(key, e) : 0;
-		}
-	}
-	Py_DECREF(items);
-	return rc;
+	return fxpy_each_pair(key, v, set_rlimit_pair, c->spec->attr);
 }
 
 static int k_no_new_privs(struct fxpy_ctx *c, const char *key, PyObject *v)

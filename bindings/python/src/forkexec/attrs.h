@@ -51,6 +51,9 @@ PyObject *fxpy_fs_bytes(PyObject *v);
 /* Calls fn on each item of an iterable. */
 int fxpy_each(const char *key, PyObject *v, int (*fn)(const char *, PyObject *, void *),
               void *ctx);
+/* Calls fn on each (key, value) pair of a mapping, in its order. */
+int fxpy_each_pair(const char *key, PyObject *v,
+                   int (*fn)(const char *, PyObject *, PyObject *, void *), void *ctx);
 /* One string (a path, a name), or one int, given to one setter. */
 int fxpy_set_text(struct fxpy_ctx *c, const char *key, PyObject *v,
                   int (*set)(fx_attr *, const char *));

@@ -153,28 +153,24 @@ static int offset_of(const char *key, PyObject *v, int64_t *sec, long *nsec)
 
 /* unshare --monotonic/--boottime: {time.CLOCK_MONOTONIC: seconds, ...}.
  * Each adds a time namespace (applied after namespaces: see late). */
+static int set_time_offset_pair(const char *key, PyObject *clk, PyObject *val, void *attr)
+{
+	long clock, nsec;
+	int64_t sec;
+	int rc = fxpy_as_long(key, clk, &clock);
+
+	if (rc == 0)
+		rc = offset_of(key, val, &sec, &nsec);
+	if (rc == 0 && (clock < INT_MIN || clock > INT_MAX))
+		rc = fxpy_fail_rc(key, -EINVAL);
+	if (rc == 0)
+		rc = fxpy_fail_if(key, fx_attr_set_time_offset(attr, (int)clock, sec, nsec));
+	return rc;
+}
+
 static int k_time_offsets(struct fxpy_ctx *c, const char *key, PyObject *v)
 {
-	PyObject *items = PyMapping_Items(v);
-	int rc = 0;
-
-	if (!items)
-		return -1;
-	for (Py_ssize_t i = 0; rc == 0 && i < PyList_Size(items); i++) {
-		PyObject *kv = PyList_GetItem(items, i);
-		long clock, nsec;
-		int64_t sec;
-
-		rc = fxpy_as_long(key, PyTuple_GetItem(kv, 0), &clock);
-		if (rc == 0)
-			rc = offset_of(key, PyTuple_GetItem(kv, 1), &sec, &nsec);
-		if (rc == 0 && (clock < INT_MIN || clock > INT_MAX))
-			rc = fxpy_fail_rc(key, -EINVAL);
-		if (rc == 0)
-			rc = fxpy_fail_if(key, fx_attr_set_time_offset(c->spec->attr, (int)clock, sec, nsec));
-	}
-	Py_DECREF(items);
-	return rc;
+	return fxpy_each_pair(key, v, set_time_offset_pair, c->spec->attr);
 }
 
 /* unshare --mount-proc=DIR (adds a mount namespace: see late). */
@@ -312,42 +308,46 @@ static int add_landlock_port(const char *key, PyObject *item, void *ctx)
 	return 0;
 }
 
+/* One key of the landlock mapping (ctx: struct landlock_call); its
+ * flags are gathered for one call of the setter after all keys. */
+struct landlock_call {
+	fx_attr *attr;
+	unsigned flags;
+};
+
+static int add_landlock_key(const char *key, PyObject *name, PyObject *val, void *ctx)
+{
+	struct landlock_call *call = ctx;
+	struct landlock_ctx l = { call->attr, 0 };
+	size_t k = 0;
+	int rc;
+
+	while (k < sizeof landlock_keys / sizeof landlock_keys[0] &&
+	       !is_name(name, landlock_keys[k].name))
+		k++;
+	if (k == sizeof landlock_keys / sizeof landlock_keys[0]) {
+		PyErr_Format(PyExc_ValueError, "%s: unknown key %R (ro, rw, bind, connect, "
+		             "strict, fs)", key, name);
+		return -1;
+	}
+	l.how = landlock_keys[k].value;
+	if (landlock_keys[k].type == LL_PATHS)
+		rc = each_item(key, val, add_landlock_path, &l);
+	else if (landlock_keys[k].type == LL_PORTS)
+		rc = each_item(key, val, add_landlock_port, &l);
+	else if ((rc = PyObject_IsTrue(val)) > 0)
+		call->flags |= (unsigned)landlock_keys[k].value;
+	return rc < 0 ? -1 : 0;
+}
+
 static int k_landlock(struct fxpy_ctx *c, const char *key, PyObject *v)
 {
-	PyObject *items = PyMapping_Items(v);
-	unsigned flags = 0;
-	int rc = 0;
+	struct landlock_call call = { c->spec->attr, 0 };
 
-	if (!items)
+	if (fxpy_each_pair(key, v, add_landlock_key, &call) < 0)
 		return -1;
-	for (Py_ssize_t i = 0; rc == 0 && i < PyList_Size(items); i++) {
-		PyObject *kv = PyList_GetItem(items, i);
-		PyObject *name = PyTuple_GetItem(kv, 0), *val = PyTuple_GetItem(kv, 1);
-		struct landlock_ctx l = { c->spec->attr, 0 };
-		size_t k = 0;
-
-		while (k < sizeof landlock_keys / sizeof landlock_keys[0] &&
-		       !is_name(name, landlock_keys[k].name))
-			k++;
-		if (k == sizeof landlock_keys / sizeof landlock_keys[0]) {
-			PyErr_Format(PyExc_ValueError, "%s: unknown key %R (ro, rw, bind, connect, "
-			             "strict, fs)", key, name);
-			rc = -1;
-			break;
-		}
-		l.how = landlock_keys[k].value;
-		if (landlock_keys[k].type == LL_PATHS)
-			rc = each_item(key, val, add_landlock_path, &l);
-		else if (landlock_keys[k].type == LL_PORTS)
-			rc = each_item(key, val, add_landlock_port, &l);
-		else if ((rc = PyObject_IsTrue(val)) > 0)
-			flags |= (unsigned)landlock_keys[k].value;
-		rc = rc < 0 ? -1 : 0;
-	}
-	Py_DECREF(items);
-	if (rc == 0)
-		FXPY_CHECK(key, fx_attr_set_landlock_flags(c->spec->attr, flags));
-	return rc;
+	FXPY_CHECK(key, fx_attr_set_landlock_flags(c->spec->attr, call.flags));
+	return 0;
 }
 
 /* The names, kept as bytes in a list while the library reads them. */
