@@ -788,6 +788,19 @@ const char *fxt_msg_of(const char *prefix, int code)
 	return buf;
 }
 
+void fxt_assert_spawn_error_(const char *f, int l, int rc, const fx_error *err)
+{
+	char text[512];
+
+	if (err->code <= 0 || err->code > 4095)
+		fxt_fail_(f, l, "the spawn returned %d but err.code is %d", rc, err->code);
+	if (rc != -err->code)
+		fxt_fail_(f, l, "the spawn returned %d, err says %d (%s)", rc, err->code,
+		          fx_strerror(err, text, sizeof text));
+	if (memchr(err->subject, 0, sizeof err->subject) == NULL)
+		fxt_fail_(f, l, "err.subject is not NUL-terminated");
+}
+
 void fxt_check_err_(const char *f, int l, const fx_error *err, int step, int code,
                     long index, const char *text)
 {

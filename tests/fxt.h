@@ -122,6 +122,13 @@ fx_attr *fxt_attr_(const char *file, int line);
 void fxt_assert_spawned_(const char *file, int line, int rc,
                          const fx_error *err);
 
+/*
+ * A failed spawn's report, whatever the failure: err->code a real errno,
+ * rc its negative, err->subject a terminated string.  (The test files'
+ * spawn_fail helpers call it after their own spawn.)
+ */
+void fxt_assert_spawn_error_(const char *file, int line, int rc, const fx_error *err);
+
 /* The error must be exactly {step, code, index} and, unless text is
  * NULL, print (fx_strerror) as text. */
 #define fxt_check_err(err, step, code, index, text)                           \

@@ -46,12 +46,7 @@ static inline int spawn_fail_(const char *f, int l, fx_attr *attr, fx_error *err
 		fxt_fail_(f, l, "the spawn succeeded (status 0x%x; %s), "
 		          "expected a failure", status, text);
 	}
-	if (err->code <= 0 || err->code > 4095)
-		fxt_fail_(f, l, "fx_spawn returned %d but err.code is %d", rc,
-		          err->code);
-	if (rc != -err->code)
-		fxt_fail_(f, l, "fx_spawn returned %d, err says %d (%s)", rc,
-		          err->code, fx_strerror(err, text, sizeof text));
+	fxt_assert_spawn_error_(f, l, rc, err);
 	fxt_assert_no_children_(f, l);
 	fxt_assert_fd_count_(f, l, before);
 	return rc;

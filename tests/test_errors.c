@@ -37,7 +37,6 @@ static int spawn_fail_(const char *f, int l, const fx_attr *attr,
 {
 	int before = fxt_fd_count();
 	fx_proc *proc = NULL;
-	char text[512];
 	int rc;
 
 	memset(err, 0x5a, sizeof *err);
@@ -50,14 +49,7 @@ static int spawn_fail_(const char *f, int l, const fx_attr *attr,
 		fxt_fail_(f, l, "fx_spawn(%s) succeeded (child status 0x%x), "
 		          "expected a failure", file ? file : "NULL", status);
 	}
-	if (err->code <= 0 || err->code > 4095)
-		fxt_fail_(f, l, "fx_spawn returned %d but err.code is %d", rc,
-		          err->code);
-	if (rc != -err->code)
-		fxt_fail_(f, l, "fx_spawn returned %d, err says %d (%s)", rc,
-		          err->code, fx_strerror(err, text, sizeof text));
-	if (memchr(err->subject, 0, sizeof err->subject) == NULL)
-		fxt_fail_(f, l, "err.subject is not NUL-terminated");
+	fxt_assert_spawn_error_(f, l, rc, err);
 	fxt_assert_no_children_(f, l);
 	fxt_assert_fd_count_(f, l, before);
 	return rc;
