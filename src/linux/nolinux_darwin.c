@@ -241,7 +241,6 @@ size_t fx__plan_linux_nops(const struct fx_attr *attr)
 	return attr->lx ? 2 * FX__NRLIMITS + 2 : 0;
 }
 
-
 int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 {
 	return 0;

@@ -192,7 +192,6 @@ int fx__plan_linux_namespaces(struct fx__plan *plan, const struct fx_attr *attr)
 	return push_join_and_view(plan, attr, lx);
 }
 
-
 /* SECBIT_KEEP_CAPS of <linux/securebits.h>. */
 #define FX__SECBIT_KEEP_CAPS 0x10
 
